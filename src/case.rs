@@ -1,0 +1,446 @@
+//! Cases: a named, seeded request with the fixtures it needs and what the contract expects of the
+//! answer. Cases are plain data: `gen` makes them, the runner sends them, `check` judges answers
+//! against `expect`.
+//!
+//! Requests are written with placeholders (the run prefix `conf000000-`, the identity
+//! `conf000000-identity.example.com`, ...), so that a case lists the same everywhere;
+//! [`Bindings`] swaps them for a run's real values on the way out and back on the way in.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Whether a case's request is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Meets every documented constraint.
+    Valid,
+    /// Breaks exactly one named constraint (or a documented behaviour says it must fail).
+    Invalid,
+}
+
+impl Kind {
+    /// `valid` or `invalid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Valid => "valid",
+            Kind::Invalid => "invalid",
+        }
+    }
+}
+
+/// What a case tests: a named constraint of the request, or a documented behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A named constraint (`PolicyName.length`).
+    Constraint,
+    /// A documented behaviour (`behaviour:delete_missing_policy_succeeds`).
+    Behaviour,
+}
+
+/// How the request travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestPath {
+    /// Through `aws-sdk-sesv2`, as client code would send it.
+    Sdk,
+    /// As raw signed HTTP built from the spec, for defects the SDK cannot express.
+    Wire,
+}
+
+/// What the contract expects of the answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "expect", rename_all = "lowercase")]
+pub enum Expect {
+    /// A 2xx answer whose body fits the documented output, plus these checks.
+    Accept {
+        /// Checks on the answer's body beyond its shape.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        checks: Vec<ResponseCheck>,
+    },
+    /// An error answer of one of these types.
+    Reject {
+        /// Acceptable error types.
+        errors: Vec<String>,
+    },
+}
+
+impl Expect {
+    /// `accept` or `reject`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Expect::Accept { .. } => "accept",
+            Expect::Reject { .. } => "reject",
+        }
+    }
+}
+
+/// A check on a successful answer's body, written against placeholders (see [`Bindings`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+pub enum ResponseCheck {
+    /// The value at `pointer` equals `value`.
+    Equals {
+        /// JSON pointer into the body.
+        pointer: String,
+        /// The expected value.
+        value: Value,
+    },
+    /// The list at `pointer` has at most `max` items.
+    AtMostItems {
+        /// JSON pointer into the body.
+        pointer: String,
+        /// Largest allowed count.
+        max: usize,
+    },
+    /// The list at `pointer` has exactly `count` items.
+    ExactlyItems {
+        /// JSON pointer into the body.
+        pointer: String,
+        /// Expected count.
+        count: usize,
+    },
+    /// A value is present at `pointer`.
+    Present {
+        /// JSON pointer into the body.
+        pointer: String,
+    },
+}
+
+/// One call of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    /// Operation name.
+    pub operation: String,
+    /// Members by SDK name, values as the SDK would send them (blobs as base64 text).
+    pub request: Value,
+}
+
+/// A resource the harness creates: its kind (a key of `specs/resources.json`) and the members that
+/// name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resource {
+    /// The resource kind.
+    pub kind: String,
+    /// Naming members, e.g. `{"EmailIdentity": ..., "PolicyName": ...}`.
+    pub keys: serde_json::Map<String, Value>,
+}
+
+/// A resource created before a case runs and deleted after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fixture {
+    /// What it is.
+    pub resource: Resource,
+    /// The call that creates it.
+    pub create: Call,
+    /// The call that deletes it.
+    pub delete: Call,
+}
+
+/// A resource a case's own request may create, and the call that removes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cleanup {
+    /// What it is.
+    pub resource: Resource,
+    /// The call that deletes it.
+    pub delete: Call,
+}
+
+/// One case of the suite.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    /// Stable id, e.g. `list_email_templates::invalid::page_size_above_max::0`.
+    pub id: String,
+    /// The operation called.
+    pub operation: String,
+    /// Valid or invalid.
+    pub kind: Kind,
+    /// The named constraint or behaviour the case is about.
+    pub constraint: String,
+    /// Whether `constraint` names a constraint or a behaviour.
+    pub origin: Origin,
+    /// The request, with placeholders.
+    pub request: Value,
+    /// How the request travels.
+    pub path: RequestPath,
+    /// For wire cases whose body is not the JSON of `request` (malformed JSON): the exact body.
+    pub raw_body: Option<String>,
+    /// Resources that must exist first.
+    pub fixtures: Vec<Fixture>,
+    /// Resources the request itself creates if the target accepts it; deleted afterwards.
+    pub creates: Vec<Cleanup>,
+    /// Whether the case needs the run's verified identity.
+    pub needs_identity: bool,
+    /// Whether the answer depends on state every case shares (listings), so the case must run
+    /// while no other case runs.
+    pub exclusive: bool,
+    /// What the contract expects.
+    pub expect: Expect,
+    /// The seed the request was generated from (derived from the id and the global seed).
+    pub seed: u64,
+}
+
+/// The run prefix as it appears in listed requests; every name the harness creates starts with it.
+pub const PREFIX_PLACEHOLDER: &str = "conf000000-";
+/// The run's verified identity as it appears in listed requests.
+pub const IDENTITY_PLACEHOLDER: &str = "conf000000-identity.example.com";
+/// An identity the account has certainly not verified.
+pub const UNVERIFIED_IDENTITY: &str = "conf000000-unverified.example.com";
+/// The From address on the run's identity as it appears in listed requests.
+pub const SENDER_PLACEHOLDER: &str = "sender@conf000000-identity.example.com";
+/// The SES ARN prefix of the account and region as it appears in listed requests.
+pub const ARN_PREFIX_PLACEHOLDER: &str = "arn:aws:ses:us-east-1:000000000000:";
+/// The account's IAM ARN prefix as it appears in listed requests (policy principals).
+pub const IAM_PREFIX_PLACEHOLDER: &str = "arn:aws:iam::000000000000:";
+/// The mailbox simulator domain: the only place the harness sends mail to.
+pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+
+/// Length of a run id (lowercase letters and digits), equal to the placeholder's `000000`.
+pub const RUN_ID_LEN: usize = 6;
+
+/// The values a run substitutes for the placeholders of listed requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bindings {
+    /// Six lowercase letters or digits.
+    pub run_id: String,
+    /// The verified identity (domain or address).
+    pub identity: String,
+    /// A From address on that identity.
+    pub sender: String,
+    /// The region.
+    pub region: String,
+    /// The account id. Never printed: answers are unbound before anything reads them.
+    pub account: String,
+}
+
+impl Bindings {
+    /// Bindings that change nothing: what `list` shows.
+    pub fn placeholders() -> Bindings {
+        Bindings {
+            run_id: "000000".into(),
+            identity: IDENTITY_PLACEHOLDER.into(),
+            sender: SENDER_PLACEHOLDER.into(),
+            region: "us-east-1".into(),
+            account: "000000000000".into(),
+        }
+    }
+
+    /// Bindings for a local target: a fresh run id, and an identity named after it.
+    pub fn local(run_id: &str, region: &str, account: &str) -> Bindings {
+        let prefix = format!("conf{run_id}-");
+        let identity = IDENTITY_PLACEHOLDER.replacen(PREFIX_PLACEHOLDER, &prefix, 1);
+        Bindings {
+            run_id: run_id.into(),
+            sender: format!("sender@{identity}"),
+            identity,
+            region: region.into(),
+            account: account.into(),
+        }
+    }
+
+    /// Bindings for a user's own verified identity (a domain or an address).
+    pub fn for_identity(run_id: &str, identity: &str, region: &str, account: &str) -> Bindings {
+        let sender = if identity.contains('@') {
+            identity.to_string()
+        } else {
+            format!("ses-conformance@{identity}")
+        };
+        Bindings {
+            run_id: run_id.into(),
+            identity: identity.into(),
+            sender,
+            region: region.into(),
+            account: account.into(),
+        }
+    }
+
+    /// The run prefix every created name starts with.
+    pub fn prefix(&self) -> String {
+        format!("conf{}-", self.run_id)
+    }
+
+    fn pairs(&self) -> [(String, String); 5] {
+        [
+            (SENDER_PLACEHOLDER.into(), self.sender.clone()),
+            (IDENTITY_PLACEHOLDER.into(), self.identity.clone()),
+            (
+                ARN_PREFIX_PLACEHOLDER.into(),
+                format!("arn:aws:ses:{}:{}:", self.region, self.account),
+            ),
+            (
+                IAM_PREFIX_PLACEHOLDER.into(),
+                format!("arn:aws:iam::{}:", self.account),
+            ),
+            (PREFIX_PLACEHOLDER.into(), self.prefix()),
+        ]
+    }
+
+    /// Replace placeholders with this run's values in a piece of text. Order matters: the sender
+    /// contains the identity, which contains the prefix.
+    pub fn bind_text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (placeholder, value) in self.pairs() {
+            if out.contains(&placeholder) {
+                out = out.replace(&placeholder, &value);
+            }
+        }
+        out
+    }
+
+    /// Put placeholders back for this run's values, so answers read like listed requests.
+    pub fn unbind_text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (placeholder, value) in self.pairs() {
+            if !value.is_empty() && out.contains(&value) {
+                out = out.replace(&value, &placeholder);
+            }
+        }
+        out
+    }
+
+    /// Bind every string of a JSON value. Base64 blobs are decoded, bound and re-encoded when the
+    /// caller says which pointers hold blobs (raw MIME messages carry addresses).
+    pub fn bind_value(&self, value: &Value, blob_pointers: &[String]) -> Value {
+        let mut out = map_strings(value, &|s| self.bind_text(s));
+        for pointer in blob_pointers {
+            if let Some(Value::String(b64)) = out.pointer_mut(pointer) {
+                if let Some(bound) = rebind_base64(b64, |t| self.bind_text(t)) {
+                    *b64 = bound;
+                }
+            }
+        }
+        out
+    }
+
+    /// Unbind every string of a JSON value.
+    pub fn unbind_value(&self, value: &Value) -> Value {
+        map_strings(value, &|s| self.unbind_text(s))
+    }
+}
+
+fn rebind_base64(b64: &str, f: impl Fn(&str) -> String) -> Option<String> {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let bytes = engine.decode(b64).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some(engine.encode(f(&text)))
+}
+
+fn map_strings(value: &Value, f: &dyn Fn(&str) -> String) -> Value {
+    match value {
+        Value::String(s) => Value::String(f(s)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| map_strings(v, f)).collect()),
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (f(k), map_strings(v, f)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A stable 64-bit hash (FNV-1a). `std`'s hasher may change between Rust releases, and a case's
+/// seed must not.
+pub fn stable_hash(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The seed of a case: a function of its id and the global seed only.
+pub fn case_seed(id: &str, global_seed: u64) -> u64 {
+    stable_hash(id) ^ global_seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Six base-36 characters derived from a case id; the case's resource names carry them, so that
+/// concurrent cases never share a name.
+pub fn case_token(id: &str) -> String {
+    base36(stable_hash(id), RUN_ID_LEN)
+}
+
+/// `n` base-36 digits of `value`.
+pub fn base36(mut value: u64, n: usize) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(DIGITS[(value % 36) as usize]);
+        value /= 36;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The id of a case: `<operation_snake>::<kind>::<variant>::<index>`.
+pub fn case_id(operation: &str, kind: Kind, variant: &str, index: usize) -> String {
+    format!(
+        "{}::{}::{variant}::{index}",
+        crate::spec::snake_case(operation),
+        kind.as_str()
+    )
+}
+
+/// A fresh run id.
+pub fn new_run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    base36(stable_hash(&format!("{nanos}:{}", std::process::id())), RUN_ID_LEN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_round_trip_through_text() {
+        let b = Bindings::local("k3x9qa", "eu-west-1", "123456789012");
+        let text = format!(
+            "{SENDER_PLACEHOLDER} {IDENTITY_PLACEHOLDER} {PREFIX_PLACEHOLDER}tpl {ARN_PREFIX_PLACEHOLDER}identity/x {IAM_PREFIX_PLACEHOLDER}root"
+        );
+        let bound = b.bind_text(&text);
+        assert_eq!(
+            bound,
+            "sender@confk3x9qa-identity.example.com confk3x9qa-identity.example.com confk3x9qa-tpl arn:aws:ses:eu-west-1:123456789012:identity/x arn:aws:iam::123456789012:root"
+        );
+        assert_eq!(b.unbind_text(&bound), text);
+    }
+
+    #[test]
+    fn binding_preserves_name_lengths() {
+        let b = Bindings::local("abcdef", "us-east-1", "123456789012");
+        let name = format!("{PREFIX_PLACEHOLDER}xyz");
+        assert_eq!(b.bind_text(&name).chars().count(), name.chars().count());
+    }
+
+    #[test]
+    fn user_identity_that_is_an_address_is_its_own_sender() {
+        let b = Bindings::for_identity("abcdef", "me@example.org", "us-east-1", "1");
+        assert_eq!(b.sender, "me@example.org");
+        let b = Bindings::for_identity("abcdef", "example.org", "us-east-1", "1");
+        assert_eq!(b.sender, "ses-conformance@example.org");
+    }
+
+    #[test]
+    fn seeds_depend_on_id_and_global_seed_only() {
+        assert_eq!(case_seed("a::b", 0), case_seed("a::b", 0));
+        assert_ne!(case_seed("a::b", 0), case_seed("a::c", 0));
+        assert_ne!(case_seed("a::b", 0), case_seed("a::b", 1));
+    }
+
+    #[test]
+    fn blobs_are_bound_inside_their_base64() {
+        use base64::Engine as _;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let b = Bindings::local("qqqqqq", "us-east-1", "1");
+        let msg = engine.encode(format!("From: {SENDER_PLACEHOLDER}\r\n\r\nhi"));
+        let v = serde_json::json!({"Content": {"Raw": {"Data": msg}}});
+        let bound = b.bind_value(&v, &["/Content/Raw/Data".to_string()]);
+        let data = bound.pointer("/Content/Raw/Data").and_then(Value::as_str).unwrap();
+        let text = String::from_utf8(engine.decode(data).unwrap()).unwrap();
+        assert_eq!(text, "From: sender@confqqqqqq-identity.example.com\r\n\r\nhi");
+    }
+}

@@ -1,0 +1,450 @@
+//! Valid values for any member of the table, and the fixtures they need.
+//!
+//! Generation is driven by the member's type, constraints and semantic hint; nothing here is
+//! written per operation. A name that must refer to an existing resource makes a fixture, and a
+//! name the request creates carries the run prefix.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value, json};
+
+use super::rng::Rng;
+use super::text::{self, MimeSpec};
+use crate::case::{
+    Call, Fixture, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER, Resource, SENDER_PLACEHOLDER,
+};
+use crate::spec::{
+    GenerateHint, Member, MemberType, Operation, ResourceAction, Semantic, ShapeRules, Spec,
+};
+
+/// How many optional members a generated request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Only required members (and what rules need).
+    Minimal,
+    /// Every optional member the harness can fill in.
+    Full,
+    /// Optional members at random.
+    Random,
+}
+
+/// The state of one case's generation: its random source, its name token, and the fixtures its
+/// values have asked for so far.
+pub struct Ctx<'a> {
+    /// The table.
+    pub spec: &'a Spec,
+    /// The operation whose request is being generated.
+    pub op: &'a Operation,
+    /// Random choices.
+    pub rng: Rng,
+    /// How many optional members to include.
+    pub mode: Mode,
+    /// Six characters from the case id, carried by every name the case creates.
+    pub token: String,
+    /// Resources the case needs before it runs.
+    pub fixtures: Vec<Fixture>,
+    /// Whether a value refers to the run's identity.
+    pub needs_identity: bool,
+    /// Top-level members whose values are fixed in advance (the names of a fixture being made).
+    forced: Map<String, Value>,
+    names_made: usize,
+}
+
+impl<'a> Ctx<'a> {
+    /// A fresh generation context.
+    pub fn new(spec: &'a Spec, op: &'a Operation, seed: u64, mode: Mode, token: &str) -> Ctx<'a> {
+        Ctx {
+            spec,
+            op,
+            rng: Rng::from_seed(seed),
+            mode,
+            token: token.to_string(),
+            fixtures: Vec::new(),
+            needs_identity: false,
+            forced: Map::new(),
+            names_made: 0,
+        }
+    }
+
+    /// A valid request for the operation.
+    pub fn request(&mut self) -> Map<String, Value> {
+        let op = self.op;
+        self.structure(&op.input, &ShapeRules::default(), true)
+    }
+
+    /// A fresh name carrying the run prefix and the case token.
+    pub fn new_name(&mut self, tag: &str) -> String {
+        self.names_made += 1;
+        format!("{PREFIX_PLACEHOLDER}{}-{tag}{}", self.token, self.names_made)
+    }
+
+    /// Valid values for the members of a structure (or of the request, when `top`).
+    pub fn structure(
+        &mut self,
+        members: &IndexMap<String, Member>,
+        rules: &ShapeRules,
+        top: bool,
+    ) -> Map<String, Value> {
+        let chosen = self.choose_rule_members(members, rules);
+        let mut out = Map::new();
+        for (name, member) in members {
+            let in_group = rule_groups(rules).iter().any(|g| g.contains(name));
+            let include = if top && self.forced.contains_key(name) {
+                true
+            } else if in_group {
+                chosen.contains(name)
+            } else {
+                self.includes(member)
+            };
+            if include {
+                let value = self.member_value(name, member, top);
+                out.insert(name.clone(), value);
+            }
+        }
+        out
+    }
+
+    fn includes(&mut self, member: &Member) -> bool {
+        if member.is_required() {
+            return true;
+        }
+        match member.generate {
+            Some(GenerateHint::Always) => true,
+            Some(GenerateHint::Never) => false,
+            None => match self.mode {
+                Mode::Minimal => false,
+                Mode::Full => true,
+                Mode::Random => self.rng.coin(),
+            },
+        }
+    }
+
+    /// Which members of `exactly_one_of` / `at_least_one_of` groups to include.
+    fn choose_rule_members(
+        &mut self,
+        members: &IndexMap<String, Member>,
+        rules: &ShapeRules,
+    ) -> Vec<String> {
+        let generatable = |names: &[String]| -> Vec<String> {
+            names
+                .iter()
+                .filter(|n| {
+                    members
+                        .get(*n)
+                        .is_some_and(|m| m.generate != Some(GenerateHint::Never))
+                })
+                .cloned()
+                .collect()
+        };
+        let mut chosen = Vec::new();
+        if let Some(set) = &rules.exactly_one_of {
+            let options = generatable(&set.members);
+            if !options.is_empty() {
+                let pick = match self.mode {
+                    Mode::Minimal => options[0].clone(),
+                    Mode::Full | Mode::Random => self.rng.pick(&options),
+                };
+                chosen.push(pick);
+            }
+        }
+        if let Some(set) = &rules.at_least_one_of {
+            let options = generatable(&set.members);
+            match self.mode {
+                Mode::Minimal => chosen.extend(options.first().cloned()),
+                Mode::Full => chosen.extend(options),
+                Mode::Random => {
+                    let mut any = false;
+                    for option in &options {
+                        if self.rng.coin() {
+                            chosen.push(option.clone());
+                            any = true;
+                        }
+                    }
+                    if !any {
+                        chosen.extend(options.first().cloned());
+                    }
+                }
+            }
+        }
+        chosen
+    }
+
+    /// A valid value for one member.
+    pub fn member_value(&mut self, name: &str, member: &Member, top: bool) -> Value {
+        if top {
+            if let Some(v) = self.forced.get(name) {
+                return v.clone();
+            }
+        }
+        if let Some(semantic) = member.semantic {
+            if let Some(v) = self.semantic_value(name, semantic, member, top) {
+                return v;
+            }
+        }
+        self.typed_value(member)
+    }
+
+    /// A valid value from the member's type and constraints alone.
+    pub fn typed_value(&mut self, member: &Member) -> Value {
+        match member.ty {
+            MemberType::String => self.string_value(member),
+            MemberType::Integer => {
+                let (lo, hi) = member
+                    .constraints
+                    .range
+                    .as_ref()
+                    .map(|b| (b.min.unwrap_or(1), b.max.unwrap_or(100)))
+                    .unwrap_or((1, 100));
+                match self.mode {
+                    Mode::Minimal => json!(lo),
+                    _ => json!(self.rng.int(lo, hi)),
+                }
+            }
+            MemberType::Boolean => json!(self.mode != Mode::Minimal && self.rng.coin()),
+            MemberType::Double => json!((self.rng.float(1000.0) * 100.0).round() / 100.0),
+            MemberType::Timestamp => json!(1_600_000_000),
+            MemberType::Blob => json!(
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "ses-conformance")
+            ),
+            MemberType::List => self.list_value(member),
+            MemberType::Map => Value::Object(Map::new()),
+            MemberType::Structure => match self.spec.members_of(member) {
+                Some(shape) => Value::Object(self.structure(&shape.members, &shape.rules, false)),
+                None => Value::Object(Map::new()),
+            },
+        }
+    }
+
+    fn string_value(&mut self, member: &Member) -> Value {
+        if let Some(values) = self.spec.enum_values(member) {
+            let values = values.to_vec();
+            return match self.mode {
+                Mode::Minimal => json!(values[0]),
+                _ => json!(self.rng.pick(&values)),
+            };
+        }
+        let c = &member.constraints;
+        let (min, max) = c
+            .length
+            .as_ref()
+            .map(|b| (b.min.unwrap_or(0).max(0) as usize, b.max.unwrap_or(24).max(0) as usize))
+            .unwrap_or((1, 24));
+        let len = match self.mode {
+            Mode::Minimal => 12.clamp(min.max(1), max.max(min)),
+            _ => self.rng.size(min.max(1), max.clamp(min.max(1), 24).max(min)),
+        };
+        let alphabet = text::alphabet(c.charset.as_ref());
+        let mut s = text::random_string(&mut self.rng, &alphabet, len);
+        if let Some(rule) = &c.reserved_prefix {
+            if s.to_lowercase().starts_with(&rule.prefix.to_lowercase()) {
+                s.replace_range(..1, &text::filler(c.charset.as_ref()).to_string());
+            }
+        }
+        json!(s)
+    }
+
+    fn list_value(&mut self, member: &Member) -> Value {
+        let Some(item) = &member.member else {
+            return json!([]);
+        };
+        let (min, max) = member
+            .constraints
+            .items
+            .as_ref()
+            .map(|b| (b.min.unwrap_or(0).max(0) as usize, b.max.unwrap_or(3).max(0) as usize))
+            .unwrap_or((0, 3));
+        let count = match self.mode {
+            Mode::Minimal => min.max(1).min(max.max(min)),
+            Mode::Full => 2.clamp(min, max.max(min)),
+            Mode::Random => self.rng.size(min.max(1), max.clamp(min.max(1), 3)),
+        };
+        let mut items: Vec<Value> = (0..count).map(|_| self.typed_or_semantic_item(item)).collect();
+        if let Some(rule) = &member.constraints.unique {
+            make_field_unique(&mut items, &rule.field);
+        }
+        Value::Array(items)
+    }
+
+    fn typed_or_semantic_item(&mut self, item: &Member) -> Value {
+        match item.semantic {
+            Some(semantic) => self
+                .semantic_value("", semantic, item, false)
+                .unwrap_or_else(|| self.typed_value(item)),
+            None => self.typed_value(item),
+        }
+    }
+
+    /// Values whose meaning matters: names, addresses, documents. `None` falls back to the type.
+    fn semantic_value(
+        &mut self,
+        name: &str,
+        semantic: Semantic,
+        member: &Member,
+        top: bool,
+    ) -> Option<Value> {
+        let v = match semantic {
+            Semantic::EmailTemplateName => self.resource_name("email_template", name, top),
+            Semantic::CustomVerificationTemplateName => {
+                self.resource_name("custom_verification_template", name, top)
+            }
+            Semantic::PolicyName => self.resource_name("identity_policy", name, top),
+            Semantic::ResourceLabel => json!(self.new_name("label")),
+            Semantic::Identity => {
+                self.needs_identity = true;
+                json!(IDENTITY_PLACEHOLDER)
+            }
+            Semantic::SenderAddress => {
+                self.needs_identity = true;
+                json!(SENDER_PLACEHOLDER)
+            }
+            Semantic::RecipientAddress | Semantic::EmailAddress => {
+                json!(text::simulator_address("success", PREFIX_PLACEHOLDER, &self.token))
+            }
+            Semantic::Url => json!(format!("https://example.com/ses-conformance/{}", self.token)),
+            Semantic::TemplateData => json!(r#"{"name":"ses-conformance"}"#),
+            Semantic::PolicyDocument => {
+                self.needs_identity = true;
+                json!(text::policy_document(IDENTITY_PLACEHOLDER, "sesconformance"))
+            }
+            Semantic::MimeMessage => {
+                self.needs_identity = true;
+                json!(self.mime().to_base64())
+            }
+            Semantic::CharsetName => json!("UTF-8"),
+            Semantic::Text => json!(format!("ses-conformance {}", self.token)),
+            Semantic::Html => json!(format!(
+                "<html><body><p>ses-conformance {}</p></body></html>",
+                self.token
+            )),
+            Semantic::NextToken | Semantic::Arn | Semantic::ConfigurationSetName => {
+                return None;
+            }
+        };
+        if member.ty == MemberType::String && !v.is_string() {
+            return None;
+        }
+        Some(v)
+    }
+
+    /// The default raw message of this case.
+    pub fn mime(&self) -> MimeSpec {
+        MimeSpec {
+            from: SENDER_PLACEHOLDER.into(),
+            to: text::simulator_address("success", PREFIX_PLACEHOLDER, &self.token),
+            subject: format!("ses-conformance {}", self.token),
+            body: vec!["Sent by ses-conformance to the SES mailbox simulator.".into()],
+            blank_line: true,
+        }
+    }
+
+    /// The name of a resource of `kind`: a new one when this operation creates it, otherwise the
+    /// name of a fixture made for the purpose.
+    fn resource_name(&mut self, kind: &str, member_name: &str, top: bool) -> Value {
+        let own = self.op.resource.as_ref().filter(|r| r.kind == kind);
+        let is_key = top
+            && self
+                .spec
+                .resources
+                .get(kind)
+                .is_some_and(|def| def.keys.iter().any(|k| k == member_name));
+        match own {
+            Some(r) if is_key && r.action == ResourceAction::Create => json!(self.new_name(tag(kind))),
+            _ => {
+                let resource = self.fixture(kind);
+                resource
+                    .keys
+                    .get(member_name)
+                    .or_else(|| resource.keys.values().last())
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            }
+        }
+    }
+
+    /// Make a fixture of `kind`: a valid create request for it, and the delete that undoes it.
+    pub fn fixture(&mut self, kind: &str) -> Resource {
+        let spec = self.spec;
+        let Some(def) = spec.resources.get(kind) else {
+            return Resource {
+                kind: kind.into(),
+                keys: Map::new(),
+            };
+        };
+        let Some(create_op) = spec.operation_or_setup(&def.create) else {
+            return Resource {
+                kind: kind.into(),
+                keys: Map::new(),
+            };
+        };
+        let name = self.new_name(tag(kind));
+        let mut keys = Map::new();
+        for key in &def.keys {
+            let is_identity = create_op
+                .input
+                .get(key)
+                .is_some_and(|m| m.semantic == Some(Semantic::Identity));
+            if is_identity {
+                self.needs_identity = true;
+                keys.insert(key.clone(), json!(IDENTITY_PLACEHOLDER));
+            } else {
+                keys.insert(key.clone(), json!(name));
+            }
+        }
+        let saved_op = std::mem::replace(&mut self.op, create_op);
+        let saved_forced = std::mem::replace(&mut self.forced, keys.clone());
+        let saved_mode = std::mem::replace(&mut self.mode, Mode::Full);
+        let request = self.request();
+        self.op = saved_op;
+        self.forced = saved_forced;
+        self.mode = saved_mode;
+        let resource = Resource {
+            kind: kind.into(),
+            keys: keys.clone(),
+        };
+        self.fixtures.push(Fixture {
+            resource: resource.clone(),
+            create: Call {
+                operation: def.create.clone(),
+                request: Value::Object(request),
+            },
+            delete: Call {
+                operation: def.delete.clone(),
+                request: Value::Object(keys),
+            },
+        });
+        resource
+    }
+}
+
+/// The member groups of a structure's rules.
+fn rule_groups(rules: &ShapeRules) -> Vec<&Vec<String>> {
+    rules
+        .exactly_one_of
+        .iter()
+        .map(|s| &s.members)
+        .chain(rules.at_least_one_of.iter().map(|s| &s.members))
+        .collect()
+}
+
+/// A short tag for names of each resource kind.
+fn tag(kind: &str) -> &'static str {
+    match kind {
+        "email_template" => "tpl",
+        "custom_verification_template" => "cvt",
+        "identity_policy" => "pol",
+        "identity" => "id",
+        _ => "res",
+    }
+}
+
+/// Append the item index to repeated values of `field`, so list items stay distinct.
+pub fn make_field_unique(items: &mut [Value], field: &str) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in items.iter_mut().enumerate() {
+        if let Some(Value::String(s)) = item.get_mut(field) {
+            if !seen.insert(s.clone()) {
+                s.push_str(&i.to_string());
+                seen.insert(s.clone());
+            }
+        }
+    }
+}

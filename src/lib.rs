@@ -1,0 +1,14 @@
+//! `ses-conformance`: a property-based conformance harness for the Amazon SES v2 API.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! specs/*.json -> spec -> gen -> case -> target -> check -> snapshot / report
+//! ```
+//!
+//! * [`spec`] loads the documented contract strictly and validates requests against it;
+//! * [`gen`] derives valid requests and invalid ones, each breaking exactly one named constraint;
+//! * [`case`] names them, seeds them from their names, and states what the contract expects.
+#![warn(missing_docs)]
+
+pub mod spec;

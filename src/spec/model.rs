@@ -1,0 +1,645 @@
+//! The data model of the spec table: everything a file under `specs/` may say.
+//!
+//! Every struct denies unknown keys, so a typo in a spec file is an error that names the file and
+//! the JSON path (see `load.rs`), never a silently ignored constraint.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// One operation of the SES v2 API as documented: route, safety class, members, errors and
+/// documented behaviours. One file per operation under `specs/operations/` (or `specs/setup/` for
+/// the helper operations the harness needs to create fixtures but does not test).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The operation name exactly as the API reference spells it, e.g. `ListEmailTemplates`.
+    pub operation: String,
+    /// One sentence from the documentation saying what the operation does.
+    pub summary: String,
+    /// Where the operation is documented.
+    pub source: String,
+    /// REST-JSON binding.
+    pub http: Http,
+    /// What a valid call may do to the account it runs against.
+    pub safety: Safety,
+    /// The documented rate limit, where the documentation states one.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// The resource the operation acts on, which decides the fixtures its cases need.
+    #[serde(default)]
+    pub resource: Option<ResourceUse>,
+    /// Request members, by the name the SDK uses.
+    #[serde(default)]
+    pub input: IndexMap<String, Member>,
+    /// Response members of a successful answer.
+    #[serde(default)]
+    pub output: IndexMap<String, Member>,
+    /// The error types the operation may answer with.
+    pub errors: ErrorTypes,
+    /// Documented behaviours beyond single-member constraints.
+    #[serde(default)]
+    pub behaviours: Vec<Behaviour>,
+}
+
+/// HTTP method and URI template of an operation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: HttpMethod,
+    /// URI template with `{Label}` placeholders, e.g. `/v2/email/templates/{TemplateName}`.
+    pub uri: String,
+}
+
+/// The HTTP methods SES v2 uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[allow(missing_docs)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// What a valid call may do beyond the harness's own resources. Against real SES, valid calls of
+/// the last three classes are only sent when the user opts in by flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Safety {
+    /// Reads only.
+    Read,
+    /// Creates, changes or deletes only resources the harness names with its run prefix.
+    OwnResource,
+    /// Sends mail, but the harness only ever addresses the SES mailbox simulator.
+    SimulatorMail,
+    /// Mails an address as a side effect (SendCustomVerificationEmail).
+    SendsMail,
+    /// Changes account-wide settings (PutAccountDetails files a production-access request).
+    AccountChange,
+    /// Incurs a charge (CreateDeliverabilityTestReport).
+    Billable,
+}
+
+impl Safety {
+    /// The flag value of `--allow` that opts in to valid calls of this class, if one is needed.
+    pub fn opt_in(self) -> Option<&'static str> {
+        match self {
+            Safety::SendsMail => Some("sends-mail"),
+            Safety::AccountChange => Some("account-change"),
+            Safety::Billable => Some("billable"),
+            Safety::Read | Safety::OwnResource | Safety::SimulatorMail => None,
+        }
+    }
+}
+
+/// A documented rate limit.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Calls per second allowed.
+    pub per_second: f64,
+    /// Where the limit is documented.
+    pub source: String,
+}
+
+/// The resource an operation acts on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceUse {
+    /// A key of `specs/resources.json`.
+    pub kind: String,
+    /// What the operation does to it.
+    pub action: ResourceAction,
+}
+
+/// What an operation does to its resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ResourceAction {
+    Create,
+    Read,
+    Update,
+    Delete,
+    /// Lists every resource of the kind; its answers depend on shared state.
+    List,
+    /// Uses the resource (sends with a template, renders it).
+    Use,
+}
+
+/// The error types an operation may raise.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorTypes {
+    /// Error type names, e.g. `BadRequestException`.
+    pub types: Vec<String>,
+    /// Where the list comes from.
+    pub source: String,
+}
+
+/// One member of a request, a response or a structure shape.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The member's type.
+    #[serde(rename = "type")]
+    pub ty: MemberType,
+    /// Where a top-level request member travels. Required on top-level input members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The name on the wire (query key, URI label or JSON key). Defaults to the member name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire_name: Option<String>,
+    /// The documentation's description, shortened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// What the value means, which decides how valid values are generated. Not a constraint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<Semantic>,
+    /// Whether valid requests always or never carry this optional member. `always` marks members
+    /// the documentation implies a working call needs although it does not mark them
+    /// `[REQUIRED]`; `never` marks values the harness cannot own (ARNs, configuration sets, paging
+    /// tokens). A generation hint, never checked as a constraint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate: Option<GenerateHint>,
+    /// For `structure` members and enum-valued `string` members: a shape in `specs/shapes/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<String>,
+    /// For `list` members: the item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<Box<Member>>,
+    /// For `map` members: the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<Box<Member>>,
+    /// For `map` members: the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Box<Member>>,
+    /// The documented constraints on this member.
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+impl Member {
+    /// The name on the wire, given the member's own name.
+    pub fn wire_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.wire_name.as_deref().unwrap_or(name)
+    }
+
+    /// Whether the documentation marks the member `[REQUIRED]`.
+    pub fn is_required(&self) -> bool {
+        self.constraints.required.is_some()
+    }
+}
+
+/// Whether valid requests carry an optional member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GenerateHint {
+    /// Always include it in valid requests.
+    Always,
+    /// Never include it in valid requests.
+    Never,
+}
+
+/// Member types, as the API reference names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum MemberType {
+    String,
+    Integer,
+    Boolean,
+    Double,
+    /// Bytes; base64 text in JSON.
+    Blob,
+    /// Epoch seconds in JSON.
+    Timestamp,
+    List,
+    Map,
+    Structure,
+}
+
+impl MemberType {
+    /// The name used in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberType::String => "string",
+            MemberType::Integer => "integer",
+            MemberType::Boolean => "boolean",
+            MemberType::Double => "double",
+            MemberType::Blob => "blob",
+            MemberType::Timestamp => "timestamp",
+            MemberType::List => "list",
+            MemberType::Map => "map",
+            MemberType::Structure => "structure",
+        }
+    }
+}
+
+/// Where a top-level request member travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// A `{Label}` in the URI template.
+    Uri,
+    /// A query string parameter.
+    Query,
+    /// A key of the JSON body.
+    Body,
+}
+
+/// What a value means. This only steers generation of valid values (names carry the run prefix,
+/// recipients are mailbox-simulator addresses, ...); it is never checked as a constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Semantic {
+    /// Name of an email template.
+    EmailTemplateName,
+    /// Name of a custom verification email template.
+    CustomVerificationTemplateName,
+    /// Name of a sending authorization policy.
+    PolicyName,
+    /// A name the harness makes up for something it does not track (a report name).
+    ResourceLabel,
+    /// An email identity (domain or address) the account has verified.
+    Identity,
+    /// A From address on a verified identity.
+    SenderAddress,
+    /// A recipient: always a mailbox simulator address.
+    RecipientAddress,
+    /// Any other address (reply-to, feedback, contacts): also a mailbox simulator address.
+    EmailAddress,
+    /// A URL.
+    Url,
+    /// JSON object text with template replacement values.
+    TemplateData,
+    /// A sending authorization policy document (JSON text).
+    PolicyDocument,
+    /// A raw MIME message (a blob).
+    MimeMessage,
+    /// A character set name such as UTF-8.
+    CharsetName,
+    /// A paging token; only ever taken from a previous answer, never generated.
+    NextToken,
+    /// An ARN the harness cannot own; never set in valid requests.
+    Arn,
+    /// A configuration set name; the harness cannot create one, so never set in valid requests.
+    ConfigurationSetName,
+    /// Free text (subjects, bodies, descriptions).
+    Text,
+    /// HTML text.
+    Html,
+}
+
+/// The documented constraints on one member. Each is a named constraint: the cases that break it
+/// are named after it, and the validator reports it by name.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// `[REQUIRED]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Sourced>,
+    /// Length in characters (Unicode scalar values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<Bounds>,
+    /// Size in bytes of the UTF-8 text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<Bounds>,
+    /// Integer value range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<Bounds>,
+    /// Number of list items or map entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Bounds>,
+    /// The characters a string may contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<CharsetRule>,
+    /// A list of structures whose `field` must be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique: Option<UniqueRule>,
+    /// A prefix the value must not start with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_prefix: Option<PrefixRule>,
+    /// The text must be JSON (an object, if `object`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<JsonRule>,
+    /// A blob whose JSON text must be valid base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base64: Option<Sourced>,
+    /// A raw message must have a header and a body separated by a blank line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_blank_line: Option<Sourced>,
+    /// No line of a raw message may be longer than `max` characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_line_length: Option<Bounds>,
+    /// The local part of an address must be 7-bit ASCII.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ascii_local_part: Option<Sourced>,
+    /// A non-ASCII domain must be written in Punycode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub punycode_domain: Option<Sourced>,
+}
+
+impl Constraints {
+    /// True when no constraint is set.
+    pub fn is_empty(&self) -> bool {
+        self.required.is_none()
+            && self.length.is_none()
+            && self.bytes.is_none()
+            && self.range.is_none()
+            && self.items.is_none()
+            && self.charset.is_none()
+            && self.unique.is_none()
+            && self.reserved_prefix.is_none()
+            && self.json.is_none()
+            && self.base64.is_none()
+            && self.mime_blank_line.is_none()
+            && self.mime_line_length.is_none()
+            && self.ascii_local_part.is_none()
+            && self.punycode_domain.is_none()
+    }
+}
+
+/// A constraint that needs no parameters.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sourced {
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with when it is broken; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// A remark for the reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Inclusive bounds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    /// Smallest allowed value (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Largest allowed value (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// A remark for the reader (how the documented text was turned into numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// A bound documented later than the seed. The seed's bound stays the contract; a target
+    /// profile may declare that it follows the later one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later: Option<LaterBounds>,
+}
+
+/// A bound documented after the seed text.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaterBounds {
+    /// Later minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Later maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Where the later bound is documented.
+    pub source: String,
+}
+
+/// The characters a string may contain: any character of the listed classes, or one of `chars`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharsetRule {
+    /// Allowed character classes.
+    pub classes: Vec<CharClass>,
+    /// Allowed literal characters beyond the classes.
+    #[serde(default)]
+    pub chars: String,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// Character classes the documentation uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CharClass {
+    /// `a-z`, `A-Z`.
+    AsciiLetter,
+    /// `0-9`.
+    AsciiDigit,
+    /// Any Unicode letter (ASCII letters included).
+    UnicodeLetter,
+    /// Any Unicode digit (ASCII digits included).
+    UnicodeDigit,
+    /// Any Unicode white space.
+    Whitespace,
+}
+
+/// Uniqueness of a field across the structures of a list.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UniqueRule {
+    /// The field that must be unique.
+    pub field: String,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// A reserved prefix.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixRule {
+    /// The prefix, e.g. `aws:`.
+    pub prefix: String,
+    /// Whether `AWS:` counts as `aws:`.
+    #[serde(default)]
+    pub ignore_case: bool,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// The text must parse as JSON.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonRule {
+    /// Whether it must be a JSON object.
+    #[serde(default)]
+    pub object: bool,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// A shared structure or enum, one file per shape under `specs/shapes/`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    /// The shape name, as the SES model names it (`Destination`, `MailType`, ...).
+    pub shape: String,
+    /// Structure or enum.
+    pub kind: ShapeKind,
+    /// Where the shape is documented.
+    pub source: String,
+    /// For structures: the members.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub members: IndexMap<String, Member>,
+    /// For enums: the documented values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// For structures: rules across members.
+    #[serde(default, skip_serializing_if = "ShapeRules::is_empty")]
+    pub rules: ShapeRules,
+    /// A remark for the reader (documentation inconsistencies and how they were resolved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Structure or enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ShapeKind {
+    Structure,
+    Enum,
+}
+
+/// Rules across the members of a structure.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeRules {
+    /// Exactly one of these members must be present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exactly_one_of: Option<MemberSet>,
+    /// At least one of these members must be present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least_one_of: Option<MemberSet>,
+    /// Text in `data` outside 7-bit ASCII needs the `charset` member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ascii_or_charset: Option<AsciiOrCharset>,
+}
+
+impl ShapeRules {
+    /// True when no rule is set.
+    pub fn is_empty(&self) -> bool {
+        self.exactly_one_of.is_none()
+            && self.at_least_one_of.is_none()
+            && self.ascii_or_charset.is_none()
+    }
+}
+
+/// A set of members a rule is about.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberSet {
+    /// Member names.
+    pub members: Vec<String>,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// Non-ASCII text needs a declared character set.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsciiOrCharset {
+    /// The text member.
+    pub data: String,
+    /// The character set member.
+    pub charset: String,
+    /// Where the documentation states it.
+    pub source: String,
+    /// Error types a target may answer with; defaults to `BadRequestException`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// A documented behaviour that a single-member constraint cannot say.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// A snake_case name; cases testing it are named after it.
+    pub name: String,
+    /// What is documented.
+    pub kind: BehaviourKind,
+    /// Where it is documented.
+    pub source: String,
+    /// For rejecting behaviours: the error types expected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// For `echoes_created`: output JSON pointer -> pointer into the fixture's create request.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub echo: IndexMap<String, String>,
+    /// For `paginates`: the output list member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// A remark for the reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The behaviours the generator knows how to test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BehaviourKind {
+    /// The call succeeds even when the named resource does not exist.
+    SucceedsWhenMissing,
+    /// The call fails with the listed errors when the named resource does not exist.
+    FailsWhenMissing,
+    /// Creating a resource that already exists fails with the listed errors.
+    RejectsDuplicate,
+    /// The call fails with the listed errors on an identity the account has not verified.
+    RequiresVerifiedIdentity,
+    /// A page holds at most PageSize items, and a NextToken when more remain.
+    Paginates,
+    /// The answer repeats what the resource was created with.
+    EchoesCreated,
+}
+
+/// A resource kind the harness creates as a fixture, from `specs/resources.json`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceDef {
+    /// The operation that creates it.
+    pub create: String,
+    /// The operation that deletes it.
+    pub delete: String,
+    /// The request members that name it (the delete request is built from these).
+    pub keys: Vec<String>,
+    /// The resource kind this one lives in, if any (a policy lives in an identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Where the relation is documented.
+    pub source: String,
+}
