@@ -138,6 +138,28 @@ pub struct Fixture {
     pub delete: Call,
 }
 
+impl Case {
+    /// The line `list --format json` prints for the case.
+    pub fn listing(&self) -> Value {
+        let mut out = serde_json::json!({
+            "id": self.id,
+            "operation": self.operation,
+            "kind": self.kind.as_str(),
+            "constraint": self.constraint,
+            "expect": self.expect.as_str(),
+        });
+        if let Expect::Reject { errors } = &self.expect {
+            out["errors"] = serde_json::json!(errors);
+        }
+        out["path"] = serde_json::json!(self.path);
+        out["request"] = self.request.clone();
+        if let Some(body) = &self.raw_body {
+            out["raw_body"] = serde_json::json!(body);
+        }
+        out
+    }
+}
+
 /// A resource a case's own request may create, and the call that removes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cleanup {

@@ -11,4 +11,7 @@
 //! * [`case`] names them, seeds them from their names, and states what the contract expects.
 #![warn(missing_docs)]
 
+pub mod case;
+pub mod exit;
+pub mod gen;
 pub mod spec;

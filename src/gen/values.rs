@@ -65,6 +65,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Fix top-level members to these values in every request made from now on.
+    pub fn force(&mut self, members: Map<String, Value>) {
+        self.forced.extend(members);
+    }
+
     /// A valid request for the operation.
     pub fn request(&mut self) -> Map<String, Value> {
         let op = self.op;

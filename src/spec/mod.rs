@@ -6,7 +6,10 @@ mod load;
 mod model;
 mod validate;
 
-pub use constraint::{ConstraintKind, ConstraintRef, MemberPath, Step, named_constraints};
+pub use constraint::{
+    ConstraintKind, ConstraintRef, MemberPath, Step, constraint_name, has_body, named_constraints,
+    snake_case,
+};
 pub use load::{SpecError, load_dir, parse_file, parse_str};
 pub use model::*;
 pub use validate::{Violation, validate};

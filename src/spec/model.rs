@@ -604,6 +604,10 @@ pub struct Behaviour {
     /// For `paginates`: the output list member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
+    /// For `echoes_created`: the resource kind to create first, when it is not the operation's
+    /// own (GetEmailIdentityPolicies reads an identity but echoes a policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixture: Option<String>,
     /// A remark for the reader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -1,0 +1,224 @@
+//! Case generation from the spec table: valid requests, invalid ones that each break exactly one
+//! named constraint, and documented behaviours.
+
+pub mod behaviours;
+pub mod edit;
+pub mod rng;
+pub mod text;
+pub mod values;
+pub mod variants;
+
+pub use values::{Ctx, Mode};
+pub use variants::{Variant, variants_for};
+
+use serde_json::{Map, Value, json};
+
+use crate::case::{
+    self, Call, Case, Cleanup, Expect, Kind, Origin, RequestPath, Resource, ResponseCheck,
+};
+use crate::spec::{BehaviourKind, Operation, ResourceAction, Spec, named_constraints};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mixed into every case's seed; 0 by default.
+    pub global_seed: u64,
+    /// Random cases per variant on top of the boundary case.
+    pub random_cases: usize,
+    /// Only these operations (all when empty).
+    pub operations: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            global_seed: 0,
+            random_cases: DEFAULT_RANDOM_CASES,
+            operations: Vec::new(),
+        }
+    }
+}
+
+/// Random cases per variant unless told otherwise.
+pub const DEFAULT_RANDOM_CASES: usize = 2;
+
+/// Every case of the selected operations, in a stable order.
+pub fn generate(spec: &Spec, settings: &Settings) -> Vec<Case> {
+    spec.operations_named(&settings.operations)
+        .flat_map(|op| cases_for(spec, op, settings))
+        .collect()
+}
+
+/// Every case of one operation: whole-request baselines, then each constraint's variants, then
+/// each documented behaviour.
+pub fn cases_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (name, mode, random) in [
+        ("minimal", Mode::Minimal, false),
+        ("all_members", Mode::Full, true),
+    ] {
+        for index in 0..=if random { settings.random_cases } else { 0 } {
+            let mode = if index == 0 { mode } else { Mode::Random };
+            cases.push(baseline_case(spec, op, settings, name, mode, index));
+        }
+    }
+    for constraint in named_constraints(spec, op) {
+        for v in variants_for(spec, op, &constraint) {
+            let instances = if v.random { settings.random_cases } else { 0 };
+            for index in 0..=instances {
+                cases.push(constraint_case(spec, op, settings, &v, index));
+            }
+        }
+    }
+    for behaviour in &op.behaviours {
+        if let Some(case) = behaviour_case(spec, op, settings, behaviour) {
+            cases.push(case);
+        }
+    }
+    cases
+}
+
+/// The ids of every case, without building requests: what `list` and `--list` print.
+pub fn case_ids(spec: &Spec, settings: &Settings) -> Vec<String> {
+    generate(spec, settings).into_iter().map(|c| c.id).collect()
+}
+
+fn baseline_case(spec: &Spec, op: &Operation, settings: &Settings, name: &str, mode: Mode, index: usize) -> Case {
+    let id = case::case_id(&op.operation, Kind::Valid, name, index);
+    let seed = case::case_seed(&id, settings.global_seed);
+    let mut ctx = Ctx::new(spec, op, seed, mode, &case::case_token(&id));
+    let request = ctx.request();
+    let expect = accept_with_paging(op, &request);
+    finish(ctx, id, Kind::Valid, "request".into(), Origin::Constraint, request, RequestPath::Sdk, None, expect, seed)
+}
+
+fn constraint_case(spec: &Spec, op: &Operation, settings: &Settings, v: &Variant, index: usize) -> Case {
+    let id = case::case_id(&op.operation, v.kind, &v.name, index);
+    let seed = case::case_seed(&id, settings.global_seed);
+    let mode = if index == 0 { Mode::Minimal } else { Mode::Random };
+    let mut ctx = Ctx::new(spec, op, seed, mode, &case::case_token(&id));
+    let mut request = ctx.request();
+    variants::apply(&mut ctx, &mut request, v, index);
+    let raw_body = matches!(v.edit, variants::Edit::MalformedBody).then(|| malformed_body(op));
+    let expect = match v.kind {
+        Kind::Valid => accept_with_paging(op, &request),
+        Kind::Invalid => Expect::Reject {
+            errors: v.constraint.errors.clone(),
+        },
+    };
+    finish(ctx, id, v.kind, v.constraint.name(), Origin::Constraint, request, v.path, raw_body, expect, seed)
+}
+
+fn behaviour_case(spec: &Spec, op: &Operation, settings: &Settings, behaviour: &crate::spec::Behaviour) -> Option<Case> {
+    let kind = match behaviour.kind {
+        BehaviourKind::SucceedsWhenMissing | BehaviourKind::Paginates | BehaviourKind::EchoesCreated => Kind::Valid,
+        BehaviourKind::FailsWhenMissing | BehaviourKind::RejectsDuplicate | BehaviourKind::RequiresVerifiedIdentity => {
+            Kind::Invalid
+        }
+    };
+    let id = case::case_id(&op.operation, kind, &behaviour.name, 0);
+    let seed = case::case_seed(&id, settings.global_seed);
+    let mut ctx = Ctx::new(spec, op, seed, Mode::Minimal, &case::case_token(&id));
+    let built = behaviours::build(&mut ctx, behaviour)?;
+    Some(finish(
+        ctx,
+        id,
+        built.kind,
+        format!("behaviour:{}", behaviour.name),
+        Origin::Behaviour,
+        built.request,
+        RequestPath::Sdk,
+        None,
+        built.expect,
+        seed,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    ctx: Ctx,
+    id: String,
+    kind: Kind,
+    constraint: String,
+    origin: Origin,
+    request: Map<String, Value>,
+    path: RequestPath,
+    raw_body: Option<String>,
+    expect: Expect,
+    seed: u64,
+) -> Case {
+    let op = ctx.op;
+    let creates = cleanup_of_own_creation(ctx.spec, op, &request);
+    Case {
+        operation: op.operation.clone(),
+        id,
+        kind,
+        constraint,
+        origin,
+        request: Value::Object(request),
+        path,
+        raw_body,
+        fixtures: ctx.fixtures,
+        creates,
+        needs_identity: ctx.needs_identity,
+        exclusive: op.resource.as_ref().is_some_and(|r| r.action == ResourceAction::List),
+        expect,
+        seed,
+    }
+}
+
+/// A create request may create its resource even when a lax target should have refused it, so
+/// every create case is followed by the delete of whatever it named.
+fn cleanup_of_own_creation(spec: &Spec, op: &Operation, request: &Map<String, Value>) -> Vec<Cleanup> {
+    let Some(resource) = op.resource.as_ref().filter(|r| r.action == ResourceAction::Create) else {
+        return Vec::new();
+    };
+    let Some(def) = spec.resources.get(&resource.kind) else {
+        return Vec::new();
+    };
+    let mut keys = Map::new();
+    for key in &def.keys {
+        match request.get(key) {
+            Some(Value::String(s)) => {
+                keys.insert(key.clone(), json!(s));
+            }
+            _ => return Vec::new(),
+        }
+    }
+    vec![Cleanup {
+        resource: Resource {
+            kind: resource.kind.clone(),
+            keys: keys.clone(),
+        },
+        delete: Call {
+            operation: def.delete.clone(),
+            request: Value::Object(keys),
+        },
+    }]
+}
+
+/// Valid calls of a paginating operation never return more items than the PageSize asked for.
+fn accept_with_paging(op: &Operation, request: &Map<String, Value>) -> Expect {
+    let mut checks = Vec::new();
+    let paging = op.behaviours.iter().find(|b| b.kind == BehaviourKind::Paginates);
+    if let (Some(b), Some(size)) = (paging, request.get("PageSize").and_then(Value::as_u64)) {
+        if let Some(list) = &b.list {
+            checks.push(ResponseCheck::AtMostItems {
+                pointer: format!("/{list}"),
+                max: size as usize,
+            });
+        }
+    }
+    Expect::Accept { checks }
+}
+
+/// A body cut off in the middle of its first member: not JSON.
+fn malformed_body(op: &Operation) -> String {
+    let first = op
+        .input
+        .iter()
+        .find(|(_, m)| m.location == Some(crate::spec::Location::Body))
+        .map(|(name, m)| m.wire_name(name).to_string())
+        .unwrap_or_else(|| "x".into());
+    format!("{{\"{first}\": ")
+}
