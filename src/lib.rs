@@ -12,6 +12,8 @@
 #![warn(missing_docs)]
 
 pub mod case;
+pub mod check;
 pub mod exit;
 pub mod gen;
 pub mod spec;
+pub mod target;

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 
 use super::model::{
-    Bounds, Member, MemberType, Operation, ResourceDef, Shape, ShapeKind, ShapeRules,
+    Bounds, ErrorDef, Member, MemberType, Operation, ResourceDef, Shape, ShapeKind, ShapeRules,
 };
 use super::{OPERATIONS, SETUP_OPERATIONS, Spec};
 
@@ -62,6 +62,8 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
     let shapes = load_shapes(&dir.join("shapes"))?;
     let resources_file = dir.join("resources.json");
     let resources: IndexMap<String, ResourceDef> = parse_file(&resources_file)?;
+    let errors_file = dir.join("errors.json");
+    let errors: IndexMap<String, ErrorDef> = parse_file(&errors_file)?;
     let (operations, op_files) = load_operations(&dir.join("operations"), OPERATIONS)?;
     let (setup, setup_files) = load_operations(&dir.join("setup"), SETUP_OPERATIONS)?;
 
@@ -70,6 +72,7 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
         setup,
         shapes,
         resources,
+        errors,
     };
     for (op, file) in spec.operations.values().zip(&op_files) {
         check_operation(&spec, op, file)?;
@@ -241,6 +244,28 @@ fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Result<(), SpecE
     }
     if op.errors.types.is_empty() {
         return Err(SpecError::invalid(file, "$.errors.types", "no error types"));
+    }
+    let error_lists = op
+        .errors
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("$.errors.types[{i}]"), t))
+        .chain(op.behaviours.iter().enumerate().flat_map(|(b, behaviour)| {
+            behaviour
+                .errors
+                .iter()
+                .enumerate()
+                .map(move |(i, t)| (format!("$.behaviours[{b}].errors[{i}]"), t))
+        }));
+    for (path, error_type) in error_lists {
+        if !spec.errors.contains_key(error_type) {
+            return Err(SpecError::invalid(
+                file,
+                path,
+                format!("unknown error type `{error_type}`: not in specs/errors.json"),
+            ));
+        }
     }
     check_uri_labels(op, file)?;
     for (name, member) in &op.input {

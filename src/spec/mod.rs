@@ -12,7 +12,7 @@ pub use constraint::{
 };
 pub use load::{SpecError, load_dir, parse_file, parse_str};
 pub use model::*;
-pub use validate::{Violation, validate};
+pub use validate::{Violation, json_kind, type_matches, validate};
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +59,8 @@ pub struct Spec {
     pub shapes: IndexMap<String, Shape>,
     /// Resource kinds, keyed by kind.
     pub resources: IndexMap<String, ResourceDef>,
+    /// Error types and their HTTP status, keyed by type.
+    pub errors: IndexMap<String, ErrorDef>,
 }
 
 impl Spec {
@@ -85,6 +87,11 @@ impl Spec {
     /// One of the 22 operations or a setup operation.
     pub fn operation_or_setup(&self, name: &str) -> Option<&Operation> {
         self.operations.get(name).or_else(|| self.setup.get(name))
+    }
+
+    /// The documented HTTP status of an error type.
+    pub fn error_status(&self, error_type: &str) -> Option<u16> {
+        self.errors.get(error_type).map(|e| e.status)
     }
 
     /// A structure shape by name.
@@ -152,5 +159,48 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), 22);
+    }
+}
+
+/// JSON pointers of every blob value in a request (raw messages), so bindings can reach inside
+/// their base64.
+pub fn blob_pointers(spec: &Spec, op: &Operation, request: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(obj) = request.as_object() {
+        blobs_in(spec, &op.input, obj, "", &mut out);
+    }
+    out
+}
+
+fn blobs_in(
+    spec: &Spec,
+    members: &IndexMap<String, Member>,
+    obj: &serde_json::Map<String, serde_json::Value>,
+    pointer: &str,
+    out: &mut Vec<String>,
+) {
+    for (name, member) in members {
+        if let Some(value) = obj.get(name) {
+            blob_value(spec, member, value, &format!("{pointer}/{name}"), out);
+        }
+    }
+}
+
+fn blob_value(spec: &Spec, member: &Member, value: &serde_json::Value, pointer: &str, out: &mut Vec<String>) {
+    match member.ty {
+        MemberType::Blob => out.push(pointer.to_string()),
+        MemberType::Structure => {
+            if let (Some(shape), Some(obj)) = (spec.members_of(member), value.as_object()) {
+                blobs_in(spec, &shape.members, obj, pointer, out);
+            }
+        }
+        MemberType::List => {
+            if let (Some(item), Some(items)) = (member.member.as_deref(), value.as_array()) {
+                for (i, v) in items.iter().enumerate() {
+                    blob_value(spec, item, v, &format!("{pointer}/{i}"), out);
+                }
+            }
+        }
+        _ => {}
     }
 }

@@ -647,3 +647,13 @@ pub struct ResourceDef {
     /// Where the relation is documented.
     pub source: String,
 }
+
+/// An error type and the HTTP status it comes with, from `specs/errors.json`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    /// The HTTP status.
+    pub status: u16,
+    /// Where it is documented.
+    pub source: String,
+}

@@ -1,0 +1,211 @@
+//! From a raw exchange to an observation: status, error type, message and body, read the way
+//! SES v2's REST-JSON protocol says, with the run's values put back to placeholders.
+//!
+//! Nothing here trusts the server: any body, any content type, any header value is read without
+//! panicking, and what cannot be read is said to be absent.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::case::Bindings;
+use crate::target::exchange::{Exchange, SdkView};
+
+/// What came back, normalised: the input of every check and of snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    /// HTTP status; `None` when no answer came.
+    pub status: Option<u16>,
+    /// The error type, read from `x-amzn-ErrorType`, else the body's `__type` or `code`.
+    pub error_type: Option<String>,
+    /// The error message, from `message` or `Message`.
+    pub message: Option<String>,
+    /// The `Content-Type` of the answer.
+    pub content_type: Option<String>,
+    /// The body, when it is JSON (placeholders restored).
+    pub body: Option<Value>,
+    /// The body's first bytes when it is not JSON (placeholders restored).
+    pub body_excerpt: Option<String>,
+    /// What the SDK made of the answer.
+    pub sdk: SdkView,
+    /// Why there is no answer.
+    pub failure: Option<String>,
+}
+
+impl Observation {
+    /// True for a 2xx answer.
+    pub fn is_success(&self) -> bool {
+        matches!(self.status, Some(200..=299))
+    }
+}
+
+/// How much of a non-JSON body is kept.
+const EXCERPT_CHARS: usize = 200;
+
+/// Read an exchange, restoring placeholders for the run's values.
+pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
+    let failure = exchange.failure.as_ref().map(|f| bindings.unbind_text(&f.describe()));
+    let Some(response) = &exchange.response else {
+        return Observation {
+            status: None,
+            error_type: None,
+            message: None,
+            content_type: None,
+            body: None,
+            body_excerpt: None,
+            sdk: unbind_sdk(&exchange.sdk, bindings),
+            failure: failure.or_else(|| Some("no answer".into())),
+        };
+    };
+    let text = bindings.unbind_text(&response.body_text());
+    let body: Option<Value> = serde_json::from_str(&text).ok();
+    let excerpt = match (&body, text.trim().is_empty()) {
+        (None, false) => Some(text.chars().take(EXCERPT_CHARS).collect()),
+        _ => None,
+    };
+    let is_error = !(200..300).contains(&response.status);
+    let error_type = if is_error {
+        error_type(response.header("x-amzn-errortype"), body.as_ref())
+    } else {
+        None
+    };
+    let message = if is_error { error_message(body.as_ref()) } else { None };
+    Observation {
+        status: Some(response.status),
+        error_type,
+        message,
+        content_type: response.header("content-type").map(str::to_string),
+        body,
+        body_excerpt: excerpt,
+        sdk: unbind_sdk(&exchange.sdk, bindings),
+        failure: None,
+    }
+}
+
+fn unbind_sdk(sdk: &SdkView, bindings: &Bindings) -> SdkView {
+    match sdk {
+        SdkView::Output { output } => SdkView::Output {
+            output: bindings.unbind_value(output),
+        },
+        SdkView::ServiceError { code, message } => SdkView::ServiceError {
+            code: code.clone(),
+            message: message.as_ref().map(|m| bindings.unbind_text(m)),
+        },
+        SdkView::ResponseError { detail } => SdkView::ResponseError {
+            detail: bindings.unbind_text(detail),
+        },
+        SdkView::ConstructionFailure { detail } => SdkView::ConstructionFailure {
+            detail: bindings.unbind_text(detail),
+        },
+        SdkView::NotUsed => SdkView::NotUsed,
+    }
+}
+
+/// The error type as the REST-JSON protocol carries it: the `x-amzn-ErrorType` header, cleaned
+/// of anything after `:` and before `#`; else the body's `__type`, else its `code`.
+pub fn error_type(header: Option<&str>, body: Option<&Value>) -> Option<String> {
+    let from_body = || {
+        let obj = body?.as_object()?;
+        ["__type", "code"]
+            .iter()
+            .find_map(|k| obj.get(*k).and_then(Value::as_str))
+            .map(str::to_string)
+    };
+    let raw = header
+        .map(str::to_string)
+        .filter(|h| !h.trim().is_empty())
+        .or_else(from_body)?;
+    let cleaned = clean_error_type(&raw);
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// `aws.protocoltests#NotFoundException:http://internal...` -> `NotFoundException`.
+pub fn clean_error_type(raw: &str) -> String {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    let after_hash = before_colon.rsplit('#').next().unwrap_or(before_colon);
+    after_hash.trim().to_string()
+}
+
+/// The message of an error body: `message`, else `Message`; null or absent means none.
+pub fn error_message(body: Option<&Value>) -> Option<String> {
+    let obj = body?.as_object()?;
+    ["message", "Message"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::exchange::{RawResponse, TransportFailure};
+    use serde_json::json;
+    use std::time::Duration;
+
+    fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
+        Exchange {
+            request: None,
+            response: Some(RawResponse {
+                status,
+                headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                body: body.as_bytes().to_vec(),
+            }),
+            sdk: SdkView::NotUsed,
+            failure: None,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn error_type_is_cleaned_from_the_header() {
+        let e = exchange(
+            404,
+            &[("x-amzn-errortype", "NotFoundException:http://internal.amazon.com/coral/com.amazonaws.sesv2/")],
+            r#"{"message":"nope"}"#,
+        );
+        let o = observe(&e, &Bindings::placeholders());
+        assert_eq!(o.error_type.as_deref(), Some("NotFoundException"));
+        assert_eq!(o.message.as_deref(), Some("nope"));
+    }
+
+    #[test]
+    fn error_type_falls_back_to_type_then_code_in_the_body() {
+        assert_eq!(
+            error_type(None, Some(&json!({"__type": "com.amazonaws.sesv2#BadRequestException"}))).as_deref(),
+            Some("BadRequestException")
+        );
+        assert_eq!(error_type(None, Some(&json!({"code": "Throttling"}))).as_deref(), Some("Throttling"));
+        // aws-ses-v2-local's `type` key is not part of the protocol.
+        assert_eq!(error_type(None, Some(&json!({"type": "BadRequestException"}))), None);
+        assert_eq!(error_type(Some("  "), None), None);
+    }
+
+    #[test]
+    fn message_may_be_capitalised_null_or_absent() {
+        assert_eq!(error_message(Some(&json!({"Message": "x"}))).as_deref(), Some("x"));
+        assert_eq!(error_message(Some(&json!({"message": null}))), None);
+        assert_eq!(error_message(Some(&json!([1]))), None);
+    }
+
+    #[test]
+    fn garbage_html_and_empty_bodies_are_read_without_panicking() {
+        for body in ["<html><body>500</body></html>", "", "{\"trunc", "\u{0}\u{1}binary"] {
+            let o = observe(&exchange(500, &[("content-type", "text/html")], body), &Bindings::placeholders());
+            assert_eq!(o.status, Some(500));
+            assert_eq!(o.error_type, None);
+        }
+    }
+
+    #[test]
+    fn no_answer_is_a_failure() {
+        let e = Exchange {
+            request: None,
+            response: None,
+            sdk: SdkView::NotUsed,
+            failure: Some(TransportFailure::Timeout { detail: "2s".into() }),
+            elapsed: Duration::ZERO,
+        };
+        let o = observe(&e, &Bindings::placeholders());
+        assert_eq!(o.status, None);
+        assert_eq!(o.failure.as_deref(), Some("timeout: 2s"));
+    }
+}

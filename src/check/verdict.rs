@@ -1,0 +1,267 @@
+//! Verdicts: does an observation conform to what the case expects?
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::observe::Observation;
+use super::shape::shape_issues;
+use crate::case::{Case, Expect, Origin, ResponseCheck};
+use crate::spec::Spec;
+
+/// How an answer departs from the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DivergenceClass {
+    /// An invalid request was accepted.
+    AcceptedInvalid,
+    /// A valid request was rejected.
+    RejectedValid,
+    /// Rejected with an error type the contract does not allow here.
+    WrongErrorType,
+    /// The right error type with the wrong HTTP status.
+    WrongStatus,
+    /// An error answer without a readable error type.
+    MalformedError,
+    /// A successful answer that does not fit the documented output.
+    ResponseShape,
+    /// A documented behaviour not honoured.
+    Behaviour,
+}
+
+impl DivergenceClass {
+    /// The kebab-case name used in reports and profiles.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DivergenceClass::AcceptedInvalid => "accepted-invalid",
+            DivergenceClass::RejectedValid => "rejected-valid",
+            DivergenceClass::WrongErrorType => "wrong-error-type",
+            DivergenceClass::WrongStatus => "wrong-status",
+            DivergenceClass::MalformedError => "malformed-error",
+            DivergenceClass::ResponseShape => "response-shape",
+            DivergenceClass::Behaviour => "behaviour",
+        }
+    }
+
+    /// Every class, in report order.
+    pub const ALL: [DivergenceClass; 7] = [
+        DivergenceClass::AcceptedInvalid,
+        DivergenceClass::RejectedValid,
+        DivergenceClass::WrongErrorType,
+        DivergenceClass::WrongStatus,
+        DivergenceClass::MalformedError,
+        DivergenceClass::ResponseShape,
+        DivergenceClass::Behaviour,
+    ];
+
+    /// Parse a kebab-case name.
+    pub fn parse(text: &str) -> Option<DivergenceClass> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for DivergenceClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The verdict on one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The answer is what the contract says.
+    Conforms,
+    /// The answer departs from the contract.
+    Diverges {
+        /// How.
+        class: DivergenceClass,
+        /// What exactly, for people.
+        detail: String,
+    },
+    /// The target said it does not implement the operation.
+    Unsupported {
+        /// What it said.
+        detail: String,
+    },
+    /// No answer to judge: transport failure, timeout, throttling that did not let up.
+    HarnessError {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl Verdict {
+    /// `conforms`, `diverges`, `unsupported` or `harness-error`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Conforms => "conforms",
+            Verdict::Diverges { .. } => "diverges",
+            Verdict::Unsupported { .. } => "unsupported",
+            Verdict::HarnessError { .. } => "harness-error",
+        }
+    }
+
+    /// The divergence class, if it diverges.
+    pub fn class(&self) -> Option<DivergenceClass> {
+        match self {
+            Verdict::Diverges { class, .. } => Some(*class),
+            _ => None,
+        }
+    }
+
+    fn diverges(class: DivergenceClass, detail: impl Into<String>) -> Verdict {
+        Verdict::Diverges {
+            class,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Whether an answer is throttling (which the runner retries and never counts as a divergence).
+pub fn is_throttled(obs: &Observation) -> bool {
+    obs.status == Some(429) || obs.error_type.as_deref() == Some("TooManyRequestsException")
+}
+
+/// Whether an answer says "I do not implement this operation": an `UnknownOperationException`,
+/// a 501, or a 404 HTML page with no error type (how emulators answer routes they lack).
+pub fn is_unknown_operation(obs: &Observation) -> bool {
+    let type_says = obs.error_type.as_deref().is_some_and(|t| t.contains("UnknownOperation"));
+    let body_says = obs
+        .body_excerpt
+        .as_deref()
+        .is_some_and(|b| b.contains("UnknownOperation") || b.contains("not yet emulated") || b.contains("not implemented"));
+    let html = obs
+        .content_type
+        .as_deref()
+        .is_some_and(|c| c.to_ascii_lowercase().contains("text/html"));
+    type_says || body_says || obs.status == Some(501) || (obs.status == Some(404) && obs.error_type.is_none() && html)
+}
+
+/// Judge one observation against the case's expectation.
+pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
+    if let Some(failure) = &obs.failure {
+        return Verdict::HarnessError { detail: failure.clone() };
+    }
+    if is_throttled(obs) {
+        return Verdict::HarnessError {
+            detail: "still throttled (429) after backing off".into(),
+        };
+    }
+    if is_unknown_operation(obs) {
+        return Verdict::Unsupported {
+            detail: format!("{} {}", describe_status(obs), obs.body_excerpt.clone().or(obs.message.clone()).unwrap_or_default()),
+        };
+    }
+    let behaviour = case.origin == Origin::Behaviour;
+    match &case.expect {
+        Expect::Accept { checks } => {
+            if !obs.is_success() {
+                let class = if behaviour { DivergenceClass::Behaviour } else { DivergenceClass::RejectedValid };
+                return Verdict::diverges(class, format!("rejected: {}", describe_error(obs)));
+            }
+            let Some(op) = spec.operation(&case.operation) else {
+                return Verdict::HarnessError { detail: format!("no spec for {}", case.operation) };
+            };
+            let mut issues = shape_issues(spec, op, obs);
+            if let crate::target::exchange::SdkView::ResponseError { detail } = &obs.sdk {
+                issues.push(format!("the SDK could not parse the answer: {detail}"));
+            }
+            if !issues.is_empty() {
+                return Verdict::diverges(DivergenceClass::ResponseShape, issues.join("; "));
+            }
+            let failed: Vec<String> = checks.iter().filter_map(|c| check_failure(c, obs.body.as_ref())).collect();
+            if !failed.is_empty() {
+                return Verdict::diverges(DivergenceClass::Behaviour, failed.join("; "));
+            }
+            Verdict::Conforms
+        }
+        Expect::Reject { errors } => {
+            if obs.is_success() {
+                let class = if behaviour { DivergenceClass::Behaviour } else { DivergenceClass::AcceptedInvalid };
+                return Verdict::diverges(class, format!("accepted with {}", describe_status(obs)));
+            }
+            let Some(error_type) = &obs.error_type else {
+                return Verdict::diverges(
+                    DivergenceClass::MalformedError,
+                    format!("{} without a readable error type (no x-amzn-ErrorType, __type or code)", describe_status(obs)),
+                );
+            };
+            if !errors.iter().any(|e| e == error_type) {
+                return Verdict::diverges(
+                    DivergenceClass::WrongErrorType,
+                    format!("{error_type}, expected {}", errors.join(" or ")),
+                );
+            }
+            match spec.error_status(error_type) {
+                Some(status) if Some(status) != obs.status => Verdict::diverges(
+                    DivergenceClass::WrongStatus,
+                    format!("{error_type} with {}, documented status {status}", describe_status(obs)),
+                ),
+                _ => Verdict::Conforms,
+            }
+        }
+    }
+}
+
+fn describe_status(obs: &Observation) -> String {
+    obs.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into())
+}
+
+/// `HTTP 400 BadRequestException: message`.
+pub fn describe_error(obs: &Observation) -> String {
+    let mut out = describe_status(obs);
+    if let Some(t) = &obs.error_type {
+        out.push(' ');
+        out.push_str(t);
+    }
+    if let Some(m) = &obs.message {
+        out.push_str(": ");
+        out.push_str(m);
+    }
+    out
+}
+
+/// Why a response check fails, if it does.
+fn check_failure(check: &ResponseCheck, body: Option<&Value>) -> Option<String> {
+    let at = |pointer: &str| body.and_then(|b| b.pointer(pointer));
+    match check {
+        ResponseCheck::Equals { pointer, value } => match at(pointer) {
+            None => Some(format!("{pointer}: absent, expected {}", short(value))),
+            Some(found) if same_value(found, value) => None,
+            Some(found) => Some(format!("{pointer}: {} differs from what was created, {}", short(found), short(value))),
+        },
+        ResponseCheck::AtMostItems { pointer, max } => {
+            let n = at(pointer).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+            (n > *max).then(|| format!("{pointer}: {n} items for a page size of {max}"))
+        }
+        ResponseCheck::ExactlyItems { pointer, count } => {
+            let n = at(pointer).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+            (n != *count).then(|| format!("{pointer}: {n} items, expected exactly {count}"))
+        }
+        ResponseCheck::Present { pointer } => at(pointer).filter(|v| !v.is_null()).is_none().then(|| format!("{pointer}: absent")),
+    }
+}
+
+/// Equal as JSON; JSON text inside strings (policy documents) is compared as JSON, since a
+/// server may store it reformatted.
+fn same_value(found: &Value, expected: &Value) -> bool {
+    if found == expected {
+        return true;
+    }
+    match (found.as_str(), expected.as_str()) {
+        (Some(a), Some(b)) => match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
+            (Ok(x), Ok(y)) => x.is_object() && x == y,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 120 {
+        format!("{}...", s.chars().take(120).collect::<String>())
+    } else {
+        s
+    }
+}

@@ -1,0 +1,126 @@
+//! What one request and its answer look like once they have crossed the wire: the request as
+//! sent, the raw answer, and what the SDK made of it. This is all `check` ever sees.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A request as it went on the wire.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SentRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+/// An answer as it came off the wire.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, in order, names lowercase.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first header of that (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (lossy).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// What the SDK made of an answer (the SDK path only).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "sdk", rename_all = "snake_case")]
+pub enum SdkView {
+    /// The request went on the wire path; the SDK did not parse anything.
+    NotUsed,
+    /// The typed output, printed as JSON.
+    Output {
+        /// The output's members.
+        output: Value,
+    },
+    /// A modelled or unmodelled service error, as the SDK read it.
+    ServiceError {
+        /// The error code the SDK read.
+        code: Option<String>,
+        /// The message the SDK read.
+        message: Option<String>,
+    },
+    /// The SDK could not turn a response into an output or an error.
+    ResponseError {
+        /// Why.
+        detail: String,
+    },
+    /// The SDK refused to build the request.
+    ConstructionFailure {
+        /// Why.
+        detail: String,
+    },
+}
+
+/// Why no answer came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "failure", rename_all = "snake_case")]
+pub enum TransportFailure {
+    /// No answer within the timeout.
+    Timeout {
+        /// What timed out.
+        detail: String,
+    },
+    /// The connection could not be made or broke.
+    Connection {
+        /// What happened.
+        detail: String,
+    },
+    /// The request could not be built or signed.
+    Construction {
+        /// What happened.
+        detail: String,
+    },
+}
+
+impl TransportFailure {
+    /// A one-line description.
+    pub fn describe(&self) -> String {
+        match self {
+            TransportFailure::Timeout { detail } => format!("timeout: {detail}"),
+            TransportFailure::Connection { detail } => format!("connection failed: {detail}"),
+            TransportFailure::Construction { detail } => format!("request not built: {detail}"),
+        }
+    }
+}
+
+/// One request and what came of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exchange {
+    /// The request as sent, if it got that far.
+    pub request: Option<SentRequest>,
+    /// The raw answer, if one came.
+    pub response: Option<RawResponse>,
+    /// What the SDK made of it.
+    pub sdk: SdkView,
+    /// Why there is no answer.
+    pub failure: Option<TransportFailure>,
+    /// How long it took.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}

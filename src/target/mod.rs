@@ -1,0 +1,191 @@
+//! Targets: where cases are sent (the embedded reference, any local endpoint, or real SES), and
+//! the two paths a request travels (the SDK and the wire).
+
+pub mod exchange;
+pub mod profile;
+pub mod reference;
+pub mod sdk;
+pub mod sdk_ops;
+pub mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_credential_types::provider::ProvideCredentials as _;
+use serde_json::Value;
+
+use crate::case::{Bindings, RequestPath};
+use crate::spec::{Spec, blob_pointers};
+use exchange::Exchange;
+pub use profile::{IdentityMode, Known, Profile};
+use reference::ReferenceServer;
+use sdk::Endpoint;
+use wire::WireClient;
+
+/// The account id local targets put in ARNs unless their profile says otherwise.
+pub const LOCAL_ACCOUNT: &str = "123456789012";
+
+/// Which kind of target to connect to.
+#[derive(Debug, Clone)]
+pub enum TargetKind {
+    /// Start the embedded reference in this process.
+    Reference(reference::Options),
+    /// A local endpoint (an emulator): static dummy credentials.
+    Local {
+        /// Its base URL.
+        url: String,
+    },
+    /// Real SES (or an endpoint that behaves like it): credentials from the `aws-config` chain.
+    Aws {
+        /// Endpoint override; the region's real endpoint when `None`.
+        url: Option<String>,
+        /// An identity the user verified.
+        identity: String,
+        /// The account id, for ARNs in policy documents (never printed).
+        account_id: Option<String>,
+    },
+}
+
+/// Everything needed to connect to a target.
+#[derive(Debug, Clone)]
+pub struct TargetConfig {
+    /// The target's name (reports, snapshot folder, profile).
+    pub name: String,
+    /// What to connect to.
+    pub kind: TargetKind,
+    /// The region to sign for.
+    pub region: String,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// The target's profile.
+    pub profile: Profile,
+    /// This run's id (six lowercase letters or digits).
+    pub run_id: String,
+}
+
+/// Why a target could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// Credentials could not be loaded from the `aws-config` chain.
+    #[error("target {target}: no AWS credentials from the aws-config chain: {detail}")]
+    Credentials {
+        /// The target name.
+        target: String,
+        /// Why.
+        detail: String,
+    },
+}
+
+/// A connected target.
+pub struct Target {
+    /// Its name.
+    pub name: String,
+    /// Its profile.
+    pub profile: Profile,
+    /// This run's placeholder values.
+    pub bindings: Bindings,
+    /// Where it is, for messages (a URL or `aws:<region>`; never credentials).
+    pub endpoint: String,
+    /// Whether it is real SES (safety rules apply).
+    pub real_aws: bool,
+    sdk: aws_sdk_sesv2::Client,
+    wire: WireClient,
+    _reference: Option<ReferenceServer>,
+}
+
+impl Target {
+    /// Connect (starting the reference if asked to).
+    pub async fn connect(spec: Arc<Spec>, config: TargetConfig) -> Result<Target, TargetError> {
+        let account = config.profile.account.clone().unwrap_or_else(|| LOCAL_ACCOUNT.to_string());
+        match config.kind.clone() {
+            TargetKind::Reference(options) => {
+                let server = ReferenceServer::start(spec, options).await;
+                let url = server.url();
+                let mut target = Self::local(&config.name, &url, &config, &account);
+                target._reference = Some(server);
+                Ok(target)
+            }
+            TargetKind::Local { url } => Ok(Self::local(&config.name, &url, &config, &account)),
+            TargetKind::Aws { url, identity, account_id } => {
+                let endpoint = Endpoint {
+                    url: url.clone(),
+                    region: config.region.clone(),
+                    timeout: config.timeout,
+                };
+                let (client, shared) = sdk::aws_client(&endpoint).await;
+                let credentials = match shared.credentials_provider() {
+                    Some(provider) => provider.provide_credentials().await.map_err(|e| TargetError::Credentials {
+                        target: config.name.clone(),
+                        detail: sdk::error_chain(&e),
+                    })?,
+                    None => {
+                        return Err(TargetError::Credentials {
+                            target: config.name.clone(),
+                            detail: "no credentials provider configured".into(),
+                        });
+                    }
+                };
+                let base = url.clone().unwrap_or_else(|| format!("https://email.{}.amazonaws.com", config.region));
+                let account = account_id.unwrap_or_else(|| "000000000000".into());
+                Ok(Target {
+                    name: config.name.clone(),
+                    profile: config.profile.clone(),
+                    bindings: Bindings::for_identity(&config.run_id, &identity, &config.region, &account),
+                    endpoint: url.unwrap_or_else(|| format!("aws:{}", config.region)),
+                    real_aws: true,
+                    sdk: client,
+                    wire: WireClient::new(&base, &config.region, credentials, config.timeout),
+                    _reference: None,
+                })
+            }
+        }
+    }
+
+    fn local(name: &str, url: &str, config: &TargetConfig, account: &str) -> Target {
+        let endpoint = Endpoint {
+            url: Some(url.to_string()),
+            region: config.region.clone(),
+            timeout: config.timeout,
+        };
+        Target {
+            name: name.to_string(),
+            profile: config.profile.clone(),
+            bindings: Bindings::local(&config.run_id, &config.region, account),
+            endpoint: url.to_string(),
+            real_aws: false,
+            sdk: sdk::local_client(&endpoint),
+            wire: WireClient::new(url, &config.region, sdk::local_credentials(), config.timeout),
+            _reference: None,
+        }
+    }
+
+    /// Send one call, placeholders bound to this run's values.
+    pub async fn send(&self, spec: &Spec, operation: &str, request: &Value, path: RequestPath, raw_body: Option<&str>) -> Exchange {
+        let blobs = spec
+            .operation_or_setup(operation)
+            .map(|op| blob_pointers(spec, op, request))
+            .unwrap_or_default();
+        let bound = self.bindings.bind_value(request, &blobs);
+        match (path, spec.operation_or_setup(operation)) {
+            (RequestPath::Wire, Some(op)) => {
+                let raw = raw_body.map(|b| self.bindings.bind_text(b));
+                self.wire.send(&wire::serialize(op, &bound, raw.as_deref())).await
+            }
+            _ => sdk::send(&self.sdk, operation, &bound).await,
+        }
+    }
+
+    /// Whether anything answers at the endpoint (any HTTP answer counts).
+    pub async fn reachable(&self) -> Result<(), String> {
+        let probe = wire::WireRequest {
+            method: "GET",
+            path_and_query: "/".into(),
+            body: None,
+        };
+        let exchange = self.wire.send(&probe).await;
+        match exchange.failure {
+            Some(f) if exchange.response.is_none() => Err(f.describe()),
+            _ => Ok(()),
+        }
+    }
+}

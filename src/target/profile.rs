@@ -1,0 +1,225 @@
+//! Target profiles (`specs/targets/<name>.json`): what a target implements, how the harness
+//! gets a verified identity on it, and its known divergences. Known divergences are strict: one
+//! that stops happening fails the run, so a fixed emulator bug is noticed and the list never rots.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::check::{DivergenceClass, Verdict};
+use crate::spec::{Spec, SpecError, parse_file};
+
+/// How the harness gets a verified identity on a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityMode {
+    /// Create one named with the run prefix (CreateEmailIdentity), delete it at the end.
+    #[default]
+    Create,
+    /// The user names one they verified (`--identity`); the harness never creates or deletes it.
+    Given,
+    /// The target has no identities; cases use the placeholder identity as it is.
+    None,
+}
+
+/// A target's profile.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The target name (matches the file name).
+    pub target: String,
+    /// One line about the target and the version the profile was written against.
+    pub description: String,
+    /// How the harness gets a verified identity.
+    #[serde(default)]
+    pub identity: IdentityMode,
+    /// The account id the target puts in ARNs (local targets); real SES uses `--account-id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Whether to pace calls at the documented rate limits.
+    #[serde(default)]
+    pub rate_limits: bool,
+    /// Operations the target does not implement, with the reason: their cases become ignored
+    /// trials.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub unsupported: IndexMap<String, String>,
+    /// Divergences the target is known to have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_divergences: Vec<KnownDivergence>,
+}
+
+/// A divergence a target is known to have.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownDivergence {
+    /// Case ids it covers; `*` matches any run of characters.
+    pub cases: String,
+    /// The class observed (`accepted-invalid`, ..., or `unsupported`).
+    pub class: String,
+    /// What differs.
+    pub what: String,
+    /// Why (a link to the emulator's source or issue, a documentation change, ...).
+    pub why: String,
+}
+
+/// How a case's verdict stands against its target's known divergences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Known {
+    /// No known divergence covers the case.
+    NotListed,
+    /// A known divergence covers it, and it happened as listed.
+    AsListed,
+    /// A known divergence covers it, but the case did not diverge that way: the entry is stale.
+    Stale {
+        /// The entry's `cases` pattern.
+        pattern: String,
+        /// The class the entry expects.
+        expected: String,
+    },
+}
+
+impl Profile {
+    /// The profile shipped for `name`, if there is one.
+    pub fn shipped(name: &str) -> Result<Option<Profile>, SpecError> {
+        let file = Self::path(&Spec::default_dir(), name);
+        if !file.exists() {
+            return Ok(None);
+        }
+        Self::load(&file).map(Some)
+    }
+
+    /// Where the profile of `name` lives under a spec directory.
+    pub fn path(spec_dir: &Path, name: &str) -> PathBuf {
+        spec_dir.join("targets").join(format!("{name}.json"))
+    }
+
+    /// Load and check a profile file.
+    pub fn load(file: &Path) -> Result<Profile, SpecError> {
+        let profile: Profile = parse_file(file)?;
+        for (i, k) in profile.known_divergences.iter().enumerate() {
+            if k.class != "unsupported" && DivergenceClass::parse(&k.class).is_none() {
+                return Err(SpecError::Invalid {
+                    file: file.to_path_buf(),
+                    path: format!("$.known_divergences[{i}].class"),
+                    message: format!(
+                        "unknown class `{}` (one of {}, unsupported)",
+                        k.class,
+                        DivergenceClass::ALL.map(|c| c.as_str()).join(", ")
+                    ),
+                });
+            }
+        }
+        Ok(profile)
+    }
+
+    /// A profile with nothing in it, for an endpoint without a shipped profile.
+    pub fn bare(name: &str) -> Profile {
+        Profile {
+            target: name.into(),
+            description: format!("{name}: no profile; every operation is expected to conform"),
+            identity: IdentityMode::Create,
+            account: None,
+            rate_limits: false,
+            unsupported: IndexMap::new(),
+            known_divergences: Vec::new(),
+        }
+    }
+
+    /// Check the profile's operation names against the spec.
+    pub fn check_operations(&self, spec: &Spec) -> Result<(), String> {
+        for op in self.unsupported.keys() {
+            if spec.operation(op).is_none() {
+                return Err(format!("profile {}: unsupported operation `{op}` is not one of the 22", self.target));
+            }
+        }
+        Ok(())
+    }
+
+    /// Why the target cannot run a case of `operation`, if it cannot.
+    pub fn unsupported_reason(&self, operation: &str) -> Option<&str> {
+        self.unsupported.get(operation).map(String::as_str)
+    }
+
+    /// The known divergence covering a case id, if any.
+    pub fn known_for(&self, case_id: &str) -> Option<&KnownDivergence> {
+        self.known_divergences.iter().find(|k| glob_match(&k.cases, case_id))
+    }
+
+    /// How a verdict stands against the known divergences.
+    pub fn classify(&self, case_id: &str, verdict: &Verdict) -> Known {
+        let Some(known) = self.known_for(case_id) else {
+            return Known::NotListed;
+        };
+        let observed = match verdict {
+            Verdict::Diverges { class, .. } => Some(class.as_str()),
+            Verdict::Unsupported { .. } => Some("unsupported"),
+            _ => None,
+        };
+        if observed == Some(known.class.as_str()) {
+            Known::AsListed
+        } else {
+            Known::Stale {
+                pattern: known.cases.clone(),
+                expected: known.class.clone(),
+            }
+        }
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(stripped) = rest.strip_prefix(part) else { return false };
+            rest = stripped;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_case_ids() {
+        assert!(glob_match("list_email_templates::*", "list_email_templates::invalid::page_size_above_max::0"));
+        assert!(glob_match("*::page_size_above_max::0", "list_email_templates::invalid::page_size_above_max::0"));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(!glob_match("a*b*c", "aXXbYY"));
+        assert!(glob_match("exact", "exact"));
+        assert!(!glob_match("exact", "exact2"));
+    }
+
+    #[test]
+    fn a_listed_divergence_that_no_longer_happens_is_stale() {
+        let mut p = Profile::bare("t");
+        p.known_divergences.push(KnownDivergence {
+            cases: "x::*".into(),
+            class: "accepted-invalid".into(),
+            what: "w".into(),
+            why: "y".into(),
+        });
+        let diverges = Verdict::Diverges {
+            class: DivergenceClass::AcceptedInvalid,
+            detail: String::new(),
+        };
+        assert_eq!(p.classify("x::1", &diverges), Known::AsListed);
+        assert!(matches!(p.classify("x::1", &Verdict::Conforms), Known::Stale { .. }));
+        assert_eq!(p.classify("y::1", &Verdict::Conforms), Known::NotListed);
+    }
+}

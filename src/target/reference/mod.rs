@@ -1,0 +1,201 @@
+//! The embedded reference target: a `wiremock` server in this process whose stateful responder
+//! implements the documented contract of all 22 operations, validating every request with the
+//! spec table's validator. It is the default target, so the suite runs with no setup, and it is
+//! how the harness itself is tested (see `faults` for deliberately broken variants).
+
+pub mod faults;
+pub mod request;
+pub mod state;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+
+pub use faults::{Fault, Faults};
+use request::{ParseError, parse, percent_decode, route};
+use state::{ApiError, State};
+
+use crate::case::stable_hash;
+use crate::spec::{ConstraintKind, Spec, validate};
+
+/// How the reference behaves.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Enforce the documented rate limits (answer 429 when a call comes too soon).
+    pub throttle: bool,
+    /// Deliberate faults (none for the conforming reference).
+    pub faults: Faults,
+}
+
+/// A running reference server; it stops when dropped.
+pub struct ReferenceServer {
+    server: MockServer,
+}
+
+impl ReferenceServer {
+    /// Start a fresh reference on a free port of 127.0.0.1.
+    pub async fn start(spec: Arc<Spec>, options: Options) -> ReferenceServer {
+        // Request recording is off: a long run would otherwise keep every request in memory.
+        let server = MockServer::builder().disable_request_recording().start().await;
+        let responder = Responder {
+            spec,
+            state: Mutex::new(State::new(options.faults.clone())),
+            faults: options.faults,
+            last_call: options.throttle.then(|| Mutex::new(HashMap::new())),
+            requests: AtomicU64::new(0),
+        };
+        Mock::given(any()).respond_with(responder).mount(&server).await;
+        ReferenceServer { server }
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        self.server.uri()
+    }
+}
+
+struct Responder {
+    spec: Arc<Spec>,
+    state: Mutex<State>,
+    faults: Faults,
+    /// When throttling: the last accepted call of each operation.
+    last_call: Option<Mutex<HashMap<String, Instant>>>,
+    requests: AtomicU64,
+}
+
+impl Respond for Responder {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let request_id = self.request_id();
+        let answer = self.answer(request);
+        let (status, body, error) = match answer {
+            Ok((operation, body)) => {
+                let mut body = body;
+                self.faults.rewrite_output(&operation, &mut body);
+                (200, body, None)
+            }
+            Err(e) => {
+                let documented = self.spec.error_status(&e.error_type).unwrap_or(400);
+                let (error_type, status) = self.faults.error(&e.error_type, documented);
+                (status, json!({"message": e.message}), Some(error_type))
+            }
+        };
+        let mut template = ResponseTemplate::new(status)
+            .insert_header("x-amzn-RequestId", request_id.as_str())
+            .set_body_raw(body.to_string().into_bytes(), "application/json");
+        if let (Some(error_type), true) = (error, self.faults.error_type_visible()) {
+            // Real SES appends the model's namespace; checks must strip it.
+            template = template.insert_header(
+                "x-amzn-ErrorType",
+                format!("{error_type}:http://internal.amazon.com/coral/com.amazonaws.sesv2/").as_str(),
+            );
+        }
+        template
+    }
+}
+
+impl Responder {
+    fn request_id(&self) -> String {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let h = stable_hash(&format!("request-{n}"));
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            (h >> 32) as u32,
+            (h >> 16) as u16,
+            (h >> 4) & 0xfff,
+            (h >> 20) & 0xfff,
+            h & 0xffff_ffff_ffff
+        )
+    }
+
+    fn answer(&self, request: &wiremock::Request) -> Result<(String, Value), ApiError> {
+        check_signature_shape(request)?;
+        let path = request.url.path();
+        let method = request.method.as_str();
+        let routed = route(&self.spec, method, path).ok_or_else(|| ApiError {
+            error_type: "UnknownOperationException".into(),
+            message: format!("no operation for {method} {path}"),
+        })?;
+        let operation = routed.op.operation.clone();
+        self.throttle(&routed.op.operation, routed.op.rate_limit.as_ref().map(|r| r.per_second))?;
+        let query: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let json_request = parse(&routed, &query, &request.body).map_err(|ParseError::Body(message)| ApiError {
+            error_type: "SerializationException".into(),
+            message,
+        })?;
+        if let Some((error_type, message)) = self.faults.rejects(&operation, &json_request) {
+            return Err(ApiError { error_type, message });
+        }
+        self.check_constraints(&operation, &json_request)?;
+        let members = json_request.as_object().cloned().unwrap_or_default();
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.handle(&operation, &members).map(|body| (operation, body))
+    }
+
+    /// Every documented constraint, through the table's validator. Type errors are what a real
+    /// deserializer rejects first, as SerializationException.
+    fn check_constraints(&self, operation: &str, request: &Value) -> Result<(), ApiError> {
+        let Some(op) = self.spec.operation_or_setup(operation) else {
+            return Ok(());
+        };
+        let violations: Vec<_> = validate(&self.spec, op, request)
+            .into_iter()
+            .filter(|v| !self.faults.ignores_violation(operation, &v.constraint))
+            .collect();
+        let Some(first) = violations.first() else {
+            return Ok(());
+        };
+        let type_suffix = format!(".{}", ConstraintKind::Type.as_str());
+        let is_type = violations.iter().any(|v| v.constraint.ends_with(&type_suffix));
+        Err(ApiError {
+            error_type: if is_type { "SerializationException" } else { "BadRequestException" }.into(),
+            message: format!("{} ({}): {}", first.at, first.constraint, first.message),
+        })
+    }
+
+    fn throttle(&self, operation: &str, per_second: Option<f64>) -> Result<(), ApiError> {
+        let (Some(last_call), Some(rate)) = (&self.last_call, per_second) else {
+            return Ok(());
+        };
+        let interval = Duration::from_secs_f64(1.0 / rate);
+        let mut last = last_call.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        if let Some(previous) = last.get(operation) {
+            if now.duration_since(*previous) < interval {
+                return Err(ApiError {
+                    error_type: "TooManyRequestsException".into(),
+                    message: format!("Rate exceeded: {operation} allows {rate} call(s) per second."),
+                });
+            }
+        }
+        last.insert(operation.to_string(), now);
+        Ok(())
+    }
+}
+
+/// The reference does not check signatures (it has no secret to check them with), but like SES
+/// it refuses requests that are not SigV4-signed for the `ses` service.
+fn check_signature_shape(request: &wiremock::Request) -> Result<(), ApiError> {
+    let auth = request
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let decoded = percent_decode(auth);
+    if decoded.starts_with("AWS4-HMAC-SHA256 ") && decoded.contains("/ses/aws4_request") {
+        Ok(())
+    } else {
+        Err(ApiError {
+            error_type: "MissingAuthenticationTokenException".into(),
+            message: "Missing or malformed SigV4 authorization for service ses.".into(),
+        })
+    }
+}
