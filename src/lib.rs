@@ -13,7 +13,11 @@
 
 pub mod case;
 pub mod check;
+pub mod command;
 pub mod exit;
 pub mod gen;
+pub mod report;
+pub mod run;
+pub mod snapshot;
 pub mod spec;
 pub mod target;

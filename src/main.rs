@@ -1,12 +1,14 @@
 //! The `ses-conformance` command line: parses flags and calls the library.
 
-use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ses_conformance::command::{self, RunOptions};
 use ses_conformance::exit;
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::gen;
 use ses_conformance::spec::Spec;
 
 #[derive(Parser)]
@@ -14,7 +16,7 @@ use ses_conformance::spec::Spec;
 struct Cli {
     /// The spec directory (default: the one shipped with the crate).
     #[arg(long, global = true, env = "SES_CONFORMANCE_SPECS")]
-    specs: Option<std::path::PathBuf>,
+    specs: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +38,87 @@ enum Command {
         #[arg(long, default_value_t = gen::DEFAULT_RANDOM_CASES)]
         cases: usize,
     },
+    /// Run the cases against a target and judge every answer.
+    Run(RunArgs),
+    /// Remove what a crashed run left behind, from its ledger.
+    Cleanup {
+        /// The ledger file the run wrote.
+        ledger: PathBuf,
+        /// Region, for a ledger of an endpoint override.
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        /// Per-request timeout in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+    },
+    /// Render a Markdown conformance matrix from result files written by `run --json`.
+    Report {
+        /// Result files (JSON lines).
+        #[arg(required = true)]
+        results: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Endpoint URL of the target (default: the embedded reference).
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Target name: reference, moto, aws-ses-v2-local, aws, or any name (selects the profile in specs/targets/).
+    #[arg(long)]
+    target: Option<String>,
+    /// Region to sign for.
+    #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
+    region: String,
+    /// Only this operation (repeatable).
+    #[arg(long = "op")]
+    ops: Vec<String>,
+    /// Only this case id (repeatable).
+    #[arg(long = "case")]
+    cases_only: Vec<String>,
+    /// Global seed mixed into every case's seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Random cases per constraint on top of the boundaries.
+    #[arg(long, default_value_t = gen::DEFAULT_RANDOM_CASES)]
+    cases: usize,
+    /// Write one JSON record per case to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write JUnit XML to this file.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Cases in flight at once.
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Real SES: an identity (domain or address) you verified; the harness never verifies one.
+    #[arg(long)]
+    identity: Option<String>,
+    /// Real SES: your account id, for ARNs in policy documents (never printed).
+    #[arg(long)]
+    account_id: Option<String>,
+    /// Real SES: opt in to valid calls that reach beyond the harness's resources
+    /// (account-change, sends-mail, billable; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    allow: Vec<String>,
+    /// Most requests the run may send.
+    #[arg(long)]
+    max_requests: Option<u64>,
+    /// Print what would be sent, created and removed; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Record every resource before creating it (always on for real SES).
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// The embedded reference enforces the documented rate limits.
+    #[arg(long)]
+    throttle: bool,
+    /// Pace calls at the documented rate limits (always on for real SES).
+    #[arg(long)]
+    pace: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -45,49 +128,50 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            let code = if e.use_stderr() { exit::USAGE_OR_SPEC } else { exit::OK };
+            return ExitCode::from(code as u8);
+        }
+    };
     let spec = match cli.specs.as_deref().map(Spec::load).unwrap_or_else(Spec::load_default) {
-        Ok(spec) => spec,
+        Ok(spec) => Arc::new(spec),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(exit::USAGE_OR_SPEC as u8);
         }
     };
-    match cli.command {
-        Command::List { ops, format, seed, cases } => list(&spec, ops, format, seed, cases),
-    }
+    let code = match cli.command {
+        Command::List { ops, format, seed, cases } => command::list(&spec, ops, matches!(format, Format::Json), seed, cases),
+        Command::Run(args) => command::run(spec, run_options(args)),
+        Command::Cleanup { ledger, region, timeout } => command::cleanup(spec, ledger, region, timeout),
+        Command::Report { results } => command::report(&results),
+    };
+    ExitCode::from(code as u8)
 }
 
-fn check_ops(spec: &Spec, ops: &[String]) -> Result<(), String> {
-    for op in ops {
-        if spec.operation(op).is_none() {
-            return Err(format!(
-                "--op {op}: unknown operation (known: {})",
-                spec.operations.keys().cloned().collect::<Vec<_>>().join(", ")
-            ));
-        }
+fn run_options(a: RunArgs) -> RunOptions {
+    RunOptions {
+        endpoint: a.endpoint,
+        target: a.target,
+        region: a.region,
+        ops: a.ops,
+        case_ids: a.cases_only,
+        seed: a.seed,
+        random_cases: a.cases,
+        json: a.json,
+        junit: a.junit,
+        concurrency: a.concurrency,
+        timeout_secs: a.timeout,
+        identity: a.identity,
+        account_id: a.account_id,
+        allow: a.allow,
+        max_requests: a.max_requests,
+        dry_run: a.dry_run,
+        ledger: a.ledger,
+        reference_throttle: a.throttle,
+        pace: a.pace,
     }
-    Ok(())
-}
-
-fn list(spec: &Spec, ops: Vec<String>, format: Format, seed: u64, cases: usize) -> ExitCode {
-    if let Err(e) = check_ops(spec, &ops) {
-        eprintln!("error: {e}");
-        return ExitCode::from(exit::USAGE_OR_SPEC as u8);
-    }
-    let settings = Settings { global_seed: seed, random_cases: cases, operations: ops };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for case in gen::generate(spec, &settings) {
-        let line = match format {
-            Format::Text => case.id,
-            Format::Json => case.listing().to_string(),
-        };
-        if writeln!(out, "{line}").is_err() {
-            // A closed pipe (`| head`) is not an error.
-            return ExitCode::SUCCESS;
-        }
-    }
-    let _ = out.flush();
-    ExitCode::SUCCESS
 }

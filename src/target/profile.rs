@@ -31,6 +31,9 @@ pub struct Profile {
     pub target: String,
     /// One line about the target and the version the profile was written against.
     pub description: String,
+    /// The environment variable that holds the target's URL when `--endpoint` is not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_env: Option<String>,
     /// How the harness gets a verified identity.
     #[serde(default)]
     pub identity: IdentityMode,
@@ -119,6 +122,7 @@ impl Profile {
         Profile {
             target: name.into(),
             description: format!("{name}: no profile; every operation is expected to conform"),
+            endpoint_env: None,
             identity: IdentityMode::Create,
             account: None,
             rate_limits: false,
