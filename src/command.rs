@@ -86,8 +86,16 @@ pub fn list(spec: &Spec, ops: Vec<String>, json: bool, seed: u64, random_cases: 
     let settings = Settings { global_seed: seed, random_cases, operations: ops };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for case in gen::generate(spec, &settings) {
-        let line = if json { case.listing().to_string() } else { case.id };
+    // Ids alone need no request generation; JSON lines build each case as they go.
+    for plan in gen::plans(spec, &settings) {
+        let line = if json {
+            match plan.build(spec, &settings) {
+                Some(case) => case.listing().to_string(),
+                None => continue,
+            }
+        } else {
+            plan.id
+        };
         if writeln!(out, "{line}").is_err() {
             // A closed pipe (`| head`) is not an error.
             return exit::OK;

@@ -1,1 +1,231 @@
-fn main(){}
+//! The conformance suite as a libtest-mimic harness: every case is a trial named by its id.
+//!
+//! * `cargo test --test conformance -- --list` names every trial without touching the network.
+//! * `cargo test --test conformance -- --exact ID` runs one case.
+//! * The primary target comes from `SES_CONFORMANCE_ENDPOINT` (and `SES_CONFORMANCE_TARGET` for
+//!   its name); with neither set, the embedded reference. Its trials are named by the bare id.
+//! * Emulators configured by `SES_CONFORMANCE_MOTO_URL` and `SES_CONFORMANCE_SES_V2_LOCAL_URL`
+//!   add trials named `<target>::<id>`; one that is not configured shows as an ignored trial
+//!   saying so. Operations a target lacks are ignored trials with the reason.
+//! * Every answer is also snapshotted under `snapshots/<target>/` (`SES_CONFORMANCE_SNAPSHOTS=0`
+//!   turns that off for ad-hoc endpoints).
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use ses_conformance::case::{Case, new_run_id};
+use ses_conformance::gen::{self, Plan, Settings};
+use ses_conformance::report::{Record, console};
+use ses_conformance::run::{Outcome, RunConfig, Session, skip_reason};
+use ses_conformance::snapshot;
+use ses_conformance::spec::Spec;
+use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind, reference};
+
+/// One target the suite runs against in this process.
+struct TargetUnderTest {
+    name: String,
+    /// Prefix of trial names: empty for the primary target.
+    prefix: String,
+    kind: TargetKind,
+    profile: Profile,
+    snapshots: bool,
+    session: OnceLock<Result<Arc<Session>, String>>,
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start the tokio runtime: {e}"))
+    })
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn profile_for(name: &str) -> Profile {
+    match Profile::shipped(name) {
+        Ok(Some(p)) => p,
+        Ok(None) => Profile::bare(name),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
+    let snapshots = env("SES_CONFORMANCE_SNAPSHOTS").as_deref() != Some("0");
+    let mut targets = Vec::new();
+    let primary_name = env("SES_CONFORMANCE_TARGET").unwrap_or_else(|| {
+        if env("SES_CONFORMANCE_ENDPOINT").is_some() { "endpoint".into() } else { "reference".into() }
+    });
+    let primary_kind = match env("SES_CONFORMANCE_ENDPOINT") {
+        Some(url) => TargetKind::Local { url },
+        None => TargetKind::Reference(reference::Options::default()),
+    };
+    targets.push(TargetUnderTest {
+        profile: profile_for(&primary_name),
+        name: primary_name,
+        prefix: String::new(),
+        kind: primary_kind,
+        snapshots,
+        session: OnceLock::new(),
+    });
+    let mut not_configured = Vec::new();
+    for (name, var) in [("moto", "SES_CONFORMANCE_MOTO_URL"), ("aws-ses-v2-local", "SES_CONFORMANCE_SES_V2_LOCAL_URL")] {
+        if targets[0].name == name {
+            continue;
+        }
+        match env(var) {
+            Some(url) => targets.push(TargetUnderTest {
+                name: name.into(),
+                prefix: format!("{name}::"),
+                kind: TargetKind::Local { url },
+                profile: profile_for(name),
+                snapshots,
+                session: OnceLock::new(),
+            }),
+            None => not_configured.push(
+                Trial::test(format!("{name}::not_configured"), move || {
+                    Err(format!("set {var} to the URL of a running {name} (scripts/emulators.sh start) to run its cases").into())
+                })
+                .with_ignored_flag(true)
+                .with_kind("not configured"),
+            ),
+        }
+    }
+    (targets, not_configured)
+}
+
+impl TargetUnderTest {
+    fn session(&self, spec: &Arc<Spec>) -> Result<Arc<Session>, String> {
+        self.session
+            .get_or_init(|| {
+                let config = TargetConfig {
+                    name: self.name.clone(),
+                    kind: self.kind.clone(),
+                    region: env("AWS_REGION").unwrap_or_else(|| "us-east-1".into()),
+                    timeout: Duration::from_secs(10),
+                    profile: self.profile.clone(),
+                    run_id: new_run_id(),
+                };
+                runtime().block_on(async {
+                    let target = Target::connect(Arc::clone(spec), config).await.map_err(|e| e.to_string())?;
+                    target
+                        .reachable()
+                        .await
+                        .map_err(|e| format!("target {} at {} is not reachable: {e}", self.name, target.endpoint))?;
+                    let run_config = RunConfig {
+                        pace: self.profile.rate_limits,
+                        ..RunConfig::default()
+                    };
+                    Session::new(Arc::clone(spec), Arc::new(target), run_config, None)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .clone()
+    }
+
+    /// A trial for one case: ignored (with its reason) when the target cannot run it.
+    fn trial(self: &Arc<Self>, spec: &Arc<Spec>, settings: &Arc<Settings>, plan: Plan, case: Option<Arc<Case>>) -> Trial {
+        let name = format!("{}{}", self.prefix, plan.id);
+        let skip = case
+            .as_deref()
+            .and_then(|c| skip_reason(spec, &self.profile, false, &[], c))
+            .or_else(|| self.profile.unsupported_reason(&plan.operation).map(|r| format!("{} does not implement {}: {r}", self.name, plan.operation)));
+        if let Some(reason) = skip {
+            return Trial::test(name, move || Err(reason.into()))
+                .with_ignored_flag(true)
+                .with_kind("unsupported");
+        }
+        let me = Arc::clone(self);
+        let spec = Arc::clone(spec);
+        let settings = Arc::clone(settings);
+        Trial::test(name, move || {
+            let case = match case {
+                Some(c) => c,
+                None => Arc::new(plan.build(&spec, &settings).ok_or_else(|| Failed::from(format!("{} cannot be built", plan.id)))?),
+            };
+            me.run(&spec, case)
+        })
+    }
+
+    fn run(&self, spec: &Arc<Spec>, case: Arc<Case>) -> Result<(), Failed> {
+        let session = self.session(spec)?;
+        let result = runtime().block_on(session.run_case(Arc::clone(&case)));
+        let record = Record::of(&result, &self.name);
+        let repro = console::Repro {
+            target: self.name.clone(),
+            endpoint: match &self.kind {
+                TargetKind::Local { url } => Some(url.clone()),
+                _ => None,
+            },
+            seed: 0,
+            identity: None,
+        };
+        if let Outcome::Ran { observation, .. } = &result.outcome {
+            if self.snapshots {
+                let name = self.name.clone();
+                let obs = observation.clone();
+                let snap_case = Arc::clone(&case);
+                if std::panic::catch_unwind(AssertUnwindSafe(move || snapshot::assert_case(&name, &snap_case, &obs))).is_err() {
+                    return Err(format!(
+                        "the answer differs from snapshots/{}/{}.snap (see the diff above; review with `cargo insta review`)",
+                        self.name,
+                        snapshot::name(&case.id)
+                    )
+                    .into());
+                }
+            }
+        }
+        if let Outcome::Skipped { reason } = &result.outcome {
+            return Err(format!("not run: {reason}").into());
+        }
+        if result.fails_run() {
+            return Err(console::failure_report(&result, &record, &repro).into());
+        }
+        Ok(())
+    }
+}
+
+/// libtest's own filter semantics, applied before cases are built so `--exact ID` builds one.
+fn selected(args: &Arguments, name: &str) -> bool {
+    let matches = |filter: &str| if args.exact { name == filter } else { name.contains(filter) };
+    let included = args.filter.as_deref().is_none_or(matches);
+    let skipped = args.skip.iter().any(|s| matches(s));
+    included && !skipped
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
+    let settings = Arc::new(Settings {
+        random_cases: env("SES_CONFORMANCE_CASES").and_then(|v| v.parse().ok()).unwrap_or(gen::DEFAULT_RANDOM_CASES),
+        global_seed: env("SES_CONFORMANCE_SEED").and_then(|v| v.parse().ok()).unwrap_or(0),
+        operations: Vec::new(),
+    });
+    let (targets, mut trials) = targets();
+    let targets: Vec<Arc<TargetUnderTest>> = targets.into_iter().map(Arc::new).collect();
+    let plans = gen::plans(&spec, &settings);
+    for target in &targets {
+        // Whether a case's fixtures are supported is only known once it is built; targets that
+        // lack operations build their cases while listing, the others build each case when it runs.
+        let build_now = !target.profile.unsupported.is_empty();
+        for plan in plans.iter().filter(|p| selected(&args, &format!("{}{}", target.prefix, p.id))) {
+            let case = if build_now { plan.build(&spec, &settings).map(Arc::new) } else { None };
+            trials.push(target.trial(&spec, &settings, plan.clone(), case));
+        }
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    for target in &targets {
+        if let Some(Ok(session)) = target.session.get() {
+            runtime().block_on(session.finish());
+        }
+    }
+    conclusion.exit();
+}

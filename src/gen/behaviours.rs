@@ -18,6 +18,14 @@ pub struct BehaviourCase {
     pub expect: Expect,
 }
 
+/// Whether the operation can express the behaviour (paging needs a PageSize member).
+pub fn feasible(op: &crate::spec::Operation, behaviour: &Behaviour) -> bool {
+    match behaviour.kind {
+        BehaviourKind::Paginates => op.input.contains_key("PageSize") && behaviour.list.is_some(),
+        _ => op.resource.is_some() || behaviour.fixture.is_some(),
+    }
+}
+
 /// Build the case for `behaviour` in `ctx` (whose fixtures and identity needs it fills in).
 /// `None` when the operation cannot express it (paging without a PageSize member).
 pub fn build(ctx: &mut Ctx, behaviour: &Behaviour) -> Option<BehaviourCase> {

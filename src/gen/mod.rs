@@ -44,43 +44,105 @@ pub const DEFAULT_RANDOM_CASES: usize = 2;
 
 /// Every case of the selected operations, in a stable order.
 pub fn generate(spec: &Spec, settings: &Settings) -> Vec<Case> {
-    spec.operations_named(&settings.operations)
-        .flat_map(|op| cases_for(spec, op, settings))
+    plans(spec, settings)
+        .iter()
+        .filter_map(|plan| plan.build(spec, settings))
         .collect()
 }
 
-/// Every case of one operation: whole-request baselines, then each constraint's variants, then
+/// What a case will be, before its request is generated: enough to name it (listing must be
+/// cheap) and to build it later from its id alone.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The case id.
+    pub id: String,
+    /// The operation.
+    pub operation: String,
+    /// Valid or invalid.
+    pub kind: Kind,
+    /// The constraint or behaviour name, as the case will carry it.
+    pub constraint: String,
+    index: usize,
+    what: PlanKind,
+}
+
+#[derive(Debug, Clone)]
+enum PlanKind {
+    Baseline { name: &'static str, mode: Mode },
+    Constraint(Box<Variant>),
+    Behaviour(crate::spec::Behaviour),
+}
+
+impl Plan {
+    /// Generate the case.
+    pub fn build(&self, spec: &Spec, settings: &Settings) -> Option<Case> {
+        let op = spec.operation(&self.operation)?;
+        match &self.what {
+            PlanKind::Baseline { name, mode } => Some(baseline_case(spec, op, settings, name, *mode, self.index)),
+            PlanKind::Constraint(v) => Some(constraint_case(spec, op, settings, v, self.index)),
+            PlanKind::Behaviour(b) => behaviour_case(spec, op, settings, b),
+        }
+    }
+}
+
+/// The plans of every case of the selected operations, in a stable order.
+pub fn plans(spec: &Spec, settings: &Settings) -> Vec<Plan> {
+    spec.operations_named(&settings.operations)
+        .flat_map(|op| plans_for(spec, op, settings))
+        .collect()
+}
+
+/// The plans of one operation: whole-request baselines, then each constraint's variants, then
 /// each documented behaviour.
-pub fn cases_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Case> {
-    let mut cases = Vec::new();
-    for (name, mode, random) in [
-        ("minimal", Mode::Minimal, false),
-        ("all_members", Mode::Full, true),
-    ] {
+pub fn plans_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Plan> {
+    let mut out = Vec::new();
+    let plan = |kind: Kind, name: &str, constraint: String, index: usize, what: PlanKind| Plan {
+        id: case::case_id(&op.operation, kind, name, index),
+        operation: op.operation.clone(),
+        kind,
+        constraint,
+        index,
+        what,
+    };
+    for (name, mode, random) in [("minimal", Mode::Minimal, false), ("all_members", Mode::Full, true)] {
         for index in 0..=if random { settings.random_cases } else { 0 } {
             let mode = if index == 0 { mode } else { Mode::Random };
-            cases.push(baseline_case(spec, op, settings, name, mode, index));
+            out.push(plan(Kind::Valid, name, "request".into(), index, PlanKind::Baseline { name, mode }));
         }
     }
     for constraint in named_constraints(spec, op) {
         for v in variants_for(spec, op, &constraint) {
             let instances = if v.random { settings.random_cases } else { 0 };
             for index in 0..=instances {
-                cases.push(constraint_case(spec, op, settings, &v, index));
+                out.push(plan(v.kind, &v.name, v.constraint.name(), index, PlanKind::Constraint(Box::new(v.clone()))));
             }
         }
     }
-    for behaviour in &op.behaviours {
-        if let Some(case) = behaviour_case(spec, op, settings, behaviour) {
-            cases.push(case);
-        }
+    for behaviour in op.behaviours.iter().filter(|b| behaviours::feasible(op, b)) {
+        let kind = behaviour_kind(behaviour.kind);
+        out.push(plan(kind, &behaviour.name, format!("behaviour:{}", behaviour.name), 0, PlanKind::Behaviour(behaviour.clone())));
     }
-    cases
+    out
 }
 
-/// The ids of every case, without building requests: what `list` and `--list` print.
+fn behaviour_kind(kind: BehaviourKind) -> Kind {
+    match kind {
+        BehaviourKind::SucceedsWhenMissing | BehaviourKind::Paginates | BehaviourKind::EchoesCreated => Kind::Valid,
+        BehaviourKind::FailsWhenMissing | BehaviourKind::RejectsDuplicate | BehaviourKind::RequiresVerifiedIdentity => Kind::Invalid,
+    }
+}
+
+/// Every case of one operation.
+pub fn cases_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Case> {
+    plans_for(spec, op, settings)
+        .iter()
+        .filter_map(|plan| plan.build(spec, settings))
+        .collect()
+}
+
+/// The ids of every case, without generating requests: what `list` and `--list` print.
 pub fn case_ids(spec: &Spec, settings: &Settings) -> Vec<String> {
-    generate(spec, settings).into_iter().map(|c| c.id).collect()
+    plans(spec, settings).into_iter().map(|p| p.id).collect()
 }
 
 fn baseline_case(spec: &Spec, op: &Operation, settings: &Settings, name: &str, mode: Mode, index: usize) -> Case {
@@ -110,12 +172,7 @@ fn constraint_case(spec: &Spec, op: &Operation, settings: &Settings, v: &Variant
 }
 
 fn behaviour_case(spec: &Spec, op: &Operation, settings: &Settings, behaviour: &crate::spec::Behaviour) -> Option<Case> {
-    let kind = match behaviour.kind {
-        BehaviourKind::SucceedsWhenMissing | BehaviourKind::Paginates | BehaviourKind::EchoesCreated => Kind::Valid,
-        BehaviourKind::FailsWhenMissing | BehaviourKind::RejectsDuplicate | BehaviourKind::RequiresVerifiedIdentity => {
-            Kind::Invalid
-        }
-    };
+    let kind = behaviour_kind(behaviour.kind);
     let id = case::case_id(&op.operation, kind, &behaviour.name, 0);
     let seed = case::case_seed(&id, settings.global_seed);
     let mut ctx = Ctx::new(spec, op, seed, Mode::Minimal, &case::case_token(&id));
@@ -161,7 +218,12 @@ fn finish(
         fixtures: ctx.fixtures,
         creates,
         needs_identity: ctx.needs_identity,
-        exclusive: op.resource.as_ref().is_some_and(|r| r.action == ResourceAction::List),
+        // Listings, and reads of the identity every policy case shares, depend on what other
+        // cases create: such cases run while no other case runs.
+        exclusive: op
+            .resource
+            .as_ref()
+            .is_some_and(|r| r.action == ResourceAction::List || (r.kind == "identity" && r.action == ResourceAction::Read)),
         expect,
         seed,
     }
