@@ -353,11 +353,9 @@ fn map_strings(value: &Value, f: &dyn Fn(&str) -> String) -> Value {
     match value {
         Value::String(s) => Value::String(f(s)),
         Value::Array(items) => Value::Array(items.iter().map(|v| map_strings(v, f)).collect()),
-        Value::Object(obj) => Value::Object(
-            obj.iter()
-                .map(|(k, v)| (f(k), map_strings(v, f)))
-                .collect(),
-        ),
+        Value::Object(obj) => {
+            Value::Object(obj.iter().map(|(k, v)| (f(k), map_strings(v, f))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -410,7 +408,10 @@ pub fn new_run_id() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
-    base36(stable_hash(&format!("{nanos}:{}", std::process::id())), RUN_ID_LEN)
+    base36(
+        stable_hash(&format!("{nanos}:{}", std::process::id())),
+        RUN_ID_LEN,
+    )
 }
 
 #[cfg(test)]
@@ -461,8 +462,14 @@ mod tests {
         let msg = engine.encode(format!("From: {SENDER_PLACEHOLDER}\r\n\r\nhi"));
         let v = serde_json::json!({"Content": {"Raw": {"Data": msg}}});
         let bound = b.bind_value(&v, &["/Content/Raw/Data".to_string()]);
-        let data = bound.pointer("/Content/Raw/Data").and_then(Value::as_str).unwrap();
+        let data = bound
+            .pointer("/Content/Raw/Data")
+            .and_then(Value::as_str)
+            .unwrap();
         let text = String::from_utf8(engine.decode(data).unwrap()).unwrap();
-        assert_eq!(text, "From: sender@confqqqqqq-identity.example.com\r\n\r\nhi");
+        assert_eq!(
+            text,
+            "From: sender@confqqqqqq-identity.example.com\r\n\r\nhi"
+        );
     }
 }

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::case::{Bindings, Case, new_run_id};
+use crate::case::{new_run_id, Bindings, Case};
 use crate::exit;
 use crate::gen::{self, Settings};
-use crate::report::{self, Record, console};
+use crate::report::{self, console, Record};
 use crate::run::{self, CaseResult, Event, RunConfig, Session};
 use crate::spec::Spec;
-use crate::target::{Profile, Target, TargetConfig, TargetKind, reference};
+use crate::target::{reference, Profile, Target, TargetConfig, TargetKind};
 
 /// Options of `run`.
 #[derive(Debug, Clone, Default)]
@@ -71,7 +71,11 @@ pub fn check_ops(spec: &Spec, ops: &[String]) -> Result<(), String> {
         if spec.operation(op).is_none() {
             return Err(format!(
                 "--op {op}: unknown operation (known: {})",
-                spec.operations.keys().cloned().collect::<Vec<_>>().join(", ")
+                spec.operations
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -83,7 +87,11 @@ pub fn list(spec: &Spec, ops: Vec<String>, json: bool, seed: u64, random_cases: 
     if let Err(e) = check_ops(spec, &ops) {
         return usage_error(e);
     }
-    let settings = Settings { global_seed: seed, random_cases, operations: ops };
+    let settings = Settings {
+        global_seed: seed,
+        random_cases,
+        operations: ops,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Ids alone need no request generation; JSON lines build each case as they go.
@@ -136,7 +144,11 @@ fn target_kind(options: &RunOptions, name: &str, profile: &Profile) -> Result<Ta
             faults: Default::default(),
         }));
     }
-    match profile.endpoint_env.as_deref().and_then(|var| std::env::var(var).ok().map(|v| (var, v))) {
+    match profile
+        .endpoint_env
+        .as_deref()
+        .and_then(|var| std::env::var(var).ok().map(|v| (var, v)))
+    {
         Some((_, url)) => Ok(TargetKind::Local { url }),
         None => Err(format!(
             "--target {name}: no --endpoint given{}",
@@ -161,7 +173,9 @@ fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, String> 
     if !options.case_ids.is_empty() {
         for id in &options.case_ids {
             if !cases.iter().any(|c| &c.id == id) {
-                return Err(format!("--case {id}: no such case (see `ses-conformance list`)"));
+                return Err(format!(
+                    "--case {id}: no such case (see `ses-conformance list`)"
+                ));
             }
         }
         cases.retain(|c| options.case_ids.contains(&c.id));
@@ -198,14 +212,24 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
     if options.dry_run {
         return dry_run(&spec, &profile, real_aws, &options, &kind, &cases);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return usage_error(format!("cannot start the async runtime: {e}")),
     };
     runtime.block_on(run_async(spec, options, name, profile, kind, cases))
 }
 
-async fn run_async(spec: Arc<Spec>, options: RunOptions, name: String, profile: Profile, kind: TargetKind, cases: Vec<Case>) -> i32 {
+async fn run_async(
+    spec: Arc<Spec>,
+    options: RunOptions,
+    name: String,
+    profile: Profile,
+    kind: TargetKind,
+    cases: Vec<Case>,
+) -> i32 {
     let real_aws = matches!(kind, TargetKind::Aws { .. });
     let run_id = new_run_id();
     let config = TargetConfig {
@@ -224,14 +248,16 @@ async fn run_async(spec: Arc<Spec>, options: RunOptions, name: String, profile: 
         }
     };
     if let Err(detail) = target.reachable().await {
-        eprintln!("error: target {name} at {} is not reachable: {detail}", target.endpoint);
+        eprintln!(
+            "error: target {name} at {} is not reachable: {detail}",
+            target.endpoint
+        );
         return exit::UNREACHABLE;
     }
     // Real SES always gets a ledger: the safety rules require one.
-    let ledger = options
-        .ledger
-        .clone()
-        .or_else(|| real_aws.then(|| PathBuf::from(format!("ses-conformance-{run_id}.ledger.jsonl"))));
+    let ledger = options.ledger.clone().or_else(|| {
+        real_aws.then(|| PathBuf::from(format!("ses-conformance-{run_id}.ledger.jsonl")))
+    });
     let run_config = RunConfig {
         concurrency: options.concurrency.max(1),
         allow: options.allow.clone(),
@@ -239,7 +265,12 @@ async fn run_async(spec: Arc<Spec>, options: RunOptions, name: String, profile: 
         pace: options.pace || real_aws || profile.rate_limits,
         ..RunConfig::default()
     };
-    let session = match Session::new(Arc::clone(&spec), Arc::clone(&target), run_config, ledger.as_deref()) {
+    let session = match Session::new(
+        Arc::clone(&spec),
+        Arc::clone(&target),
+        run_config,
+        ledger.as_deref(),
+    ) {
         Ok(s) => Arc::new(s),
         Err(e) => return usage_error(e),
     };
@@ -249,7 +280,11 @@ async fn run_async(spec: Arc<Spec>, options: RunOptions, name: String, profile: 
     let cases: Vec<Arc<Case>> = cases.into_iter().map(Arc::new).collect();
     let mut progress = console::Progress::new(cases.len());
     let mut results: Vec<CaseResult> = Vec::new();
-    let order: std::collections::HashMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+    let order: std::collections::HashMap<String, usize> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
     let interrupted = session
         .run_all(cases, |event| {
             progress.on_event(&event);
@@ -263,7 +298,9 @@ async fn run_async(spec: Arc<Spec>, options: RunOptions, name: String, profile: 
     let records: Vec<Record> = results.iter().map(|r| Record::of(r, &name)).collect();
     let repro = console::Repro {
         target: name.clone(),
-        endpoint: (name != "reference").then(|| options.endpoint.clone()).flatten(),
+        endpoint: (name != "reference")
+            .then(|| options.endpoint.clone())
+            .flatten(),
         seed: options.seed,
         identity: options.identity.clone(),
     };
@@ -282,10 +319,19 @@ async fn run_async(spec: Arc<Spec>, options: RunOptions, name: String, profile: 
         eprintln!("interrupted: cases in flight finished and what the run created was removed");
         return exit::INTERRUPTED;
     }
-    if records.iter().any(Record::fails) { exit::DIVERGED } else { exit::OK }
+    if records.iter().any(Record::fails) {
+        exit::DIVERGED
+    } else {
+        exit::OK
+    }
 }
 
-fn print_console(results: &[CaseResult], records: &[Record], repro: &console::Repro, requests: u64) {
+fn print_console(
+    results: &[CaseResult],
+    records: &[Record],
+    repro: &console::Repro,
+    requests: u64,
+) {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for (result, record) in results.iter().zip(records) {
@@ -296,13 +342,26 @@ fn print_console(results: &[CaseResult], records: &[Record], repro: &console::Re
     let _ = writeln!(out);
     let _ = write!(out, "{}", console::summary_table(records));
     let failing = records.iter().filter(|r| r.fails()).count();
-    let _ = writeln!(out, "{} cases, {failing} failing, {requests} requests sent", records.len());
+    let _ = writeln!(
+        out,
+        "{} cases, {failing} failing, {requests} requests sent",
+        records.len()
+    );
 }
 
-fn dry_run(spec: &Spec, profile: &Profile, real_aws: bool, options: &RunOptions, kind: &TargetKind, cases: &[Case]) -> i32 {
+fn dry_run(
+    spec: &Spec,
+    profile: &Profile,
+    real_aws: bool,
+    options: &RunOptions,
+    kind: &TargetKind,
+    cases: &[Case],
+) -> i32 {
     let run_id = "000000";
     let bindings = match kind {
-        TargetKind::Aws { identity, .. } => Bindings::for_identity(run_id, identity, &options.region, "000000000000"),
+        TargetKind::Aws { identity, .. } => {
+            Bindings::for_identity(run_id, identity, &options.region, "000000000000")
+        }
         _ => Bindings::placeholders(),
     };
     let stdout = std::io::stdout();
@@ -315,18 +374,44 @@ fn dry_run(spec: &Spec, profile: &Profile, real_aws: bool, options: &RunOptions,
             continue;
         }
         for f in &case.fixtures {
-            let _ = writeln!(out, "CREATE {} {}", f.create.operation, abbreviate_json(&bindings.bind_value(&f.create.request, &[])));
+            let _ = writeln!(
+                out,
+                "CREATE {} {}",
+                f.create.operation,
+                abbreviate_json(&bindings.bind_value(&f.create.request, &[]))
+            );
         }
-        let _ = writeln!(out, "SEND   {} {} via {:?}: {}", case.id, case.operation, case.path, abbreviate_json(&bindings.bind_value(&case.request, &[])));
+        let _ = writeln!(
+            out,
+            "SEND   {} {} via {:?}: {}",
+            case.id,
+            case.operation,
+            case.path,
+            abbreviate_json(&bindings.bind_value(&case.request, &[]))
+        );
         sends += 1;
         for c in &case.creates {
-            let _ = writeln!(out, "REMOVE {} {} (if the target created it)", c.delete.operation, bindings.bind_value(&c.delete.request, &[]));
+            let _ = writeln!(
+                out,
+                "REMOVE {} {} (if the target created it)",
+                c.delete.operation,
+                bindings.bind_value(&c.delete.request, &[])
+            );
         }
         for f in case.fixtures.iter().rev() {
-            let _ = writeln!(out, "REMOVE {} {}", f.delete.operation, bindings.bind_value(&f.delete.request, &[]));
+            let _ = writeln!(
+                out,
+                "REMOVE {} {}",
+                f.delete.operation,
+                bindings.bind_value(&f.delete.request, &[])
+            );
         }
     }
-    let _ = writeln!(out, "{sends} cases would be sent, {} skipped", cases.len() - sends);
+    let _ = writeln!(
+        out,
+        "{sends} cases would be sent, {} skipped",
+        cases.len() - sends
+    );
     exit::OK
 }
 
@@ -345,11 +430,20 @@ pub fn cleanup(spec: Arc<Spec>, ledger_path: PathBuf, region: String, timeout_se
         println!("{}: nothing left to remove", ledger_path.display());
         return exit::OK;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return usage_error(format!("cannot start the async runtime: {e}")),
     };
-    runtime.block_on(run::cleanup_entries(spec, &ledger_path, pending, &region, Duration::from_secs_f64(timeout_secs)))
+    runtime.block_on(run::cleanup_entries(
+        spec,
+        &ledger_path,
+        pending,
+        &region,
+        Duration::from_secs_f64(timeout_secs),
+    ))
 }
 
 /// `report RESULT.json...`: the conformance matrix.

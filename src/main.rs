@@ -12,7 +12,11 @@ use ses_conformance::gen;
 use ses_conformance::spec::Spec;
 
 #[derive(Parser)]
-#[command(name = "ses-conformance", version, about = "Property-based conformance harness for the Amazon SES v2 API")]
+#[command(
+    name = "ses-conformance",
+    version,
+    about = "Property-based conformance harness for the Amazon SES v2 API"
+)]
 struct Cli {
     /// The spec directory (default: the one shipped with the crate).
     #[arg(long, global = true, env = "SES_CONFORMANCE_SPECS")]
@@ -132,11 +136,20 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            let code = if e.use_stderr() { exit::USAGE_OR_SPEC } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE_OR_SPEC
+            } else {
+                exit::OK
+            };
             return ExitCode::from(code as u8);
         }
     };
-    let spec = match cli.specs.as_deref().map(Spec::load).unwrap_or_else(Spec::load_default) {
+    let spec = match cli
+        .specs
+        .as_deref()
+        .map(Spec::load)
+        .unwrap_or_else(Spec::load_default)
+    {
         Ok(spec) => Arc::new(spec),
         Err(e) => {
             eprintln!("error: {e}");
@@ -144,9 +157,18 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::List { ops, format, seed, cases } => command::list(&spec, ops, matches!(format, Format::Json), seed, cases),
+        Command::List {
+            ops,
+            format,
+            seed,
+            cases,
+        } => command::list(&spec, ops, matches!(format, Format::Json), seed, cases),
         Command::Run(args) => command::run(spec, run_options(args)),
-        Command::Cleanup { ledger, region, timeout } => command::cleanup(spec, ledger, region, timeout),
+        Command::Cleanup {
+            ledger,
+            region,
+            timeout,
+        } => command::cleanup(spec, ledger, region, timeout),
         Command::Report { results } => command::report(&results),
     };
     ExitCode::from(code as u8)

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use crate::case::Case;
 use crate::check::Observation;
@@ -13,7 +13,9 @@ use crate::report::console::abbreviate;
 
 /// The folder of a target's snapshots.
 pub fn dir(target: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(target)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots")
+        .join(target)
 }
 
 /// The snapshot name of a case: its id with `::` as `__`.
@@ -26,7 +28,10 @@ pub fn normalise(case: &Case, obs: &Observation) -> Value {
     let mut out = Map::new();
     out.insert("status".into(), json!(obs.status));
     out.insert("error_type".into(), json!(obs.error_type));
-    out.insert("message".into(), json!(obs.message.as_deref().map(redact_text)));
+    out.insert(
+        "message".into(),
+        json!(obs.message.as_deref().map(redact_text)),
+    );
     let body = match (&obs.body, &obs.body_excerpt) {
         (Some(body), _) => redact(&case.operation, "", body),
         (None, Some(excerpt)) => json!({ "non_json_body": redact_text(excerpt) }),
@@ -54,7 +59,11 @@ fn shorten_strings(v: &Value) -> Value {
     match v {
         Value::String(s) if s.len() > 300 => json!(abbreviate(s, 120)),
         Value::Array(items) => Value::Array(items.iter().map(shorten_strings).collect()),
-        Value::Object(obj) => Value::Object(obj.iter().map(|(k, v)| (k.clone(), shorten_strings(v))).collect()),
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (k.clone(), shorten_strings(v)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -86,14 +95,22 @@ fn redact(operation: &str, path: &str, v: &Value) -> Value {
             }
             Value::Object(out)
         }
-        Value::Array(items) => Value::Array(items.iter().map(|i| redact(operation, path, i)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| redact(operation, path, i)).collect())
+        }
         Value::String(s) => json!(redact_text(s)),
         other => other.clone(),
     }
 }
 
 fn redact_member(operation: &str, path: &str, key: &str, v: &Value) -> Value {
-    let token = |name: &str, ok: bool| if ok { json!(format!("[{name}]")) } else { redact(operation, path, v) };
+    let token = |name: &str, ok: bool| {
+        if ok {
+            json!(format!("[{name}]"))
+        } else {
+            redact(operation, path, v)
+        }
+    };
     match key {
         "MessageId" => token("message-id", v.as_str().is_some_and(looks_like_id)),
         "ReportId" => token("report-id", v.as_str().is_some_and(looks_like_id)),
@@ -106,7 +123,9 @@ fn redact_member(operation: &str, path: &str, key: &str, v: &Value) -> Value {
             }
             _ => redact(operation, path, v),
         },
-        "SentLast24Hours" | "Max24HourSend" | "MaxSendRate" if operation == "GetAccount" => token("count", v.is_number()),
+        "SentLast24Hours" | "Max24HourSend" | "MaxSendRate" if operation == "GetAccount" => {
+            token("count", v.is_number())
+        }
         // Account details change with every PutAccountDetails the suite (or the account's owner)
         // sends: keep their shape, not their values.
         "Details" if operation == "GetAccount" => shape_only(v),
@@ -123,7 +142,11 @@ fn looks_like_id(s: &str) -> bool {
 /// Values replaced by their JSON type, keys kept.
 fn shape_only(v: &Value) -> Value {
     match v {
-        Value::Object(obj) => Value::Object(obj.iter().map(|(k, v)| (k.clone(), shape_only(v))).collect()),
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (k.clone(), shape_only(v)))
+                .collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(shape_only).collect()),
         Value::String(_) => json!("[string]"),
         Value::Number(_) => json!("[number]"),
@@ -158,7 +181,8 @@ pub fn redact_text(text: &str) -> String {
         let arn = &rest[at..];
         // arn:aws:<service>:<region>:<account>:...
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        if parts.len() == 6 && parts[4].len() == 12 && parts[4].chars().all(|c| c.is_ascii_digit()) {
+        if parts.len() == 6 && parts[4].len() == 12 && parts[4].chars().all(|c| c.is_ascii_digit())
+        {
             let prefix_len = parts[..4].iter().map(|p| p.len() + 1).sum::<usize>();
             out.push_str(&arn[..prefix_len]);
             out.push_str("[account]");
@@ -182,13 +206,19 @@ mod tests {
             redact_text("see arn:aws:ses:eu-west-1:123456789012:identity/x.com and arn:aws:iam::123456789012:root"),
             "see arn:aws:ses:eu-west-1:[account]:identity/x.com and arn:aws:iam::[account]:root"
         );
-        assert_eq!(redact_text("arn:aws:ses:eu-west-1:12345:identity/x"), "arn:aws:ses:eu-west-1:12345:identity/x");
+        assert_eq!(
+            redact_text("arn:aws:ses:eu-west-1:12345:identity/x"),
+            "arn:aws:ses:eu-west-1:12345:identity/x"
+        );
     }
 
     #[test]
     fn a_redaction_only_masks_values_of_the_right_shape() {
         let body = json!({"MessageId": "0100018c-abc-000000", "CreatedTimestamp": 1.5});
-        assert_eq!(redact("SendEmail", "", &body), json!({"MessageId": "[message-id]", "CreatedTimestamp": "[timestamp]"}));
+        assert_eq!(
+            redact("SendEmail", "", &body),
+            json!({"MessageId": "[message-id]", "CreatedTimestamp": "[timestamp]"})
+        );
         // A message id that is not an id, or a timestamp that is text, stays visible.
         let odd = json!({"MessageId": "not an id!", "CreatedTimestamp": "yesterday"});
         assert_eq!(redact("SendEmail", "", &odd), odd);
@@ -197,6 +227,9 @@ mod tests {
     #[test]
     fn rendered_templates_lose_their_date_and_message_id() {
         let text = "Date: Sat, 28 Nov 2026\r\nMessage-ID: <abc@x>\r\nSubject: hi";
-        assert_eq!(redact_rendered(text), "Date: [date]\r\nMessage-ID: [message-id]\r\nSubject: hi");
+        assert_eq!(
+            redact_rendered(text),
+            "Date: [date]\r\nMessage-ID: [message-id]\r\nSubject: hi"
+        );
     }
 }

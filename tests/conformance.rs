@@ -15,13 +15,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use ses_conformance::case::{Case, new_run_id};
+use ses_conformance::case::{new_run_id, Case};
 use ses_conformance::gen::{self, Plan, Settings};
-use ses_conformance::report::{Record, console};
-use ses_conformance::run::{Outcome, RunConfig, Session, skip_reason};
+use ses_conformance::report::{console, Record};
+use ses_conformance::run::{skip_reason, Outcome, RunConfig, Session};
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind, reference};
+use ses_conformance::target::{reference, Profile, Target, TargetConfig, TargetKind};
 
 /// One target the suite runs against in this process.
 struct TargetUnderTest {
@@ -61,7 +61,11 @@ fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
     let snapshots = env("SES_CONFORMANCE_SNAPSHOTS").as_deref() != Some("0");
     let mut targets = Vec::new();
     let primary_name = env("SES_CONFORMANCE_TARGET").unwrap_or_else(|| {
-        if env("SES_CONFORMANCE_ENDPOINT").is_some() { "endpoint".into() } else { "reference".into() }
+        if env("SES_CONFORMANCE_ENDPOINT").is_some() {
+            "endpoint".into()
+        } else {
+            "reference".into()
+        }
     });
     let primary_kind = match env("SES_CONFORMANCE_ENDPOINT") {
         Some(url) => TargetKind::Local { url },
@@ -76,7 +80,10 @@ fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
         session: OnceLock::new(),
     });
     let mut not_configured = Vec::new();
-    for (name, var) in [("moto", "SES_CONFORMANCE_MOTO_URL"), ("aws-ses-v2-local", "SES_CONFORMANCE_SES_V2_LOCAL_URL")] {
+    for (name, var) in [
+        ("moto", "SES_CONFORMANCE_MOTO_URL"),
+        ("aws-ses-v2-local", "SES_CONFORMANCE_SES_V2_LOCAL_URL"),
+    ] {
         if targets[0].name == name {
             continue;
         }
@@ -114,11 +121,15 @@ impl TargetUnderTest {
                     run_id: new_run_id(),
                 };
                 runtime().block_on(async {
-                    let target = Target::connect(Arc::clone(spec), config).await.map_err(|e| e.to_string())?;
-                    target
-                        .reachable()
+                    let target = Target::connect(Arc::clone(spec), config)
                         .await
-                        .map_err(|e| format!("target {} at {} is not reachable: {e}", self.name, target.endpoint))?;
+                        .map_err(|e| e.to_string())?;
+                    target.reachable().await.map_err(|e| {
+                        format!(
+                            "target {} at {} is not reachable: {e}",
+                            self.name, target.endpoint
+                        )
+                    })?;
                     let run_config = RunConfig {
                         pace: self.profile.rate_limits,
                         ..RunConfig::default()
@@ -132,12 +143,22 @@ impl TargetUnderTest {
     }
 
     /// A trial for one case: ignored (with its reason) when the target cannot run it.
-    fn trial(self: &Arc<Self>, spec: &Arc<Spec>, settings: &Arc<Settings>, plan: Plan, case: Option<Arc<Case>>) -> Trial {
+    fn trial(
+        self: &Arc<Self>,
+        spec: &Arc<Spec>,
+        settings: &Arc<Settings>,
+        plan: Plan,
+        case: Option<Arc<Case>>,
+    ) -> Trial {
         let name = format!("{}{}", self.prefix, plan.id);
         let skip = case
             .as_deref()
             .and_then(|c| skip_reason(spec, &self.profile, false, &[], c))
-            .or_else(|| self.profile.unsupported_reason(&plan.operation).map(|r| format!("{} does not implement {}: {r}", self.name, plan.operation)));
+            .or_else(|| {
+                self.profile
+                    .unsupported_reason(&plan.operation)
+                    .map(|r| format!("{} does not implement {}: {r}", self.name, plan.operation))
+            });
         if let Some(reason) = skip {
             return Trial::test(name, move || Err(reason.into()))
                 .with_ignored_flag(true)
@@ -149,7 +170,10 @@ impl TargetUnderTest {
         Trial::test(name, move || {
             let case = match case {
                 Some(c) => c,
-                None => Arc::new(plan.build(&spec, &settings).ok_or_else(|| Failed::from(format!("{} cannot be built", plan.id)))?),
+                None => Arc::new(
+                    plan.build(&spec, &settings)
+                        .ok_or_else(|| Failed::from(format!("{} cannot be built", plan.id)))?,
+                ),
             };
             me.run(&spec, case)
         })
@@ -173,7 +197,11 @@ impl TargetUnderTest {
                 let name = self.name.clone();
                 let obs = observation.clone();
                 let snap_case = Arc::clone(&case);
-                if std::panic::catch_unwind(AssertUnwindSafe(move || snapshot::assert_case(&name, &snap_case, &obs))).is_err() {
+                if std::panic::catch_unwind(AssertUnwindSafe(move || {
+                    snapshot::assert_case(&name, &snap_case, &obs)
+                }))
+                .is_err()
+                {
                     return Err(format!(
                         "the answer differs from snapshots/{}/{}.snap (see the diff above; review with `cargo insta review`)",
                         self.name,
@@ -195,7 +223,13 @@ impl TargetUnderTest {
 
 /// libtest's own filter semantics, applied before cases are built so `--exact ID` builds one.
 fn selected(args: &Arguments, name: &str) -> bool {
-    let matches = |filter: &str| if args.exact { name == filter } else { name.contains(filter) };
+    let matches = |filter: &str| {
+        if args.exact {
+            name == filter
+        } else {
+            name.contains(filter)
+        }
+    };
     let included = args.filter.as_deref().is_none_or(matches);
     let skipped = args.skip.iter().any(|s| matches(s));
     included && !skipped
@@ -205,8 +239,12 @@ fn main() {
     let args = Arguments::from_args();
     let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
     let settings = Arc::new(Settings {
-        random_cases: env("SES_CONFORMANCE_CASES").and_then(|v| v.parse().ok()).unwrap_or(gen::DEFAULT_RANDOM_CASES),
-        global_seed: env("SES_CONFORMANCE_SEED").and_then(|v| v.parse().ok()).unwrap_or(0),
+        random_cases: env("SES_CONFORMANCE_CASES")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(gen::DEFAULT_RANDOM_CASES),
+        global_seed: env("SES_CONFORMANCE_SEED")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         operations: Vec::new(),
     });
     let (targets, mut trials) = targets();
@@ -216,8 +254,15 @@ fn main() {
         // Whether a case's fixtures are supported is only known once it is built; targets that
         // lack operations build their cases while listing, the others build each case when it runs.
         let build_now = !target.profile.unsupported.is_empty();
-        for plan in plans.iter().filter(|p| selected(&args, &format!("{}{}", target.prefix, p.id))) {
-            let case = if build_now { plan.build(&spec, &settings).map(Arc::new) } else { None };
+        for plan in plans
+            .iter()
+            .filter(|p| selected(&args, &format!("{}{}", target.prefix, p.id)))
+        {
+            let case = if build_now {
+                plan.build(&spec, &settings).map(Arc::new)
+            } else {
+                None
+            };
             trials.push(target.trial(&spec, &settings, plan.clone(), case));
         }
     }

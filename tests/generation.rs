@@ -16,7 +16,9 @@ fn spec() -> &'static Spec {
 /// The constraints a case's request breaks, by name, as the validator sees them (plus the
 /// malformed body a wire case may carry instead of its JSON).
 fn broken(case: &Case) -> Vec<String> {
-    let op = spec().operation(&case.operation).expect("case of a known operation");
+    let op = spec()
+        .operation(&case.operation)
+        .expect("case of a known operation");
     let mut names: Vec<String> = spec::validate(spec(), op, &case.request)
         .into_iter()
         .map(|v| v.constraint)
@@ -59,7 +61,13 @@ fn default_cases_agree_with_the_validator() {
         .iter()
         .filter_map(|c| assert_case_agrees_with_validator(c).err())
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases disagree:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases disagree:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 proptest! {
@@ -89,8 +97,18 @@ fn a_case_reproduces_from_its_id_alone() {
     let all = gen::generate(spec(), &Settings::default());
     let again = gen::generate(spec(), &Settings::default());
     assert_eq!(all, again);
-    let other_seed = gen::generate(spec(), &Settings { global_seed: 7, ..Settings::default() });
-    let changed = all.iter().zip(&other_seed).filter(|(a, b)| a.request != b.request).count();
+    let other_seed = gen::generate(
+        spec(),
+        &Settings {
+            global_seed: 7,
+            ..Settings::default()
+        },
+    );
+    let changed = all
+        .iter()
+        .zip(&other_seed)
+        .filter(|(a, b)| a.request != b.request)
+        .count();
     assert!(changed > 0, "the global seed changes random requests");
 }
 
@@ -98,13 +116,18 @@ fn a_case_reproduces_from_its_id_alone() {
 fn every_operation_has_cases_and_every_constraint_a_valid_and_an_invalid_case() {
     let cases = gen::generate(spec(), &Settings::default());
     for op in spec().operations.values() {
-        let op_cases: Vec<&Case> = cases.iter().filter(|c| c.operation == op.operation).collect();
+        let op_cases: Vec<&Case> = cases
+            .iter()
+            .filter(|c| c.operation == op.operation)
+            .collect();
         assert!(!op_cases.is_empty(), "{} has no cases", op.operation);
         for constraint in spec::named_constraints(spec(), op) {
             let name = constraint.name();
             for kind in [Kind::Valid, Kind::Invalid] {
                 assert!(
-                    op_cases.iter().any(|c| c.constraint == name && c.kind == kind),
+                    op_cases
+                        .iter()
+                        .any(|c| c.constraint == name && c.kind == kind),
                     "{}: constraint {name} has no {kind:?} case",
                     op.operation
                 );

@@ -4,5 +4,5 @@ pub mod observe;
 pub mod shape;
 pub mod verdict;
 
-pub use observe::{Observation, observe};
-pub use verdict::{DivergenceClass, Verdict, judge};
+pub use observe::{observe, Observation};
+pub use verdict::{judge, DivergenceClass, Verdict};

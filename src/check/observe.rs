@@ -43,7 +43,10 @@ const EXCERPT_CHARS: usize = 200;
 
 /// Read an exchange, restoring placeholders for the run's values.
 pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
-    let failure = exchange.failure.as_ref().map(|f| bindings.unbind_text(&f.describe()));
+    let failure = exchange
+        .failure
+        .as_ref()
+        .map(|f| bindings.unbind_text(&f.describe()));
     let Some(response) = &exchange.response else {
         return Observation {
             status: None,
@@ -68,7 +71,11 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
     } else {
         None
     };
-    let message = if is_error { error_message(body.as_ref()) } else { None };
+    let message = if is_error {
+        error_message(body.as_ref())
+    } else {
+        None
+    };
     Observation {
         status: Some(response.status),
         error_type,
@@ -146,7 +153,10 @@ mod tests {
             request: None,
             response: Some(RawResponse {
                 status,
-                headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
                 body: body.as_bytes().to_vec(),
             }),
             sdk: SdkView::NotUsed,
@@ -159,7 +169,10 @@ mod tests {
     fn error_type_is_cleaned_from_the_header() {
         let e = exchange(
             404,
-            &[("x-amzn-errortype", "NotFoundException:http://internal.amazon.com/coral/com.amazonaws.sesv2/")],
+            &[(
+                "x-amzn-errortype",
+                "NotFoundException:http://internal.amazon.com/coral/com.amazonaws.sesv2/",
+            )],
             r#"{"message":"nope"}"#,
         );
         let o = observe(&e, &Bindings::placeholders());
@@ -170,26 +183,47 @@ mod tests {
     #[test]
     fn error_type_falls_back_to_type_then_code_in_the_body() {
         assert_eq!(
-            error_type(None, Some(&json!({"__type": "com.amazonaws.sesv2#BadRequestException"}))).as_deref(),
+            error_type(
+                None,
+                Some(&json!({"__type": "com.amazonaws.sesv2#BadRequestException"}))
+            )
+            .as_deref(),
             Some("BadRequestException")
         );
-        assert_eq!(error_type(None, Some(&json!({"code": "Throttling"}))).as_deref(), Some("Throttling"));
+        assert_eq!(
+            error_type(None, Some(&json!({"code": "Throttling"}))).as_deref(),
+            Some("Throttling")
+        );
         // aws-ses-v2-local's `type` key is not part of the protocol.
-        assert_eq!(error_type(None, Some(&json!({"type": "BadRequestException"}))), None);
+        assert_eq!(
+            error_type(None, Some(&json!({"type": "BadRequestException"}))),
+            None
+        );
         assert_eq!(error_type(Some("  "), None), None);
     }
 
     #[test]
     fn message_may_be_capitalised_null_or_absent() {
-        assert_eq!(error_message(Some(&json!({"Message": "x"}))).as_deref(), Some("x"));
+        assert_eq!(
+            error_message(Some(&json!({"Message": "x"}))).as_deref(),
+            Some("x")
+        );
         assert_eq!(error_message(Some(&json!({"message": null}))), None);
         assert_eq!(error_message(Some(&json!([1]))), None);
     }
 
     #[test]
     fn garbage_html_and_empty_bodies_are_read_without_panicking() {
-        for body in ["<html><body>500</body></html>", "", "{\"trunc", "\u{0}\u{1}binary"] {
-            let o = observe(&exchange(500, &[("content-type", "text/html")], body), &Bindings::placeholders());
+        for body in [
+            "<html><body>500</body></html>",
+            "",
+            "{\"trunc",
+            "\u{0}\u{1}binary",
+        ] {
+            let o = observe(
+                &exchange(500, &[("content-type", "text/html")], body),
+                &Bindings::placeholders(),
+            );
             assert_eq!(o.status, Some(500));
             assert_eq!(o.error_type, None);
         }
@@ -201,7 +235,9 @@ mod tests {
             request: None,
             response: None,
             sdk: SdkView::NotUsed,
-            failure: Some(TransportFailure::Timeout { detail: "2s".into() }),
+            failure: Some(TransportFailure::Timeout {
+                detail: "2s".into(),
+            }),
             elapsed: Duration::ZERO,
         };
         let o = observe(&e, &Bindings::placeholders());

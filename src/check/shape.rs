@@ -18,19 +18,34 @@ pub fn shape_issues(spec: &Spec, op: &Operation, obs: &Observation) -> Vec<Strin
     match &obs.body {
         None if op.output.is_empty() => {}
         None => {
-            let required: Vec<&String> = op.output.iter().filter(|(_, m)| m.is_required()).map(|(n, _)| n).collect();
+            let required: Vec<&String> = op
+                .output
+                .iter()
+                .filter(|(_, m)| m.is_required())
+                .map(|(n, _)| n)
+                .collect();
             if !required.is_empty() {
-                issues.push(format!("the body is empty but must hold {}", join(&required)));
+                issues.push(format!(
+                    "the body is empty but must hold {}",
+                    join(&required)
+                ));
             }
         }
         Some(Value::Object(obj)) => members(spec, &op.output, obj, "", &mut issues),
-        Some(other) => issues.push(format!("the body is JSON but not an object: {}", short(other))),
+        Some(other) => issues.push(format!(
+            "the body is JSON but not an object: {}",
+            short(other)
+        )),
     }
     issues
 }
 
 fn join(names: &[&String]) -> String {
-    names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn short(v: &Value) -> String {
@@ -43,14 +58,26 @@ fn short(v: &Value) -> String {
 }
 
 fn at(path: &str, name: &str) -> String {
-    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
 }
 
-fn members(spec: &Spec, members: &IndexMap<String, Member>, obj: &Map<String, Value>, path: &str, issues: &mut Vec<String>) {
+fn members(
+    spec: &Spec,
+    members: &IndexMap<String, Member>,
+    obj: &Map<String, Value>,
+    path: &str,
+    issues: &mut Vec<String>,
+) {
     for (name, member) in members {
         let here = at(path, name);
         match obj.get(member.wire_name(name)).filter(|v| !v.is_null()) {
-            None if member.is_required() => issues.push(format!("{here}: documented member missing")),
+            None if member.is_required() => {
+                issues.push(format!("{here}: documented member missing"))
+            }
             None => {}
             Some(value) => self::value(spec, member, value, &here, issues),
         }
@@ -68,7 +95,10 @@ fn value(spec: &Spec, member: &Member, value: &Value, here: &str, issues: &mut V
     }
     if let (Some(values), Some(text)) = (spec.enum_values(member), value.as_str()) {
         if !values.iter().any(|v| v == text) {
-            issues.push(format!("{here}: `{text}` is not one of the documented values {}", values.join(", ")));
+            issues.push(format!(
+                "{here}: `{text}` is not one of the documented values {}",
+                values.join(", ")
+            ));
         }
     }
     let count = match value {
@@ -78,7 +108,9 @@ fn value(spec: &Spec, member: &Member, value: &Value, here: &str, issues: &mut V
     };
     if let (Some(n), Some(max)) = (count, member.constraints.items.as_ref().and_then(|b| b.max)) {
         if n as i64 > max {
-            issues.push(format!("{here}: {n} entries, the documentation says at most {max}"));
+            issues.push(format!(
+                "{here}: {n} entries, the documentation says at most {max}"
+            ));
         }
     }
     match member.ty {

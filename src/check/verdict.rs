@@ -125,22 +125,31 @@ pub fn is_throttled(obs: &Observation) -> bool {
 /// Whether an answer says "I do not implement this operation": an `UnknownOperationException`,
 /// a 501, or a 404 HTML page with no error type (how emulators answer routes they lack).
 pub fn is_unknown_operation(obs: &Observation) -> bool {
-    let type_says = obs.error_type.as_deref().is_some_and(|t| t.contains("UnknownOperation"));
-    let body_says = obs
-        .body_excerpt
+    let type_says = obs
+        .error_type
         .as_deref()
-        .is_some_and(|b| b.contains("UnknownOperation") || b.contains("not yet emulated") || b.contains("not implemented"));
+        .is_some_and(|t| t.contains("UnknownOperation"));
+    let body_says = obs.body_excerpt.as_deref().is_some_and(|b| {
+        b.contains("UnknownOperation")
+            || b.contains("not yet emulated")
+            || b.contains("not implemented")
+    });
     let html = obs
         .content_type
         .as_deref()
         .is_some_and(|c| c.to_ascii_lowercase().contains("text/html"));
-    type_says || body_says || obs.status == Some(501) || (obs.status == Some(404) && obs.error_type.is_none() && html)
+    type_says
+        || body_says
+        || obs.status == Some(501)
+        || (obs.status == Some(404) && obs.error_type.is_none() && html)
 }
 
 /// Judge one observation against the case's expectation.
 pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
     if let Some(failure) = &obs.failure {
-        return Verdict::HarnessError { detail: failure.clone() };
+        return Verdict::HarnessError {
+            detail: failure.clone(),
+        };
     }
     if is_throttled(obs) {
         return Verdict::HarnessError {
@@ -149,18 +158,31 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
     }
     if is_unknown_operation(obs) {
         return Verdict::Unsupported {
-            detail: format!("{} {}", describe_status(obs), obs.body_excerpt.clone().or(obs.message.clone()).unwrap_or_default()),
+            detail: format!(
+                "{} {}",
+                describe_status(obs),
+                obs.body_excerpt
+                    .clone()
+                    .or(obs.message.clone())
+                    .unwrap_or_default()
+            ),
         };
     }
     let behaviour = case.origin == Origin::Behaviour;
     match &case.expect {
         Expect::Accept { checks } => {
             if !obs.is_success() {
-                let class = if behaviour { DivergenceClass::Behaviour } else { DivergenceClass::RejectedValid };
+                let class = if behaviour {
+                    DivergenceClass::Behaviour
+                } else {
+                    DivergenceClass::RejectedValid
+                };
                 return Verdict::diverges(class, format!("rejected: {}", describe_error(obs)));
             }
             let Some(op) = spec.operation(&case.operation) else {
-                return Verdict::HarnessError { detail: format!("no spec for {}", case.operation) };
+                return Verdict::HarnessError {
+                    detail: format!("no spec for {}", case.operation),
+                };
             };
             let mut issues = shape_issues(spec, op, obs);
             if let crate::target::exchange::SdkView::ResponseError { detail } = &obs.sdk {
@@ -169,7 +191,10 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
             if !issues.is_empty() {
                 return Verdict::diverges(DivergenceClass::ResponseShape, issues.join("; "));
             }
-            let failed: Vec<String> = checks.iter().filter_map(|c| check_failure(c, obs.body.as_ref())).collect();
+            let failed: Vec<String> = checks
+                .iter()
+                .filter_map(|c| check_failure(c, obs.body.as_ref()))
+                .collect();
             if !failed.is_empty() {
                 return Verdict::diverges(DivergenceClass::Behaviour, failed.join("; "));
             }
@@ -177,13 +202,20 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
         }
         Expect::Reject { errors } => {
             if obs.is_success() {
-                let class = if behaviour { DivergenceClass::Behaviour } else { DivergenceClass::AcceptedInvalid };
+                let class = if behaviour {
+                    DivergenceClass::Behaviour
+                } else {
+                    DivergenceClass::AcceptedInvalid
+                };
                 return Verdict::diverges(class, format!("accepted with {}", describe_status(obs)));
             }
             let Some(error_type) = &obs.error_type else {
                 return Verdict::diverges(
                     DivergenceClass::MalformedError,
-                    format!("{} without a readable error type (no x-amzn-ErrorType, __type or code)", describe_status(obs)),
+                    format!(
+                        "{} without a readable error type (no x-amzn-ErrorType, __type or code)",
+                        describe_status(obs)
+                    ),
                 );
             };
             if !errors.iter().any(|e| e == error_type) {
@@ -195,7 +227,10 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
             match spec.error_status(error_type) {
                 Some(status) if Some(status) != obs.status => Verdict::diverges(
                     DivergenceClass::WrongStatus,
-                    format!("{error_type} with {}, documented status {status}", describe_status(obs)),
+                    format!(
+                        "{error_type} with {}, documented status {status}",
+                        describe_status(obs)
+                    ),
                 ),
                 _ => Verdict::Conforms,
             }
@@ -204,7 +239,9 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
 }
 
 fn describe_status(obs: &Observation) -> String {
-    obs.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into())
+    obs.status
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_else(|| "no answer".into())
 }
 
 /// `HTTP 400 BadRequestException: message`.
@@ -228,17 +265,30 @@ fn check_failure(check: &ResponseCheck, body: Option<&Value>) -> Option<String> 
         ResponseCheck::Equals { pointer, value } => match at(pointer) {
             None => Some(format!("{pointer}: absent, expected {}", short(value))),
             Some(found) if same_value(found, value) => None,
-            Some(found) => Some(format!("{pointer}: {} differs from what was created, {}", short(found), short(value))),
+            Some(found) => Some(format!(
+                "{pointer}: {} differs from what was created, {}",
+                short(found),
+                short(value)
+            )),
         },
         ResponseCheck::AtMostItems { pointer, max } => {
-            let n = at(pointer).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+            let n = at(pointer)
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .unwrap_or(0);
             (n > *max).then(|| format!("{pointer}: {n} items for a page size of {max}"))
         }
         ResponseCheck::ExactlyItems { pointer, count } => {
-            let n = at(pointer).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+            let n = at(pointer)
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .unwrap_or(0);
             (n != *count).then(|| format!("{pointer}: {n} items, expected exactly {count}"))
         }
-        ResponseCheck::Present { pointer } => at(pointer).filter(|v| !v.is_null()).is_none().then(|| format!("{pointer}: absent")),
+        ResponseCheck::Present { pointer } => at(pointer)
+            .filter(|v| !v.is_null())
+            .is_none()
+            .then(|| format!("{pointer}: absent")),
     }
 }
 
@@ -249,7 +299,10 @@ fn same_value(found: &Value, expected: &Value) -> bool {
         return true;
     }
     match (found.as_str(), expected.as_str()) {
-        (Some(a), Some(b)) => match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
+        (Some(a), Some(b)) => match (
+            serde_json::from_str::<Value>(a),
+            serde_json::from_str::<Value>(b),
+        ) {
             (Ok(x), Ok(y)) => x.is_object() && x == y,
             _ => false,
         },

@@ -2,7 +2,7 @@
 //! unverified identity, paging, and reading back what was created. Each behaviour kind is one
 //! function; which operations have which behaviours is data in the spec table.
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use super::values::Ctx;
 use crate::case::{Expect, Kind, ResponseCheck, UNVERIFIED_IDENTITY};
@@ -73,7 +73,11 @@ fn missing_resource_request(ctx: &mut Ctx, unverified_identity: bool) -> Map<Str
     let spec = ctx.spec;
     let op = ctx.op;
     let mut forced = Map::new();
-    if let Some(def) = op.resource.as_ref().and_then(|r| spec.resources.get(&r.kind)) {
+    if let Some(def) = op
+        .resource
+        .as_ref()
+        .and_then(|r| spec.resources.get(&r.kind))
+    {
         for key in &def.keys {
             let is_identity = op
                 .input
@@ -138,7 +142,11 @@ fn echo(ctx: &mut Ctx, behaviour: &Behaviour) -> Option<BehaviourCase> {
     if !ctx.fixtures.iter().any(|f| f.resource.kind == kind) {
         ctx.fixture(&kind);
     }
-    let fixture = ctx.fixtures.iter().find(|f| f.resource.kind == kind)?.clone();
+    let fixture = ctx
+        .fixtures
+        .iter()
+        .find(|f| f.resource.kind == kind)?
+        .clone();
     let created = &fixture.create.request;
     let mut checks = Vec::new();
     for (output_pointer, created_pointer) in &behaviour.echo {
@@ -176,6 +184,9 @@ mod tests {
     #[test]
     fn pointer_templates_are_filled_and_escaped() {
         let req = json!({"PolicyName": "a/b~c"});
-        assert_eq!(fill_pointer("/Policies/{PolicyName}", &req), "/Policies/a~1b~0c");
+        assert_eq!(
+            fill_pointer("/Policies/{PolicyName}", &req),
+            "/Policies/a~1b~0c"
+        );
     }
 }

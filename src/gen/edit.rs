@@ -15,9 +15,22 @@ use crate::spec::{Member, MemberPath, ShapeRules, Step};
 pub type Leaf<'f> = dyn FnMut(&mut Ctx, &Member, Option<Value>) -> Option<Value> + 'f;
 
 /// Apply `leaf` at `path` in `request`.
-pub fn edit_path(ctx: &mut Ctx, request: &mut Map<String, Value>, path: &MemberPath, leaf: &mut Leaf) {
+pub fn edit_path(
+    ctx: &mut Ctx,
+    request: &mut Map<String, Value>,
+    path: &MemberPath,
+    leaf: &mut Leaf,
+) {
     let op = ctx.op;
-    edit_in_structure(ctx, &op.input, &ShapeRules::default(), request, &path.0, true, leaf);
+    edit_in_structure(
+        ctx,
+        &op.input,
+        &ShapeRules::default(),
+        request,
+        &path.0,
+        true,
+        leaf,
+    );
 }
 
 fn edit_in_structure(
@@ -53,7 +66,13 @@ fn edit_in_structure(
     }
 }
 
-fn edit_in_value(ctx: &mut Ctx, member: &Member, slot: &mut Value, steps: &[Step], leaf: &mut Leaf) {
+fn edit_in_value(
+    ctx: &mut Ctx,
+    member: &Member,
+    slot: &mut Value,
+    steps: &[Step],
+    leaf: &mut Leaf,
+) {
     let spec = ctx.spec;
     match steps.first() {
         Some(Step::Member(_)) => {
@@ -107,7 +126,11 @@ fn drop_exclusive_siblings(rules: &ShapeRules, name: &str, obj: &mut Map<String,
 }
 
 /// The member a path leads to.
-pub fn member_at<'s>(spec: &'s crate::spec::Spec, op: &'s crate::spec::Operation, path: &MemberPath) -> Option<&'s Member> {
+pub fn member_at<'s>(
+    spec: &'s crate::spec::Spec,
+    op: &'s crate::spec::Operation,
+    path: &MemberPath,
+) -> Option<&'s Member> {
     let mut members = &op.input;
     let mut current: Option<&Member> = None;
     for step in &path.0 {

@@ -9,14 +9,14 @@ pub mod values;
 pub mod variants;
 
 pub use values::{Ctx, Mode};
-pub use variants::{Variant, variants_for};
+pub use variants::{variants_for, Variant};
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use crate::case::{
     self, Call, Case, Cleanup, Expect, Kind, Origin, RequestPath, Resource, ResponseCheck,
 };
-use crate::spec::{BehaviourKind, Operation, ResourceAction, Spec, named_constraints};
+use crate::spec::{named_constraints, BehaviourKind, Operation, ResourceAction, Spec};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -78,7 +78,9 @@ impl Plan {
     pub fn build(&self, spec: &Spec, settings: &Settings) -> Option<Case> {
         let op = spec.operation(&self.operation)?;
         match &self.what {
-            PlanKind::Baseline { name, mode } => Some(baseline_case(spec, op, settings, name, *mode, self.index)),
+            PlanKind::Baseline { name, mode } => {
+                Some(baseline_case(spec, op, settings, name, *mode, self.index))
+            }
             PlanKind::Constraint(v) => Some(constraint_case(spec, op, settings, v, self.index)),
             PlanKind::Behaviour(b) => behaviour_case(spec, op, settings, b),
         }
@@ -104,31 +106,56 @@ pub fn plans_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Plan> 
         index,
         what,
     };
-    for (name, mode, random) in [("minimal", Mode::Minimal, false), ("all_members", Mode::Full, true)] {
+    for (name, mode, random) in [
+        ("minimal", Mode::Minimal, false),
+        ("all_members", Mode::Full, true),
+    ] {
         for index in 0..=if random { settings.random_cases } else { 0 } {
             let mode = if index == 0 { mode } else { Mode::Random };
-            out.push(plan(Kind::Valid, name, "request".into(), index, PlanKind::Baseline { name, mode }));
+            out.push(plan(
+                Kind::Valid,
+                name,
+                "request".into(),
+                index,
+                PlanKind::Baseline { name, mode },
+            ));
         }
     }
     for constraint in named_constraints(spec, op) {
         for v in variants_for(spec, op, &constraint) {
             let instances = if v.random { settings.random_cases } else { 0 };
             for index in 0..=instances {
-                out.push(plan(v.kind, &v.name, v.constraint.name(), index, PlanKind::Constraint(Box::new(v.clone()))));
+                out.push(plan(
+                    v.kind,
+                    &v.name,
+                    v.constraint.name(),
+                    index,
+                    PlanKind::Constraint(Box::new(v.clone())),
+                ));
             }
         }
     }
     for behaviour in op.behaviours.iter().filter(|b| behaviours::feasible(op, b)) {
         let kind = behaviour_kind(behaviour.kind);
-        out.push(plan(kind, &behaviour.name, format!("behaviour:{}", behaviour.name), 0, PlanKind::Behaviour(behaviour.clone())));
+        out.push(plan(
+            kind,
+            &behaviour.name,
+            format!("behaviour:{}", behaviour.name),
+            0,
+            PlanKind::Behaviour(behaviour.clone()),
+        ));
     }
     out
 }
 
 fn behaviour_kind(kind: BehaviourKind) -> Kind {
     match kind {
-        BehaviourKind::SucceedsWhenMissing | BehaviourKind::Paginates | BehaviourKind::EchoesCreated => Kind::Valid,
-        BehaviourKind::FailsWhenMissing | BehaviourKind::RejectsDuplicate | BehaviourKind::RequiresVerifiedIdentity => Kind::Invalid,
+        BehaviourKind::SucceedsWhenMissing
+        | BehaviourKind::Paginates
+        | BehaviourKind::EchoesCreated => Kind::Valid,
+        BehaviourKind::FailsWhenMissing
+        | BehaviourKind::RejectsDuplicate
+        | BehaviourKind::RequiresVerifiedIdentity => Kind::Invalid,
     }
 }
 
@@ -145,19 +172,47 @@ pub fn case_ids(spec: &Spec, settings: &Settings) -> Vec<String> {
     plans(spec, settings).into_iter().map(|p| p.id).collect()
 }
 
-fn baseline_case(spec: &Spec, op: &Operation, settings: &Settings, name: &str, mode: Mode, index: usize) -> Case {
+fn baseline_case(
+    spec: &Spec,
+    op: &Operation,
+    settings: &Settings,
+    name: &str,
+    mode: Mode,
+    index: usize,
+) -> Case {
     let id = case::case_id(&op.operation, Kind::Valid, name, index);
     let seed = case::case_seed(&id, settings.global_seed);
     let mut ctx = Ctx::new(spec, op, seed, mode, &case::case_token(&id));
     let request = ctx.request();
     let expect = accept_with_paging(op, &request);
-    finish(ctx, id, Kind::Valid, "request".into(), Origin::Constraint, request, RequestPath::Sdk, None, expect, seed)
+    finish(
+        ctx,
+        id,
+        Kind::Valid,
+        "request".into(),
+        Origin::Constraint,
+        request,
+        RequestPath::Sdk,
+        None,
+        expect,
+        seed,
+    )
 }
 
-fn constraint_case(spec: &Spec, op: &Operation, settings: &Settings, v: &Variant, index: usize) -> Case {
+fn constraint_case(
+    spec: &Spec,
+    op: &Operation,
+    settings: &Settings,
+    v: &Variant,
+    index: usize,
+) -> Case {
     let id = case::case_id(&op.operation, v.kind, &v.name, index);
     let seed = case::case_seed(&id, settings.global_seed);
-    let mode = if index == 0 { Mode::Minimal } else { Mode::Random };
+    let mode = if index == 0 {
+        Mode::Minimal
+    } else {
+        Mode::Random
+    };
     let mut ctx = Ctx::new(spec, op, seed, mode, &case::case_token(&id));
     let mut request = ctx.request();
     variants::apply(&mut ctx, &mut request, v, index);
@@ -168,10 +223,26 @@ fn constraint_case(spec: &Spec, op: &Operation, settings: &Settings, v: &Variant
             errors: v.constraint.errors.clone(),
         },
     };
-    finish(ctx, id, v.kind, v.constraint.name(), Origin::Constraint, request, v.path, raw_body, expect, seed)
+    finish(
+        ctx,
+        id,
+        v.kind,
+        v.constraint.name(),
+        Origin::Constraint,
+        request,
+        v.path,
+        raw_body,
+        expect,
+        seed,
+    )
 }
 
-fn behaviour_case(spec: &Spec, op: &Operation, settings: &Settings, behaviour: &crate::spec::Behaviour) -> Option<Case> {
+fn behaviour_case(
+    spec: &Spec,
+    op: &Operation,
+    settings: &Settings,
+    behaviour: &crate::spec::Behaviour,
+) -> Option<Case> {
     let kind = behaviour_kind(behaviour.kind);
     let id = case::case_id(&op.operation, kind, &behaviour.name, 0);
     let seed = case::case_seed(&id, settings.global_seed);
@@ -220,10 +291,10 @@ fn finish(
         needs_identity: ctx.needs_identity,
         // Listings, and reads of the identity every policy case shares, depend on what other
         // cases create: such cases run while no other case runs.
-        exclusive: op
-            .resource
-            .as_ref()
-            .is_some_and(|r| r.action == ResourceAction::List || (r.kind == "identity" && r.action == ResourceAction::Read)),
+        exclusive: op.resource.as_ref().is_some_and(|r| {
+            r.action == ResourceAction::List
+                || (r.kind == "identity" && r.action == ResourceAction::Read)
+        }),
         expect,
         seed,
     }
@@ -231,8 +302,16 @@ fn finish(
 
 /// A create request may create its resource even when a lax target should have refused it, so
 /// every create case is followed by the delete of whatever it named.
-fn cleanup_of_own_creation(spec: &Spec, op: &Operation, request: &Map<String, Value>) -> Vec<Cleanup> {
-    let Some(resource) = op.resource.as_ref().filter(|r| r.action == ResourceAction::Create) else {
+fn cleanup_of_own_creation(
+    spec: &Spec,
+    op: &Operation,
+    request: &Map<String, Value>,
+) -> Vec<Cleanup> {
+    let Some(resource) = op
+        .resource
+        .as_ref()
+        .filter(|r| r.action == ResourceAction::Create)
+    else {
         return Vec::new();
     };
     let Some(def) = spec.resources.get(&resource.kind) else {
@@ -262,7 +341,10 @@ fn cleanup_of_own_creation(spec: &Spec, op: &Operation, request: &Map<String, Va
 /// Valid calls of a paginating operation never return more items than the PageSize asked for.
 fn accept_with_paging(op: &Operation, request: &Map<String, Value>) -> Expect {
     let mut checks = Vec::new();
-    let paging = op.behaviours.iter().find(|b| b.kind == BehaviourKind::Paginates);
+    let paging = op
+        .behaviours
+        .iter()
+        .find(|b| b.kind == BehaviourKind::Paginates);
     if let (Some(b), Some(size)) = (paging, request.get("PageSize").and_then(Value::as_u64)) {
         if let Some(list) = &b.list {
             checks.push(ResponseCheck::AtMostItems {

@@ -14,7 +14,8 @@ impl Rng {
     pub fn from_seed(seed: u64) -> Rng {
         let mut bytes = [0u8; 32];
         for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-            let word = seed.rotate_left(i as u32 * 16) ^ (0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
+            let word = seed.rotate_left(i as u32 * 16)
+                ^ (0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
             chunk.copy_from_slice(&word.to_le_bytes());
         }
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);

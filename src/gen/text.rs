@@ -19,18 +19,54 @@ pub struct Probe {
 /// The character classes every charset constraint is probed with: each one the charset does not
 /// allow becomes an invalid case.
 pub const PROBES: &[Probe] = &[
-    Probe { label: "space", ch: ' ' },
-    Probe { label: "period", ch: '.' },
-    Probe { label: "at_sign", ch: '@' },
-    Probe { label: "slash", ch: '/' },
-    Probe { label: "colon", ch: ':' },
-    Probe { label: "plus", ch: '+' },
-    Probe { label: "exclamation", ch: '!' },
-    Probe { label: "asterisk", ch: '*' },
-    Probe { label: "non_ascii_letter", ch: 'é' },
-    Probe { label: "non_ascii_digit", ch: '٣' },
-    Probe { label: "control", ch: '\u{7}' },
-    Probe { label: "emoji", ch: '😀' },
+    Probe {
+        label: "space",
+        ch: ' ',
+    },
+    Probe {
+        label: "period",
+        ch: '.',
+    },
+    Probe {
+        label: "at_sign",
+        ch: '@',
+    },
+    Probe {
+        label: "slash",
+        ch: '/',
+    },
+    Probe {
+        label: "colon",
+        ch: ':',
+    },
+    Probe {
+        label: "plus",
+        ch: '+',
+    },
+    Probe {
+        label: "exclamation",
+        ch: '!',
+    },
+    Probe {
+        label: "asterisk",
+        ch: '*',
+    },
+    Probe {
+        label: "non_ascii_letter",
+        ch: 'é',
+    },
+    Probe {
+        label: "non_ascii_digit",
+        ch: '٣',
+    },
+    Probe {
+        label: "control",
+        ch: '\u{7}',
+    },
+    Probe {
+        label: "emoji",
+        ch: '😀',
+    },
 ];
 
 /// Characters standing for each class when a string is drawn from a charset.

@@ -5,12 +5,12 @@
 //! name the request creates carries the run prefix.
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use super::rng::Rng;
 use super::text::{self, MimeSpec};
 use crate::case::{
-    Call, Fixture, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER, Resource, SENDER_PLACEHOLDER,
+    Call, Fixture, Resource, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER, SENDER_PLACEHOLDER,
 };
 use crate::spec::{
     GenerateHint, Member, MemberType, Operation, ResourceAction, Semantic, ShapeRules, Spec,
@@ -79,7 +79,10 @@ impl<'a> Ctx<'a> {
     /// A fresh name carrying the run prefix and the case token.
     pub fn new_name(&mut self, tag: &str) -> String {
         self.names_made += 1;
-        format!("{PREFIX_PLACEHOLDER}{}-{tag}{}", self.token, self.names_made)
+        format!(
+            "{PREFIX_PLACEHOLDER}{}-{tag}{}",
+            self.token, self.names_made
+        )
     }
 
     /// Valid values for the members of a structure (or of the request, when `top`).
@@ -207,9 +210,10 @@ impl<'a> Ctx<'a> {
             MemberType::Boolean => json!(self.mode != Mode::Minimal && self.rng.coin()),
             MemberType::Double => json!((self.rng.float(1000.0) * 100.0).round() / 100.0),
             MemberType::Timestamp => json!(1_600_000_000),
-            MemberType::Blob => json!(
-                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "ses-conformance")
-            ),
+            MemberType::Blob => json!(base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                "ses-conformance"
+            )),
             MemberType::List => self.list_value(member),
             MemberType::Map => Value::Object(Map::new()),
             MemberType::Structure => match self.spec.members_of(member) {
@@ -231,11 +235,18 @@ impl<'a> Ctx<'a> {
         let (min, max) = c
             .length
             .as_ref()
-            .map(|b| (b.min.unwrap_or(0).max(0) as usize, b.max.unwrap_or(24).max(0) as usize))
+            .map(|b| {
+                (
+                    b.min.unwrap_or(0).max(0) as usize,
+                    b.max.unwrap_or(24).max(0) as usize,
+                )
+            })
             .unwrap_or((1, 24));
         let len = match self.mode {
             Mode::Minimal => 12.clamp(min.max(1), max.max(min)),
-            _ => self.rng.size(min.max(1), max.clamp(min.max(1), 24).max(min)),
+            _ => self
+                .rng
+                .size(min.max(1), max.clamp(min.max(1), 24).max(min)),
         };
         let alphabet = text::alphabet(c.charset.as_ref());
         let mut s = text::random_string(&mut self.rng, &alphabet, len);
@@ -255,14 +266,21 @@ impl<'a> Ctx<'a> {
             .constraints
             .items
             .as_ref()
-            .map(|b| (b.min.unwrap_or(0).max(0) as usize, b.max.unwrap_or(3).max(0) as usize))
+            .map(|b| {
+                (
+                    b.min.unwrap_or(0).max(0) as usize,
+                    b.max.unwrap_or(3).max(0) as usize,
+                )
+            })
             .unwrap_or((0, 3));
         let count = match self.mode {
             Mode::Minimal => min.max(1).min(max.max(min)),
             Mode::Full => 2.clamp(min, max.max(min)),
             Mode::Random => self.rng.size(min.max(1), max.clamp(min.max(1), 3)),
         };
-        let mut items: Vec<Value> = (0..count).map(|_| self.typed_or_semantic_item(item)).collect();
+        let mut items: Vec<Value> = (0..count)
+            .map(|_| self.typed_or_semantic_item(item))
+            .collect();
         if let Some(rule) = &member.constraints.unique {
             make_field_unique(&mut items, &rule.field);
         }
@@ -302,13 +320,23 @@ impl<'a> Ctx<'a> {
                 json!(SENDER_PLACEHOLDER)
             }
             Semantic::RecipientAddress | Semantic::EmailAddress => {
-                json!(text::simulator_address("success", PREFIX_PLACEHOLDER, &self.token))
+                json!(text::simulator_address(
+                    "success",
+                    PREFIX_PLACEHOLDER,
+                    &self.token
+                ))
             }
-            Semantic::Url => json!(format!("https://example.com/ses-conformance/{}", self.token)),
+            Semantic::Url => json!(format!(
+                "https://example.com/ses-conformance/{}",
+                self.token
+            )),
             Semantic::TemplateData => json!(r#"{"name":"ses-conformance"}"#),
             Semantic::PolicyDocument => {
                 self.needs_identity = true;
-                json!(text::policy_document(IDENTITY_PLACEHOLDER, "sesconformance"))
+                json!(text::policy_document(
+                    IDENTITY_PLACEHOLDER,
+                    "sesconformance"
+                ))
             }
             Semantic::MimeMessage => {
                 self.needs_identity = true;
@@ -352,7 +380,9 @@ impl<'a> Ctx<'a> {
                 .get(kind)
                 .is_some_and(|def| def.keys.iter().any(|k| k == member_name));
         match own {
-            Some(r) if is_key && r.action == ResourceAction::Create => json!(self.new_name(tag(kind))),
+            Some(r) if is_key && r.action == ResourceAction::Create => {
+                json!(self.new_name(tag(kind)))
+            }
             _ => {
                 let resource = self.fixture(kind);
                 resource

@@ -3,15 +3,15 @@
 //! omitted, list counts at and past the limit. Each invalid variant breaks exactly that one
 //! constraint; random instances of a variant (index 1 and up) draw other values of the same class.
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use super::edit::{edit_path, member_at};
 use super::text::{self, PROBES};
-use super::values::{Ctx, make_field_unique};
-use crate::case::{Kind, PREFIX_PLACEHOLDER, RequestPath, SIMULATOR_DOMAIN};
+use super::values::{make_field_unique, Ctx};
+use crate::case::{Kind, RequestPath, PREFIX_PLACEHOLDER, SIMULATOR_DOMAIN};
 use crate::spec::{
-    Bounds, ConstraintKind, ConstraintRef, GenerateHint, Location, Member, MemberType, Operation,
-    Spec, snake_case,
+    snake_case, Bounds, ConstraintKind, ConstraintRef, GenerateHint, Location, Member, MemberType,
+    Operation, Spec,
 };
 
 /// One boundary variant of a constraint.
@@ -116,7 +116,14 @@ pub enum Edit {
     },
 }
 
-fn variant(c: &ConstraintRef, name: String, kind: Kind, path: RequestPath, random: bool, edit: Edit) -> Variant {
+fn variant(
+    c: &ConstraintRef,
+    name: String,
+    kind: Kind,
+    path: RequestPath,
+    random: bool,
+    edit: Edit,
+) -> Variant {
     Variant {
         name,
         kind,
@@ -137,7 +144,9 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
     let member = member_at(spec, op, &c.path);
     let is_uri = c.path.0.len() == 1 && member.and_then(|m| m.location) == Some(Location::Uri);
     let mut out = Vec::new();
-    let mut push = |name: String, kind, path, random, edit| out.push(variant(c, name, kind, path, random, edit));
+    let mut push = |name: String, kind, path, random, edit| {
+        out.push(variant(c, name, kind, path, random, edit))
+    };
     match c.kind {
         K::Required => {
             push(n("present"), Valid, Sdk, false, Edit::Keep);
@@ -148,8 +157,20 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
             push(n("wrong_type"), Invalid, Wire, false, Edit::WrongType);
         }
         K::JsonBody => {
-            push("request_well_formed_json".into(), Valid, Sdk, false, Edit::Keep);
-            push("request_malformed_json".into(), Invalid, Wire, false, Edit::MalformedBody);
+            push(
+                "request_well_formed_json".into(),
+                Valid,
+                Sdk,
+                false,
+                Edit::Keep,
+            );
+            push(
+                "request_malformed_json".into(),
+                Invalid,
+                Wire,
+                false,
+                Edit::MalformedBody,
+            );
         }
         K::Length => {
             let b = bounds_of(member, |m| m.constraints.length.as_ref());
@@ -159,16 +180,52 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                 .and_then(|m| m.constraints.length.as_ref())
                 .is_some_and(|b| b.min.is_some());
             if min_documented {
-                push(n("length_at_min"), Valid, Sdk, true, Edit::Chars { boundary: min, random: (min, random_top) });
+                push(
+                    n("length_at_min"),
+                    Valid,
+                    Sdk,
+                    true,
+                    Edit::Chars {
+                        boundary: min,
+                        random: (min, random_top),
+                    },
+                );
             }
             if b.0 > 0 {
                 let path = if is_uri && min == 1 { Wire } else { Sdk };
-                push(n("length_below_min"), Invalid, path, false, Edit::Chars { boundary: min - 1, random: (0, min - 1) });
+                push(
+                    n("length_below_min"),
+                    Invalid,
+                    path,
+                    false,
+                    Edit::Chars {
+                        boundary: min - 1,
+                        random: (0, min - 1),
+                    },
+                );
             }
             if let Some(max) = max {
                 let max = max as usize;
-                push(n("length_at_max"), Valid, Sdk, true, Edit::Chars { boundary: max, random: (min, max) });
-                push(n("length_above_max"), Invalid, Sdk, true, Edit::Chars { boundary: max + 1, random: (max + 1, max + 64) });
+                push(
+                    n("length_at_max"),
+                    Valid,
+                    Sdk,
+                    true,
+                    Edit::Chars {
+                        boundary: max,
+                        random: (min, max),
+                    },
+                );
+                push(
+                    n("length_above_max"),
+                    Invalid,
+                    Sdk,
+                    true,
+                    Edit::Chars {
+                        boundary: max + 1,
+                        random: (max + 1, max + 64),
+                    },
+                );
             }
         }
         K::Bytes => {
@@ -178,45 +235,147 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                 // Multi-megabyte values are only sent at the boundary: random ones would multiply
                 // the suite's memory for nothing the boundary does not already show.
                 let random = max <= 65_536;
-                push(n("bytes_at_max"), Valid, Sdk, random, Edit::Bytes { boundary: max, random: (max / 2, max) });
-                push(n("bytes_above_max"), Invalid, Sdk, random, Edit::Bytes { boundary: max + 1, random: (max + 1, max + 512) });
+                push(
+                    n("bytes_at_max"),
+                    Valid,
+                    Sdk,
+                    random,
+                    Edit::Bytes {
+                        boundary: max,
+                        random: (max / 2, max),
+                    },
+                );
+                push(
+                    n("bytes_above_max"),
+                    Invalid,
+                    Sdk,
+                    random,
+                    Edit::Bytes {
+                        boundary: max + 1,
+                        random: (max + 1, max + 512),
+                    },
+                );
             }
         }
         K::Range => {
             let b = bounds_of(member, |m| m.constraints.range.as_ref());
             let (min, max) = (b.0, b.1.unwrap_or(i64::from(i32::MAX)));
-            push(n("at_min"), Valid, Sdk, true, Edit::Int { boundary: min, random: (min, max) });
-            push(n("at_max"), Valid, Sdk, true, Edit::Int { boundary: max, random: (min, max) });
-            push(n("below_min"), Invalid, Sdk, true, Edit::Int { boundary: min - 1, random: (min - 1000, min - 1) });
+            push(
+                n("at_min"),
+                Valid,
+                Sdk,
+                true,
+                Edit::Int {
+                    boundary: min,
+                    random: (min, max),
+                },
+            );
+            push(
+                n("at_max"),
+                Valid,
+                Sdk,
+                true,
+                Edit::Int {
+                    boundary: max,
+                    random: (min, max),
+                },
+            );
+            push(
+                n("below_min"),
+                Invalid,
+                Sdk,
+                true,
+                Edit::Int {
+                    boundary: min - 1,
+                    random: (min - 1000, min - 1),
+                },
+            );
             if b.1.is_some() {
-                push(n("above_max"), Invalid, Sdk, true, Edit::Int { boundary: max + 1, random: (max + 1, max + 1000) });
+                push(
+                    n("above_max"),
+                    Invalid,
+                    Sdk,
+                    true,
+                    Edit::Int {
+                        boundary: max + 1,
+                        random: (max + 1, max + 1000),
+                    },
+                );
             }
         }
         K::Items => {
             let b = bounds_of(member, |m| m.constraints.items.as_ref());
             let min = b.0.max(0) as usize;
             if b.0 > 0 {
-                push(n("items_at_min"), Valid, Sdk, false, Edit::Items { boundary: min, random: (min, min) });
-                push(n("items_below_min"), Invalid, Sdk, false, Edit::Items { boundary: min - 1, random: (0, min - 1) });
+                push(
+                    n("items_at_min"),
+                    Valid,
+                    Sdk,
+                    false,
+                    Edit::Items {
+                        boundary: min,
+                        random: (min, min),
+                    },
+                );
+                push(
+                    n("items_below_min"),
+                    Invalid,
+                    Sdk,
+                    false,
+                    Edit::Items {
+                        boundary: min - 1,
+                        random: (0, min - 1),
+                    },
+                );
             }
             if let Some(max) = b.1 {
                 let max = max as usize;
-                push(n("items_at_max"), Valid, Sdk, true, Edit::Items { boundary: max, random: (min.max(1), max) });
-                push(n("items_above_max"), Invalid, Sdk, true, Edit::Items { boundary: max + 1, random: (max + 1, max + 10) });
+                push(
+                    n("items_at_max"),
+                    Valid,
+                    Sdk,
+                    true,
+                    Edit::Items {
+                        boundary: max,
+                        random: (min.max(1), max),
+                    },
+                );
+                push(
+                    n("items_above_max"),
+                    Invalid,
+                    Sdk,
+                    true,
+                    Edit::Items {
+                        boundary: max + 1,
+                        random: (max + 1, max + 10),
+                    },
+                );
             }
         }
         K::Charset => {
             push(n("allowed_chars"), Valid, Sdk, false, Edit::AllowedSample);
             if let Some(rule) = member.and_then(|m| m.constraints.charset.as_ref()) {
                 for probe in PROBES.iter().filter(|p| !rule.allows(p.ch)) {
-                    push(n(&format!("forbidden_{}", probe.label)), Invalid, Sdk, true, Edit::WithChar(probe.ch));
+                    push(
+                        n(&format!("forbidden_{}", probe.label)),
+                        Invalid,
+                        Sdk,
+                        true,
+                        Edit::WithChar(probe.ch),
+                    );
                 }
             }
         }
         K::Enum => {
             if let Some(values) = member.and_then(|m| spec.enum_values(m)) {
                 for v in values {
-                    push(n(&format!("is_{}", v.to_lowercase())), Valid, Sdk, false, Edit::Text(v.clone()));
+                    push(
+                        n(&format!("is_{}", v.to_lowercase())),
+                        Valid,
+                        Sdk,
+                        false,
+                        Edit::Text(v.clone()),
+                    );
                 }
             }
             push(n("not_in_enum"), Invalid, Sdk, true, Edit::NotInEnum);
@@ -224,53 +383,178 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
         K::Unique => {
             if let Some(rule) = member.and_then(|m| m.constraints.unique.as_ref()) {
                 let field = snake_case(&rule.field);
-                push(n(&format!("distinct_{field}")), Valid, Sdk, false, Edit::DistinctField(rule.field.clone()));
-                push(n(&format!("duplicate_{field}")), Invalid, Sdk, true, Edit::DuplicateField(rule.field.clone()));
+                push(
+                    n(&format!("distinct_{field}")),
+                    Valid,
+                    Sdk,
+                    false,
+                    Edit::DistinctField(rule.field.clone()),
+                );
+                push(
+                    n(&format!("duplicate_{field}")),
+                    Invalid,
+                    Sdk,
+                    true,
+                    Edit::DuplicateField(rule.field.clone()),
+                );
             }
         }
         K::ReservedPrefix => {
             if let Some(rule) = member.and_then(|m| m.constraints.reserved_prefix.as_ref()) {
                 let stem = rule.prefix.trim_end_matches(|c: char| !c.is_alphanumeric());
-                push(n("prefix_not_reserved"), Valid, Sdk, false, Edit::Prefixed(stem.to_string()));
-                push(n("reserved_prefix"), Invalid, Sdk, true, Edit::Prefixed(rule.prefix.clone()));
+                push(
+                    n("prefix_not_reserved"),
+                    Valid,
+                    Sdk,
+                    false,
+                    Edit::Prefixed(stem.to_string()),
+                );
+                push(
+                    n("reserved_prefix"),
+                    Invalid,
+                    Sdk,
+                    true,
+                    Edit::Prefixed(rule.prefix.clone()),
+                );
             }
         }
         K::Json => {
             push(n("json"), Valid, Sdk, false, Edit::Keep);
-            push(n("not_json"), Invalid, Sdk, false, Edit::Text("{not json".into()));
-            if member.and_then(|m| m.constraints.json.as_ref()).is_some_and(|j| j.object) {
-                push(n("json_not_object"), Invalid, Sdk, false, Edit::Text("[\"not\", \"an object\"]".into()));
+            push(
+                n("not_json"),
+                Invalid,
+                Sdk,
+                false,
+                Edit::Text("{not json".into()),
+            );
+            if member
+                .and_then(|m| m.constraints.json.as_ref())
+                .is_some_and(|j| j.object)
+            {
+                push(
+                    n("json_not_object"),
+                    Invalid,
+                    Sdk,
+                    false,
+                    Edit::Text("[\"not\", \"an object\"]".into()),
+                );
             }
         }
         K::Base64 => {
             push(n("base64"), Valid, Sdk, false, Edit::Keep);
-            push(n("not_base64"), Invalid, Wire, false, Edit::Text("this is not base64!".into()));
+            push(
+                n("not_base64"),
+                Invalid,
+                Wire,
+                false,
+                Edit::Text("this is not base64!".into()),
+            );
         }
         K::MimeBlankLine => {
-            push(n("blank_line"), Valid, Sdk, false, Edit::Mime { blank_line: true, line: None, random: (0, 0) });
-            push(n("no_blank_line"), Invalid, Sdk, false, Edit::Mime { blank_line: false, line: None, random: (0, 0) });
+            push(
+                n("blank_line"),
+                Valid,
+                Sdk,
+                false,
+                Edit::Mime {
+                    blank_line: true,
+                    line: None,
+                    random: (0, 0),
+                },
+            );
+            push(
+                n("no_blank_line"),
+                Invalid,
+                Sdk,
+                false,
+                Edit::Mime {
+                    blank_line: false,
+                    line: None,
+                    random: (0, 0),
+                },
+            );
         }
         K::MimeLineLength => {
             let b = bounds_of(member, |m| m.constraints.mime_line_length.as_ref());
             if let Some(max) = b.1 {
                 let max = max as usize;
-                push(n("line_at_max"), Valid, Sdk, true, Edit::Mime { blank_line: true, line: Some(max), random: (80, max) });
-                push(n("line_above_max"), Invalid, Sdk, true, Edit::Mime { blank_line: true, line: Some(max + 1), random: (max + 1, max * 2) });
+                push(
+                    n("line_at_max"),
+                    Valid,
+                    Sdk,
+                    true,
+                    Edit::Mime {
+                        blank_line: true,
+                        line: Some(max),
+                        random: (80, max),
+                    },
+                );
+                push(
+                    n("line_above_max"),
+                    Invalid,
+                    Sdk,
+                    true,
+                    Edit::Mime {
+                        blank_line: true,
+                        line: Some(max + 1),
+                        random: (max + 1, max * 2),
+                    },
+                );
             }
         }
         K::AsciiLocalPart => {
-            push(n("ascii_local_part"), Valid, Sdk, false, Edit::Address { non_ascii_local: false, non_ascii_domain: false });
-            push(n("non_ascii_local_part"), Invalid, Sdk, false, Edit::Address { non_ascii_local: true, non_ascii_domain: false });
+            push(
+                n("ascii_local_part"),
+                Valid,
+                Sdk,
+                false,
+                Edit::Address {
+                    non_ascii_local: false,
+                    non_ascii_domain: false,
+                },
+            );
+            push(
+                n("non_ascii_local_part"),
+                Invalid,
+                Sdk,
+                false,
+                Edit::Address {
+                    non_ascii_local: true,
+                    non_ascii_domain: false,
+                },
+            );
         }
         K::PunycodeDomain => {
-            push(n("ascii_domain"), Valid, Sdk, false, Edit::Address { non_ascii_local: false, non_ascii_domain: false });
-            push(n("non_ascii_domain"), Invalid, Sdk, false, Edit::Address { non_ascii_local: false, non_ascii_domain: true });
+            push(
+                n("ascii_domain"),
+                Valid,
+                Sdk,
+                false,
+                Edit::Address {
+                    non_ascii_local: false,
+                    non_ascii_domain: false,
+                },
+            );
+            push(
+                n("non_ascii_domain"),
+                Invalid,
+                Sdk,
+                false,
+                Edit::Address {
+                    non_ascii_local: false,
+                    non_ascii_domain: true,
+                },
+            );
         }
         K::ExactlyOneOf | K::AtLeastOneOf => {
             let shape = member.and_then(|m| spec.members_of(m));
             let group: Vec<String> = shape
                 .and_then(|s| {
-                    let set = if c.kind == K::ExactlyOneOf { &s.rules.exactly_one_of } else { &s.rules.at_least_one_of };
+                    let set = if c.kind == K::ExactlyOneOf {
+                        &s.rules.exactly_one_of
+                    } else {
+                        &s.rules.at_least_one_of
+                    };
                     set.as_ref().map(|set| set.members.clone())
                 })
                 .unwrap_or_default();
@@ -284,26 +568,92 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                 .cloned()
                 .collect();
             for g in &generatable {
-                push(n(&format!("only_{}", snake_case(g))), Valid, Sdk, false, Edit::Members { group: group.clone(), present: vec![g.clone()] });
+                push(
+                    n(&format!("only_{}", snake_case(g))),
+                    Valid,
+                    Sdk,
+                    false,
+                    Edit::Members {
+                        group: group.clone(),
+                        present: vec![g.clone()],
+                    },
+                );
             }
-            push(n("none_of"), Invalid, Sdk, false, Edit::Members { group: group.clone(), present: vec![] });
+            push(
+                n("none_of"),
+                Invalid,
+                Sdk,
+                false,
+                Edit::Members {
+                    group: group.clone(),
+                    present: vec![],
+                },
+            );
             if c.kind == K::ExactlyOneOf && generatable.len() >= 2 {
-                push(n("two_of"), Invalid, Sdk, false, Edit::Members { group: group.clone(), present: generatable[..2].to_vec() });
+                push(
+                    n("two_of"),
+                    Invalid,
+                    Sdk,
+                    false,
+                    Edit::Members {
+                        group: group.clone(),
+                        present: generatable[..2].to_vec(),
+                    },
+                );
             }
             if c.kind == K::AtLeastOneOf && generatable.len() >= 2 {
-                push(n("all_of"), Valid, Sdk, false, Edit::Members { group: group.clone(), present: generatable.clone() });
+                push(
+                    n("all_of"),
+                    Valid,
+                    Sdk,
+                    false,
+                    Edit::Members {
+                        group: group.clone(),
+                        present: generatable.clone(),
+                    },
+                );
             }
         }
         K::AsciiOrCharset => {
-            push(n("ascii_without_charset"), Valid, Sdk, false, Edit::Data { non_ascii: false, charset: false });
-            push(n("non_ascii_with_charset"), Valid, Sdk, false, Edit::Data { non_ascii: true, charset: true });
-            push(n("non_ascii_without_charset"), Invalid, Sdk, false, Edit::Data { non_ascii: true, charset: false });
+            push(
+                n("ascii_without_charset"),
+                Valid,
+                Sdk,
+                false,
+                Edit::Data {
+                    non_ascii: false,
+                    charset: false,
+                },
+            );
+            push(
+                n("non_ascii_with_charset"),
+                Valid,
+                Sdk,
+                false,
+                Edit::Data {
+                    non_ascii: true,
+                    charset: true,
+                },
+            );
+            push(
+                n("non_ascii_without_charset"),
+                Invalid,
+                Sdk,
+                false,
+                Edit::Data {
+                    non_ascii: true,
+                    charset: false,
+                },
+            );
         }
     }
     out
 }
 
-fn bounds_of<'m>(member: Option<&'m Member>, get: impl Fn(&'m Member) -> Option<&'m Bounds>) -> (i64, Option<i64>) {
+fn bounds_of<'m>(
+    member: Option<&'m Member>,
+    get: impl Fn(&'m Member) -> Option<&'m Bounds>,
+) -> (i64, Option<i64>) {
     member
         .and_then(get)
         .map(|b| (b.min.unwrap_or(0), b.max))
@@ -325,26 +675,42 @@ pub fn apply(ctx: &mut Ctx, request: &mut Map<String, Value>, v: &Variant, index
 }
 
 fn pick_usize(ctx: &mut Ctx, index: usize, boundary: usize, random: (usize, usize)) -> usize {
-    if index == 0 { boundary } else { ctx.rng.size(random.0, random.1) }
+    if index == 0 {
+        boundary
+    } else {
+        ctx.rng.size(random.0, random.1)
+    }
 }
 
 fn current_or_new(ctx: &mut Ctx, member: &Member, current: Option<Value>) -> Value {
     current.unwrap_or_else(|| ctx.member_value("", member, false))
 }
 
-fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edit, index: usize) -> Option<Value> {
+fn edit_value(
+    ctx: &mut Ctx,
+    member: &Member,
+    current: Option<Value>,
+    edit: &Edit,
+    index: usize,
+) -> Option<Value> {
     let charset = member.constraints.charset.as_ref();
     let fill = text::filler(charset);
     Some(match edit {
         // A member the harness never fills in (an ARN it cannot own) stays out: the request
         // without it is the valid counterpart.
-        Edit::Keep if current.is_none() && member.generate == Some(GenerateHint::Never) => return None,
+        Edit::Keep if current.is_none() && member.generate == Some(GenerateHint::Never) => {
+            return None
+        }
         Edit::Keep => current_or_new(ctx, member, current),
         Edit::Omit => return None,
         Edit::WrongType => wrong_type(member.ty),
         Edit::MalformedBody => current_or_new(ctx, member, current),
         Edit::Int { boundary, random } => {
-            json!(if index == 0 { *boundary } else { ctx.rng.int(random.0, random.1) })
+            json!(if index == 0 {
+                *boundary
+            } else {
+                ctx.rng.int(random.0, random.1)
+            })
         }
         Edit::Chars { boundary, random } => {
             let n = pick_usize(ctx, index, *boundary, *random);
@@ -354,10 +720,17 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
         Edit::Bytes { boundary, random } => {
             let n = pick_usize(ctx, index, *boundary, *random);
             let base = string_of(current_or_new(ctx, member, current));
-            json!(text::resize_bytes(&base, n, member.constraints.json.is_some(), fill))
+            json!(text::resize_bytes(
+                &base,
+                n,
+                member.constraints.json.is_some(),
+                fill
+            ))
         }
         Edit::WithChar(ch) => {
-            let mut chars: Vec<char> = string_of(current_or_new(ctx, member, current)).chars().collect();
+            let mut chars: Vec<char> = string_of(current_or_new(ctx, member, current))
+                .chars()
+                .collect();
             let at = if index == 0 || chars.len() <= 1 {
                 chars.len().saturating_sub(1)
             } else {
@@ -375,15 +748,26 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
         Edit::AllowedSample => {
             let sample = charset.map(text::allowed_sample).unwrap_or_default();
             let base = string_of(current_or_new(ctx, member, current));
-            let max = member.constraints.length.as_ref().and_then(|b| b.max).map(|m| m as usize);
-            let keep = max.map(|m| m.saturating_sub(sample.chars().count())).unwrap_or(usize::MAX);
+            let max = member
+                .constraints
+                .length
+                .as_ref()
+                .and_then(|b| b.max)
+                .map(|m| m as usize);
+            let keep = max
+                .map(|m| m.saturating_sub(sample.chars().count()))
+                .unwrap_or(usize::MAX);
             let mut s: String = base.chars().take(keep).collect();
             s.push_str(&sample);
             json!(s)
         }
         Edit::Text(s) => json!(s),
         Edit::NotInEnum => {
-            let values = ctx.spec.enum_values(member).map(<[String]>::to_vec).unwrap_or_default();
+            let values = ctx
+                .spec
+                .enum_values(member)
+                .map(<[String]>::to_vec)
+                .unwrap_or_default();
             let first = values.first().cloned().unwrap_or_else(|| "VALUE".into());
             if index == 0 {
                 json!(first.to_lowercase())
@@ -399,7 +783,11 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
         }
         Edit::Prefixed(prefix) => {
             let base = string_of(current_or_new(ctx, member, current));
-            let prefix = if index > 0 { prefix.to_uppercase() } else { prefix.clone() };
+            let prefix = if index > 0 {
+                prefix.to_uppercase()
+            } else {
+                prefix.clone()
+            };
             let mut s = format!("{prefix}{base}");
             if let Some(max) = member.constraints.length.as_ref().and_then(|b| b.max) {
                 s = s.chars().take(max as usize).collect();
@@ -421,7 +809,11 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
             let mut second = ctx.member_value("", item, false);
             if let (Some(a), Some(obj)) = (first.get(field).cloned(), second.as_object_mut()) {
                 let same = matches!(edit, Edit::DuplicateField(_));
-                let value = if same { a } else { json!(format!("{}2", string_of(a))) };
+                let value = if same {
+                    a
+                } else {
+                    json!(format!("{}2", string_of(a)))
+                };
                 obj.insert(field.clone(), value);
             }
             let mut items = vec![first, second];
@@ -432,7 +824,10 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
         }
         Edit::Members { group, present } => {
             let shape = ctx.spec.members_of(member)?;
-            let mut obj = current_or_new(ctx, member, current).as_object().cloned().unwrap_or_default();
+            let mut obj = current_or_new(ctx, member, current)
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             for g in group {
                 obj.shift_remove(g);
             }
@@ -444,7 +839,10 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
             }
             Value::Object(obj)
         }
-        Edit::Data { non_ascii, charset: with_charset } => {
+        Edit::Data {
+            non_ascii,
+            charset: with_charset,
+        } => {
             let shape = ctx.spec.members_of(member)?;
             let rule = shape.rules.ascii_or_charset.as_ref()?;
             let mut obj = Map::new();
@@ -459,7 +857,11 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
             }
             Value::Object(obj)
         }
-        Edit::Mime { blank_line, line, random } => {
+        Edit::Mime {
+            blank_line,
+            line,
+            random,
+        } => {
             let mut mime = ctx.mime();
             mime.blank_line = *blank_line;
             if let Some(boundary) = line {
@@ -468,14 +870,24 @@ fn edit_value(ctx: &mut Ctx, member: &Member, current: Option<Value>, edit: &Edi
             }
             json!(mime.to_base64())
         }
-        Edit::Address { non_ascii_local, non_ascii_domain } => {
-            let local = if *non_ascii_local { "süccess" } else { "success" };
+        Edit::Address {
+            non_ascii_local,
+            non_ascii_domain,
+        } => {
+            let local = if *non_ascii_local {
+                "süccess"
+            } else {
+                "success"
+            };
             let domain = if *non_ascii_domain {
                 SIMULATOR_DOMAIN.replacen("simulator", "simulatör", 1)
             } else {
                 SIMULATOR_DOMAIN.to_string()
             };
-            json!(format!("{local}+{PREFIX_PLACEHOLDER}{}@{domain}", ctx.token))
+            json!(format!(
+                "{local}+{PREFIX_PLACEHOLDER}{}@{domain}",
+                ctx.token
+            ))
         }
     })
 }

@@ -56,7 +56,9 @@ impl Progress {
     pub fn new(total: usize) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} {msg}") {
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} {msg}",
+            ) {
                 bar.set_style(style.progress_chars("=> "));
             }
             // Runs shorter than a few seconds never show a bar.
@@ -73,10 +75,16 @@ impl Progress {
 
     /// Take one event.
     pub fn on_event(&mut self, event: &Event) {
-        let Event::Finished(result) = event else { return };
+        let Event::Finished(result) = event else {
+            return;
+        };
         self.done += 1;
         let record_line = match &result.outcome {
-            Outcome::Ran { .. } if result.fails_run() => Some(format!("FAIL {} ({})", result.case.id, verdict_word(result))),
+            Outcome::Ran { .. } if result.fails_run() => Some(format!(
+                "FAIL {} ({})",
+                result.case.id,
+                verdict_word(result)
+            )),
             _ => None,
         };
         match &self.bar {
@@ -167,7 +175,14 @@ pub fn summary_table(records: &[Record]) -> String {
     let _ = writeln!(
         out,
         "{:<width$}  {:>5}  {:>8}  {:>8}  {:>5}  {:>11}  {:>6}  {:>7}",
-        "total", total.cases, total.conforms, total.diverges, total.known, total.unsupported, total.errors, total.skipped
+        "total",
+        total.cases,
+        total.conforms,
+        total.diverges,
+        total.known,
+        total.unsupported,
+        total.errors,
+        total.skipped
     );
     out
 }
@@ -178,10 +193,20 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
     let mut out = String::new();
     let _ = writeln!(out, "--- {} [{}]", case.id, describe_verdict(record));
     let _ = writeln!(out, "    constraint: {}", case.constraint);
-    let _ = writeln!(out, "    request ({:?} path): {}", case.path, abbreviate(&case.request.to_string(), 600));
+    let _ = writeln!(
+        out,
+        "    request ({:?} path): {}",
+        case.path,
+        abbreviate(&case.request.to_string(), 600)
+    );
     let expected = match &case.expect {
-        Expect::Accept { checks } if checks.is_empty() => "accept (2xx, documented output)".to_string(),
-        Expect::Accept { checks } => format!("accept, with {}", serde_json::to_string(checks).unwrap_or_default()),
+        Expect::Accept { checks } if checks.is_empty() => {
+            "accept (2xx, documented output)".to_string()
+        }
+        Expect::Accept { checks } => format!(
+            "accept, with {}",
+            serde_json::to_string(checks).unwrap_or_default()
+        ),
         Expect::Reject { errors } => format!("reject with {}", errors.join(" or ")),
     };
     let _ = writeln!(out, "    expected: {expected}");
@@ -189,9 +214,14 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
     let _ = writeln!(
         out,
         "    observed: {} {} {}",
-        o.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".into()),
+        o.status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "no answer".into()),
         o.error_type.clone().unwrap_or_default(),
-        o.message.as_deref().map(|m| abbreviate(m, 300)).unwrap_or_default()
+        o.message
+            .as_deref()
+            .map(|m| abbreviate(m, 300))
+            .unwrap_or_default()
     );
     if let Some(detail) = &record.detail {
         let _ = writeln!(out, "    detail: {}", abbreviate(detail, 600));

@@ -24,7 +24,8 @@ pub fn read(path: &Path) -> Result<Vec<Record>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let record = serde_json::from_str(&line).map_err(|e| format!("{}: line {}: {e}", path.display(), i + 1))?;
+        let record = serde_json::from_str(&line)
+            .map_err(|e| format!("{}: line {}: {e}", path.display(), i + 1))?;
         out.push(record);
     }
     Ok(out)

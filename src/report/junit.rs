@@ -12,7 +12,9 @@ pub fn report(records: &[Record], name: &str) -> Report {
     let mut report = Report::new(format!("ses-conformance {name}"));
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for r in records {
-        let suite = suites.entry(&r.operation).or_insert_with(|| TestSuite::new(r.operation.clone()));
+        let suite = suites
+            .entry(&r.operation)
+            .or_insert_with(|| TestSuite::new(r.operation.clone()));
         let status = if r.verdict == "skipped" || r.verdict == "unsupported" && !r.fails() {
             let mut s = TestCaseStatus::skipped();
             if let Some(d) = &r.detail {
@@ -20,7 +22,11 @@ pub fn report(records: &[Record], name: &str) -> Report {
             }
             s
         } else if r.fails() {
-            let mut s = TestCaseStatus::non_success(if r.verdict == "harness-error" { NonSuccessKind::Error } else { NonSuccessKind::Failure });
+            let mut s = TestCaseStatus::non_success(if r.verdict == "harness-error" {
+                NonSuccessKind::Error
+            } else {
+                NonSuccessKind::Failure
+            });
             s.set_message(match &r.class {
                 Some(c) => format!("{}: {c}", r.verdict),
                 None => r.verdict.clone(),
@@ -43,6 +49,8 @@ pub fn report(records: &[Record], name: &str) -> Report {
 
 /// Write the JUnit report to a file.
 pub fn write(path: &Path, records: &[Record], name: &str) -> Result<(), String> {
-    let xml = report(records, name).to_string().map_err(|e| e.to_string())?;
+    let xml = report(records, name)
+        .to_string()
+        .map_err(|e| e.to_string())?;
     std::fs::write(path, xml).map_err(|e| format!("{}: {e}", path.display()))
 }

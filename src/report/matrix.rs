@@ -24,7 +24,9 @@ pub fn markdown(records: &[Record]) -> String {
             targets.push(r.target.clone());
         }
         operations.insert(r.operation.clone());
-        let cell = cells.entry((r.operation.clone(), r.target.clone())).or_default();
+        let cell = cells
+            .entry((r.operation.clone(), r.target.clone()))
+            .or_default();
         match r.verdict.as_str() {
             "conforms" => cell.conforms += 1,
             "diverges" => {
@@ -43,7 +45,10 @@ pub fn markdown(records: &[Record]) -> String {
     let mut out = String::new();
     let _ = write!(out, "| operation |");
     for t in &targets {
-        let _ = write!(out, " {t}: conforms / diverges / unsupported | {t}: divergence classes |");
+        let _ = write!(
+            out,
+            " {t}: conforms / diverges / unsupported | {t}: divergence classes |"
+        );
     }
     let _ = writeln!(out);
     let _ = write!(out, "|---|");
@@ -56,8 +61,16 @@ pub fn markdown(records: &[Record]) -> String {
         for t in &targets {
             match cells.get(&(op.clone(), t.clone())) {
                 Some(c) => {
-                    let classes = if c.classes.is_empty() { "".to_string() } else { c.classes.iter().cloned().collect::<Vec<_>>().join(", ") };
-                    let _ = write!(out, " {} / {} / {} | {} |", c.conforms, c.diverges, c.unsupported, classes);
+                    let classes = if c.classes.is_empty() {
+                        "".to_string()
+                    } else {
+                        c.classes.iter().cloned().collect::<Vec<_>>().join(", ")
+                    };
+                    let _ = write!(
+                        out,
+                        " {} / {} / {} | {} |",
+                        c.conforms, c.diverges, c.unsupported, classes
+                    );
                 }
                 None => {
                     let _ = write!(out, " - | |");
@@ -99,7 +112,13 @@ mod tests {
             record("moto", "SendEmail", "diverges", Some("accepted-invalid")),
             record("moto", "SendEmail", "conforms", None),
         ]);
-        assert!(md.contains("| GetAccount | 1 / 0 / 0 |  | 0 / 0 / 1 |  |"), "{md}");
-        assert!(md.contains("| SendEmail | - | | 1 / 1 / 0 | accepted-invalid |"), "{md}");
+        assert!(
+            md.contains("| GetAccount | 1 / 0 / 0 |  | 0 / 0 / 1 |  |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| SendEmail | - | | 1 / 1 / 0 | accepted-invalid |"),
+            "{md}"
+        );
     }
 }

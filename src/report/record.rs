@@ -54,8 +54,18 @@ impl Record {
     pub fn of(result: &CaseResult, target: &str) -> Record {
         let case = &result.case;
         let (observed, verdict, class, detail, known) = match &result.outcome {
-            Outcome::Skipped { reason } => (Observed::default(), "skipped".to_string(), None, Some(reason.clone()), None),
-            Outcome::Ran { verdict, observation, known } => {
+            Outcome::Skipped { reason } => (
+                Observed::default(),
+                "skipped".to_string(),
+                None,
+                Some(reason.clone()),
+                None,
+            ),
+            Outcome::Ran {
+                verdict,
+                observation,
+                known,
+            } => {
                 let detail = match verdict {
                     crate::check::Verdict::Conforms => None,
                     crate::check::Verdict::Diverges { detail, .. }
@@ -65,7 +75,9 @@ impl Record {
                 let known = match known {
                     Known::NotListed => None,
                     Known::AsListed => Some("as-listed".to_string()),
-                    Known::Stale { pattern, expected } => Some(format!("stale: {pattern} expects {expected}")),
+                    Known::Stale { pattern, expected } => {
+                        Some(format!("stale: {pattern} expects {expected}"))
+                    }
                 };
                 (
                     Observed {
@@ -101,7 +113,10 @@ impl Record {
         match self.known.as_deref() {
             Some("as-listed") => false,
             Some(_) => true,
-            None => matches!(self.verdict.as_str(), "diverges" | "harness-error" | "unsupported"),
+            None => matches!(
+                self.verdict.as_str(),
+                "diverges" | "harness-error" | "unsupported"
+            ),
         }
     }
 }

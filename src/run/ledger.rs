@@ -34,7 +34,10 @@ pub struct Entry {
 impl Entry {
     /// A key identifying the resource across `creating` and `removed` lines.
     pub fn key(&self) -> String {
-        format!("{}|{}|{}", self.kind, self.delete_operation, self.delete_request)
+        format!(
+            "{}|{}|{}",
+            self.kind, self.delete_operation, self.delete_request
+        )
     }
 }
 
@@ -75,7 +78,10 @@ impl Ledger {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|source| LedgerError::Io { path: path.to_path_buf(), source })?;
+            .map_err(|source| LedgerError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Ok(Ledger {
             path: path.to_path_buf(),
             file: Mutex::new(file),
@@ -91,7 +97,10 @@ impl Ledger {
     pub fn append(&self, entry: &Entry) -> Result<(), LedgerError> {
         let line = serde_json::to_string(entry).unwrap_or_default();
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        let io = |source| LedgerError::Io { path: self.path.clone(), source };
+        let io = |source| LedgerError::Io {
+            path: self.path.clone(),
+            source,
+        };
         writeln!(file, "{line}").map_err(io)?;
         file.sync_data().map_err(io)
     }
@@ -99,10 +108,16 @@ impl Ledger {
 
 /// Every entry of a ledger file.
 pub fn read(path: &Path) -> Result<Vec<Entry>, LedgerError> {
-    let file = File::open(path).map_err(|source| LedgerError::Io { path: path.to_path_buf(), source })?;
+    let file = File::open(path).map_err(|source| LedgerError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut out = Vec::new();
     for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|source| LedgerError::Io { path: path.to_path_buf(), source })?;
+        let line = line.map_err(|source| LedgerError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         if line.trim().is_empty() {
             continue;
         }
@@ -165,7 +180,11 @@ mod tests {
 
     #[test]
     fn pending_is_created_minus_removed() {
-        let entries = vec![entry("creating", "confabc123-a"), entry("creating", "confabc123-b"), entry("removed", "confabc123-a")];
+        let entries = vec![
+            entry("creating", "confabc123-a"),
+            entry("creating", "confabc123-b"),
+            entry("removed", "confabc123-a"),
+        ];
         let p = pending(&entries);
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].delete_request, json!({"TemplateName": "confabc123-b"}));
@@ -177,18 +196,24 @@ mod tests {
         assert!(!named_by_run(&entry("creating", "confzzz999-x")));
         assert!(!named_by_run(&entry("creating", "production-template")));
         let mut policy = entry("creating", "");
-        policy.delete_request = json!({"EmailIdentity": "example.com", "PolicyName": "confabc123-p"});
+        policy.delete_request =
+            json!({"EmailIdentity": "example.com", "PolicyName": "confabc123-p"});
         assert!(named_by_run(&policy));
     }
 
     #[test]
     fn ledger_lines_round_trip_through_a_file() {
-        let dir = std::env::temp_dir().join(format!("ses-conformance-ledger-test-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "ses-conformance-ledger-test-{}",
+            std::process::id()
+        ));
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join("ledger.jsonl");
         let _ = std::fs::remove_file(&path);
         let ledger = Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        ledger.append(&entry("creating", "confabc123-a")).unwrap_or_else(|e| panic!("{e}"));
+        ledger
+            .append(&entry("creating", "confabc123-a"))
+            .unwrap_or_else(|e| panic!("{e}"));
         let back = read(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, vec![entry("creating", "confabc123-a")]);
         let _ = std::fs::remove_dir_all(&dir);

@@ -10,12 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 use tokio::sync::{OnceCell, RwLock};
 
-use crate::case::{Bindings, Call, Case, IDENTITY_PLACEHOLDER, Kind, RequestPath, Resource};
-use crate::check::{Observation, Verdict, judge, observe};
+use crate::case::{Bindings, Call, Case, Kind, RequestPath, Resource, IDENTITY_PLACEHOLDER};
 use crate::check::verdict::{is_throttled, is_unknown_operation};
+use crate::check::{judge, observe, Observation, Verdict};
 use crate::spec::Spec;
 use crate::target::{IdentityMode, Known, Profile, Target, TargetConfig, TargetKind};
 use ledger::{Entry, Ledger, LedgerError};
@@ -90,7 +90,12 @@ impl CaseResult {
             Outcome::Ran { verdict, known, .. } => match known {
                 Known::AsListed => false,
                 Known::Stale { .. } => true,
-                Known::NotListed => matches!(verdict, Verdict::Diverges { .. } | Verdict::HarnessError { .. } | Verdict::Unsupported { .. }),
+                Known::NotListed => matches!(
+                    verdict,
+                    Verdict::Diverges { .. }
+                        | Verdict::HarnessError { .. }
+                        | Verdict::Unsupported { .. }
+                ),
             },
         }
     }
@@ -119,9 +124,18 @@ pub enum Event {
 
 /// Why a case is not sent at all, decided before any request: the target lacks the operation (or
 /// one its fixtures need), or a valid call of the operation needs an opt-in against real SES.
-pub fn skip_reason(spec: &Spec, profile: &Profile, real_aws: bool, allow: &[String], case: &Case) -> Option<String> {
+pub fn skip_reason(
+    spec: &Spec,
+    profile: &Profile,
+    real_aws: bool,
+    allow: &[String],
+    case: &Case,
+) -> Option<String> {
     if let Some(reason) = profile.unsupported_reason(&case.operation) {
-        return Some(format!("{} does not implement {}: {reason}", profile.target, case.operation));
+        return Some(format!(
+            "{} does not implement {}: {reason}",
+            profile.target, case.operation
+        ));
     }
     for fixture in &case.fixtures {
         if let Some(reason) = profile.unsupported_reason(&fixture.create.operation) {
@@ -132,7 +146,9 @@ pub fn skip_reason(spec: &Spec, profile: &Profile, real_aws: bool, allow: &[Stri
         }
     }
     if real_aws && case.kind == Kind::Valid {
-        let flag = spec.operation(&case.operation).and_then(|op| op.safety.opt_in());
+        let flag = spec
+            .operation(&case.operation)
+            .and_then(|op| op.safety.opt_in());
         if let Some(flag) = flag.filter(|f| !allow.iter().any(|a| a == f)) {
             return Some(format!(
                 "a valid {} call reaches beyond the harness's own resources; pass --allow {flag} to send it",
@@ -158,7 +174,12 @@ pub struct Session {
 
 impl Session {
     /// A session; with a ledger path, every resource is recorded before it is created.
-    pub fn new(spec: Arc<Spec>, target: Arc<Target>, config: RunConfig, ledger_path: Option<&Path>) -> Result<Session, LedgerError> {
+    pub fn new(
+        spec: Arc<Spec>,
+        target: Arc<Target>,
+        config: RunConfig,
+        ledger_path: Option<&Path>,
+    ) -> Result<Session, LedgerError> {
         let ledger = ledger_path.map(Ledger::open).transpose()?;
         Ok(Session {
             pacer: Pacer::new(config.pace),
@@ -205,16 +226,26 @@ impl Session {
     }
 
     async fn outcome(&self, case: &Case) -> Outcome {
-        if let Some(reason) = skip_reason(&self.spec, &self.target.profile, self.target.real_aws, &self.config.allow, case) {
+        if let Some(reason) = skip_reason(
+            &self.spec,
+            &self.target.profile,
+            self.target.real_aws,
+            &self.config.allow,
+            case,
+        ) {
             return Outcome::Skipped { reason };
         }
         if self.is_interrupted() {
-            return Outcome::Skipped { reason: "the run was interrupted".into() };
+            return Outcome::Skipped {
+                reason: "the run was interrupted".into(),
+            };
         }
         let requests = 1 + 2 * (case.fixtures.len() + case.creates.len()) as u64;
         if !self.budget.reserve(requests) {
             return Outcome::Skipped {
-                reason: format!("the request budget (--max-requests) is spent; this case needs {requests} more"),
+                reason: format!(
+                    "the request budget (--max-requests) is spent; this case needs {requests} more"
+                ),
             };
         }
         // Listings see every resource: a listing case runs while nothing else runs.
@@ -227,7 +258,10 @@ impl Session {
         }
         if case.needs_identity {
             if let Err(detail) = self.ensure_identity().await {
-                return self.harness_error(case, format!("the run's identity could not be created: {detail}"));
+                return self.harness_error(
+                    case,
+                    format!("the run's identity could not be created: {detail}"),
+                );
             }
         }
         let mut made = Vec::new();
@@ -236,17 +270,33 @@ impl Session {
                 self.remove_all(&made).await;
                 return self.harness_error(case, detail);
             }
-            let (_, obs) = self.call(&fixture.create.operation, &fixture.create.request, RequestPath::Sdk, None).await;
+            let (_, obs) = self
+                .call(
+                    &fixture.create.operation,
+                    &fixture.create.request,
+                    RequestPath::Sdk,
+                    None,
+                )
+                .await;
             made.push((fixture.resource.clone(), fixture.delete.clone()));
             if !obs.is_success() {
                 self.remove_all(&made).await;
                 if is_unknown_operation(&obs) {
                     return Outcome::Ran {
                         verdict: Verdict::Unsupported {
-                            detail: format!("fixture {} answered {}", fixture.create.operation, crate::check::verdict::describe_error(&obs)),
+                            detail: format!(
+                                "fixture {} answered {}",
+                                fixture.create.operation,
+                                crate::check::verdict::describe_error(&obs)
+                            ),
                         },
                         observation: Box::new(obs),
-                        known: self.target.profile.classify(&case.id, &Verdict::Unsupported { detail: String::new() }),
+                        known: self.target.profile.classify(
+                            &case.id,
+                            &Verdict::Unsupported {
+                                detail: String::new(),
+                            },
+                        ),
                     };
                 }
                 let detail = format!(
@@ -263,11 +313,22 @@ impl Session {
                 return self.harness_error(case, detail);
             }
         }
-        let (_, observation) = self.call(&case.operation, &case.request, case.path, case.raw_body.as_deref()).await;
+        let (_, observation) = self
+            .call(
+                &case.operation,
+                &case.request,
+                case.path,
+                case.raw_body.as_deref(),
+            )
+            .await;
         let verdict = judge(&self.spec, case, &observation);
         // What the request itself may have created goes first, then the fixtures, newest first.
         let mut to_remove: Vec<(Resource, Call)> = made;
-        to_remove.extend(case.creates.iter().map(|c| (c.resource.clone(), c.delete.clone())));
+        to_remove.extend(
+            case.creates
+                .iter()
+                .map(|c| (c.resource.clone(), c.delete.clone())),
+        );
         self.remove_all(&to_remove).await;
         let known = self.target.profile.classify(&case.id, &verdict);
         Outcome::Ran {
@@ -278,7 +339,9 @@ impl Session {
     }
 
     fn harness_error(&self, case: &Case, detail: String) -> Outcome {
-        let verdict = Verdict::HarnessError { detail: detail.clone() };
+        let verdict = Verdict::HarnessError {
+            detail: detail.clone(),
+        };
         Outcome::Ran {
             known: self.target.profile.classify(&case.id, &verdict),
             verdict,
@@ -296,13 +359,26 @@ impl Session {
     }
 
     /// Send one call, pacing it and backing off while the target throttles.
-    pub async fn call(&self, operation: &str, request: &Value, path: RequestPath, raw_body: Option<&str>) -> (crate::target::exchange::Exchange, Observation) {
-        let rate = self.spec.operation_or_setup(operation).and_then(|op| op.rate_limit.as_ref()).map(|r| r.per_second);
+    pub async fn call(
+        &self,
+        operation: &str,
+        request: &Value,
+        path: RequestPath,
+        raw_body: Option<&str>,
+    ) -> (crate::target::exchange::Exchange, Observation) {
+        let rate = self
+            .spec
+            .operation_or_setup(operation)
+            .and_then(|op| op.rate_limit.as_ref())
+            .map(|r| r.per_second);
         let mut backoff = self.config.backoff;
         let mut attempt = 0;
         loop {
             self.pacer.wait(operation, rate).await;
-            let exchange = self.target.send(&self.spec, operation, request, path, raw_body).await;
+            let exchange = self
+                .target
+                .send(&self.spec, operation, request, path, raw_body)
+                .await;
             let observation = observe(&exchange, &self.target.bindings);
             if !is_throttled(&observation) || attempt >= self.config.throttle_retries {
                 return (exchange, observation);
@@ -314,7 +390,9 @@ impl Session {
     }
 
     fn record(&self, resource: &Resource, delete: &Call, event: &str) -> Result<(), String> {
-        let Some(ledger) = &self.ledger else { return Ok(()) };
+        let Some(ledger) = &self.ledger else {
+            return Ok(());
+        };
         let bindings = &self.target.bindings;
         ledger
             .append(&Entry {
@@ -332,9 +410,13 @@ impl Session {
 
     async fn remove_all(&self, resources: &[(Resource, Call)]) {
         for (resource, delete) in resources.iter().rev() {
-            let (_, obs) = self.call(&delete.operation, &delete.request, RequestPath::Sdk, None).await;
+            let (_, obs) = self
+                .call(&delete.operation, &delete.request, RequestPath::Sdk, None)
+                .await;
             // Gone either way: deleted now, or never created (a refused create, a 404).
-            let refused = obs.status.is_some_and(|s| (400..500).contains(&s) && s != 403 && s != 429);
+            let refused = obs
+                .status
+                .is_some_and(|s| (400..500).contains(&s) && s != 403 && s != 429);
             if obs.is_success() || refused {
                 let _ = self.record(resource, delete, "removed");
             }
@@ -351,7 +433,9 @@ impl Session {
                 }
                 let (resource, create, delete) = identity_calls();
                 self.record(&resource, &delete, "creating")?;
-                let (_, obs) = self.call(&create.operation, &create.request, RequestPath::Sdk, None).await;
+                let (_, obs) = self
+                    .call(&create.operation, &create.request, RequestPath::Sdk, None)
+                    .await;
                 if obs.is_success() || obs.error_type.as_deref() == Some("AlreadyExistsException") {
                     Ok(true)
                 } else if is_unknown_operation(&obs) {
@@ -376,7 +460,11 @@ impl Session {
 
     /// Run many cases with the configured concurrency, calling `on_event` in order of
     /// completion. Ctrl-C stops new cases from starting; those in flight finish and clean up.
-    pub async fn run_all(self: &Arc<Self>, cases: Vec<Arc<Case>>, mut on_event: impl FnMut(Event)) -> bool {
+    pub async fn run_all(
+        self: &Arc<Self>,
+        cases: Vec<Arc<Case>>,
+        mut on_event: impl FnMut(Event),
+    ) -> bool {
         on_event(Event::Started {
             total: cases.len(),
             target: self.target.name.clone(),
@@ -387,7 +475,9 @@ impl Session {
         let feeder = tokio::spawn(async move {
             let mut tasks = tokio::task::JoinSet::new();
             for case in cases {
-                let Ok(permit) = Arc::clone(&semaphore).acquire_owned().await else { break };
+                let Ok(permit) = Arc::clone(&semaphore).acquire_owned().await else {
+                    break;
+                };
                 let session = Arc::clone(&session);
                 let tx = tx.clone();
                 tasks.spawn(async move {
@@ -425,15 +515,30 @@ impl Session {
 fn identity_calls() -> (Resource, Call, Call) {
     let mut keys = Map::new();
     keys.insert("EmailIdentity".into(), json!(IDENTITY_PLACEHOLDER));
-    let resource = Resource { kind: "identity".into(), keys: keys.clone() };
-    let create = Call { operation: "CreateEmailIdentity".into(), request: Value::Object(keys.clone()) };
-    let delete = Call { operation: "DeleteEmailIdentity".into(), request: Value::Object(keys) };
+    let resource = Resource {
+        kind: "identity".into(),
+        keys: keys.clone(),
+    };
+    let create = Call {
+        operation: "CreateEmailIdentity".into(),
+        request: Value::Object(keys.clone()),
+    };
+    let delete = Call {
+        operation: "DeleteEmailIdentity".into(),
+        request: Value::Object(keys),
+    };
     (resource, create, delete)
 }
 
 /// Remove the pending resources of a ledger (newest first), refusing any the run did not name.
 /// Returns the exit code: 0 when nothing of the run is left, 1 otherwise.
-pub async fn cleanup_entries(spec: Arc<Spec>, ledger_path: &Path, pending: Vec<Entry>, region: &str, timeout: Duration) -> i32 {
+pub async fn cleanup_entries(
+    spec: Arc<Spec>,
+    ledger_path: &Path,
+    pending: Vec<Entry>,
+    region: &str,
+    timeout: Duration,
+) -> i32 {
     let ledger = match Ledger::open(ledger_path) {
         Ok(l) => l,
         Err(e) => {
@@ -442,7 +547,8 @@ pub async fn cleanup_entries(spec: Arc<Spec>, ledger_path: &Path, pending: Vec<E
         }
     };
     let mut left = 0;
-    let mut targets: std::collections::HashMap<String, Arc<Target>> = std::collections::HashMap::new();
+    let mut targets: std::collections::HashMap<String, Arc<Target>> =
+        std::collections::HashMap::new();
     for entry in pending.iter().rev() {
         if !ledger::named_by_run(entry) {
             eprintln!(
@@ -466,10 +572,18 @@ pub async fn cleanup_entries(spec: Arc<Spec>, ledger_path: &Path, pending: Vec<E
             },
         };
         let exchange = target
-            .send(&spec, &entry.delete_operation, &entry.delete_request, RequestPath::Sdk, None)
+            .send(
+                &spec,
+                &entry.delete_operation,
+                &entry.delete_request,
+                RequestPath::Sdk,
+                None,
+            )
             .await;
         let obs = observe(&exchange, &Bindings::placeholders());
-        let gone = obs.is_success() || obs.error_type.as_deref() == Some("NotFoundException") || obs.status == Some(404);
+        let gone = obs.is_success()
+            || obs.error_type.as_deref() == Some("NotFoundException")
+            || obs.status == Some(404);
         if gone {
             let mut removed = entry.clone();
             removed.event = "removed".into();
@@ -487,20 +601,44 @@ pub async fn cleanup_entries(spec: Arc<Spec>, ledger_path: &Path, pending: Vec<E
             );
         }
     }
-    if left == 0 { crate::exit::OK } else { crate::exit::DIVERGED }
+    if left == 0 {
+        crate::exit::OK
+    } else {
+        crate::exit::DIVERGED
+    }
 }
 
-async fn connect_for_cleanup(spec: Arc<Spec>, entry: &Entry, region: &str, timeout: Duration) -> Result<Arc<Target>, String> {
+async fn connect_for_cleanup(
+    spec: Arc<Spec>,
+    entry: &Entry,
+    region: &str,
+    timeout: Duration,
+) -> Result<Arc<Target>, String> {
     let (kind, region) = if entry.real_aws {
         let (url, region) = match entry.endpoint.strip_prefix("aws:") {
             Some(r) => (None, r.to_string()),
             None => (Some(entry.endpoint.clone()), region.to_string()),
         };
-        (TargetKind::Aws { url, identity: String::new(), account_id: None }, region)
+        (
+            TargetKind::Aws {
+                url,
+                identity: String::new(),
+                account_id: None,
+            },
+            region,
+        )
     } else {
-        (TargetKind::Local { url: entry.endpoint.clone() }, region.to_string())
+        (
+            TargetKind::Local {
+                url: entry.endpoint.clone(),
+            },
+            region.to_string(),
+        )
     };
-    let profile = Profile::shipped(&entry.target).ok().flatten().unwrap_or_else(|| Profile::bare(&entry.target));
+    let profile = Profile::shipped(&entry.target)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| Profile::bare(&entry.target));
     let config = TargetConfig {
         name: entry.target.clone(),
         kind,
@@ -509,5 +647,8 @@ async fn connect_for_cleanup(spec: Arc<Spec>, entry: &Entry, region: &str, timeo
         profile,
         run_id: entry.run.clone(),
     };
-    Target::connect(spec, config).await.map(Arc::new).map_err(|e| e.to_string())
+    Target::connect(spec, config)
+        .await
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
 }

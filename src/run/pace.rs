@@ -2,8 +2,8 @@
 //! second"), and a budget on the total number of requests.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -34,7 +34,11 @@ impl Pacer {
         let slot = {
             let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
-            let slot = next.get(operation).copied().filter(|s| *s > now).unwrap_or(now);
+            let slot = next
+                .get(operation)
+                .copied()
+                .filter(|s| *s > now)
+                .unwrap_or(now);
             next.insert(operation.to_string(), slot + interval);
             slot
         };
@@ -52,7 +56,10 @@ pub struct Budget {
 impl Budget {
     /// A budget of `max` requests (unlimited when `None`).
     pub fn new(max: Option<u64>) -> Budget {
-        Budget { max, spent: AtomicU64::new(0) }
+        Budget {
+            max,
+            spent: AtomicU64::new(0),
+        }
     }
 
     /// Reserve `n` requests; false (and nothing reserved) when that would exceed the budget.
@@ -62,7 +69,9 @@ impl Budget {
             return true;
         };
         self.spent
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |spent| (spent + n <= max).then_some(spent + n))
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |spent| {
+                (spent + n <= max).then_some(spent + n)
+            })
             .is_ok()
     }
 
@@ -96,7 +105,11 @@ mod tests {
         }
         assert_eq!(start.elapsed(), Duration::from_secs(2));
         pacer.wait("Other", Some(1.0)).await;
-        assert_eq!(start.elapsed(), Duration::from_secs(2), "each operation has its own slots");
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(2),
+            "each operation has its own slots"
+        );
     }
 
     #[tokio::test(start_paused = true)]

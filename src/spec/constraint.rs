@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use super::Spec;
 use super::model::{Location, Member, MemberType, Operation, Shape};
+use super::Spec;
 
 /// One step of a member path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,7 +90,8 @@ pub fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
@@ -165,7 +166,10 @@ impl ConstraintKind {
     pub fn default_errors(self) -> Vec<String> {
         match self {
             ConstraintKind::Type | ConstraintKind::JsonBody => {
-                vec!["BadRequestException".into(), "SerializationException".into()]
+                vec![
+                    "BadRequestException".into(),
+                    "SerializationException".into(),
+                ]
             }
             _ => vec!["BadRequestException".into()],
         }
@@ -255,7 +259,12 @@ fn wire_type_can_be_broken(member: &Member) -> bool {
     }
 }
 
-fn member_constraints(spec: &Spec, member: &Member, path: &MemberPath, out: &mut Vec<ConstraintRef>) {
+fn member_constraints(
+    spec: &Spec,
+    member: &Member,
+    path: &MemberPath,
+    out: &mut Vec<ConstraintRef>,
+) {
     let c = &member.constraints;
     let mut push = |kind: ConstraintKind, source: &str, errors: &[String]| {
         out.push(ConstraintRef {
@@ -374,7 +383,10 @@ mod tests {
     fn snake_case_handles_acronyms() {
         assert_eq!(snake_case("TemplateContent"), "template_content");
         assert_eq!(snake_case("WebsiteURL"), "website_url");
-        assert_eq!(snake_case("SuccessRedirectionURL"), "success_redirection_url");
+        assert_eq!(
+            snake_case("SuccessRedirectionURL"),
+            "success_redirection_url"
+        );
         assert_eq!(snake_case("PageSize"), "page_size");
         assert_eq!(snake_case("Max24HourSend"), "max24_hour_send");
     }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::model::{
     Bounds, ErrorDef, Member, MemberType, Operation, ResourceDef, Shape, ShapeKind, ShapeRules,
 };
-use super::{OPERATIONS, SETUP_OPERATIONS, Spec};
+use super::{Spec, OPERATIONS, SETUP_OPERATIONS};
 
 /// Why a spec directory could not be loaded. Every variant names the file, and where it can, the
 /// JSON path inside it.
@@ -237,7 +237,11 @@ fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Result<(), SpecE
                 format!(
                     "unknown resource kind `{}` (known: {})",
                     resource.kind,
-                    spec.resources.keys().cloned().collect::<Vec<_>>().join(", ")
+                    spec.resources
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
@@ -344,7 +348,11 @@ fn check_behaviour(
 ) -> Result<(), SpecError> {
     use super::model::BehaviourKind as K;
     if behaviour.source.trim().is_empty() {
-        return Err(SpecError::invalid(file, format!("{path}.source"), "empty source"));
+        return Err(SpecError::invalid(
+            file,
+            format!("{path}.source"),
+            "empty source",
+        ));
     }
     let needs_errors = matches!(
         behaviour.kind,
@@ -420,7 +428,10 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
                 return Err(SpecError::invalid(
                     file,
                     format!("{path}.shape"),
-                    format!("`{}` is an enum, a structure member needs a structure", s.shape),
+                    format!(
+                        "`{}` is an enum, a structure member needs a structure",
+                        s.shape
+                    ),
                 ));
             }
             None => {
@@ -437,7 +448,10 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
                     return Err(SpecError::invalid(
                         file,
                         format!("{path}.shape"),
-                        format!("`{}` is a structure, a string member may only name an enum", s.shape),
+                        format!(
+                            "`{}` is a structure, a string member may only name an enum",
+                            s.shape
+                        ),
                     ));
                 }
             }
@@ -456,7 +470,11 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
         MemberType::List => match &member.member {
             Some(item) => check_member(spec, item, file, &format!("{path}.member"))?,
             None => {
-                return Err(SpecError::invalid(file, path, "a list member needs `member`"));
+                return Err(SpecError::invalid(
+                    file,
+                    path,
+                    "a list member needs `member`",
+                ));
             }
         },
         MemberType::Map => match (&member.key, &member.value) {
@@ -477,7 +495,10 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
                 return Err(SpecError::invalid(
                     file,
                     path,
-                    format!("a {} member cannot have item/key/value members", member.ty.as_str()),
+                    format!(
+                        "a {} member cannot have item/key/value members",
+                        member.ty.as_str()
+                    ),
                 ));
             }
         }
@@ -489,14 +510,26 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
         ("length", c.length.is_some(), &texty),
         ("bytes", c.bytes.is_some(), &texty),
         ("range", c.range.is_some(), &[MemberType::Integer]),
-        ("items", c.items.is_some(), &[MemberType::List, MemberType::Map]),
+        (
+            "items",
+            c.items.is_some(),
+            &[MemberType::List, MemberType::Map],
+        ),
         ("charset", c.charset.is_some(), &texty),
         ("unique", c.unique.is_some(), &[MemberType::List]),
         ("reserved_prefix", c.reserved_prefix.is_some(), &texty),
         ("json", c.json.is_some(), &texty),
         ("base64", c.base64.is_some(), &[MemberType::Blob]),
-        ("mime_blank_line", c.mime_blank_line.is_some(), &[MemberType::Blob]),
-        ("mime_line_length", c.mime_line_length.is_some(), &[MemberType::Blob]),
+        (
+            "mime_blank_line",
+            c.mime_blank_line.is_some(),
+            &[MemberType::Blob],
+        ),
+        (
+            "mime_line_length",
+            c.mime_line_length.is_some(),
+            &[MemberType::Blob],
+        ),
     ];
     for (name, present, allowed) in constraint_checks {
         if present && !is(allowed) {
@@ -585,13 +618,28 @@ fn constraint_sources(member: &Member) -> Vec<(&'static str, &str)> {
         ("items", c.items.as_ref().map(|x| &x.source)),
         ("charset", c.charset.as_ref().map(|x| &x.source)),
         ("unique", c.unique.as_ref().map(|x| &x.source)),
-        ("reserved_prefix", c.reserved_prefix.as_ref().map(|x| &x.source)),
+        (
+            "reserved_prefix",
+            c.reserved_prefix.as_ref().map(|x| &x.source),
+        ),
         ("json", c.json.as_ref().map(|x| &x.source)),
         ("base64", c.base64.as_ref().map(|x| &x.source)),
-        ("mime_blank_line", c.mime_blank_line.as_ref().map(|x| &x.source)),
-        ("mime_line_length", c.mime_line_length.as_ref().map(|x| &x.source)),
-        ("ascii_local_part", c.ascii_local_part.as_ref().map(|x| &x.source)),
-        ("punycode_domain", c.punycode_domain.as_ref().map(|x| &x.source)),
+        (
+            "mime_blank_line",
+            c.mime_blank_line.as_ref().map(|x| &x.source),
+        ),
+        (
+            "mime_line_length",
+            c.mime_line_length.as_ref().map(|x| &x.source),
+        ),
+        (
+            "ascii_local_part",
+            c.ascii_local_part.as_ref().map(|x| &x.source),
+        ),
+        (
+            "punycode_domain",
+            c.punycode_domain.as_ref().map(|x| &x.source),
+        ),
     ];
     all.into_iter()
         .filter_map(|(name, source)| source.map(|s| (name, s.as_str())))
@@ -600,7 +648,11 @@ fn constraint_sources(member: &Member) -> Vec<(&'static str, &str)> {
 
 fn check_bounds(b: &Bounds, file: &Path, path: &str) -> Result<(), SpecError> {
     if b.min.is_none() && b.max.is_none() {
-        return Err(SpecError::invalid(file, path, "bounds with neither min nor max"));
+        return Err(SpecError::invalid(
+            file,
+            path,
+            "bounds with neither min nor max",
+        ));
     }
     if let (Some(min), Some(max)) = (b.min, b.max) {
         if min > max {
@@ -654,10 +706,18 @@ fn check_shape(spec: &Spec, shape: &Shape, file: &Path) -> Result<(), SpecError>
         }
         ShapeKind::Structure => {
             if shape.members.is_empty() {
-                return Err(SpecError::invalid(file, "$.members", "a structure needs members"));
+                return Err(SpecError::invalid(
+                    file,
+                    "$.members",
+                    "a structure needs members",
+                ));
             }
             if !shape.values.is_empty() {
-                return Err(SpecError::invalid(file, "$.values", "a structure has no values"));
+                return Err(SpecError::invalid(
+                    file,
+                    "$.values",
+                    "a structure has no values",
+                ));
             }
             for (name, member) in &shape.members {
                 if member.location.is_some() {

@@ -7,12 +7,12 @@ mod model;
 mod validate;
 
 pub use constraint::{
-    ConstraintKind, ConstraintRef, MemberPath, Step, constraint_name, has_body, named_constraints,
-    snake_case,
+    constraint_name, has_body, named_constraints, snake_case, ConstraintKind, ConstraintRef,
+    MemberPath, Step,
 };
-pub use load::{SpecError, load_dir, parse_file, parse_str};
+pub use load::{load_dir, parse_file, parse_str, SpecError};
 pub use model::*;
-pub use validate::{Violation, json_kind, type_matches, validate};
+pub use validate::{json_kind, type_matches, validate, Violation};
 
 use std::path::{Path, PathBuf};
 
@@ -113,7 +113,10 @@ impl Spec {
     }
 
     /// Operations sorted by name, optionally filtered to the given names.
-    pub fn operations_named<'a>(&'a self, only: &'a [String]) -> impl Iterator<Item = &'a Operation> {
+    pub fn operations_named<'a>(
+        &'a self,
+        only: &'a [String],
+    ) -> impl Iterator<Item = &'a Operation> {
         self.operations
             .values()
             .filter(move |op| only.is_empty() || only.iter().any(|n| n == &op.operation))
@@ -128,7 +131,11 @@ pub fn uri_labels(template: &str) -> Vec<String> {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
-        labels.push(rest[start + 1..start + len].trim_end_matches('+').to_string());
+        labels.push(
+            rest[start + 1..start + len]
+                .trim_end_matches('+')
+                .to_string(),
+        );
         rest = &rest[start + len + 1..];
     }
     labels
@@ -186,7 +193,13 @@ fn blobs_in(
     }
 }
 
-fn blob_value(spec: &Spec, member: &Member, value: &serde_json::Value, pointer: &str, out: &mut Vec<String>) {
+fn blob_value(
+    spec: &Spec,
+    member: &Member,
+    value: &serde_json::Value,
+    pointer: &str,
+    out: &mut Vec<String>,
+) {
     match member.ty {
         MemberType::Blob => out.push(pointer.to_string()),
         MemberType::Structure => {

@@ -4,9 +4,9 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::Spec;
-use super::constraint::{ConstraintKind, MemberPath, Step, constraint_name};
+use super::constraint::{constraint_name, ConstraintKind, MemberPath, Step};
 use super::model::{Bounds, Member, MemberType, Operation, Shape};
+use super::Spec;
 
 /// One broken constraint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -60,7 +60,11 @@ impl Validator<'_> {
     fn push(&mut self, path: &MemberPath, kind: ConstraintKind, at: &str, message: String) {
         self.out.push(Violation {
             constraint: constraint_name(path, kind),
-            at: if at.is_empty() { "request".into() } else { at.into() },
+            at: if at.is_empty() {
+                "request".into()
+            } else {
+                at.into()
+            },
             message,
         });
     }
@@ -94,18 +98,30 @@ impl Validator<'_> {
                 path,
                 ConstraintKind::Type,
                 at,
-                format!("expected a {}, got {}", member.ty.as_str(), json_kind(value)),
+                format!(
+                    "expected a {}, got {}",
+                    member.ty.as_str(),
+                    json_kind(value)
+                ),
             );
             return;
         }
         match member.ty {
             MemberType::String => self.string(member, value.as_str().unwrap_or_default(), path, at),
-            MemberType::Integer => self.integer(member, value.as_i64().unwrap_or_default(), path, at),
+            MemberType::Integer => {
+                self.integer(member, value.as_i64().unwrap_or_default(), path, at)
+            }
             MemberType::Blob => self.blob(member, value.as_str().unwrap_or_default(), path, at),
-            MemberType::List => self.list(member, value.as_array().map(Vec::as_slice).unwrap_or_default(), path, at),
+            MemberType::List => self.list(
+                member,
+                value.as_array().map(Vec::as_slice).unwrap_or_default(),
+                path,
+                at,
+            ),
             MemberType::Map => self.map(member, value.as_object(), path, at),
             MemberType::Structure => {
-                if let (Some(shape), Some(obj)) = (self.spec.members_of(member), value.as_object()) {
+                if let (Some(shape), Some(obj)) = (self.spec.members_of(member), value.as_object())
+                {
                     self.structure(shape, obj, path, at);
                 }
             }
@@ -165,7 +181,12 @@ impl Validator<'_> {
         }
         if let Some(rule) = &c.json {
             match serde_json::from_str::<Value>(text) {
-                Err(e) => self.push(path, ConstraintKind::Json, at, format!("not JSON text: {e}")),
+                Err(e) => self.push(
+                    path,
+                    ConstraintKind::Json,
+                    at,
+                    format!("not JSON text: {e}"),
+                ),
                 Ok(v) if rule.object && !v.is_object() => self.push(
                     path,
                     ConstraintKind::Json,
@@ -264,7 +285,13 @@ impl Validator<'_> {
         }
     }
 
-    fn map(&mut self, member: &Member, obj: Option<&Map<String, Value>>, path: &MemberPath, at: &str) {
+    fn map(
+        &mut self,
+        member: &Member,
+        obj: Option<&Map<String, Value>>,
+        path: &MemberPath,
+        at: &str,
+    ) {
         let Some(obj) = obj else { return };
         if let Some(b) = &member.constraints.items {
             if let Some(msg) = out_of_bounds(b, obj.len() as i64, "entries") {
@@ -273,10 +300,20 @@ impl Validator<'_> {
         }
         for (k, v) in obj {
             if let Some(key_member) = &member.key {
-                self.value(key_member, &Value::String(k.clone()), &path.child(Step::Key), &format!("{at}{{{k}}}"));
+                self.value(
+                    key_member,
+                    &Value::String(k.clone()),
+                    &path.child(Step::Key),
+                    &format!("{at}{{{k}}}"),
+                );
             }
             if let Some(value_member) = &member.value {
-                self.value(value_member, v, &path.child(Step::Value), &format!("{at}[{k:?}]"));
+                self.value(
+                    value_member,
+                    v,
+                    &path.child(Step::Value),
+                    &format!("{at}[{k:?}]"),
+                );
             }
         }
     }
@@ -284,13 +321,20 @@ impl Validator<'_> {
     fn structure(&mut self, shape: &Shape, obj: &Map<String, Value>, path: &MemberPath, at: &str) {
         let rules = &shape.rules;
         if let Some(set) = &rules.exactly_one_of {
-            let n = set.members.iter().filter(|m| present(obj, m).is_some()).count();
+            let n = set
+                .members
+                .iter()
+                .filter(|m| present(obj, m).is_some())
+                .count();
             if n != 1 {
                 self.push(
                     path,
                     ConstraintKind::ExactlyOneOf,
                     at,
-                    format!("exactly one of {} must be given, got {n}", set.members.join(", ")),
+                    format!(
+                        "exactly one of {} must be given, got {n}",
+                        set.members.join(", ")
+                    ),
                 );
             }
         }
@@ -313,7 +357,10 @@ impl Validator<'_> {
                     path,
                     ConstraintKind::AsciiOrCharset,
                     at,
-                    format!("`{}` is not 7-bit ASCII but no `{}` is given", rule.data, rule.charset),
+                    format!(
+                        "`{}` is not 7-bit ASCII but no `{}` is given",
+                        rule.data, rule.charset
+                    ),
                 );
             }
         }
@@ -347,7 +394,11 @@ pub fn json_kind(value: &Value) -> &'static str {
 }
 
 fn out_of_bounds(b: &Bounds, n: i64, unit: &str) -> Option<String> {
-    let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    let unit = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
     if let Some(min) = b.min {
         if n < min {
             return Some(format!("{n}{unit} is below the minimum {min}"));
@@ -363,9 +414,7 @@ fn out_of_bounds(b: &Bounds, n: i64, unit: &str) -> Option<String> {
 
 /// A header block, then a blank line, then a body (which may be empty).
 fn has_header_and_body(message: &str) -> bool {
-    let split = message
-        .find("\r\n\r\n")
-        .or_else(|| message.find("\n\n"));
+    let split = message.find("\r\n\r\n").or_else(|| message.find("\n\n"));
     matches!(split, Some(i) if i > 0)
 }
 

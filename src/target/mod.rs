@@ -15,7 +15,7 @@ use aws_credential_types::provider::ProvideCredentials as _;
 use serde_json::Value;
 
 use crate::case::{Bindings, RequestPath};
-use crate::spec::{Spec, blob_pointers};
+use crate::spec::{blob_pointers, Spec};
 use exchange::Exchange;
 pub use profile::{IdentityMode, Known, Profile};
 use reference::ReferenceServer;
@@ -96,7 +96,11 @@ pub struct Target {
 impl Target {
     /// Connect (starting the reference if asked to).
     pub async fn connect(spec: Arc<Spec>, config: TargetConfig) -> Result<Target, TargetError> {
-        let account = config.profile.account.clone().unwrap_or_else(|| LOCAL_ACCOUNT.to_string());
+        let account = config
+            .profile
+            .account
+            .clone()
+            .unwrap_or_else(|| LOCAL_ACCOUNT.to_string());
         match config.kind.clone() {
             TargetKind::Reference(options) => {
                 let server = ReferenceServer::start(spec, options).await;
@@ -106,7 +110,11 @@ impl Target {
                 Ok(target)
             }
             TargetKind::Local { url } => Ok(Self::local(&config.name, &url, &config, &account)),
-            TargetKind::Aws { url, identity, account_id } => {
+            TargetKind::Aws {
+                url,
+                identity,
+                account_id,
+            } => {
                 let endpoint = Endpoint {
                     url: url.clone(),
                     region: config.region.clone(),
@@ -114,9 +122,11 @@ impl Target {
                 };
                 let (client, shared) = sdk::aws_client(&endpoint).await;
                 let credentials = match shared.credentials_provider() {
-                    Some(provider) => provider.provide_credentials().await.map_err(|e| TargetError::Credentials {
-                        target: config.name.clone(),
-                        detail: sdk::error_chain(&e),
+                    Some(provider) => provider.provide_credentials().await.map_err(|e| {
+                        TargetError::Credentials {
+                            target: config.name.clone(),
+                            detail: sdk::error_chain(&e),
+                        }
                     })?,
                     None => {
                         return Err(TargetError::Credentials {
@@ -125,12 +135,19 @@ impl Target {
                         });
                     }
                 };
-                let base = url.clone().unwrap_or_else(|| format!("https://email.{}.amazonaws.com", config.region));
+                let base = url
+                    .clone()
+                    .unwrap_or_else(|| format!("https://email.{}.amazonaws.com", config.region));
                 let account = account_id.unwrap_or_else(|| "000000000000".into());
                 Ok(Target {
                     name: config.name.clone(),
                     profile: config.profile.clone(),
-                    bindings: Bindings::for_identity(&config.run_id, &identity, &config.region, &account),
+                    bindings: Bindings::for_identity(
+                        &config.run_id,
+                        &identity,
+                        &config.region,
+                        &account,
+                    ),
                     endpoint: url.unwrap_or_else(|| format!("aws:{}", config.region)),
                     real_aws: true,
                     sdk: client,
@@ -154,13 +171,25 @@ impl Target {
             endpoint: url.to_string(),
             real_aws: false,
             sdk: sdk::local_client(&endpoint),
-            wire: WireClient::new(url, &config.region, sdk::local_credentials(), config.timeout),
+            wire: WireClient::new(
+                url,
+                &config.region,
+                sdk::local_credentials(),
+                config.timeout,
+            ),
             _reference: None,
         }
     }
 
     /// Send one call, placeholders bound to this run's values.
-    pub async fn send(&self, spec: &Spec, operation: &str, request: &Value, path: RequestPath, raw_body: Option<&str>) -> Exchange {
+    pub async fn send(
+        &self,
+        spec: &Spec,
+        operation: &str,
+        request: &Value,
+        path: RequestPath,
+        raw_body: Option<&str>,
+    ) -> Exchange {
         let blobs = spec
             .operation_or_setup(operation)
             .map(|op| blob_pointers(spec, op, request))
@@ -169,7 +198,9 @@ impl Target {
         match (path, spec.operation_or_setup(operation)) {
             (RequestPath::Wire, Some(op)) => {
                 let raw = raw_body.map(|b| self.bindings.bind_text(b));
-                self.wire.send(&wire::serialize(op, &bound, raw.as_deref())).await
+                self.wire
+                    .send(&wire::serialize(op, &bound, raw.as_deref()))
+                    .await
             }
             _ => sdk::send(&self.sdk, operation, &bound).await,
         }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{DivergenceClass, Verdict};
-use crate::spec::{Spec, SpecError, parse_file};
+use crate::spec::{parse_file, Spec, SpecError};
 
 /// How the harness gets a verified identity on a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -135,7 +135,10 @@ impl Profile {
     pub fn check_operations(&self, spec: &Spec) -> Result<(), String> {
         for op in self.unsupported.keys() {
             if spec.operation(op).is_none() {
-                return Err(format!("profile {}: unsupported operation `{op}` is not one of the 22", self.target));
+                return Err(format!(
+                    "profile {}: unsupported operation `{op}` is not one of the 22",
+                    self.target
+                ));
             }
         }
         Ok(())
@@ -148,7 +151,9 @@ impl Profile {
 
     /// The known divergence covering a case id, if any.
     pub fn known_for(&self, case_id: &str) -> Option<&KnownDivergence> {
-        self.known_divergences.iter().find(|k| glob_match(&k.cases, case_id))
+        self.known_divergences
+            .iter()
+            .find(|k| glob_match(&k.cases, case_id))
     }
 
     /// How a verdict stands against the known divergences.
@@ -181,7 +186,9 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let mut rest = text;
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(stripped) = rest.strip_prefix(part) else { return false };
+            let Some(stripped) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = stripped;
         } else if i == parts.len() - 1 {
             return rest.ends_with(part);
@@ -201,8 +208,14 @@ mod tests {
 
     #[test]
     fn globs_match_case_ids() {
-        assert!(glob_match("list_email_templates::*", "list_email_templates::invalid::page_size_above_max::0"));
-        assert!(glob_match("*::page_size_above_max::0", "list_email_templates::invalid::page_size_above_max::0"));
+        assert!(glob_match(
+            "list_email_templates::*",
+            "list_email_templates::invalid::page_size_above_max::0"
+        ));
+        assert!(glob_match(
+            "*::page_size_above_max::0",
+            "list_email_templates::invalid::page_size_above_max::0"
+        ));
         assert!(glob_match("a*b*c", "aXXbYYc"));
         assert!(!glob_match("a*b*c", "aXXbYY"));
         assert!(glob_match("exact", "exact"));
@@ -223,7 +236,10 @@ mod tests {
             detail: String::new(),
         };
         assert_eq!(p.classify("x::1", &diverges), Known::AsListed);
-        assert!(matches!(p.classify("x::1", &Verdict::Conforms), Known::Stale { .. }));
+        assert!(matches!(
+            p.classify("x::1", &Verdict::Conforms),
+            Known::Stale { .. }
+        ));
         assert_eq!(p.classify("y::1", &Verdict::Conforms), Known::NotListed);
     }
 }

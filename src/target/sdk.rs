@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use aws_sdk_sesv2::config::{BehaviorVersion, Region};
 use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
     AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
     BeforeTransmitInterceptorContextRef,
 };
+use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
@@ -36,19 +36,24 @@ pub struct Endpoint {
 pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::tls;
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
         .build_https()
 }
 
 /// Fixed credentials for local endpoints, which check the shape of a signature but not its key.
 pub fn local_credentials() -> aws_credential_types::Credentials {
-    aws_credential_types::Credentials::from_keys("AKIDSESCONFORMANCE", "ses-conformance-local-secret", None)
+    aws_credential_types::Credentials::from_keys(
+        "AKIDSESCONFORMANCE",
+        "ses-conformance-local-secret",
+        None,
+    )
 }
 
 /// An SES v2 client for a local endpoint with static dummy credentials.
 pub fn local_client(endpoint: &Endpoint) -> aws_sdk_sesv2::Client {
-    let mut builder = base_config(endpoint)
-        .credentials_provider(local_credentials());
+    let mut builder = base_config(endpoint).credentials_provider(local_credentials());
     if let Some(url) = &endpoint.url {
         builder = builder.endpoint_url(url);
     }
@@ -111,7 +116,10 @@ fn headers_of(headers: &aws_smithy_runtime_api::http::Headers) -> Vec<(String, S
 
 impl Capture {
     fn with<R>(&self, f: impl FnOnce(&mut Captured) -> R) -> R {
-        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 
@@ -136,7 +144,11 @@ impl Intercept for Capture {
             method: request.method().to_string(),
             uri: request.uri().to_string(),
             headers: headers_of(request.headers()),
-            body: request.body().bytes().map(<[u8]>::to_vec).unwrap_or_default(),
+            body: request
+                .body()
+                .bytes()
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default(),
         };
         self.with(|c| c.request = Some(sent));
         Ok(())
@@ -247,12 +259,21 @@ pub async fn send(client: &aws_sdk_sesv2::Client, operation: &str, request: &Val
     let (sdk, failure) = match result {
         Ok(SdkResult::Output(output)) => (SdkView::Output { output }, None),
         Ok(SdkResult::Failed(f)) | Err(f) => match f {
-            SdkFailure::Service { code, message } => (SdkView::ServiceError { code, message }, None),
+            SdkFailure::Service { code, message } => {
+                (SdkView::ServiceError { code, message }, None)
+            }
             SdkFailure::Response(detail) => (SdkView::ResponseError { detail }, None),
-            SdkFailure::Timeout(detail) => (SdkView::NotUsed, Some(TransportFailure::Timeout { detail })),
-            SdkFailure::Dispatch(detail) => (SdkView::NotUsed, Some(TransportFailure::Connection { detail })),
+            SdkFailure::Timeout(detail) => {
+                (SdkView::NotUsed, Some(TransportFailure::Timeout { detail }))
+            }
+            SdkFailure::Dispatch(detail) => (
+                SdkView::NotUsed,
+                Some(TransportFailure::Connection { detail }),
+            ),
             SdkFailure::Construction(detail) => (
-                SdkView::ConstructionFailure { detail: detail.clone() },
+                SdkView::ConstructionFailure {
+                    detail: detail.clone(),
+                },
                 Some(TransportFailure::Construction { detail }),
             ),
         },
@@ -260,7 +281,9 @@ pub async fn send(client: &aws_sdk_sesv2::Client, operation: &str, request: &Val
     // A response error without a response (the body could not be read) leaves nothing to judge:
     // that is a transport failure, as is any answer cut short by a timeout or a broken connection.
     let failure = match (failure, &response, &sdk) {
-        (None, None, SdkView::ResponseError { detail }) => Some(TransportFailure::Connection { detail: detail.clone() }),
+        (None, None, SdkView::ResponseError { detail }) => Some(TransportFailure::Connection {
+            detail: detail.clone(),
+        }),
         (failure, _, _) => failure,
     };
     let response = if failure.is_some() { None } else { response };

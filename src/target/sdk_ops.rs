@@ -30,11 +30,12 @@ use aws_sdk_sesv2::operation::send_custom_verification_email::SendCustomVerifica
 use aws_sdk_sesv2::operation::send_email::SendEmailOutput;
 use aws_sdk_sesv2::operation::test_render_email_template::TestRenderEmailTemplateOutput;
 use aws_sdk_sesv2::types::{
-    AccountDetails, Body, BulkEmailContent, BulkEmailEntry, BulkEmailEntryResult, ContactLanguage, Content,
-    CustomVerificationEmailTemplateMetadata, DashboardAttributes, Destination, DkimAttributes, EmailContent,
-    EmailTemplateContent, EmailTemplateMetadata, GuardianAttributes, MailFromAttributes, MailType, Message,
-    MessageTag, PricingAttributes, RawMessage, ReplacementEmailContent, ReplacementTemplate, ReviewDetails,
-    SendQuota, SoaRecord, SuppressionAttributes, SuppressionConditionThreshold, SuppressionConfidenceThreshold,
+    AccountDetails, Body, BulkEmailContent, BulkEmailEntry, BulkEmailEntryResult, ContactLanguage,
+    Content, CustomVerificationEmailTemplateMetadata, DashboardAttributes, Destination,
+    DkimAttributes, EmailContent, EmailTemplateContent, EmailTemplateMetadata, GuardianAttributes,
+    MailFromAttributes, MailType, Message, MessageTag, PricingAttributes, RawMessage,
+    ReplacementEmailContent, ReplacementTemplate, ReviewDetails, SendQuota, SoaRecord,
+    SuppressionAttributes, SuppressionConditionThreshold, SuppressionConfidenceThreshold,
     SuppressionValidationAttributes, Tag, Template, VdmAttributes, VerificationInfo,
 };
 use aws_sdk_sesv2::Client;
@@ -83,7 +84,9 @@ pub async fn call(
     capture: &Capture,
 ) -> Result<SdkResult, SdkFailure> {
     if !OPERATIONS.contains(&operation) {
-        return Err(SdkFailure::Construction(format!("unknown operation {operation}")));
+        return Err(SdkFailure::Construction(format!(
+            "unknown operation {operation}"
+        )));
     }
     let empty = Obj::new();
     let at = At::root(request, &empty)?;
@@ -95,11 +98,21 @@ pub async fn call(
         "UpdateEmailTemplate" => update_email_template(client, at, capture).await,
         "DeleteEmailTemplate" => delete_email_template(client, at, capture).await,
         "TestRenderEmailTemplate" => test_render_email_template(client, at, capture).await,
-        "ListCustomVerificationEmailTemplates" => list_custom_verification_email_templates(client, at, capture).await,
-        "GetCustomVerificationEmailTemplate" => get_custom_verification_email_template(client, at, capture).await,
-        "CreateCustomVerificationEmailTemplate" => create_custom_verification_email_template(client, at, capture).await,
-        "UpdateCustomVerificationEmailTemplate" => update_custom_verification_email_template(client, at, capture).await,
-        "DeleteCustomVerificationEmailTemplate" => delete_custom_verification_email_template(client, at, capture).await,
+        "ListCustomVerificationEmailTemplates" => {
+            list_custom_verification_email_templates(client, at, capture).await
+        }
+        "GetCustomVerificationEmailTemplate" => {
+            get_custom_verification_email_template(client, at, capture).await
+        }
+        "CreateCustomVerificationEmailTemplate" => {
+            create_custom_verification_email_template(client, at, capture).await
+        }
+        "UpdateCustomVerificationEmailTemplate" => {
+            update_custom_verification_email_template(client, at, capture).await
+        }
+        "DeleteCustomVerificationEmailTemplate" => {
+            delete_custom_verification_email_template(client, at, capture).await
+        }
         "SendCustomVerificationEmail" => send_custom_verification_email(client, at, capture).await,
         "GetEmailIdentityPolicies" => get_email_identity_policies(client, at, capture).await,
         "CreateEmailIdentityPolicy" => create_email_identity_policy(client, at, capture).await,
@@ -110,10 +123,14 @@ pub async fn call(
         "PutAccountDetails" => put_account_details(client, at, capture).await,
         "SendEmail" => send_email(client, at, capture).await,
         "SendBulkEmail" => send_bulk_email(client, at, capture).await,
-        "CreateDeliverabilityTestReport" => create_deliverability_test_report(client, at, capture).await,
+        "CreateDeliverabilityTestReport" => {
+            create_deliverability_test_report(client, at, capture).await
+        }
         "CreateEmailIdentity" => create_email_identity(client, at, capture).await,
         "DeleteEmailIdentity" => delete_email_identity(client, at, capture).await,
-        other => Err(SdkFailure::Construction(format!("unknown operation {other}"))),
+        other => Err(SdkFailure::Construction(format!(
+            "unknown operation {other}"
+        ))),
     }
 }
 
@@ -142,13 +159,21 @@ async fn list_email_templates(client: &Client, at: &At<'_>, capture: &Capture) -
         .list_email_templates()
         .set_next_token(str_at(at, "NextToken")?)
         .set_page_size(i32_at(at, "PageSize")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, list_email_templates_output))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        list_email_templates_output,
+    ))
 }
 
 async fn get_email_template(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
     at.only(&["TemplateName"])?;
-    let op = client.get_email_template().set_template_name(str_at(at, "TemplateName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, get_email_template_output))
+    let op = client
+        .get_email_template()
+        .set_template_name(str_at(at, "TemplateName")?);
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        get_email_template_output,
+    ))
 }
 
 async fn create_email_template(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
@@ -158,7 +183,10 @@ async fn create_email_template(client: &Client, at: &At<'_>, capture: &Capture) 
         .set_template_name(str_at(at, "TemplateName")?)
         .set_template_content(struct_at(at, "TemplateContent", email_template_content_in)?)
         .set_tags(structs_at(at, "Tags", tag_in)?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 async fn update_email_template(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
@@ -167,22 +195,37 @@ async fn update_email_template(client: &Client, at: &At<'_>, capture: &Capture) 
         .update_email_template()
         .set_template_name(str_at(at, "TemplateName")?)
         .set_template_content(struct_at(at, "TemplateContent", email_template_content_in)?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 async fn delete_email_template(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
     at.only(&["TemplateName"])?;
-    let op = client.delete_email_template().set_template_name(str_at(at, "TemplateName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    let op = client
+        .delete_email_template()
+        .set_template_name(str_at(at, "TemplateName")?);
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
-async fn test_render_email_template(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn test_render_email_template(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["TemplateName", "TemplateData"])?;
     let op = client
         .test_render_email_template()
         .set_template_name(str_at(at, "TemplateName")?)
         .set_template_data(str_at(at, "TemplateData")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, test_render_email_template_output))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        test_render_email_template_output,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +243,10 @@ async fn list_custom_verification_email_templates(
         .set_next_token(str_at(at, "NextToken")?)
         .set_page_size(i32_at(at, "PageSize")?);
     let result = op.customize().interceptor(capture.clone()).send().await;
-    Ok(finish(result, list_custom_verification_email_templates_output))
+    Ok(finish(
+        result,
+        list_custom_verification_email_templates_output,
+    ))
 }
 
 async fn get_custom_verification_email_template(
@@ -213,7 +259,10 @@ async fn get_custom_verification_email_template(
         .get_custom_verification_email_template()
         .set_template_name(str_at(at, "TemplateName")?);
     let result = op.customize().interceptor(capture.clone()).send().await;
-    Ok(finish(result, get_custom_verification_email_template_output))
+    Ok(finish(
+        result,
+        get_custom_verification_email_template_output,
+    ))
 }
 
 const CUSTOM_VERIFICATION_MEMBERS: [&str; 6] = [
@@ -240,7 +289,10 @@ async fn create_custom_verification_email_template(
         .set_success_redirection_url(str_at(at, "SuccessRedirectionURL")?)
         .set_failure_redirection_url(str_at(at, "FailureRedirectionURL")?)
         .set_tags(structs_at(at, "Tags", tag_in)?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 async fn update_custom_verification_email_template(
@@ -257,7 +309,10 @@ async fn update_custom_verification_email_template(
         .set_template_content(str_at(at, "TemplateContent")?)
         .set_success_redirection_url(str_at(at, "SuccessRedirectionURL")?)
         .set_failure_redirection_url(str_at(at, "FailureRedirectionURL")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 async fn delete_custom_verification_email_template(
@@ -269,10 +324,17 @@ async fn delete_custom_verification_email_template(
     let op = client
         .delete_custom_verification_email_template()
         .set_template_name(str_at(at, "TemplateName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
-async fn send_custom_verification_email(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn send_custom_verification_email(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["EmailAddress", "TemplateName", "ConfigurationSetName"])?;
     let op = client
         .send_custom_verification_email()
@@ -287,45 +349,80 @@ async fn send_custom_verification_email(client: &Client, at: &At<'_>, capture: &
 // Operations: identities and their policies
 // ---------------------------------------------------------------------------------------------
 
-async fn get_email_identity_policies(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn get_email_identity_policies(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["EmailIdentity"])?;
-    let op = client.get_email_identity_policies().set_email_identity(str_at(at, "EmailIdentity")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, get_email_identity_policies_output))
+    let op = client
+        .get_email_identity_policies()
+        .set_email_identity(str_at(at, "EmailIdentity")?);
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        get_email_identity_policies_output,
+    ))
 }
 
-async fn create_email_identity_policy(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn create_email_identity_policy(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["EmailIdentity", "PolicyName", "Policy"])?;
     let op = client
         .create_email_identity_policy()
         .set_email_identity(str_at(at, "EmailIdentity")?)
         .set_policy_name(str_at(at, "PolicyName")?)
         .set_policy(str_at(at, "Policy")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
-async fn update_email_identity_policy(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn update_email_identity_policy(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["EmailIdentity", "PolicyName", "Policy"])?;
     let op = client
         .update_email_identity_policy()
         .set_email_identity(str_at(at, "EmailIdentity")?)
         .set_policy_name(str_at(at, "PolicyName")?)
         .set_policy(str_at(at, "Policy")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
-async fn delete_email_identity_policy(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn delete_email_identity_policy(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["EmailIdentity", "PolicyName"])?;
     let op = client
         .delete_email_identity_policy()
         .set_email_identity(str_at(at, "EmailIdentity")?)
         .set_policy_name(str_at(at, "PolicyName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 async fn get_email_identity(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
     at.only(&["EmailIdentity"])?;
-    let op = client.get_email_identity().set_email_identity(str_at(at, "EmailIdentity")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, get_email_identity_output))
+    let op = client
+        .get_email_identity()
+        .set_email_identity(str_at(at, "EmailIdentity")?);
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        get_email_identity_output,
+    ))
 }
 
 async fn create_email_identity(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
@@ -335,13 +432,21 @@ async fn create_email_identity(client: &Client, at: &At<'_>, capture: &Capture) 
         .set_email_identity(str_at(at, "EmailIdentity")?)
         .set_tags(structs_at(at, "Tags", tag_in)?)
         .set_configuration_set_name(str_at(at, "ConfigurationSetName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, create_email_identity_output))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        create_email_identity_output,
+    ))
 }
 
 async fn delete_email_identity(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
     at.only(&["EmailIdentity"])?;
-    let op = client.delete_email_identity().set_email_identity(str_at(at, "EmailIdentity")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    let op = client
+        .delete_email_identity()
+        .set_email_identity(str_at(at, "EmailIdentity")?);
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,7 +456,10 @@ async fn delete_email_identity(client: &Client, at: &At<'_>, capture: &Capture) 
 async fn get_account(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
     at.only(&[])?;
     let op = client.get_account();
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, get_account_output))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        get_account_output,
+    ))
 }
 
 async fn put_account_details(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
@@ -371,7 +479,10 @@ async fn put_account_details(client: &Client, at: &At<'_>, capture: &Capture) ->
         .set_use_case_description(str_at(at, "UseCaseDescription")?)
         .set_additional_contact_email_addresses(list_of_str(at, "AdditionalContactEmailAddresses")?)
         .set_production_access_enabled(bool_at(at, "ProductionAccessEnabled")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, empty))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        empty,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,11 +508,17 @@ async fn send_email(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<Sdk
         .set_destination(struct_at(at, "Destination", destination_in)?)
         .set_reply_to_addresses(list_of_str(at, "ReplyToAddresses")?)
         .set_feedback_forwarding_email_address(str_at(at, "FeedbackForwardingEmailAddress")?)
-        .set_feedback_forwarding_email_address_identity_arn(str_at(at, "FeedbackForwardingEmailAddressIdentityArn")?)
+        .set_feedback_forwarding_email_address_identity_arn(str_at(
+            at,
+            "FeedbackForwardingEmailAddressIdentityArn",
+        )?)
         .set_content(struct_at(at, "Content", email_content_in)?)
         .set_email_tags(structs_at(at, "EmailTags", message_tag_in)?)
         .set_configuration_set_name(str_at(at, "ConfigurationSetName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, send_email_output))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        send_email_output,
+    ))
 }
 
 async fn send_bulk_email(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
@@ -422,15 +539,25 @@ async fn send_bulk_email(client: &Client, at: &At<'_>, capture: &Capture) -> Con
         .set_from_email_address_identity_arn(str_at(at, "FromEmailAddressIdentityArn")?)
         .set_reply_to_addresses(list_of_str(at, "ReplyToAddresses")?)
         .set_feedback_forwarding_email_address(str_at(at, "FeedbackForwardingEmailAddress")?)
-        .set_feedback_forwarding_email_address_identity_arn(str_at(at, "FeedbackForwardingEmailAddressIdentityArn")?)
+        .set_feedback_forwarding_email_address_identity_arn(str_at(
+            at,
+            "FeedbackForwardingEmailAddressIdentityArn",
+        )?)
         .set_default_email_tags(structs_at(at, "DefaultEmailTags", message_tag_in)?)
         .set_default_content(struct_at(at, "DefaultContent", bulk_email_content_in)?)
         .set_bulk_email_entries(structs_at(at, "BulkEmailEntries", bulk_email_entry_in)?)
         .set_configuration_set_name(str_at(at, "ConfigurationSetName")?);
-    Ok(finish(op.customize().interceptor(capture.clone()).send().await, send_bulk_email_output))
+    Ok(finish(
+        op.customize().interceptor(capture.clone()).send().await,
+        send_bulk_email_output,
+    ))
 }
 
-async fn create_deliverability_test_report(client: &Client, at: &At<'_>, capture: &Capture) -> Conv<SdkResult> {
+async fn create_deliverability_test_report(
+    client: &Client,
+    at: &At<'_>,
+    capture: &Capture,
+) -> Conv<SdkResult> {
     at.only(&["ReportName", "FromEmailAddress", "Content", "Tags"])?;
     let op = client
         .create_deliverability_test_report()
@@ -456,8 +583,14 @@ impl<'a> At<'a> {
     /// The request itself: an object, or `null` read as no members.
     fn root(request: &'a Value, empty: &'a Obj) -> Conv<Self> {
         match request {
-            Value::Object(obj) => Ok(At { obj, path: String::new() }),
-            Value::Null => Ok(At { obj: empty, path: String::new() }),
+            Value::Object(obj) => Ok(At {
+                obj,
+                path: String::new(),
+            }),
+            Value::Null => Ok(At {
+                obj: empty,
+                path: String::new(),
+            }),
             _ => Err(fail("request", "expected a JSON object")),
         }
     }
@@ -483,8 +616,15 @@ impl<'a> At<'a> {
 
     /// [`At::only`] over two lists of names.
     fn only_with(&self, known: &[&str], more: &[&str]) -> Conv<()> {
-        match self.obj.keys().find(|k| !known.contains(&k.as_str()) && !more.contains(&k.as_str())) {
-            Some(unknown) => Err(fail(&self.path_of(unknown), "unknown member (the SDK has no field for it)")),
+        match self
+            .obj
+            .keys()
+            .find(|k| !known.contains(&k.as_str()) && !more.contains(&k.as_str()))
+        {
+            Some(unknown) => Err(fail(
+                &self.path_of(unknown),
+                "unknown member (the SDK has no field for it)",
+            )),
             None => Ok(()),
         }
     }
@@ -496,7 +636,10 @@ fn fail(path: &str, what: impl std::fmt::Display) -> SdkFailure {
 }
 
 fn as_string(value: &Value, path: &str) -> Conv<String> {
-    value.as_str().map(str::to_string).ok_or_else(|| fail(path, "expected a string"))
+    value
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| fail(path, "expected a string"))
 }
 
 fn as_i32(value: &Value, path: &str) -> Conv<i32> {
@@ -507,7 +650,9 @@ fn as_i32(value: &Value, path: &str) -> Conv<i32> {
 }
 
 fn as_bool(value: &Value, path: &str) -> Conv<bool> {
-    value.as_bool().ok_or_else(|| fail(path, "expected a boolean"))
+    value
+        .as_bool()
+        .ok_or_else(|| fail(path, "expected a boolean"))
 }
 
 fn as_blob(value: &Value, path: &str) -> Conv<Blob> {
@@ -520,13 +665,20 @@ fn as_blob(value: &Value, path: &str) -> Conv<Blob> {
 
 fn as_object<'a>(value: &'a Value, path: &str) -> Conv<At<'a>> {
     match value {
-        Value::Object(obj) => Ok(At { obj, path: path.to_string() }),
+        Value::Object(obj) => Ok(At {
+            obj,
+            path: path.to_string(),
+        }),
         _ => Err(fail(path, "expected a JSON object")),
     }
 }
 
 /// Member `name` read by `read`, `None` when absent or `null`.
-fn member_at<T>(at: &At<'_>, name: &str, read: impl FnOnce(&Value, &str) -> Conv<T>) -> Conv<Option<T>> {
+fn member_at<T>(
+    at: &At<'_>,
+    name: &str,
+    read: impl FnOnce(&Value, &str) -> Conv<T>,
+) -> Conv<Option<T>> {
     at.get(name).map(|v| read(v, &at.path_of(name))).transpose()
 }
 
@@ -552,9 +704,15 @@ fn enum_at<E: for<'s> From<&'s str>>(at: &At<'_>, name: &str) -> Conv<Option<E>>
 }
 
 /// A list member whose items are read by `item`; item paths are `Name[i]`.
-fn list_at<T>(at: &At<'_>, name: &str, item: impl Fn(&Value, &str) -> Conv<T>) -> Conv<Option<Vec<T>>> {
+fn list_at<T>(
+    at: &At<'_>,
+    name: &str,
+    item: impl Fn(&Value, &str) -> Conv<T>,
+) -> Conv<Option<Vec<T>>> {
     member_at(at, name, |value, path| {
-        let items = value.as_array().ok_or_else(|| fail(path, "expected a list"))?;
+        let items = value
+            .as_array()
+            .ok_or_else(|| fail(path, "expected a list"))?;
         items
             .iter()
             .enumerate()
@@ -579,12 +737,21 @@ fn structs_at<T>(at: &At<'_>, name: &str, build: fn(&At<'_>) -> Conv<T>) -> Conv
 
 /// A member the SDK's builder requires: without it the structure cannot be built.
 fn required<T>(at: &At<'_>, name: &str, value: Option<T>) -> Conv<T> {
-    value.ok_or_else(|| fail(&at.path_of(name), "missing, and the SDK cannot build the structure without it"))
+    value.ok_or_else(|| {
+        fail(
+            &at.path_of(name),
+            "missing, and the SDK cannot build the structure without it",
+        )
+    })
 }
 
 /// A builder's result, its error placed at this structure's path.
 fn built<T>(at: &At<'_>, result: Result<T, BuildError>) -> Conv<T> {
-    let path = if at.path.is_empty() { "request" } else { at.path.as_str() };
+    let path = if at.path.is_empty() {
+        "request"
+    } else {
+        at.path.as_str()
+    };
     result.map_err(|e| fail(path, format!("the SDK cannot build it ({e})")))
 }
 
@@ -604,7 +771,13 @@ fn destination_in(at: &At<'_>) -> Conv<Destination> {
 fn content_in(at: &At<'_>) -> Conv<Content> {
     at.only(&["Data", "Charset"])?;
     let data = required(at, "Data", str_at(at, "Data")?)?;
-    built(at, Content::builder().data(data).set_charset(str_at(at, "Charset")?).build())
+    built(
+        at,
+        Content::builder()
+            .data(data)
+            .set_charset(str_at(at, "Charset")?)
+            .build(),
+    )
 }
 
 fn body_in(at: &At<'_>) -> Conv<Body> {
@@ -630,7 +803,12 @@ fn raw_message_in(at: &At<'_>) -> Conv<RawMessage> {
 }
 
 fn template_in(at: &At<'_>) -> Conv<Template> {
-    at.only(&["TemplateName", "TemplateArn", "TemplateData", "TemplateContent"])?;
+    at.only(&[
+        "TemplateName",
+        "TemplateArn",
+        "TemplateData",
+        "TemplateContent",
+    ])?;
     Ok(Template::builder()
         .set_template_name(str_at(at, "TemplateName")?)
         .set_template_arn(str_at(at, "TemplateArn")?)
@@ -683,14 +861,22 @@ fn bulk_email_entry_in(at: &At<'_>) -> Conv<BulkEmailEntry> {
     Ok(BulkEmailEntry::builder()
         .set_destination(struct_at(at, "Destination", destination_in)?)
         .set_replacement_tags(structs_at(at, "ReplacementTags", message_tag_in)?)
-        .set_replacement_email_content(struct_at(at, "ReplacementEmailContent", replacement_email_content_in)?)
+        .set_replacement_email_content(struct_at(
+            at,
+            "ReplacementEmailContent",
+            replacement_email_content_in,
+        )?)
         .build())
 }
 
 fn replacement_email_content_in(at: &At<'_>) -> Conv<ReplacementEmailContent> {
     at.only(&["ReplacementTemplate"])?;
     Ok(ReplacementEmailContent::builder()
-        .set_replacement_template(struct_at(at, "ReplacementTemplate", replacement_template_in)?)
+        .set_replacement_template(struct_at(
+            at,
+            "ReplacementTemplate",
+            replacement_template_in,
+        )?)
         .build())
 }
 
@@ -750,7 +936,8 @@ fn time(t: &Option<DateTime>) -> Option<Value> {
 }
 
 fn texts(v: &Option<Vec<String>>) -> Option<Value> {
-    v.as_ref().map(|v| v.iter().map(|s| Value::from(s.as_str())).collect())
+    v.as_ref()
+        .map(|v| v.iter().map(|s| Value::from(s.as_str())).collect())
 }
 
 fn list<T>(v: &Option<Vec<T>>, item: fn(&T) -> Value) -> Option<Value> {
@@ -765,7 +952,12 @@ fn opt_struct<T>(v: &Option<T>, item: fn(&T) -> Value) -> Option<Value> {
 fn string_map(m: &Option<HashMap<String, String>>) -> Option<Value> {
     m.as_ref().map(|m| {
         let sorted: BTreeMap<&String, &String> = m.iter().collect();
-        Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect())
+        Value::Object(
+            sorted
+                .into_iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .collect(),
+        )
     })
 }
 
@@ -773,7 +965,10 @@ fn string_map(m: &Option<HashMap<String, String>>) -> Option<Value> {
 
 fn list_email_templates_output(o: &ListEmailTemplatesOutput) -> Value {
     object([
-        ("TemplatesMetadata", list(&o.templates_metadata, email_template_metadata)),
+        (
+            "TemplatesMetadata",
+            list(&o.templates_metadata, email_template_metadata),
+        ),
         ("NextToken", opt_text(&o.next_token)),
     ])
 }
@@ -781,7 +976,10 @@ fn list_email_templates_output(o: &ListEmailTemplatesOutput) -> Value {
 fn get_email_template_output(o: &GetEmailTemplateOutput) -> Value {
     object([
         ("TemplateName", text(&o.template_name)),
-        ("TemplateContent", opt_struct(&o.template_content, email_template_content)),
+        (
+            "TemplateContent",
+            opt_struct(&o.template_content, email_template_content),
+        ),
         ("Tags", list(&o.tags, tag)),
     ])
 }
@@ -790,25 +988,38 @@ fn test_render_email_template_output(o: &TestRenderEmailTemplateOutput) -> Value
     object([("RenderedTemplate", text(&o.rendered_template))])
 }
 
-fn list_custom_verification_email_templates_output(o: &ListCustomVerificationEmailTemplatesOutput) -> Value {
+fn list_custom_verification_email_templates_output(
+    o: &ListCustomVerificationEmailTemplatesOutput,
+) -> Value {
     object([
         (
             "CustomVerificationEmailTemplates",
-            list(&o.custom_verification_email_templates, custom_verification_email_template_metadata),
+            list(
+                &o.custom_verification_email_templates,
+                custom_verification_email_template_metadata,
+            ),
         ),
         ("NextToken", opt_text(&o.next_token)),
     ])
 }
 
-fn get_custom_verification_email_template_output(o: &GetCustomVerificationEmailTemplateOutput) -> Value {
+fn get_custom_verification_email_template_output(
+    o: &GetCustomVerificationEmailTemplateOutput,
+) -> Value {
     object([
         ("TemplateName", opt_text(&o.template_name)),
         ("FromEmailAddress", opt_text(&o.from_email_address)),
         ("TemplateSubject", opt_text(&o.template_subject)),
         ("TemplateContent", opt_text(&o.template_content)),
         ("Tags", list(&o.tags, tag)),
-        ("SuccessRedirectionURL", opt_text(&o.success_redirection_url)),
-        ("FailureRedirectionURL", opt_text(&o.failure_redirection_url)),
+        (
+            "SuccessRedirectionURL",
+            opt_text(&o.success_redirection_url),
+        ),
+        (
+            "FailureRedirectionURL",
+            opt_text(&o.failure_redirection_url),
+        ),
     ])
 }
 
@@ -823,37 +1034,70 @@ fn get_email_identity_policies_output(o: &GetEmailIdentityPoliciesOutput) -> Val
 fn get_email_identity_output(o: &GetEmailIdentityOutput) -> Value {
     object([
         ("IdentityType", opt_enum(&o.identity_type)),
-        ("FeedbackForwardingStatus", flag(o.feedback_forwarding_status)),
-        ("VerifiedForSendingStatus", flag(o.verified_for_sending_status)),
-        ("DkimAttributes", opt_struct(&o.dkim_attributes, dkim_attributes)),
-        ("MailFromAttributes", opt_struct(&o.mail_from_attributes, mail_from_attributes)),
+        (
+            "FeedbackForwardingStatus",
+            flag(o.feedback_forwarding_status),
+        ),
+        (
+            "VerifiedForSendingStatus",
+            flag(o.verified_for_sending_status),
+        ),
+        (
+            "DkimAttributes",
+            opt_struct(&o.dkim_attributes, dkim_attributes),
+        ),
+        (
+            "MailFromAttributes",
+            opt_struct(&o.mail_from_attributes, mail_from_attributes),
+        ),
         ("Policies", string_map(&o.policies)),
         ("Tags", list(&o.tags, tag)),
         ("ConfigurationSetName", opt_text(&o.configuration_set_name)),
         ("VerificationStatus", opt_enum(&o.verification_status)),
-        ("VerificationInfo", opt_struct(&o.verification_info, verification_info)),
+        (
+            "VerificationInfo",
+            opt_struct(&o.verification_info, verification_info),
+        ),
     ])
 }
 
 fn create_email_identity_output(o: &CreateEmailIdentityOutput) -> Value {
     object([
         ("IdentityType", opt_enum(&o.identity_type)),
-        ("VerifiedForSendingStatus", flag(o.verified_for_sending_status)),
-        ("DkimAttributes", opt_struct(&o.dkim_attributes, dkim_attributes)),
+        (
+            "VerifiedForSendingStatus",
+            flag(o.verified_for_sending_status),
+        ),
+        (
+            "DkimAttributes",
+            opt_struct(&o.dkim_attributes, dkim_attributes),
+        ),
     ])
 }
 
 fn get_account_output(o: &GetAccountOutput) -> Value {
     object([
-        ("DedicatedIpAutoWarmupEnabled", flag(o.dedicated_ip_auto_warmup_enabled)),
+        (
+            "DedicatedIpAutoWarmupEnabled",
+            flag(o.dedicated_ip_auto_warmup_enabled),
+        ),
         ("EnforcementStatus", opt_text(&o.enforcement_status)),
         ("ProductionAccessEnabled", flag(o.production_access_enabled)),
         ("SendQuota", opt_struct(&o.send_quota, send_quota)),
         ("SendingEnabled", flag(o.sending_enabled)),
-        ("SuppressionAttributes", opt_struct(&o.suppression_attributes, suppression_attributes)),
+        (
+            "SuppressionAttributes",
+            opt_struct(&o.suppression_attributes, suppression_attributes),
+        ),
         ("Details", opt_struct(&o.details, account_details)),
-        ("VdmAttributes", opt_struct(&o.vdm_attributes, vdm_attributes)),
-        ("PricingAttributes", opt_struct(&o.pricing_attributes, pricing_attributes)),
+        (
+            "VdmAttributes",
+            opt_struct(&o.vdm_attributes, vdm_attributes),
+        ),
+        (
+            "PricingAttributes",
+            opt_struct(&o.pricing_attributes, pricing_attributes),
+        ),
     ])
 }
 
@@ -864,14 +1108,22 @@ fn send_email_output(o: &SendEmailOutput) -> Value {
 fn send_bulk_email_output(o: &SendBulkEmailOutput) -> Value {
     object([(
         "BulkEmailEntryResults",
-        Some(o.bulk_email_entry_results.iter().map(bulk_email_entry_result).collect()),
+        Some(
+            o.bulk_email_entry_results
+                .iter()
+                .map(bulk_email_entry_result)
+                .collect(),
+        ),
     )])
 }
 
 fn create_deliverability_test_report_output(o: &CreateDeliverabilityTestReportOutput) -> Value {
     object([
         ("ReportId", text(&o.report_id)),
-        ("DeliverabilityTestStatus", enum_name(&o.deliverability_test_status)),
+        (
+            "DeliverabilityTestStatus",
+            enum_name(&o.deliverability_test_status),
+        ),
     ])
 }
 
@@ -896,13 +1148,21 @@ fn tag(t: &Tag) -> Value {
     object([("Key", text(&t.key)), ("Value", text(&t.value))])
 }
 
-fn custom_verification_email_template_metadata(m: &CustomVerificationEmailTemplateMetadata) -> Value {
+fn custom_verification_email_template_metadata(
+    m: &CustomVerificationEmailTemplateMetadata,
+) -> Value {
     object([
         ("TemplateName", opt_text(&m.template_name)),
         ("FromEmailAddress", opt_text(&m.from_email_address)),
         ("TemplateSubject", opt_text(&m.template_subject)),
-        ("SuccessRedirectionURL", opt_text(&m.success_redirection_url)),
-        ("FailureRedirectionURL", opt_text(&m.failure_redirection_url)),
+        (
+            "SuccessRedirectionURL",
+            opt_text(&m.success_redirection_url),
+        ),
+        (
+            "FailureRedirectionURL",
+            opt_text(&m.failure_redirection_url),
+        ),
     ])
 }
 
@@ -912,17 +1172,29 @@ fn dkim_attributes(d: &DkimAttributes) -> Value {
         ("Status", opt_enum(&d.status)),
         ("Tokens", texts(&d.tokens)),
         ("SigningHostedZone", opt_text(&d.signing_hosted_zone)),
-        ("SigningAttributesOrigin", opt_enum(&d.signing_attributes_origin)),
+        (
+            "SigningAttributesOrigin",
+            opt_enum(&d.signing_attributes_origin),
+        ),
         ("NextSigningKeyLength", opt_enum(&d.next_signing_key_length)),
-        ("CurrentSigningKeyLength", opt_enum(&d.current_signing_key_length)),
-        ("LastKeyGenerationTimestamp", time(&d.last_key_generation_timestamp)),
+        (
+            "CurrentSigningKeyLength",
+            opt_enum(&d.current_signing_key_length),
+        ),
+        (
+            "LastKeyGenerationTimestamp",
+            time(&d.last_key_generation_timestamp),
+        ),
     ])
 }
 
 fn mail_from_attributes(m: &MailFromAttributes) -> Value {
     object([
         ("MailFromDomain", text(&m.mail_from_domain)),
-        ("MailFromDomainStatus", enum_name(&m.mail_from_domain_status)),
+        (
+            "MailFromDomainStatus",
+            enum_name(&m.mail_from_domain_status),
+        ),
         ("BehaviorOnMxFailure", enum_name(&m.behavior_on_mx_failure)),
     ])
 }
@@ -953,10 +1225,16 @@ fn send_quota(q: &SendQuota) -> Value {
 }
 
 fn suppression_attributes(s: &SuppressionAttributes) -> Value {
-    let reasons = s.suppressed_reasons.as_ref().map(|r| r.iter().filter_map(enum_name).collect());
+    let reasons = s
+        .suppressed_reasons
+        .as_ref()
+        .map(|r| r.iter().filter_map(enum_name).collect());
     object([
         ("SuppressedReasons", reasons),
-        ("ValidationAttributes", opt_struct(&s.validation_attributes, suppression_validation_attributes)),
+        (
+            "ValidationAttributes",
+            opt_struct(&s.validation_attributes, suppression_validation_attributes),
+        ),
     ])
 }
 
@@ -969,16 +1247,25 @@ fn suppression_validation_attributes(v: &SuppressionValidationAttributes) -> Val
 
 fn suppression_condition_threshold(c: &SuppressionConditionThreshold) -> Value {
     object([
-        ("ConditionThresholdEnabled", enum_name(&c.condition_threshold_enabled)),
+        (
+            "ConditionThresholdEnabled",
+            enum_name(&c.condition_threshold_enabled),
+        ),
         (
             "OverallConfidenceThreshold",
-            opt_struct(&c.overall_confidence_threshold, suppression_confidence_threshold),
+            opt_struct(
+                &c.overall_confidence_threshold,
+                suppression_confidence_threshold,
+            ),
         ),
     ])
 }
 
 fn suppression_confidence_threshold(c: &SuppressionConfidenceThreshold) -> Value {
-    object([("ConfidenceVerdictThreshold", enum_name(&c.confidence_verdict_threshold))])
+    object([(
+        "ConfidenceVerdictThreshold",
+        enum_name(&c.confidence_verdict_threshold),
+    )])
 }
 
 fn account_details(d: &AccountDetails) -> Value {
@@ -987,20 +1274,35 @@ fn account_details(d: &AccountDetails) -> Value {
         ("WebsiteURL", opt_text(&d.website_url)),
         ("ContactLanguage", opt_enum(&d.contact_language)),
         ("UseCaseDescription", opt_text(&d.use_case_description)),
-        ("AdditionalContactEmailAddresses", texts(&d.additional_contact_email_addresses)),
-        ("ReviewDetails", opt_struct(&d.review_details, review_details)),
+        (
+            "AdditionalContactEmailAddresses",
+            texts(&d.additional_contact_email_addresses),
+        ),
+        (
+            "ReviewDetails",
+            opt_struct(&d.review_details, review_details),
+        ),
     ])
 }
 
 fn review_details(r: &ReviewDetails) -> Value {
-    object([("Status", opt_enum(&r.status)), ("CaseId", opt_text(&r.case_id))])
+    object([
+        ("Status", opt_enum(&r.status)),
+        ("CaseId", opt_text(&r.case_id)),
+    ])
 }
 
 fn vdm_attributes(v: &VdmAttributes) -> Value {
     object([
         ("VdmEnabled", enum_name(&v.vdm_enabled)),
-        ("DashboardAttributes", opt_struct(&v.dashboard_attributes, dashboard_attributes)),
-        ("GuardianAttributes", opt_struct(&v.guardian_attributes, guardian_attributes)),
+        (
+            "DashboardAttributes",
+            opt_struct(&v.dashboard_attributes, dashboard_attributes),
+        ),
+        (
+            "GuardianAttributes",
+            opt_struct(&v.guardian_attributes, guardian_attributes),
+        ),
     ])
 }
 
@@ -1009,11 +1311,17 @@ fn dashboard_attributes(d: &DashboardAttributes) -> Value {
 }
 
 fn guardian_attributes(g: &GuardianAttributes) -> Value {
-    object([("OptimizedSharedDelivery", opt_enum(&g.optimized_shared_delivery))])
+    object([(
+        "OptimizedSharedDelivery",
+        opt_enum(&g.optimized_shared_delivery),
+    )])
 }
 
 fn pricing_attributes(p: &PricingAttributes) -> Value {
-    object([("CurrentPlan", opt_enum(&p.current_plan)), ("NextPlan", opt_enum(&p.next_plan))])
+    object([
+        ("CurrentPlan", opt_enum(&p.current_plan)),
+        ("NextPlan", opt_enum(&p.next_plan)),
+    ])
 }
 
 fn bulk_email_entry_result(r: &BulkEmailEntryResult) -> Value {
@@ -1077,9 +1385,15 @@ mod tests {
     #[test]
     fn wrong_typed_list_item_names_its_index() {
         let request = json!({"ToAddresses": ["a@example.com", true]});
-        assert_eq!(refusal(read(&request, destination_in)), "ToAddresses[1]: expected a string");
+        assert_eq!(
+            refusal(read(&request, destination_in)),
+            "ToAddresses[1]: expected a string"
+        );
         let request = json!({"ToAddresses": "a@example.com"});
-        assert_eq!(refusal(read(&request, destination_in)), "ToAddresses: expected a list");
+        assert_eq!(
+            refusal(read(&request, destination_in)),
+            "ToAddresses: expected a list"
+        );
     }
 
     #[test]
@@ -1087,20 +1401,28 @@ mod tests {
         let empty = Obj::new();
         let request = json!({"PageSize": 2_147_483_648_i64});
         let at = At::root(&request, &empty);
-        assert!(refusal(at.and_then(|at| i32_at(&at, "PageSize"))).starts_with("PageSize: expected an integer"));
+        assert!(refusal(at.and_then(|at| i32_at(&at, "PageSize")))
+            .starts_with("PageSize: expected an integer"));
         let request = json!({"PageSize": 1.5});
         let at = At::root(&request, &empty);
-        assert!(refusal(at.and_then(|at| i32_at(&at, "PageSize"))).starts_with("PageSize: expected an integer"));
+        assert!(refusal(at.and_then(|at| i32_at(&at, "PageSize")))
+            .starts_with("PageSize: expected an integer"));
         let request = json!({"PageSize": -2_147_483_648_i64});
         let at = At::root(&request, &empty);
-        assert!(matches!(at.and_then(|at| i32_at(&at, "PageSize")), Ok(Some(i32::MIN))));
+        assert!(matches!(
+            at.and_then(|at| i32_at(&at, "PageSize")),
+            Ok(Some(i32::MIN))
+        ));
     }
 
     #[test]
     fn non_base64_blob_is_refused() {
         let request = json!({"Raw": {"Data": "this is not base64!"}});
         let message = refusal(read(&request, email_content_in));
-        assert!(message.starts_with("Raw.Data: not valid base64"), "{message}");
+        assert!(
+            message.starts_with("Raw.Data: not valid base64"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -1114,18 +1436,27 @@ mod tests {
     fn missing_builder_required_member_names_its_path() {
         let request = json!({"Simple": {"Subject": {"Charset": "UTF-8"}}});
         let message = refusal(read(&request, email_content_in));
-        assert!(message.starts_with("Simple.Subject.Data: missing"), "{message}");
+        assert!(
+            message.starts_with("Simple.Subject.Data: missing"),
+            "{message}"
+        );
         let request = json!({"BulkEmailEntries": [{"ReplacementTags": [{"Name": "n"}]}]});
         let empty = Obj::new();
         let at = At::root(&request, &empty);
-        let message = refusal(at.and_then(|at| structs_at(&at, "BulkEmailEntries", bulk_email_entry_in)));
-        assert!(message.starts_with("BulkEmailEntries[0].ReplacementTags[0].Value: missing"), "{message}");
+        let message =
+            refusal(at.and_then(|at| structs_at(&at, "BulkEmailEntries", bulk_email_entry_in)));
+        assert!(
+            message.starts_with("BulkEmailEntries[0].ReplacementTags[0].Value: missing"),
+            "{message}"
+        );
     }
 
     #[test]
     fn unknown_member_is_refused() {
         let request = json!({"Subject": "s", "Bogus": 1});
-        assert!(refusal(read(&request, email_template_content_in)).starts_with("Bogus: unknown member"));
+        assert!(
+            refusal(read(&request, email_template_content_in)).starts_with("Bogus: unknown member")
+        );
     }
 
     #[test]
@@ -1149,7 +1480,10 @@ mod tests {
     fn request_must_be_an_object_or_null() {
         let empty = Obj::new();
         assert!(matches!(At::root(&Value::Null, &empty), Ok(at) if at.obj.is_empty()));
-        assert_eq!(refusal(At::root(&json!([1]), &empty)), "request: expected a JSON object");
+        assert_eq!(
+            refusal(At::root(&json!([1]), &empty)),
+            "request: expected a JSON object"
+        );
     }
 
     #[tokio::test]
@@ -1227,10 +1561,16 @@ mod tests {
         let capture = Capture::default();
         let result = call(&client_for(&server.uri()), "SendEmail", &request, &capture).await;
         let seen = describe(&result);
-        assert!(matches!(result, Ok(SdkResult::Output(o)) if o == json!({"MessageId": "m-1"})), "{seen}");
+        assert!(
+            matches!(result, Ok(SdkResult::Output(o)) if o == json!({"MessageId": "m-1"})),
+            "{seen}"
+        );
         // Through the SDK path's `send`, the capture interceptor keeps the request and the answer.
-        let exchange = super::super::sdk::send(&client_for(&server.uri()), "SendEmail", &request).await;
-        assert!(matches!(&exchange.request, Some(r) if r.method == "POST" && r.uri.ends_with("/v2/email/outbound-emails")));
+        let exchange =
+            super::super::sdk::send(&client_for(&server.uri()), "SendEmail", &request).await;
+        assert!(
+            matches!(&exchange.request, Some(r) if r.method == "POST" && r.uri.ends_with("/v2/email/outbound-emails"))
+        );
         assert!(matches!(&exchange.response, Some(r) if r.status == 200 && !r.body.is_empty()));
     }
 
@@ -1248,7 +1588,13 @@ mod tests {
             .await;
         let request = json!({"TemplateName": "missing"});
         let capture = Capture::default();
-        let result = call(&client_for(&server.uri()), "GetEmailTemplate", &request, &capture).await;
+        let result = call(
+            &client_for(&server.uri()),
+            "GetEmailTemplate",
+            &request,
+            &capture,
+        )
+        .await;
         let seen = describe(&result);
         assert!(
             matches!(result, Ok(SdkResult::Failed(SdkFailure::Service { code: Some(c), .. })) if c == "NotFoundException"),
@@ -1258,8 +1604,12 @@ mod tests {
 
     #[test]
     fn maps_print_sorted() {
-        let policies: HashMap<String, String> =
-            [("b".to_string(), "2".to_string()), ("a".to_string(), "1".to_string())].into_iter().collect();
+        let policies: HashMap<String, String> = [
+            ("b".to_string(), "2".to_string()),
+            ("a".to_string(), "1".to_string()),
+        ]
+        .into_iter()
+        .collect();
         let printed = string_map(&Some(policies)).map(|v| v.to_string());
         assert_eq!(printed.as_deref(), Some(r#"{"a":"1","b":"2"}"#));
     }

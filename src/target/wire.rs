@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -65,7 +65,10 @@ pub fn serialize(op: &Operation, request: &Value, raw_body: Option<&str>) -> Wir
             .collect();
         path = format!("{path}?{}", pairs.join("&"));
     }
-    let has_body_members = op.input.values().any(|m| m.location == Some(Location::Body));
+    let has_body_members = op
+        .input
+        .values()
+        .any(|m| m.location == Some(Location::Body));
     let body = match raw_body {
         Some(raw) => Some(raw.as_bytes().to_vec()),
         None if has_body_members => Some(Value::Object(body).to_string().into_bytes()),
@@ -91,7 +94,9 @@ pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -105,12 +110,20 @@ pub struct WireClient {
     region: String,
     credentials: Credentials,
     timeout: Duration,
-    http: Client<hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>, Full<Bytes>>,
+    http: Client<
+        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+        Full<Bytes>,
+    >,
 }
 
 impl WireClient {
     /// A client for `base_url` (e.g. `http://127.0.0.1:5055` or `https://email.eu-west-1.amazonaws.com`).
-    pub fn new(base_url: &str, region: &str, credentials: Credentials, timeout: Duration) -> WireClient {
+    pub fn new(
+        base_url: &str,
+        region: &str,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> WireClient {
         WireClient {
             base_url: base_url.trim_end_matches('/').to_string(),
             region: region.to_string(),
@@ -138,7 +151,12 @@ impl WireClient {
         };
         let outcome = tokio::time::timeout(self.timeout, self.round_trip(http_request)).await;
         let (response, failure) = match outcome {
-            Err(_) => (None, Some(TransportFailure::Timeout { detail: format!("no complete answer within {:?}", self.timeout) })),
+            Err(_) => (
+                None,
+                Some(TransportFailure::Timeout {
+                    detail: format!("no complete answer within {:?}", self.timeout),
+                }),
+            ),
             Ok(Err(detail)) => (None, Some(TransportFailure::Connection { detail })),
             Ok(Ok(response)) => (Some(response), None),
         };
@@ -161,7 +179,12 @@ impl WireClient {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let body = response
             .into_body()
@@ -170,10 +193,17 @@ impl WireClient {
             .map_err(|e| format!("reading the body: {}", super::sdk::error_chain(&e)))?
             .to_bytes()
             .to_vec();
-        Ok(RawResponse { status, headers, body })
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
     }
 
-    fn build(&self, request: &WireRequest) -> Result<(http::Request<Full<Bytes>>, SentRequest), String> {
+    fn build(
+        &self,
+        request: &WireRequest,
+    ) -> Result<(http::Request<Full<Bytes>>, SentRequest), String> {
         let url = format!("{}{}", self.base_url, request.path_and_query);
         let uri: http::Uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;
         let host = uri
@@ -209,7 +239,13 @@ impl WireClient {
         Ok((http_request, sent))
     }
 
-    fn authorization(&self, method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<String, String> {
+    fn authorization(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<String, String> {
         let identity = self.credentials.clone().into();
         let params = v4::SigningParams::builder()
             .identity(&identity)
@@ -248,7 +284,10 @@ fn connector() -> hyper_rustls::HttpsConnector<hyper_util::client::legacy::conne
         Err(_) => {
             let config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
-                .map(|b| b.with_root_certificates(rustls::RootCertStore::empty()).with_no_client_auth());
+                .map(|b| {
+                    b.with_root_certificates(rustls::RootCertStore::empty())
+                        .with_no_client_auth()
+                });
             match config {
                 Ok(config) => hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config),
                 Err(_) => hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(
@@ -305,9 +344,16 @@ mod tests {
     #[test]
     fn labels_are_encoded_and_missing_labels_leave_an_empty_segment() {
         let op = op("DeleteEmailIdentityPolicy");
-        let w = serialize(&op, &json!({"EmailIdentity": "a b/c", "PolicyName": "p"}), None);
+        let w = serialize(
+            &op,
+            &json!({"EmailIdentity": "a b/c", "PolicyName": "p"}),
+            None,
+        );
         assert_eq!(w.method, "DELETE");
-        assert_eq!(w.path_and_query, "/v2/email/identities/a%20b%2Fc/policies/p");
+        assert_eq!(
+            w.path_and_query,
+            "/v2/email/identities/a%20b%2Fc/policies/p"
+        );
         assert_eq!(w.body, None);
         let w = serialize(&op, &json!({"EmailIdentity": "x"}), None);
         assert_eq!(w.path_and_query, "/v2/email/identities/x/policies/");
@@ -319,14 +365,22 @@ mod tests {
         let w = serialize(&op, &json!({"PageSize": "ten"}), None);
         assert_eq!(w.path_and_query, "/v2/email/templates?PageSize=ten");
         let op2 = self::op("CreateEmailIdentityPolicy");
-        let w = serialize(&op2, &json!({"EmailIdentity": "x", "PolicyName": "p", "Policy": 12345}), None);
+        let w = serialize(
+            &op2,
+            &json!({"EmailIdentity": "x", "PolicyName": "p", "Policy": 12345}),
+            None,
+        );
         assert_eq!(w.body.as_deref(), Some(&b"{\"Policy\":12345}"[..]));
     }
 
     #[test]
     fn a_raw_body_replaces_the_json() {
         let op = op("CreateEmailTemplate");
-        let w = serialize(&op, &json!({"TemplateName": "t"}), Some("{\"TemplateName\": "));
+        let w = serialize(
+            &op,
+            &json!({"TemplateName": "t"}),
+            Some("{\"TemplateName\": "),
+        );
         assert_eq!(w.body.as_deref(), Some(&b"{\"TemplateName\": "[..]));
     }
 

@@ -2,7 +2,7 @@
 //! servers: each fault breaks one documented rule on one operation, and the harness must report
 //! it with the right divergence class on the right operation.
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 /// One way to break the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,7 +66,9 @@ impl Faults {
 
     /// Whether a violation of `constraint` on `operation` goes unnoticed.
     pub fn ignores_violation(&self, operation: &str, constraint: &str) -> bool {
-        (self.has(Fault::PageBoundNotEnforced) && operation == "ListEmailTemplates" && constraint == "PageSize.range")
+        (self.has(Fault::PageBoundNotEnforced)
+            && operation == "ListEmailTemplates"
+            && constraint == "PageSize.range")
             || (self.has(Fault::RequiredNotChecked)
                 && operation == "CreateEmailTemplate"
                 && constraint == "TemplateContent.required")
@@ -78,8 +80,14 @@ impl Faults {
     /// An error the fault makes the server answer before doing anything else.
     pub fn rejects(&self, operation: &str, request: &Value) -> Option<(String, String)> {
         let declares_charset = request.to_string().contains("\"Charset\"");
-        (self.has(Fault::CharsetRejected) && operation == "SendEmail" && declares_charset)
-            .then(|| ("BadRequestException".into(), "Charset is not supported".into()))
+        (self.has(Fault::CharsetRejected) && operation == "SendEmail" && declares_charset).then(
+            || {
+                (
+                    "BadRequestException".into(),
+                    "Charset is not supported".into(),
+                )
+            },
+        )
     }
 
     /// The error type and status to answer with, after faults.
@@ -113,7 +121,10 @@ impl Faults {
             }
         }
         if self.has(Fault::TimestampAsText) && operation == "ListEmailTemplates" {
-            if let Some(items) = body.get_mut("TemplatesMetadata").and_then(Value::as_array_mut) {
+            if let Some(items) = body
+                .get_mut("TemplatesMetadata")
+                .and_then(Value::as_array_mut)
+            {
                 for item in items {
                     if let Some(ts) = item.get_mut("CreatedTimestamp") {
                         *ts = json!(ts.to_string());

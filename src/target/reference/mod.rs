@@ -12,16 +12,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 pub use faults::{Fault, Faults};
-use request::{ParseError, parse, percent_decode, route};
+use request::{parse, percent_decode, route, ParseError};
 use state::{ApiError, State};
 
 use crate::case::stable_hash;
-use crate::spec::{ConstraintKind, Spec, validate};
+use crate::spec::{validate, ConstraintKind, Spec};
 
 /// How the reference behaves.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +41,10 @@ impl ReferenceServer {
     /// Start a fresh reference on a free port of 127.0.0.1.
     pub async fn start(spec: Arc<Spec>, options: Options) -> ReferenceServer {
         // Request recording is off: a long run would otherwise keep every request in memory.
-        let server = MockServer::builder().disable_request_recording().start().await;
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         let responder = Responder {
             spec,
             state: Mutex::new(State::new(options.faults.clone())),
@@ -49,7 +52,10 @@ impl ReferenceServer {
             last_call: options.throttle.then(|| Mutex::new(HashMap::new())),
             requests: AtomicU64::new(0),
         };
-        Mock::given(any()).respond_with(responder).mount(&server).await;
+        Mock::given(any())
+            .respond_with(responder)
+            .mount(&server)
+            .await;
         ReferenceServer { server }
     }
 
@@ -91,7 +97,8 @@ impl Respond for Responder {
             // Real SES appends the model's namespace; checks must strip it.
             template = template.insert_header(
                 "x-amzn-ErrorType",
-                format!("{error_type}:http://internal.amazon.com/coral/com.amazonaws.sesv2/").as_str(),
+                format!("{error_type}:http://internal.amazon.com/coral/com.amazonaws.sesv2/")
+                    .as_str(),
             );
         }
         template
@@ -121,23 +128,37 @@ impl Responder {
             message: format!("no operation for {method} {path}"),
         })?;
         let operation = routed.op.operation.clone();
-        self.throttle(&routed.op.operation, routed.op.rate_limit.as_ref().map(|r| r.per_second))?;
+        self.throttle(
+            &routed.op.operation,
+            routed.op.rate_limit.as_ref().map(|r| r.per_second),
+        )?;
         let query: Vec<(String, String)> = request
             .url
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let json_request = parse(&routed, &query, &request.body).map_err(|ParseError::Body(message)| ApiError {
-            error_type: "SerializationException".into(),
-            message,
-        })?;
+        let json_request =
+            parse(&routed, &query, &request.body).map_err(|ParseError::Body(message)| {
+                ApiError {
+                    error_type: "SerializationException".into(),
+                    message,
+                }
+            })?;
         if let Some((error_type, message)) = self.faults.rejects(&operation, &json_request) {
-            return Err(ApiError { error_type, message });
+            return Err(ApiError {
+                error_type,
+                message,
+            });
         }
         self.check_constraints(&operation, &json_request)?;
         let members = json_request.as_object().cloned().unwrap_or_default();
-        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        state.handle(&operation, &members).map(|body| (operation, body))
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        state
+            .handle(&operation, &members)
+            .map(|body| (operation, body))
     }
 
     /// Every documented constraint, through the table's validator. Type errors are what a real
@@ -154,9 +175,16 @@ impl Responder {
             return Ok(());
         };
         let type_suffix = format!(".{}", ConstraintKind::Type.as_str());
-        let is_type = violations.iter().any(|v| v.constraint.ends_with(&type_suffix));
+        let is_type = violations
+            .iter()
+            .any(|v| v.constraint.ends_with(&type_suffix));
         Err(ApiError {
-            error_type: if is_type { "SerializationException" } else { "BadRequestException" }.into(),
+            error_type: if is_type {
+                "SerializationException"
+            } else {
+                "BadRequestException"
+            }
+            .into(),
             message: format!("{} ({}): {}", first.at, first.constraint, first.message),
         })
     }
@@ -166,13 +194,17 @@ impl Responder {
             return Ok(());
         };
         let interval = Duration::from_secs_f64(1.0 / rate);
-        let mut last = last_call.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last = last_call
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let now = Instant::now();
         if let Some(previous) = last.get(operation) {
             if now.duration_since(*previous) < interval {
                 return Err(ApiError {
                     error_type: "TooManyRequestsException".into(),
-                    message: format!("Rate exceeded: {operation} allows {rate} call(s) per second."),
+                    message: format!(
+                        "Rate exceeded: {operation} allows {rate} call(s) per second."
+                    ),
                 });
             }
         }

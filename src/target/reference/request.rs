@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::{Location, MemberType, Operation, Spec, uri_labels};
+use crate::spec::{uri_labels, Location, MemberType, Operation, Spec};
 
 /// An operation and the URI labels its route matched.
 pub struct Routed<'s> {
@@ -63,7 +63,11 @@ pub fn parse(
     } else {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(obj)) => obj,
-            Ok(other) => return Err(ParseError::Body(format!("the body must be a JSON object, got {other}"))),
+            Ok(other) => {
+                return Err(ParseError::Body(format!(
+                    "the body must be a JSON object, got {other}"
+                )))
+            }
             Err(e) => return Err(ParseError::Body(format!("the body is not JSON: {e}"))),
         }
     };
@@ -138,11 +142,36 @@ mod tests {
     #[test]
     fn routes_distinguish_list_from_get_and_policies_from_identity() {
         let spec = spec();
-        assert_eq!(route(&spec, "GET", "/v2/email/templates").map(|r| r.op.operation.clone()).as_deref(), Some("ListEmailTemplates"));
-        assert_eq!(route(&spec, "GET", "/v2/email/templates/x").map(|r| r.op.operation.clone()).as_deref(), Some("GetEmailTemplate"));
-        assert_eq!(route(&spec, "GET", "/v2/email/templates/").map(|r| r.op.operation.clone()).as_deref(), Some("GetEmailTemplate"));
-        assert_eq!(route(&spec, "GET", "/v2/email/identities/a.com/policies").map(|r| r.op.operation.clone()).as_deref(), Some("GetEmailIdentityPolicies"));
-        assert_eq!(route(&spec, "DELETE", "/v2/email/identities/a.com").map(|r| r.op.operation.clone()).as_deref(), Some("DeleteEmailIdentity"));
+        assert_eq!(
+            route(&spec, "GET", "/v2/email/templates")
+                .map(|r| r.op.operation.clone())
+                .as_deref(),
+            Some("ListEmailTemplates")
+        );
+        assert_eq!(
+            route(&spec, "GET", "/v2/email/templates/x")
+                .map(|r| r.op.operation.clone())
+                .as_deref(),
+            Some("GetEmailTemplate")
+        );
+        assert_eq!(
+            route(&spec, "GET", "/v2/email/templates/")
+                .map(|r| r.op.operation.clone())
+                .as_deref(),
+            Some("GetEmailTemplate")
+        );
+        assert_eq!(
+            route(&spec, "GET", "/v2/email/identities/a.com/policies")
+                .map(|r| r.op.operation.clone())
+                .as_deref(),
+            Some("GetEmailIdentityPolicies")
+        );
+        assert_eq!(
+            route(&spec, "DELETE", "/v2/email/identities/a.com")
+                .map(|r| r.op.operation.clone())
+                .as_deref(),
+            Some("DeleteEmailIdentity")
+        );
         assert!(route(&spec, "PATCH", "/v2/email/templates").is_none());
         assert!(route(&spec, "GET", "/v2/email/nothing-here").is_none());
     }
@@ -151,20 +180,33 @@ mod tests {
     fn parse_inverts_serialize() {
         let spec = spec();
         for (op, request) in [
-            ("DeleteEmailIdentityPolicy", json!({"EmailIdentity": "a b/c", "PolicyName": "p_1"})),
-            ("ListEmailTemplates", json!({"PageSize": 7, "NextToken": "t/1"})),
-            ("CreateEmailTemplate", json!({"TemplateName": "n", "TemplateContent": {"Subject": "s"}})),
+            (
+                "DeleteEmailIdentityPolicy",
+                json!({"EmailIdentity": "a b/c", "PolicyName": "p_1"}),
+            ),
+            (
+                "ListEmailTemplates",
+                json!({"PageSize": 7, "NextToken": "t/1"}),
+            ),
+            (
+                "CreateEmailTemplate",
+                json!({"TemplateName": "n", "TemplateContent": {"Subject": "s"}}),
+            ),
         ] {
             let op = spec.operation(op).unwrap_or_else(|| panic!("{op}"));
             let wire = serialize(op, &request, None);
-            let (path, query) = wire.path_and_query.split_once('?').unwrap_or((&wire.path_and_query, ""));
+            let (path, query) = wire
+                .path_and_query
+                .split_once('?')
+                .unwrap_or((&wire.path_and_query, ""));
             let query: Vec<(String, String)> = query
                 .split('&')
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| p.split_once('='))
                 .map(|(k, v)| (percent_decode(k), percent_decode(v)))
                 .collect();
-            let routed = route(&spec, wire.method, path).unwrap_or_else(|| panic!("no route for {path}"));
+            let routed =
+                route(&spec, wire.method, path).unwrap_or_else(|| panic!("no route for {path}"));
             assert_eq!(routed.op.operation, op.operation);
             let parsed = parse(&routed, &query, wire.body.as_deref().unwrap_or_default());
             assert_eq!(parsed, Ok(request));
@@ -175,8 +217,14 @@ mod tests {
     fn malformed_bodies_are_parse_errors() {
         let spec = spec();
         let routed = route(&spec, "POST", "/v2/email/templates").unwrap_or_else(|| panic!("route"));
-        assert!(matches!(parse(&routed, &[], b"{\"TemplateName\": "), Err(ParseError::Body(_))));
-        assert!(matches!(parse(&routed, &[], b"[1]"), Err(ParseError::Body(_))));
+        assert!(matches!(
+            parse(&routed, &[], b"{\"TemplateName\": "),
+            Err(ParseError::Body(_))
+        ));
+        assert!(matches!(
+            parse(&routed, &[], b"[1]"),
+            Err(ParseError::Body(_))
+        ));
         assert_eq!(parse(&routed, &[], b""), Ok(json!({})));
     }
 

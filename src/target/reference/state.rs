@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use super::faults::{Fault, Faults};
 use crate::case::stable_hash;
@@ -71,7 +71,10 @@ pub struct State {
 }
 
 fn text<'r>(request: &'r Map<String, Value>, name: &str) -> &'r str {
-    request.get(name).and_then(Value::as_str).unwrap_or_default()
+    request
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 impl State {
@@ -123,7 +126,10 @@ impl State {
             "SendEmail" => self.send_email(request),
             "SendBulkEmail" => self.send_bulk_email(request),
             "CreateDeliverabilityTestReport" => self.create_report(request),
-            other => Err(ApiError::new("UnknownOperationException", format!("{other} is not implemented"))),
+            other => Err(ApiError::new(
+                "UnknownOperationException",
+                format!("{other} is not implemented"),
+            )),
         }
     }
 
@@ -175,23 +181,34 @@ impl State {
     fn create_template(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "TemplateName").to_string();
         if self.templates.contains_key(&name) && !self.faults.has(Fault::DuplicateCreateAccepted) {
-            return Err(ApiError::already_exists(format!("Template {name} already exists.")));
+            return Err(ApiError::already_exists(format!(
+                "Template {name} already exists."
+            )));
         }
         let created = self.tick();
-        let content = request.get("TemplateContent").cloned().unwrap_or_else(|| json!({}));
-        self.templates.insert(name, EmailTemplate { content, created });
+        let content = request
+            .get("TemplateContent")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        self.templates
+            .insert(name, EmailTemplate { content, created });
         Ok(json!({}))
     }
 
     fn update_template(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "TemplateName");
-        let content = request.get("TemplateContent").cloned().unwrap_or_else(|| json!({}));
+        let content = request
+            .get("TemplateContent")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
         match self.templates.get_mut(name) {
             Some(t) => {
                 t.content = content;
                 Ok(json!({}))
             }
-            None => Err(ApiError::not_found(format!("Template {name} does not exist."))),
+            None => Err(ApiError::not_found(format!(
+                "Template {name} does not exist."
+            ))),
         }
     }
 
@@ -199,15 +216,23 @@ impl State {
         let name = text(request, "TemplateName");
         match self.templates.remove(name) {
             Some(_) => Ok(json!({})),
-            None => Err(ApiError::not_found(format!("Template {name} does not exist."))),
+            None => Err(ApiError::not_found(format!(
+                "Template {name} does not exist."
+            ))),
         }
     }
 
     fn render_template(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "TemplateName");
         let content = self.template(name)?.content.clone();
-        let data: Map<String, Value> = serde_json::from_str(text(request, "TemplateData")).unwrap_or_default();
-        let part = |key: &str| render(content.get(key).and_then(Value::as_str).unwrap_or_default(), &data);
+        let data: Map<String, Value> =
+            serde_json::from_str(text(request, "TemplateData")).unwrap_or_default();
+        let part = |key: &str| {
+            render(
+                content.get(key).and_then(Value::as_str).unwrap_or_default(),
+                &data,
+            )
+        };
         let rendered = format!(
             "Subject: {}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"ses-conformance\"\r\n\r\n--ses-conformance\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{}\r\n--ses-conformance\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n{}\r\n--ses-conformance--\r\n",
             part("Subject"),
@@ -235,17 +260,24 @@ impl State {
                 Value::Object(item)
             })
             .collect();
-        Ok(with_next_token(json!({"CustomVerificationEmailTemplates": items}), next))
+        Ok(with_next_token(
+            json!({"CustomVerificationEmailTemplates": items}),
+            next,
+        ))
     }
 
     fn custom(&self, name: &str) -> Result<&Map<String, Value>, ApiError> {
         self.custom_templates.get(name).ok_or_else(|| {
-            ApiError::not_found(format!("Custom verification email template {name} does not exist."))
+            ApiError::not_found(format!(
+                "Custom verification email template {name} does not exist."
+            ))
         })
     }
 
     fn get_custom(&mut self, request: &Map<String, Value>) -> Reply {
-        Ok(Value::Object(self.custom(text(request, "TemplateName"))?.clone()))
+        Ok(Value::Object(
+            self.custom(text(request, "TemplateName"))?.clone(),
+        ))
     }
 
     fn create_custom(&mut self, request: &Map<String, Value>) -> Reply {
@@ -286,7 +318,9 @@ impl State {
     fn verified_identity(&mut self, name: &str) -> Result<&mut Identity, ApiError> {
         match self.identities.get_mut(name) {
             Some(identity) if identity.verified => Ok(identity),
-            _ => Err(ApiError::not_found(format!("Identity {name} does not exist or is not verified."))),
+            _ => Err(ApiError::not_found(format!(
+                "Identity {name} does not exist or is not verified."
+            ))),
         }
     }
 
@@ -306,10 +340,15 @@ impl State {
         let policy = text(request, "Policy").to_string();
         let identity = self.verified_identity(text(request, "EmailIdentity"))?;
         if identity.policies.contains_key(&name) {
-            return Err(ApiError::already_exists(format!("Policy {name} already exists.")));
+            return Err(ApiError::already_exists(format!(
+                "Policy {name} already exists."
+            )));
         }
         if identity.policies.len() >= MAX_POLICIES {
-            return Err(ApiError::new("LimitExceededException", "An identity can have at most 20 policies."));
+            return Err(ApiError::new(
+                "LimitExceededException",
+                "An identity can have at most 20 policies.",
+            ));
         }
         identity.policies.insert(name, policy);
         Ok(json!({}))
@@ -330,7 +369,9 @@ impl State {
         let fails_when_missing = self.faults.has(Fault::DeleteMissingPolicyFails);
         let identity = self.verified_identity(text(request, "EmailIdentity"))?;
         if identity.policies.remove(&name).is_none() && fails_when_missing {
-            return Err(ApiError::not_found(format!("Policy {name} does not exist.")));
+            return Err(ApiError::not_found(format!(
+                "Policy {name} does not exist."
+            )));
         }
         Ok(json!({}))
     }
@@ -341,7 +382,11 @@ impl State {
             .identities
             .get(&name)
             .ok_or_else(|| ApiError::not_found(format!("Identity {name} does not exist.")))?;
-        let policies: Map<String, Value> = identity.policies.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let policies: Map<String, Value> = identity
+            .policies
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
         let is_address = name.contains('@');
         let domain = name.rsplit('@').next().unwrap_or(&name).to_string();
         Ok(json!({
@@ -362,11 +407,19 @@ impl State {
     fn create_identity(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "EmailIdentity").to_string();
         if self.identities.contains_key(&name) {
-            return Err(ApiError::already_exists(format!("Identity {name} already exists.")));
+            return Err(ApiError::already_exists(format!(
+                "Identity {name} already exists."
+            )));
         }
         // The reference has no DNS or mailbox to check: identities it creates are verified, as
         // an identity the user passes to `--identity` on real SES is.
-        self.identities.insert(name.clone(), Identity { verified: true, policies: BTreeMap::new() });
+        self.identities.insert(
+            name.clone(),
+            Identity {
+                verified: true,
+                policies: BTreeMap::new(),
+            },
+        );
         let domain = name.rsplit('@').next().unwrap_or(&name).to_string();
         Ok(json!({
             "IdentityType": if name.contains('@') { "EMAIL_ADDRESS" } else { "DOMAIN" },
@@ -379,7 +432,9 @@ impl State {
         let name = text(request, "EmailIdentity");
         match self.identities.remove(name) {
             Some(_) => Ok(json!({})),
-            None => Err(ApiError::not_found(format!("Identity {name} does not exist."))),
+            None => Err(ApiError::not_found(format!(
+                "Identity {name} does not exist."
+            ))),
         }
     }
 
@@ -400,7 +455,10 @@ impl State {
     fn put_account_details(&mut self, request: &Map<String, Value>) -> Reply {
         let mut details = request.clone();
         details.shift_remove("ProductionAccessEnabled");
-        details.insert("ReviewDetails".into(), json!({"Status": "PENDING", "CaseId": "reference-case"}));
+        details.insert(
+            "ReviewDetails".into(),
+            json!({"Status": "PENDING", "CaseId": "reference-case"}),
+        );
         self.account_details = Value::Object(details);
         Ok(json!({}))
     }
@@ -417,16 +475,23 @@ impl State {
         if verified(from) || verified(domain) {
             Ok(())
         } else {
-            Err(ApiError::new("MessageRejected", format!("Email address is not verified: {from}")))
+            Err(ApiError::new(
+                "MessageRejected",
+                format!("Email address is not verified: {from}"),
+            ))
         }
     }
 
     fn check_template_content(&self, template: Option<&Value>) -> Result<(), ApiError> {
-        let Some(template) = template else { return Ok(()) };
+        let Some(template) = template else {
+            return Ok(());
+        };
         match template.get("TemplateName").and_then(Value::as_str) {
             Some(name) => self.template(name).map(|_| ()),
             None if template.get("TemplateArn").is_some() => Ok(()),
-            None => Err(ApiError::bad_request("A template needs TemplateName or TemplateArn.")),
+            None => Err(ApiError::bad_request(
+                "A template needs TemplateName or TemplateArn.",
+            )),
         }
     }
 
@@ -439,8 +504,16 @@ impl State {
 
     fn send_bulk_email(&mut self, request: &Map<String, Value>) -> Reply {
         self.check_sender(request)?;
-        self.check_template_content(request.get("DefaultContent").and_then(|c| c.get("Template")))?;
-        let entries = request.get("BulkEmailEntries").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+        self.check_template_content(
+            request
+                .get("DefaultContent")
+                .and_then(|c| c.get("Template")),
+        )?;
+        let entries = request
+            .get("BulkEmailEntries")
+            .and_then(Value::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
         let mut results = Vec::new();
         for _ in 0..entries {
             self.sent += 1;
@@ -461,7 +534,11 @@ impl State {
 }
 
 /// One page of `names` (sorted) after the request's NextToken, and the token of the next page.
-fn page(names: &[String], request: &Map<String, Value>, default_size: usize) -> Result<(Vec<String>, Option<String>), ApiError> {
+fn page(
+    names: &[String],
+    request: &Map<String, Value>,
+    default_size: usize,
+) -> Result<(Vec<String>, Option<String>), ApiError> {
     let size = request
         .get("PageSize")
         .and_then(Value::as_u64)
@@ -470,8 +547,12 @@ fn page(names: &[String], request: &Map<String, Value>, default_size: usize) -> 
     let start = match request.get("NextToken").and_then(Value::as_str) {
         None => 0,
         Some(token) => {
-            let after = decode_token(token).ok_or_else(|| ApiError::bad_request("Invalid NextToken."))?;
-            names.iter().position(|n| n.as_str() > after.as_str()).unwrap_or(names.len())
+            let after =
+                decode_token(token).ok_or_else(|| ApiError::bad_request("Invalid NextToken."))?;
+            names
+                .iter()
+                .position(|n| n.as_str() > after.as_str())
+                .unwrap_or(names.len())
         }
     };
     let page: Vec<String> = names.iter().skip(start).take(size).cloned().collect();
@@ -498,7 +579,11 @@ fn decode_token(token: &str) -> Option<String> {
     }
     let bytes: Option<Vec<u8>> = (0..token.len())
         .step_by(2)
-        .map(|i| token.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            token
+                .get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     String::from_utf8(bytes?).ok()
 }
@@ -507,7 +592,10 @@ fn decode_token(token: &str) -> Option<String> {
 fn render(template: &str, data: &Map<String, Value>) -> String {
     let mut out = template.to_string();
     for (k, v) in data {
-        let value = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        let value = v
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string());
         out = out.replace(&format!("{{{{{k}}}}}"), &value);
     }
     out
@@ -537,18 +625,31 @@ mod tests {
     fn pages_follow_next_tokens_to_the_end() {
         let mut s = State::new(Faults::default());
         for n in ["a", "b", "c"] {
-            assert!(s.handle("CreateEmailTemplate", &req(json!({"TemplateName": n, "TemplateContent": {}}))).is_ok());
+            assert!(s
+                .handle(
+                    "CreateEmailTemplate",
+                    &req(json!({"TemplateName": n, "TemplateContent": {}}))
+                )
+                .is_ok());
         }
-        let first = s.handle("ListEmailTemplates", &req(json!({"PageSize": 2}))).unwrap_or_default();
+        let first = s
+            .handle("ListEmailTemplates", &req(json!({"PageSize": 2})))
+            .unwrap_or_default();
         assert_eq!(first["TemplatesMetadata"].as_array().map(Vec::len), Some(2));
         let token = first["NextToken"].as_str().unwrap_or_default().to_string();
         let second = s
-            .handle("ListEmailTemplates", &req(json!({"PageSize": 2, "NextToken": token})))
+            .handle(
+                "ListEmailTemplates",
+                &req(json!({"PageSize": 2, "NextToken": token})),
+            )
             .unwrap_or_default();
         assert_eq!(second["TemplatesMetadata"][0]["TemplateName"], "c");
         assert!(second.get("NextToken").is_none());
         let bad = s.handle("ListEmailTemplates", &req(json!({"NextToken": "zz"})));
-        assert_eq!(bad.map_err(|e| e.error_type), Err("BadRequestException".to_string()));
+        assert_eq!(
+            bad.map_err(|e| e.error_type),
+            Err("BadRequestException".to_string())
+        );
     }
 
     #[test]
@@ -556,16 +657,27 @@ mod tests {
         let mut s = State::new(Faults::default());
         let policy = json!({"EmailIdentity": "x.com", "PolicyName": "p", "Policy": "{}"});
         assert_eq!(
-            s.handle("CreateEmailIdentityPolicy", &req(policy.clone())).map_err(|e| e.error_type),
+            s.handle("CreateEmailIdentityPolicy", &req(policy.clone()))
+                .map_err(|e| e.error_type),
             Err("NotFoundException".to_string())
         );
-        assert!(s.handle("CreateEmailIdentity", &req(json!({"EmailIdentity": "x.com"}))).is_ok());
-        assert!(s.handle("CreateEmailIdentityPolicy", &req(policy.clone())).is_ok());
+        assert!(s
+            .handle(
+                "CreateEmailIdentity",
+                &req(json!({"EmailIdentity": "x.com"}))
+            )
+            .is_ok());
+        assert!(s
+            .handle("CreateEmailIdentityPolicy", &req(policy.clone()))
+            .is_ok());
         assert_eq!(
-            s.handle("CreateEmailIdentityPolicy", &req(policy.clone())).map_err(|e| e.error_type),
+            s.handle("CreateEmailIdentityPolicy", &req(policy.clone()))
+                .map_err(|e| e.error_type),
             Err("AlreadyExistsException".to_string())
         );
-        assert!(s.handle("DeleteEmailIdentityPolicy", &req(policy.clone())).is_ok());
+        assert!(s
+            .handle("DeleteEmailIdentityPolicy", &req(policy.clone()))
+            .is_ok());
         assert!(s.handle("DeleteEmailIdentityPolicy", &req(policy)).is_ok());
     }
 
