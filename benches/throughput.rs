@@ -9,11 +9,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ses_conformance::case::{Case, RequestPath, new_run_id};
+use ses_conformance::case::{new_run_id, Case, RequestPath};
 use ses_conformance::gen::{self, Settings};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind, reference};
+use ses_conformance::target::{reference, Profile, Target, TargetConfig, TargetKind};
 
 const ROUNDS: usize = 5;
 
@@ -26,35 +26,93 @@ async fn fresh_target(spec: &Arc<Spec>) -> Arc<Target> {
         profile: Profile::bare("reference"),
         run_id: new_run_id(),
     };
-    Arc::new(Target::connect(Arc::clone(spec), config).await.unwrap_or_else(|e| panic!("{e}")))
+    Arc::new(
+        Target::connect(Arc::clone(spec), config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
 }
 
 /// The same requests as the harness, in a plain loop, nothing else.
 async fn plain_loop(spec: &Arc<Spec>, cases: &[Arc<Case>]) -> Duration {
     let target = fresh_target(spec).await;
-    let identity = serde_json::json!({"EmailIdentity": ses_conformance::case::IDENTITY_PLACEHOLDER});
+    let identity =
+        serde_json::json!({"EmailIdentity": ses_conformance::case::IDENTITY_PLACEHOLDER});
     let start = Instant::now();
-    target.send(spec, "CreateEmailIdentity", &identity, RequestPath::Sdk, None).await;
+    target
+        .send(
+            spec,
+            "CreateEmailIdentity",
+            &identity,
+            RequestPath::Sdk,
+            None,
+        )
+        .await;
     for case in cases {
         for f in &case.fixtures {
-            target.send(spec, &f.create.operation, &f.create.request, RequestPath::Sdk, None).await;
+            target
+                .send(
+                    spec,
+                    &f.create.operation,
+                    &f.create.request,
+                    RequestPath::Sdk,
+                    None,
+                )
+                .await;
         }
-        target.send(spec, &case.operation, &case.request, case.path, case.raw_body.as_deref()).await;
+        target
+            .send(
+                spec,
+                &case.operation,
+                &case.request,
+                case.path,
+                case.raw_body.as_deref(),
+            )
+            .await;
         for c in &case.creates {
-            target.send(spec, &c.delete.operation, &c.delete.request, RequestPath::Sdk, None).await;
+            target
+                .send(
+                    spec,
+                    &c.delete.operation,
+                    &c.delete.request,
+                    RequestPath::Sdk,
+                    None,
+                )
+                .await;
         }
         for f in case.fixtures.iter().rev() {
-            target.send(spec, &f.delete.operation, &f.delete.request, RequestPath::Sdk, None).await;
+            target
+                .send(
+                    spec,
+                    &f.delete.operation,
+                    &f.delete.request,
+                    RequestPath::Sdk,
+                    None,
+                )
+                .await;
         }
     }
-    target.send(spec, "DeleteEmailIdentity", &identity, RequestPath::Sdk, None).await;
+    target
+        .send(
+            spec,
+            "DeleteEmailIdentity",
+            &identity,
+            RequestPath::Sdk,
+            None,
+        )
+        .await;
     start.elapsed()
 }
 
 async fn harness(spec: &Arc<Spec>, cases: &[Arc<Case>], concurrency: usize) -> Duration {
     let target = fresh_target(spec).await;
-    let config = RunConfig { concurrency, ..RunConfig::default() };
-    let session = Arc::new(Session::new(Arc::clone(spec), target, config, None).unwrap_or_else(|e| panic!("{e}")));
+    let config = RunConfig {
+        concurrency,
+        ..RunConfig::default()
+    };
+    let session = Arc::new(
+        Session::new(Arc::clone(spec), target, config, None).unwrap_or_else(|e| panic!("{e}")),
+    );
     let start = Instant::now();
     let mut failing = 0;
     session
@@ -65,7 +123,10 @@ async fn harness(spec: &Arc<Spec>, cases: &[Arc<Case>], concurrency: usize) -> D
         })
         .await;
     let elapsed = start.elapsed();
-    assert_eq!(failing, 0, "the reference must conform while being measured");
+    assert_eq!(
+        failing, 0,
+        "the reference must conform while being measured"
+    );
     elapsed
 }
 
@@ -76,8 +137,15 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 
 fn main() {
     let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
-    let cases: Vec<Arc<Case>> = gen::generate(&spec, &Settings::default()).into_iter().map(Arc::new).collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap_or_else(|e| panic!("{e}"));
+    let cases: Vec<Arc<Case>> = gen::generate(&spec, &Settings::default())
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     let concurrencies = [1, 2, 4, 8];
     let mut plain = Vec::new();
     let mut by_concurrency: Vec<Vec<Duration>> = vec![Vec::new(); concurrencies.len()];
@@ -94,8 +162,15 @@ fn main() {
     });
     let plain = median(plain);
     let n = cases.len() as f64;
-    println!("cases: {} (default settings), rounds: {ROUNDS}, medians", cases.len());
-    println!("plain loop (same requests, same clients, concurrency 1): {:>8.1} ms  {:>7.0} cases/s", plain.as_secs_f64() * 1e3, n / plain.as_secs_f64());
+    println!(
+        "cases: {} (default settings), rounds: {ROUNDS}, medians",
+        cases.len()
+    );
+    println!(
+        "plain loop (same requests, same clients, concurrency 1): {:>8.1} ms  {:>7.0} cases/s",
+        plain.as_secs_f64() * 1e3,
+        n / plain.as_secs_f64()
+    );
     for (i, c) in concurrencies.iter().enumerate() {
         let t = median(by_concurrency[i].clone());
         println!(

@@ -263,6 +263,7 @@ async fn run_async(
         allow: options.allow.clone(),
         max_requests: options.max_requests,
         pace: options.pace || real_aws || profile.rate_limits,
+        default_rate: real_aws.then_some(1.0),
         ..RunConfig::default()
     };
     let session = match Session::new(

@@ -59,7 +59,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
             failure: failure.or_else(|| Some("no answer".into())),
         };
     };
-    let text = bindings.unbind_text(&response.body_text());
+    let text = clean(bindings, &response.body_text());
     let body: Option<Value> = serde_json::from_str(&text).ok();
     let excerpt = match (&body, text.trim().is_empty()) {
         (None, false) => Some(text.chars().take(EXCERPT_CHARS).collect()),
@@ -91,19 +91,66 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
 fn unbind_sdk(sdk: &SdkView, bindings: &Bindings) -> SdkView {
     match sdk {
         SdkView::Output { output } => SdkView::Output {
-            output: bindings.unbind_value(output),
+            output: clean_value(bindings, output),
         },
         SdkView::ServiceError { code, message } => SdkView::ServiceError {
             code: code.clone(),
-            message: message.as_ref().map(|m| bindings.unbind_text(m)),
+            message: message.as_ref().map(|m| clean(bindings, m)),
         },
         SdkView::ResponseError { detail } => SdkView::ResponseError {
-            detail: bindings.unbind_text(detail),
+            detail: clean(bindings, detail),
         },
         SdkView::ConstructionFailure { detail } => SdkView::ConstructionFailure {
-            detail: bindings.unbind_text(detail),
+            detail: clean(bindings, detail),
         },
         SdkView::NotUsed => SdkView::NotUsed,
+    }
+}
+
+/// Account ids inside ARNs (`arn:aws:ses:region:123456789012:...`) replaced by `[account]`,
+/// so no account id reaches a report, a log or a snapshot.
+pub fn mask_account_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("arn:aws:") {
+        out.push_str(&rest[..at]);
+        let arn = &rest[at..];
+        // arn:aws:<service>:<region>:<account>:...
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        // The placeholder account (what a known account id was unbound to) stays readable.
+        let is_account =
+            |p: &str| p.len() == 12 && p.chars().all(|c| c.is_ascii_digit()) && p != "000000000000";
+        if parts.len() == 6 && is_account(parts[4]) {
+            let prefix_len = parts[..4].iter().map(|p| p.len() + 1).sum::<usize>();
+            out.push_str(&arn[..prefix_len]);
+            out.push_str("[account]");
+            rest = &arn[prefix_len + 12..];
+        } else {
+            out.push_str("arn:aws:");
+            rest = &arn["arn:aws:".len()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Unbind, then mask account ids.
+fn clean(bindings: &Bindings, text: &str) -> String {
+    mask_account_ids(&bindings.unbind_text(text))
+}
+
+fn clean_value(bindings: &Bindings, value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(clean(bindings, s)),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| clean_value(bindings, v)).collect())
+        }
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (clean(bindings, k), clean_value(bindings, v)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -200,6 +247,22 @@ mod tests {
             None
         );
         assert_eq!(error_type(Some("  "), None), None);
+    }
+
+    #[test]
+    fn account_ids_in_arns_are_masked() {
+        assert_eq!(
+            mask_account_ids("see arn:aws:ses:eu-west-1:123456789012:identity/x.com and arn:aws:iam::123456789012:root"),
+            "see arn:aws:ses:eu-west-1:[account]:identity/x.com and arn:aws:iam::[account]:root"
+        );
+        assert_eq!(
+            mask_account_ids("arn:aws:ses:eu-west-1:12345:identity/x"),
+            "arn:aws:ses:eu-west-1:12345:identity/x"
+        );
+        assert_eq!(
+            mask_account_ids("arn:aws:iam::000000000000:root"),
+            "arn:aws:iam::000000000000:root"
+        );
     }
 
     #[test]

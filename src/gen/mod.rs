@@ -300,42 +300,61 @@ fn finish(
     }
 }
 
-/// A create request may create its resource even when a lax target should have refused it, so
-/// every create case is followed by the delete of whatever it named.
+/// A create request may create its resource even when a lax target should have refused it, and
+/// some calls create a resource as a side effect: every such case is followed by the delete of
+/// whatever it named.
 fn cleanup_of_own_creation(
     spec: &Spec,
     op: &Operation,
     request: &Map<String, Value>,
 ) -> Vec<Cleanup> {
-    let Some(resource) = op
-        .resource
-        .as_ref()
-        .filter(|r| r.action == ResourceAction::Create)
-    else {
-        return Vec::new();
+    let mut out = Vec::new();
+    // An update documented to succeed on a missing resource may create it (an upsert).
+    let upsert = op
+        .behaviours
+        .iter()
+        .any(|b| b.kind == BehaviourKind::SucceedsWhenMissing);
+    let creates = |r: &&crate::spec::ResourceUse| {
+        r.action == ResourceAction::Create || (r.action == ResourceAction::Update && upsert)
     };
-    let Some(def) = spec.resources.get(&resource.kind) else {
-        return Vec::new();
-    };
-    let mut keys = Map::new();
-    for key in &def.keys {
-        match request.get(key) {
-            Some(Value::String(s)) => {
-                keys.insert(key.clone(), json!(s));
-            }
-            _ => return Vec::new(),
+    if let Some(resource) = op.resource.as_ref().filter(creates) {
+        if let Some(def) = spec.resources.get(&resource.kind) {
+            let members = def.keys.iter().map(|k| (k.as_str(), k.as_str()));
+            out.extend(cleanup(spec, &resource.kind, members, request));
         }
     }
-    vec![Cleanup {
+    if let Some(effect) = &op.side_effect {
+        let members = effect.keys.iter().map(|(k, m)| (k.as_str(), m.as_str()));
+        out.extend(cleanup(spec, &effect.kind, members, request));
+    }
+    out
+}
+
+/// The cleanup of a resource of `kind` whose keys are read from request members.
+fn cleanup<'m>(
+    spec: &Spec,
+    kind: &str,
+    keys_from_members: impl Iterator<Item = (&'m str, &'m str)>,
+    request: &Map<String, Value>,
+) -> Option<Cleanup> {
+    let def = spec.resources.get(kind)?;
+    let mut keys = Map::new();
+    for (key, member) in keys_from_members {
+        let Some(Value::String(s)) = request.get(member) else {
+            return None;
+        };
+        keys.insert(key.to_string(), json!(s));
+    }
+    Some(Cleanup {
         resource: Resource {
-            kind: resource.kind.clone(),
+            kind: kind.to_string(),
             keys: keys.clone(),
         },
         delete: Call {
             operation: def.delete.clone(),
             request: Value::Object(keys),
         },
-    }]
+    })
 }
 
 /// Valid calls of a paginating operation never return more items than the PageSize asked for.

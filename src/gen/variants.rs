@@ -174,8 +174,7 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
         }
         K::Length => {
             let b = bounds_of(member, |m| m.constraints.length.as_ref());
-            let (min, max) = (b.0.max(0) as usize, b.1);
-            let random_top = max.map(|m| m as usize).unwrap_or(min + 64).min(min + 300);
+            let (min, max) = (b.0.max(0) as usize, b.1.map(|m| m as usize));
             let min_documented = member
                 .and_then(|m| m.constraints.length.as_ref())
                 .is_some_and(|b| b.min.is_some());
@@ -184,10 +183,33 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                     n("length_at_min"),
                     Valid,
                     Sdk,
-                    true,
+                    false,
                     Edit::Chars {
                         boundary: min,
-                        random: (min, random_top),
+                        random: (min, min),
+                    },
+                );
+            }
+            if let Some(max) = max {
+                push(
+                    n("length_at_max"),
+                    Valid,
+                    Sdk,
+                    false,
+                    Edit::Chars {
+                        boundary: max,
+                        random: (max, max),
+                    },
+                );
+                let low = min.max(1);
+                push(
+                    n("length_in_range"),
+                    Valid,
+                    Sdk,
+                    true,
+                    Edit::Chars {
+                        boundary: (low + max) / 2,
+                        random: (low, max),
                     },
                 );
             }
@@ -205,17 +227,6 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                 );
             }
             if let Some(max) = max {
-                let max = max as usize;
-                push(
-                    n("length_at_max"),
-                    Valid,
-                    Sdk,
-                    true,
-                    Edit::Chars {
-                        boundary: max,
-                        random: (min, max),
-                    },
-                );
                 push(
                     n("length_above_max"),
                     Invalid,
@@ -239,10 +250,10 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                     n("bytes_at_max"),
                     Valid,
                     Sdk,
-                    random,
+                    false,
                     Edit::Bytes {
                         boundary: max,
-                        random: (max / 2, max),
+                        random: (max, max),
                     },
                 );
                 push(
@@ -264,19 +275,29 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
                 n("at_min"),
                 Valid,
                 Sdk,
-                true,
+                false,
                 Edit::Int {
                     boundary: min,
-                    random: (min, max),
+                    random: (min, min),
                 },
             );
             push(
                 n("at_max"),
                 Valid,
                 Sdk,
-                true,
+                false,
                 Edit::Int {
                     boundary: max,
+                    random: (max, max),
+                },
+            );
+            push(
+                n("in_range"),
+                Valid,
+                Sdk,
+                true,
+                Edit::Int {
+                    boundary: min + (max - min) / 2,
                     random: (min, max),
                 },
             );

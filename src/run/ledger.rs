@@ -148,16 +148,21 @@ pub fn pending(entries: &[Entry]) -> Vec<Entry> {
     open
 }
 
-/// Whether the harness named this resource: its own name (the last naming member) starts with
-/// the run prefix. Cleanup refuses anything else.
+/// Whether the harness named this resource: its own name (the last naming member) carries the
+/// run prefix. Cleanup refuses anything else.
 pub fn named_by_run(entry: &Entry) -> bool {
-    let prefix = format!("conf{}-", entry.run);
-    entry
-        .delete_request
+    carries_prefix(&entry.delete_request, &entry.run)
+}
+
+/// Whether the naming members of a delete request carry the run prefix `conf<run>-` in the
+/// resource's own name (the last member: the policy of an identity, the template, ...).
+pub fn carries_prefix(delete_request: &Value, run: &str) -> bool {
+    let prefix = format!("conf{run}-");
+    delete_request
         .as_object()
         .and_then(|obj| obj.values().last())
         .and_then(Value::as_str)
-        .is_some_and(|name| name.starts_with(&prefix))
+        .is_some_and(|name| name.contains(&prefix))
 }
 
 #[cfg(test)]
@@ -195,6 +200,11 @@ mod tests {
         assert!(named_by_run(&entry("creating", "confabc123-x")));
         assert!(!named_by_run(&entry("creating", "confzzz999-x")));
         assert!(!named_by_run(&entry("creating", "production-template")));
+        // A mailbox-simulator address the run labelled is the run's.
+        assert!(named_by_run(&entry(
+            "creating",
+            "success+confabc123-tok@simulator.amazonses.com"
+        )));
         let mut policy = entry("creating", "");
         policy.delete_request =
             json!({"EmailIdentity": "example.com", "PolicyName": "confabc123-p"});

@@ -32,6 +32,9 @@ pub struct RunConfig {
     pub max_requests: Option<u64>,
     /// Pace calls at the documented rate limits.
     pub pace: bool,
+    /// The rate for operations whose documentation states none (real SES: 1 per second, the
+    /// sandbox's documented maximum sending rate).
+    pub default_rate: Option<f64>,
     /// How often a throttled call is retried before the case is a harness error.
     pub throttle_retries: u32,
     /// The first backoff after a 429; doubled each time.
@@ -45,6 +48,7 @@ impl Default for RunConfig {
             allow: Vec::new(),
             max_requests: None,
             pace: false,
+            default_rate: None,
             throttle_retries: 6,
             backoff: Duration::from_millis(250),
         }
@@ -410,6 +414,11 @@ impl Session {
 
     async fn remove_all(&self, resources: &[(Resource, Call)]) {
         for (resource, delete) in resources.iter().rev() {
+            // Never delete what the run did not name, whatever a case says.
+            let bound = self.target.bindings.bind_value(&delete.request, &[]);
+            if !ledger::carries_prefix(&bound, &self.target.bindings.run_id) {
+                continue;
+            }
             let (_, obs) = self
                 .call(&delete.operation, &delete.request, RequestPath::Sdk, None)
                 .await;

@@ -246,6 +246,31 @@ fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Result<(), SpecE
             ));
         }
     }
+    if let Some(effect) = &op.side_effect {
+        let Some(def) = spec.resources.get(&effect.kind) else {
+            return Err(SpecError::invalid(
+                file,
+                "$.side_effect.kind",
+                format!("unknown resource kind `{}`", effect.kind),
+            ));
+        };
+        for (key, member) in &effect.keys {
+            if !def.keys.contains(key) {
+                return Err(SpecError::invalid(
+                    file,
+                    format!("$.side_effect.keys.{key}"),
+                    format!("`{key}` does not name a `{}`", effect.kind),
+                ));
+            }
+            if !op.input.contains_key(member) {
+                return Err(SpecError::invalid(
+                    file,
+                    format!("$.side_effect.keys.{key}"),
+                    format!("no input member `{member}`"),
+                ));
+            }
+        }
+    }
     if op.errors.types.is_empty() {
         return Err(SpecError::invalid(file, "$.errors.types", "no error types"));
     }

@@ -28,6 +28,10 @@ pub struct Operation {
     /// The resource the operation acts on, which decides the fixtures its cases need.
     #[serde(default)]
     pub resource: Option<ResourceUse>,
+    /// A resource a valid call creates as a side effect (SendCustomVerificationEmail adds the
+    /// address as an identity), so the harness can record and remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_effect: Option<SideEffect>,
     /// Request members, by the name the SDK uses.
     #[serde(default)]
     pub input: IndexMap<String, Member>,
@@ -123,6 +127,18 @@ pub struct ResourceUse {
     pub kind: String,
     /// What the operation does to it.
     pub action: ResourceAction,
+}
+
+/// A resource created as a side effect of a call.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SideEffect {
+    /// The resource kind created (a key of `specs/resources.json`).
+    pub kind: String,
+    /// Its naming members: resource key -> the request member holding the value.
+    pub keys: IndexMap<String, String>,
+    /// Where the documentation says so.
+    pub source: String,
 }
 
 /// What an operation does to its resource.

@@ -4,6 +4,7 @@
 pub mod exchange;
 pub mod profile;
 pub mod reference;
+pub mod safety;
 pub mod sdk;
 pub mod sdk_ops;
 pub mod wire;
@@ -195,6 +196,20 @@ impl Target {
             .map(|op| blob_pointers(spec, op, request))
             .unwrap_or_default();
         let bound = self.bindings.bind_value(request, &blobs);
+        if self.real_aws {
+            let refusal = spec
+                .operation_or_setup(operation)
+                .and_then(|op| safety::refusal(spec, op, &bound));
+            if let Some(detail) = refusal {
+                return Exchange {
+                    request: None,
+                    response: None,
+                    sdk: exchange::SdkView::NotUsed,
+                    failure: Some(exchange::TransportFailure::Construction { detail }),
+                    elapsed: Duration::ZERO,
+                };
+            }
+        }
         match (path, spec.operation_or_setup(operation)) {
             (RequestPath::Wire, Some(op)) => {
                 let raw = raw_body.map(|b| self.bindings.bind_text(b));
