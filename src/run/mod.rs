@@ -437,7 +437,9 @@ impl Session {
     async fn ensure_identity(&self) -> Result<bool, String> {
         self.identity
             .get_or_init(|| async {
-                if self.target.profile.identity != IdentityMode::Create {
+                // Against real SES the harness never creates an identity: it uses the one the
+                // user verified (--identity), whatever a profile says.
+                if self.target.real_aws || self.target.profile.identity != IdentityMode::Create {
                     return Ok(false);
                 }
                 let (resource, create, delete) = identity_calls();

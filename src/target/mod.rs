@@ -221,6 +221,11 @@ impl Target {
         }
     }
 
+    /// What the embedded reference has seen, when the target is the embedded reference.
+    pub fn reference_stats(&self) -> Option<&reference::Stats> {
+        self._reference.as_ref().map(ReferenceServer::stats)
+    }
+
     /// Whether anything answers at the endpoint (any HTTP answer counts).
     pub async fn reachable(&self) -> Result<(), String> {
         let probe = wire::WireRequest {

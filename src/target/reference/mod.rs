@@ -32,9 +32,19 @@ pub struct Options {
     pub faults: Faults,
 }
 
+/// What a reference server has seen.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Requests answered.
+    pub requests: AtomicU64,
+    /// Requests answered 429 because they came faster than the documented rate.
+    pub throttled: AtomicU64,
+}
+
 /// A running reference server; it stops when dropped.
 pub struct ReferenceServer {
     server: MockServer,
+    stats: Arc<Stats>,
 }
 
 impl ReferenceServer {
@@ -45,18 +55,24 @@ impl ReferenceServer {
             .disable_request_recording()
             .start()
             .await;
+        let stats = Arc::new(Stats::default());
         let responder = Responder {
+            stats: Arc::clone(&stats),
             spec,
             state: Mutex::new(State::new(options.faults.clone())),
             faults: options.faults,
             last_call: options.throttle.then(|| Mutex::new(HashMap::new())),
-            requests: AtomicU64::new(0),
         };
         Mock::given(any())
             .respond_with(responder)
             .mount(&server)
             .await;
-        ReferenceServer { server }
+        ReferenceServer { server, stats }
+    }
+
+    /// What the server has seen so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.
@@ -71,7 +87,7 @@ struct Responder {
     faults: Faults,
     /// When throttling: the last accepted call of each operation.
     last_call: Option<Mutex<HashMap<String, Instant>>>,
-    requests: AtomicU64,
+    stats: Arc<Stats>,
 }
 
 impl Respond for Responder {
@@ -107,7 +123,7 @@ impl Respond for Responder {
 
 impl Responder {
     fn request_id(&self) -> String {
-        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let n = self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let h = stable_hash(&format!("request-{n}"));
         format!(
             "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
@@ -200,6 +216,7 @@ impl Responder {
         let now = Instant::now();
         if let Some(previous) = last.get(operation) {
             if now.duration_since(*previous) < interval {
+                self.stats.throttled.fetch_add(1, Ordering::Relaxed);
                 return Err(ApiError {
                     error_type: "TooManyRequestsException".into(),
                     message: format!(

@@ -1,0 +1,579 @@
+//! The real-SES code path, tested against local endpoints that behave like SES: the `aws` target
+//! (credentials from the aws-config chain, a verified identity given by the user, pacing,
+//! ledger, opt-in gates) pointed at the embedded reference. No test here reaches the internet.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use ses_conformance::case::{new_run_id, RequestPath};
+use ses_conformance::check::observe;
+use ses_conformance::gen::{self, Settings};
+use ses_conformance::run::{ledger, RunConfig, Session};
+use ses_conformance::spec::Spec;
+use ses_conformance::target::reference::{Options, ReferenceServer};
+use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
+
+const ACCESS_KEY: &str = "AKIDLEAKCANARY0000001";
+const SECRET_KEY: &str = "secret-leak-canary-should-never-be-printed";
+const ACCOUNT: &str = "111122223333";
+const IDENTITY: &str = "verified.example.org";
+const FOREIGN_TEMPLATE: &str = "foreign-template";
+const FOREIGN_POLICY: &str = "foreign-policy";
+
+fn spec() -> Arc<Spec> {
+    Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ses-conformance-{name}-{}-{}",
+        std::process::id(),
+        new_run_id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+/// A client of the reference that plays the account's owner: it makes the verified identity and
+/// resources the harness did not create, and looks at what is left.
+struct Owner {
+    spec: Arc<Spec>,
+    target: Target,
+}
+
+impl Owner {
+    async fn of(server: &ReferenceServer) -> Owner {
+        let spec = spec();
+        let config = TargetConfig {
+            name: "owner".into(),
+            kind: TargetKind::Local { url: server.url() },
+            region: "us-east-1".into(),
+            timeout: Duration::from_secs(10),
+            profile: Profile::bare("owner"),
+            run_id: new_run_id(),
+        };
+        let target = Target::connect(Arc::clone(&spec), config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        Owner { spec, target }
+    }
+
+    async fn call(&self, op: &str, request: Value) -> Value {
+        let mut attempts = 0;
+        loop {
+            let exchange = self
+                .target
+                .send(&self.spec, op, &request, RequestPath::Sdk, None)
+                .await;
+            let obs = observe(&exchange, &self.target.bindings);
+            // The owner shares the throttled account with the run: wait out its 429s.
+            if obs.status == Some(429) && attempts < 10 {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(1100)).await;
+                continue;
+            }
+            assert!(obs.is_success(), "{op} {request}: {obs:?}");
+            return obs.body.unwrap_or(Value::Null);
+        }
+    }
+
+    async fn set_up_account(&self) {
+        self.call("CreateEmailIdentity", json!({"EmailIdentity": IDENTITY}))
+            .await;
+        self.call(
+            "CreateEmailTemplate",
+            json!({"TemplateName": FOREIGN_TEMPLATE, "TemplateContent": {"Subject": "mine", "Text": "mine"}}),
+        )
+        .await;
+        self.call(
+            "CreateEmailIdentityPolicy",
+            json!({"EmailIdentity": IDENTITY, "PolicyName": FOREIGN_POLICY, "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}),
+        )
+        .await;
+    }
+
+    /// Every template, custom verification template, identity and policy name in the account.
+    async fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let templates = self
+            .call("ListEmailTemplates", json!({"PageSize": 10}))
+            .await;
+        names.extend(
+            templates["TemplatesMetadata"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
+        );
+        let custom = self
+            .call(
+                "ListCustomVerificationEmailTemplates",
+                json!({"PageSize": 50}),
+            )
+            .await;
+        names.extend(
+            custom["CustomVerificationEmailTemplates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
+        );
+        let policies = self
+            .call(
+                "GetEmailIdentityPolicies",
+                json!({"EmailIdentity": IDENTITY}),
+            )
+            .await;
+        names.extend(
+            policies["Policies"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone()),
+        );
+        names
+    }
+}
+
+fn harness(args: &[&str], dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ses-conformance"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_CONFIG_FILE", dir.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn aws_args<'a>(url: &'a str, ledger: &'a str) -> Vec<&'a str> {
+    vec![
+        "run",
+        "--target",
+        "aws",
+        "--endpoint",
+        url,
+        "--identity",
+        IDENTITY,
+        "--account-id",
+        ACCOUNT,
+        "--ledger",
+        ledger,
+    ]
+}
+
+fn assert_no_secret_in(what: &str, text: &str) {
+    for secret in [
+        ACCESS_KEY,
+        SECRET_KEY,
+        ACCOUNT,
+        "Signature=",
+        "AWS4-HMAC-SHA256",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{what} contains {secret:?}:\n{text}"
+        );
+    }
+}
+
+/// Wait for a child, but never forever.
+fn wait(mut child: Child, limit: Duration) -> Output {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the harness did not finish within {limit:?}");
+}
+
+fn pending(ledger_path: &Path) -> Vec<ledger::Entry> {
+    ledger::read(ledger_path)
+        .map(|e| ledger::pending(&e))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up() {
+    let server = ReferenceServer::start(
+        spec(),
+        Options {
+            throttle: true,
+            faults: Default::default(),
+        },
+    )
+    .await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    let dir = temp_dir("aws-run");
+    let url = server.url();
+    let ledger_path = dir.join("run.ledger.jsonl");
+    let (json_path, junit_path) = (dir.join("results.jsonl"), dir.join("junit.xml"));
+    let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
+    let (json_arg, junit_arg) = (
+        json_path.to_string_lossy().into_owned(),
+        junit_path.to_string_lossy().into_owned(),
+    );
+    args.extend([
+        "--json",
+        &json_arg,
+        "--junit",
+        &junit_arg,
+        "--case",
+        "put_account_details::valid::minimal::0",
+        "--case",
+        "put_account_details::invalid::mail_type_not_in_enum::0",
+        "--case",
+        "create_email_identity_policy::valid::minimal::0",
+        "--case",
+        "get_email_identity_policies::valid::returns_created_policy::0",
+        "--case",
+        "send_email::valid::minimal::0",
+        "--case",
+        "create_deliverability_test_report::valid::minimal::0",
+        "--case",
+        "create_deliverability_test_report::invalid::content_missing::0",
+    ]);
+    let output = wait(
+        harness(&args, &dir)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}")),
+        Duration::from_secs(120),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+
+    let records: Vec<Value> = std::fs::read_to_string(&json_path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let verdict = |id: &str| {
+        records
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["verdict"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(
+        verdict("put_account_details::valid::minimal::0").as_deref(),
+        Some("skipped"),
+        "account changes need --allow"
+    );
+    assert_eq!(
+        verdict("create_deliverability_test_report::valid::minimal::0").as_deref(),
+        Some("skipped"),
+        "billable calls need --allow"
+    );
+    for sent in [
+        "put_account_details::invalid::mail_type_not_in_enum::0",
+        "create_email_identity_policy::valid::minimal::0",
+        "get_email_identity_policies::valid::returns_created_policy::0",
+        "send_email::valid::minimal::0",
+        "create_deliverability_test_report::invalid::content_missing::0",
+    ] {
+        assert_eq!(
+            verdict(sent).as_deref(),
+            Some("conforms"),
+            "{sent}: {records:?}"
+        );
+    }
+
+    for (what, text) in [
+        ("stdout", stdout.into_owned()),
+        ("stderr", stderr.into_owned()),
+        (
+            "the JSON results",
+            std::fs::read_to_string(&json_path).unwrap_or_default(),
+        ),
+        (
+            "the JUnit report",
+            std::fs::read_to_string(&junit_path).unwrap_or_default(),
+        ),
+        (
+            "the ledger",
+            std::fs::read_to_string(&ledger_path).unwrap_or_default(),
+        ),
+    ] {
+        assert_no_secret_in(what, &text);
+    }
+    // The user's identity was used, never created or deleted; what the run made is gone, and
+    // what it did not make is untouched.
+    assert!(
+        pending(&ledger_path).is_empty(),
+        "{:?}",
+        pending(&ledger_path)
+    );
+    let mut names = owner.names().await;
+    names.sort();
+    assert_eq!(
+        names,
+        vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
+    );
+    owner
+        .call("GetEmailIdentity", json!({"EmailIdentity": IDENTITY}))
+        .await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_sends_nothing() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let dir = temp_dir("dry-run");
+    let url = server.url();
+    let mut args = aws_args(&url, "unused-ledger");
+    args.extend(["--op", "CreateEmailTemplate", "--dry-run"]);
+    let output = harness(&args, &dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout.contains("SEND   create_email_template::valid::minimal::0"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("REMOVE DeleteEmailTemplate"), "{stdout}");
+    assert_eq!(
+        server.stats().requests.load(Ordering::Relaxed),
+        0,
+        "a dry run sent requests"
+    );
+    assert!(!dir.join("unused-ledger").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    let dir = temp_dir("sigint");
+    let url = server.url();
+    let ledger_path = dir.join("run.ledger.jsonl");
+    let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
+    args.extend([
+        "--op",
+        "CreateEmailTemplate",
+        "--op",
+        "UpdateEmailIdentityPolicy",
+        "--concurrency",
+        "2",
+    ]);
+    let child = harness(&args, &dir)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Interrupt once the run has made something.
+    let start = Instant::now();
+    while pending(&ledger_path).is_empty() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !pending(&ledger_path).is_empty(),
+        "the run never created anything"
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let output = wait(child, Duration::from_secs(120));
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        pending(&ledger_path).is_empty(),
+        "left behind: {:?}",
+        pending(&ledger_path)
+    );
+    let mut names = owner.names().await;
+    names.sort();
+    assert_eq!(
+        names,
+        vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    let dir = temp_dir("killed");
+    let url = server.url();
+    let ledger_path = dir.join("run.ledger.jsonl");
+    let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
+    args.extend([
+        "--op",
+        "CreateEmailTemplate",
+        "--op",
+        "UpdateEmailIdentityPolicy",
+        "--concurrency",
+        "2",
+    ]);
+    let mut child = harness(&args, &dir)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let signal = |sig: &str, pid: u32| {
+        Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    let run_made_something = || async { owner.names().await.iter().any(|n| n.starts_with("conf")) };
+    // Kill while something the run made exists: freeze the run when something appears, look
+    // again (it may have been removed in between), and kill it only then.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if run_made_something().await {
+            assert!(signal("-STOP", child.id()));
+            if run_made_something().await {
+                break;
+            }
+            assert!(signal("-CONT", child.id()));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait();
+    assert!(
+        owner.names().await.iter().any(|n| n.starts_with("conf")),
+        "nothing of the run existed when it was killed"
+    );
+    // A foreign resource slipped into the ledger (a tampered or buggy ledger) must be refused.
+    let mut foreign = pending(&ledger_path)
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("empty ledger"));
+    foreign.kind = "email_template".into();
+    foreign.delete_operation = "DeleteEmailTemplate".into();
+    foreign.delete_request = json!({"TemplateName": FOREIGN_TEMPLATE});
+    ledger::Ledger::open(&ledger_path)
+        .and_then(|l| l.append(&foreign))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let cleanup = harness(&["cleanup", ledger_path.to_str().unwrap_or_default()], &dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&cleanup.stderr);
+    assert!(
+        stderr.contains("refusing to remove email_template"),
+        "{stderr}"
+    );
+    assert_eq!(
+        cleanup.status.code(),
+        Some(1),
+        "the refused entry stays pending: {stderr}"
+    );
+    let mut names = owner.names().await;
+    names.sort();
+    assert_eq!(
+        names,
+        vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
+    );
+    assert_eq!(
+        pending(&ledger_path).len(),
+        1,
+        "only the refused foreign entry remains"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn throttled_run(pace: bool) -> (usize, usize, u64) {
+    let spec = spec();
+    let server_options = Options {
+        throttle: true,
+        faults: Default::default(),
+    };
+    let config = TargetConfig {
+        name: "reference".into(),
+        kind: TargetKind::Reference(server_options),
+        region: "us-east-1".into(),
+        timeout: Duration::from_secs(10),
+        profile: Profile::bare("reference"),
+        run_id: new_run_id(),
+    };
+    let target = Arc::new(
+        Target::connect(Arc::clone(&spec), config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let run_config = RunConfig {
+        concurrency: 3,
+        pace,
+        throttle_retries: 12,
+        backoff: Duration::from_millis(100),
+        ..RunConfig::default()
+    };
+    let session = Arc::new(
+        Session::new(Arc::clone(&spec), Arc::clone(&target), run_config, None)
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let settings = Settings {
+        random_cases: 0,
+        operations: vec!["GetEmailTemplate".into()],
+        ..Settings::default()
+    };
+    let cases = gen::generate(&spec, &settings)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let (mut conforming, mut total) = (0, 0);
+    session
+        .run_all(cases, |event| {
+            if let ses_conformance::run::Event::Finished(r) = event {
+                total += 1;
+                conforming += usize::from(!r.fails_run());
+            }
+        })
+        .await;
+    (
+        conforming,
+        total,
+        target
+            .reference_stats()
+            .map(|s| s.throttled.load(Ordering::Relaxed))
+            .unwrap_or(0),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_backed_off_and_never_counted_as_a_divergence() {
+    let (conforming, total, throttled) = throttled_run(false).await;
+    assert!(
+        throttled > 0,
+        "the reference never throttled: the test proves nothing"
+    );
+    assert_eq!(
+        conforming, total,
+        "{throttled} throttled answers turned into divergences"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacing_at_the_documented_rate_is_never_throttled() {
+    let (conforming, total, throttled) = throttled_run(true).await;
+    assert_eq!(throttled, 0);
+    assert_eq!(conforming, total);
+}
