@@ -4,13 +4,14 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use crate::baseline;
 use crate::case::{new_run_id, Bindings, Case};
 use crate::exit;
 use crate::gen::{self, Settings};
 use crate::report::{self, console, Record};
-use crate::run::{self, CaseResult, Event, RunConfig, Session};
+use crate::run::{self, CaseResult, Event, Outcome, RunConfig, Session};
 use crate::spec::Spec;
 use crate::target::{reference, Profile, Target, TargetConfig, TargetKind};
 
@@ -183,68 +184,149 @@ fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, String> 
     Ok(cases)
 }
 
-/// `run`: the suite against one target.
-pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
-    for a in &options.allow {
-        if !ALLOW_VALUES.contains(&a.as_str()) {
-            return usage_error(format!("--allow {a}: one of {}", ALLOW_VALUES.join(", ")));
-        }
-    }
-    let name = target_name(&options);
-    let profile = match Profile::shipped(&name) {
-        Ok(Some(p)) => p,
-        Ok(None) if name == "aws" || name == "reference" => Profile::bare(&name),
-        Ok(None) => Profile::bare(&name),
-        Err(e) => return usage_error(e),
-    };
-    if let Err(e) = profile.check_operations(&spec) {
-        return usage_error(e);
-    }
-    let kind = match target_kind(&options, &name, &profile) {
-        Ok(k) => k,
-        Err(e) => return usage_error(e),
-    };
-    let cases = match select_cases(&spec, &options) {
-        Ok(c) => c,
-        Err(e) => return usage_error(e),
-    };
-    let real_aws = matches!(kind, TargetKind::Aws { .. });
-    if options.dry_run {
-        return dry_run(&spec, &profile, real_aws, &options, &kind, &cases);
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return usage_error(format!("cannot start the async runtime: {e}")),
-    };
-    runtime.block_on(run_async(spec, options, name, profile, kind, cases))
-}
-
-async fn run_async(
-    spec: Arc<Spec>,
-    options: RunOptions,
+/// A target chosen and its cases selected: everything before the network.
+struct Prepared {
     name: String,
     profile: Profile,
     kind: TargetKind,
     cases: Vec<Case>,
-) -> i32 {
-    let real_aws = matches!(kind, TargetKind::Aws { .. });
+}
+
+fn prepare(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32> {
+    for a in &options.allow {
+        if !ALLOW_VALUES.contains(&a.as_str()) {
+            return Err(usage_error(format!(
+                "--allow {a}: one of {}",
+                ALLOW_VALUES.join(", ")
+            )));
+        }
+    }
+    let name = target_name(options);
+    let profile = match Profile::shipped(&name) {
+        Ok(Some(p)) => p,
+        Ok(None) => Profile::bare(&name),
+        Err(e) => return Err(usage_error(e)),
+    };
+    profile.check_operations(spec).map_err(usage_error)?;
+    let kind = target_kind(options, &name, &profile).map_err(usage_error)?;
+    let cases = select_cases(spec, options).map_err(usage_error)?;
+    Ok(Prepared {
+        name,
+        profile,
+        kind,
+        cases,
+    })
+}
+
+/// What a run produced, in case order.
+struct Executed {
+    results: Vec<CaseResult>,
+    requests: u64,
+    interrupted: bool,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| usage_error(format!("cannot start the async runtime: {e}")))
+}
+
+/// `run`: the suite against one target.
+pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
+    let prepared = match prepare(&spec, &options) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if options.dry_run {
+        let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
+        return dry_run(
+            &spec,
+            &prepared.profile,
+            real_aws,
+            &options,
+            &prepared.kind,
+            &prepared.cases,
+        );
+    }
+    let executed = match runtime()
+        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared)))
+    {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let records: Vec<Record> = executed
+        .results
+        .iter()
+        .map(|r| Record::of(r, &prepared.name))
+        .collect();
+    print_console(
+        &executed.results,
+        &records,
+        &repro(&options, &prepared.name),
+        executed.requests,
+    );
+    write_reports(&options, &records, &prepared.name);
+    conclude(&executed, records.iter().any(Record::fails))
+}
+
+fn conclude(executed: &Executed, failing: bool) -> i32 {
+    if executed.interrupted {
+        eprintln!("interrupted: cases in flight finished and what the run created was removed");
+        exit::INTERRUPTED
+    } else if failing {
+        exit::DIVERGED
+    } else {
+        exit::OK
+    }
+}
+
+fn repro(options: &RunOptions, name: &str) -> console::Repro {
+    console::Repro {
+        target: name.to_string(),
+        endpoint: (name != "reference")
+            .then(|| options.endpoint.clone())
+            .flatten(),
+        seed: options.seed,
+        identity: options.identity.clone(),
+    }
+}
+
+fn write_reports(options: &RunOptions, records: &[Record], name: &str) {
+    if let Some(path) = &options.json {
+        if let Err(e) = report::json::write(path, records) {
+            eprintln!("error: writing {}: {e}", path.display());
+        }
+    }
+    if let Some(path) = &options.junit {
+        if let Err(e) = report::junit::write(path, records, name) {
+            eprintln!("error: writing JUnit: {e}");
+        }
+    }
+}
+
+/// Connect, run every prepared case, and return the results in case order.
+async fn execute(
+    spec: Arc<Spec>,
+    options: &RunOptions,
+    prepared: &Prepared,
+) -> Result<Executed, i32> {
+    let name = &prepared.name;
+    let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
     let run_id = new_run_id();
     let config = TargetConfig {
         name: name.clone(),
-        kind: kind.clone(),
+        kind: prepared.kind.clone(),
         region: options.region.clone(),
         timeout: Duration::from_secs_f64(options.timeout_secs.max(0.001)),
-        profile: profile.clone(),
+        profile: prepared.profile.clone(),
         run_id: run_id.clone(),
     };
     let target = match Target::connect(Arc::clone(&spec), config).await {
         Ok(t) => Arc::new(t),
         Err(e) => {
             eprintln!("error: {e}");
-            return exit::UNREACHABLE;
+            return Err(exit::UNREACHABLE);
         }
     };
     if let Err(detail) = target.reachable().await {
@@ -252,7 +334,7 @@ async fn run_async(
             "error: target {name} at {} is not reachable: {detail}",
             target.endpoint
         );
-        return exit::UNREACHABLE;
+        return Err(exit::UNREACHABLE);
     }
     // Real SES always gets a ledger: the safety rules require one.
     let ledger = options.ledger.clone().or_else(|| {
@@ -262,30 +344,29 @@ async fn run_async(
         concurrency: options.concurrency.max(1),
         allow: options.allow.clone(),
         max_requests: options.max_requests,
-        pace: options.pace || real_aws || profile.rate_limits,
+        pace: options.pace || real_aws || prepared.profile.rate_limits,
         default_rate: real_aws.then_some(1.0),
         ..RunConfig::default()
     };
-    let session = match Session::new(
+    let session = Session::new(
         Arc::clone(&spec),
         Arc::clone(&target),
         run_config,
         ledger.as_deref(),
-    ) {
-        Ok(s) => Arc::new(s),
-        Err(e) => return usage_error(e),
-    };
+    )
+    .map(Arc::new)
+    .map_err(usage_error)?;
     if let Some(path) = &ledger {
         eprintln!("run {run_id}: ledger {}", path.display());
     }
-    let cases: Vec<Arc<Case>> = cases.into_iter().map(Arc::new).collect();
-    let mut progress = console::Progress::new(cases.len());
-    let mut results: Vec<CaseResult> = Vec::new();
+    let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
     let order: std::collections::HashMap<String, usize> = cases
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id.clone(), i))
         .collect();
+    let mut progress = console::Progress::new(cases.len());
+    let mut results: Vec<CaseResult> = Vec::new();
     let interrupted = session
         .run_all(cases, |event| {
             progress.on_event(&event);
@@ -296,35 +377,169 @@ async fn run_async(
         .await;
     progress.finish();
     results.sort_by_key(|r| order.get(&r.case.id).copied().unwrap_or(usize::MAX));
-    let records: Vec<Record> = results.iter().map(|r| Record::of(r, &name)).collect();
-    let repro = console::Repro {
-        target: name.clone(),
-        endpoint: (name != "reference")
-            .then(|| options.endpoint.clone())
-            .flatten(),
-        seed: options.seed,
-        identity: options.identity.clone(),
+    Ok(Executed {
+        results,
+        requests: session.requests(),
+        interrupted,
+    })
+}
+
+/// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
+/// cases never recorded or recorded more than that many days ago are run.
+pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Option<f64>) -> i32 {
+    let mut prepared = match prepare(&spec, &options) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    print_console(&results, &records, &repro, session.requests());
-    if let Some(path) = &options.json {
-        if let Err(e) = report::json::write(path, &records) {
-            eprintln!("error: writing {}: {e}", path.display());
+    let meta = baseline::Meta {
+        target: prepared.name.clone(),
+        region: options.region.clone(),
+        seed: options.seed,
+        random_cases: options.random_cases,
+    };
+    if let Ok(existing) = baseline::read_meta(&out) {
+        if (existing.seed, existing.random_cases) != (meta.seed, meta.random_cases) {
+            return usage_error(format!(
+                "{}: recorded with --seed {} --cases {}; re-record with the same settings or into a new directory",
+                out.display(),
+                existing.seed,
+                existing.random_cases
+            ));
         }
     }
-    if let Some(path) = &options.junit {
-        if let Err(e) = report::junit::write(path, &records, &name) {
-            eprintln!("error: writing JUnit: {e}");
+    if let Some(days) = older_than {
+        let now = SystemTime::now();
+        prepared
+            .cases
+            .retain(|c| match baseline::read_entry(&out, &c.id) {
+                Ok(Some(entry)) => baseline::older_than(&entry, days, now),
+                _ => true,
+            });
+        eprintln!(
+            "{} cases are missing or older than {days} days",
+            prepared.cases.len()
+        );
+    }
+    let executed = match runtime()
+        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared)))
+    {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    if let Err(e) = baseline::write_meta(&out, &meta) {
+        return usage_error(e);
+    }
+    let mut written = 0;
+    for result in &executed.results {
+        // A case that was not sent (skipped, interrupted) keeps its previous recording.
+        if let Outcome::Ran {
+            verdict,
+            observation,
+            ..
+        } = &result.outcome
+        {
+            let entry =
+                baseline::entry(&result.case, &meta, verdict, observation, SystemTime::now());
+            if let Err(e) = baseline::write_entry(&out, &entry) {
+                return usage_error(e);
+            }
+            written += 1;
         }
     }
-    if interrupted {
-        eprintln!("interrupted: cases in flight finished and what the run created was removed");
-        return exit::INTERRUPTED;
+    println!(
+        "recorded {written} cases from {} into {}",
+        prepared.name,
+        out.display()
+    );
+    conclude(&executed, false)
+}
+
+/// `diff`: replay a baseline's cases against a target and compare answers at two levels.
+pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> i32 {
+    let meta = match baseline::read_meta(&baseline_dir) {
+        Ok(m) => m,
+        Err(e) => return usage_error(e),
+    };
+    let entries = match baseline::read_entries(&baseline_dir) {
+        Ok(e) => e,
+        Err(e) => return usage_error(e),
+    };
+    // The same ids, seeds and fixtures as the recording.
+    options.seed = meta.seed;
+    options.random_cases = meta.random_cases;
+    let mut prepared = match prepare(&spec, &options) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let recorded: std::collections::HashMap<&str, &baseline::Entry> =
+        entries.iter().map(|e| (e.id.as_str(), e)).collect();
+    prepared
+        .cases
+        .retain(|c| recorded.contains_key(c.id.as_str()));
+    let executed = match runtime()
+        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared)))
+    {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let mut records = Vec::new();
+    let mut unexplained = 0;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for result in &executed.results {
+        let mut record = Record::of(result, &prepared.name);
+        let (Outcome::Ran { observation, .. }, Some(entry)) =
+            (&result.outcome, recorded.get(result.case.id.as_str()))
+        else {
+            records.push(record);
+            continue;
+        };
+        let observed = crate::snapshot::normalise(&result.case, observation);
+        let m = baseline::compare::compare(&entry.answer, &observed);
+        let allowed = prepared.profile.allows_mismatch(&result.case.id, m);
+        if !allowed {
+            unexplained += 1;
+            let level = if m.verdict {
+                "full (message or body)"
+            } else {
+                "verdict (status or error type)"
+            };
+            let _ = writeln!(
+                out,
+                "--- {} differs from the baseline at the {level} level",
+                result.case.id
+            );
+            let _ = write!(
+                out,
+                "{}",
+                baseline::compare::side_by_side(&entry.answer, &observed)
+            );
+            let _ = writeln!(
+                out,
+                "    reproduce: {}",
+                repro(&options, &prepared.name).command(&result.case.id)
+            );
+        }
+        record.baseline = Some(report::record::BaselineMatch {
+            verdict: m.verdict,
+            full: m.full,
+            allowed,
+        });
+        records.push(record);
     }
-    if records.iter().any(Record::fails) {
-        exit::DIVERGED
-    } else {
-        exit::OK
-    }
+    let _ = writeln!(out);
+    let _ = write!(out, "{}", console::baseline_table(&records));
+    let _ = writeln!(
+        out,
+        "{} cases compared with {} (recorded from {} in {}), {unexplained} unexplained mismatches",
+        records.iter().filter(|r| r.baseline.is_some()).count(),
+        baseline_dir.display(),
+        meta.target,
+        meta.region
+    );
+    drop(out);
+    write_reports(&options, &records, &prepared.name);
+    conclude(&executed, unexplained > 0)
 }
 
 fn print_console(

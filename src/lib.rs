@@ -11,6 +11,7 @@
 //! * [`case`] names them, seeds them from their names, and states what the contract expects.
 #![warn(missing_docs)]
 
+pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod command;

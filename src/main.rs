@@ -44,6 +44,25 @@ enum Command {
     },
     /// Run the cases against a target and judge every answer.
     Run(RunArgs),
+    /// Run the cases once and store their answers as a baseline (plain JSON files).
+    Record {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The baseline directory, e.g. baselines/aws-eu-west-1.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only re-record cases recorded more than this many days ago (or never).
+        #[arg(long)]
+        older_than: Option<f64>,
+    },
+    /// Replay a baseline's cases against a target and compare the answers with the baseline.
+    Diff {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The baseline directory.
+        #[arg(long)]
+        baseline: PathBuf,
+    },
     /// Remove what a crashed run left behind, from its ledger.
     Cleanup {
         /// The ledger file the run wrote.
@@ -164,6 +183,12 @@ fn main() -> ExitCode {
             cases,
         } => command::list(&spec, ops, matches!(format, Format::Json), seed, cases),
         Command::Run(args) => command::run(spec, run_options(args)),
+        Command::Record {
+            run,
+            out,
+            older_than,
+        } => command::record(spec, run_options(run), out, older_than),
+        Command::Diff { run, baseline } => command::diff(spec, run_options(run), baseline),
         Command::Cleanup {
             ledger,
             region,

@@ -71,17 +71,39 @@ fn shorten_strings(v: &Value) -> Value {
 /// Compare (or record) a case's snapshot under `snapshots/<target>/`. Panics with insta's diff
 /// when it differs, as an assertion does.
 pub fn assert_case(target: &str, case: &Case, obs: &Observation) {
+    let description = format!("{} ({})", case.id, case.constraint);
+    assert_value(
+        target,
+        &case.id,
+        &description,
+        &request_info(case),
+        &normalise(case, obs),
+    );
+}
+
+/// Compare (or record) any JSON value as the snapshot `snapshots/<folder>/<id>.snap`. The one
+/// place insta is set up.
+pub fn assert_value(folder: &str, case_id: &str, description: &str, info: &Value, value: &Value) {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir(target));
+    settings.set_snapshot_path(dir(folder));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.set_sort_maps(true);
-    settings.set_info(&request_info(case));
-    settings.set_description(format!("{} ({})", case.id, case.constraint));
-    let value = normalise(case, obs);
+    settings.set_info(info);
+    settings.set_description(description);
     settings.bind(|| {
-        insta::assert_json_snapshot!(name(&case.id), value);
+        insta::assert_json_snapshot!(name(case_id), value);
     });
+}
+
+/// The volatile values of any answer-like JSON value of `operation` masked, as in snapshots.
+pub fn redact_value(operation: &str, value: &Value) -> Value {
+    redact(operation, "", value)
+}
+
+/// Long strings shortened, as in snapshot metadata.
+pub fn shorten(value: &Value) -> Value {
+    shorten_strings(value)
 }
 
 /// Volatile values of a JSON body, by member name, each checked for shape before it is masked.

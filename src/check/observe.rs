@@ -29,9 +29,41 @@ pub struct Observation {
     pub sdk: SdkView,
     /// Why there is no answer.
     pub failure: Option<String>,
+    /// The answer itself, as far as a replay needs it (placeholders restored).
+    #[serde(skip)]
+    pub raw: Option<RawAnswer>,
 }
 
+/// An answer as it can be served again: status, the headers that carry meaning, the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RawAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// `content-type` and `x-amzn-errortype`, when present.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The body text.
+    pub body: String,
+}
+
+/// Headers a replay needs: the ones the protocol reads.
+const MEANINGFUL_HEADERS: [&str; 2] = ["content-type", "x-amzn-errortype"];
+
 impl Observation {
+    /// An observation of no answer at all.
+    pub fn failed(detail: String) -> Observation {
+        Observation {
+            status: None,
+            error_type: None,
+            message: None,
+            content_type: None,
+            body: None,
+            body_excerpt: None,
+            sdk: SdkView::NotUsed,
+            failure: Some(detail),
+            raw: None,
+        }
+    }
+
     /// True for a 2xx answer.
     pub fn is_success(&self) -> bool {
         matches!(self.status, Some(200..=299))
@@ -57,6 +89,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
             body_excerpt: None,
             sdk: unbind_sdk(&exchange.sdk, bindings),
             failure: failure.or_else(|| Some("no answer".into())),
+            raw: None,
         };
     };
     let text = clean(bindings, &response.body_text());
@@ -85,6 +118,18 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
         body_excerpt: excerpt,
         sdk: unbind_sdk(&exchange.sdk, bindings),
         failure: None,
+        raw: Some(RawAnswer {
+            status: response.status,
+            headers: MEANINGFUL_HEADERS
+                .iter()
+                .filter_map(|h| {
+                    response
+                        .header(h)
+                        .map(|v| (h.to_string(), clean(bindings, v)))
+                })
+                .collect(),
+            body: text.clone(),
+        }),
     }
 }
 

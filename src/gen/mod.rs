@@ -74,6 +74,14 @@ enum PlanKind {
 }
 
 impl Plan {
+    /// How the case's request will travel.
+    pub fn path(&self) -> RequestPath {
+        match &self.what {
+            PlanKind::Constraint(v) => v.path,
+            PlanKind::Baseline { .. } | PlanKind::Behaviour(_) => RequestPath::Sdk,
+        }
+    }
+
     /// Generate the case.
     pub fn build(&self, spec: &Spec, settings: &Settings) -> Option<Case> {
         let op = spec.operation(&self.operation)?;

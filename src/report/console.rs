@@ -250,3 +250,32 @@ pub fn abbreviate(text: &str, max_chars: usize) -> String {
     let head: String = text.chars().take(max_chars).collect();
     format!("{head}... [{} more characters]", n - max_chars)
 }
+
+/// The per-operation comparison with a baseline: cases compared, verdict-level and full-level
+/// matches, and mismatches the target's profile does not explain.
+pub fn baseline_table(records: &[Record]) -> String {
+    let mut by_op: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for r in records {
+        let Some(b) = r.baseline else { continue };
+        let c = by_op.entry(&r.operation).or_default();
+        c[0] += 1;
+        c[1] += usize::from(b.verdict);
+        c[2] += usize::from(b.full);
+        c[3] += usize::from(!b.full && !b.allowed);
+    }
+    let width = by_op.keys().map(|k| k.len()).max().unwrap_or(9).max(9);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>8}  {:>13}  {:>10}  {:>11}",
+        "operation", "compared", "verdict-match", "full-match", "unexplained"
+    );
+    for (op, c) in &by_op {
+        let _ = writeln!(
+            out,
+            "{op:<width$}  {:>8}  {:>13}  {:>10}  {:>11}",
+            c[0], c[1], c[2], c[3]
+        );
+    }
+    out
+}

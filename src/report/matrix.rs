@@ -101,6 +101,7 @@ mod tests {
             target: target.into(),
             known: None,
             millis: 0,
+            baseline: None,
         }
     }
 

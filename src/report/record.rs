@@ -47,6 +47,20 @@ pub struct Record {
     /// Wall time in milliseconds.
     #[serde(default)]
     pub millis: u64,
+    /// How the answer compares with a baseline (`diff` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineMatch>,
+}
+
+/// How an answer compares with its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineMatch {
+    /// Same status and error type.
+    pub verdict: bool,
+    /// Same normalised message and body as well.
+    pub full: bool,
+    /// A mismatch the target's profile explains.
+    pub allowed: bool,
 }
 
 impl Record {
@@ -105,6 +119,7 @@ impl Record {
             target: target.into(),
             known,
             millis: result.duration.as_millis() as u64,
+            baseline: None,
         }
     }
 

@@ -349,16 +349,7 @@ impl Session {
         Outcome::Ran {
             known: self.target.profile.classify(&case.id, &verdict),
             verdict,
-            observation: Box::new(Observation {
-                status: None,
-                error_type: None,
-                message: None,
-                content_type: None,
-                body: None,
-                body_excerpt: None,
-                sdk: crate::target::exchange::SdkView::NotUsed,
-                failure: Some(detail),
-            }),
+            observation: Box::new(Observation::failed(detail)),
         }
     }
 

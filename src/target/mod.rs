@@ -4,6 +4,7 @@
 pub mod exchange;
 pub mod profile;
 pub mod reference;
+pub mod replay;
 pub mod safety;
 pub mod sdk;
 pub mod sdk_ops;

@@ -50,6 +50,33 @@ pub struct Profile {
     /// Divergences the target is known to have.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known_divergences: Vec<KnownDivergence>,
+    /// Differences from a baseline (`diff`) the target is known to have. Unlike known
+    /// divergences these are allowances: a case that matches anyway is fine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baseline_mismatches: Vec<BaselineMismatch>,
+}
+
+/// A known difference from a baseline.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineMismatch {
+    /// Case ids it covers; `*` matches any run of characters.
+    pub cases: String,
+    /// `verdict` (status or error type may differ, and so may the rest) or `full` (only the
+    /// message or body may differ).
+    pub level: MismatchLevel,
+    /// Why.
+    pub why: String,
+}
+
+/// How far an answer may differ from its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MismatchLevel {
+    /// Status and error type may differ.
+    Verdict,
+    /// Only message and body may differ.
+    Full,
 }
 
 /// A divergence a target is known to have.
@@ -128,6 +155,7 @@ impl Profile {
             rate_limits: false,
             unsupported: IndexMap::new(),
             known_divergences: Vec::new(),
+            baseline_mismatches: Vec::new(),
         }
     }
 
@@ -147,6 +175,17 @@ impl Profile {
     /// Why the target cannot run a case of `operation`, if it cannot.
     pub fn unsupported_reason(&self, operation: &str) -> Option<&str> {
         self.unsupported.get(operation).map(String::as_str)
+    }
+
+    /// Whether a difference from the baseline is explained by the profile.
+    pub fn allows_mismatch(&self, case_id: &str, m: crate::baseline::compare::Match) -> bool {
+        if m.full {
+            return true;
+        }
+        self.baseline_mismatches
+            .iter()
+            .filter(|b| glob_match(&b.cases, case_id))
+            .any(|b| m.verdict || b.level == MismatchLevel::Verdict)
     }
 
     /// The known divergence covering a case id, if any.

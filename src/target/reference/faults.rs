@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 /// One way to break the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fault {
-    /// ListEmailTemplates accepts a PageSize above 10.
+    /// ListEmailTemplates accepts a PageSize from 11 to 100 (the later documented bound).
     PageBoundNotEnforced,
     /// CreateEmailTemplate accepts a request without TemplateContent.
     RequiredNotChecked,
@@ -65,10 +65,12 @@ impl Faults {
     }
 
     /// Whether a violation of `constraint` on `operation` goes unnoticed.
-    pub fn ignores_violation(&self, operation: &str, constraint: &str) -> bool {
+    pub fn ignores_violation(&self, operation: &str, constraint: &str, request: &Value) -> bool {
+        let page_size = request.get("PageSize").and_then(Value::as_i64).unwrap_or(0);
         (self.has(Fault::PageBoundNotEnforced)
             && operation == "ListEmailTemplates"
-            && constraint == "PageSize.range")
+            && constraint == "PageSize.range"
+            && (11..=100).contains(&page_size))
             || (self.has(Fault::RequiredNotChecked)
                 && operation == "CreateEmailTemplate"
                 && constraint == "TemplateContent.required")

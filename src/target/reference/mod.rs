@@ -185,7 +185,11 @@ impl Responder {
         };
         let violations: Vec<_> = validate(&self.spec, op, request)
             .into_iter()
-            .filter(|v| !self.faults.ignores_violation(operation, &v.constraint))
+            .filter(|v| {
+                !self
+                    .faults
+                    .ignores_violation(operation, &v.constraint, request)
+            })
             .collect();
         let Some(first) = violations.first() else {
             return Ok(());

@@ -1,0 +1,91 @@
+//! Comparing an answer with its baseline at two levels: the verdict level (status and error
+//! type) and the full level (the whole normalised answer: message and body too).
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How an answer compares with its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Match {
+    /// Same status and error type.
+    pub verdict: bool,
+    /// Same normalised message and body as well.
+    pub full: bool,
+}
+
+/// Compare two normalised answers (see `snapshot::normalise`).
+pub fn compare(baseline: &Value, observed: &Value) -> Match {
+    let level = |key: &str| baseline.get(key) == observed.get(key);
+    let verdict = level("status") && level("error_type");
+    Match {
+        verdict,
+        full: verdict && baseline == observed,
+    }
+}
+
+/// The two answers side by side, for a person.
+pub fn side_by_side(baseline: &Value, observed: &Value) -> String {
+    let b = serde_json::to_string_pretty(baseline).unwrap_or_default();
+    let o = serde_json::to_string_pretty(observed).unwrap_or_default();
+    let (bl, ol): (Vec<&str>, Vec<&str>) = (b.lines().collect(), o.lines().collect());
+    let width = bl
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(20, 70);
+    let mut out = format!("    {:<width$} | {}\n", "baseline", "observed");
+    for i in 0..bl.len().max(ol.len()) {
+        let left: String = bl
+            .get(i)
+            .copied()
+            .unwrap_or("")
+            .chars()
+            .take(width)
+            .collect();
+        let right = ol.get(i).copied().unwrap_or("");
+        let mark = if bl.get(i) == ol.get(i) { ' ' } else { '!' };
+        out.push_str(&format!("  {mark} {left:<width$} | {right}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn levels_separate_verdicts_from_wording() {
+        let a = json!({"status": 400, "error_type": "BadRequestException", "message": "a", "body": null});
+        let b = json!({"status": 400, "error_type": "BadRequestException", "message": "b", "body": null});
+        let c = json!({"status": 200, "error_type": null, "message": null, "body": {}});
+        assert_eq!(
+            compare(&a, &a),
+            Match {
+                verdict: true,
+                full: true
+            }
+        );
+        assert_eq!(
+            compare(&a, &b),
+            Match {
+                verdict: true,
+                full: false
+            }
+        );
+        assert_eq!(
+            compare(&a, &c),
+            Match {
+                verdict: false,
+                full: false
+            }
+        );
+    }
+
+    #[test]
+    fn side_by_side_marks_differing_lines() {
+        let text = side_by_side(&json!({"status": 400}), &json!({"status": 200}));
+        assert!(text.contains("! "), "{text}");
+    }
+}
