@@ -177,8 +177,13 @@ fn shape_only(v: &Value) -> Value {
     }
 }
 
-/// A rendered MIME message: `Date:` and `Message-ID:` headers change with every render.
+/// A rendered MIME message: `Date:` and `Message-ID:` headers and a generated multipart
+/// boundary change with every render.
 fn redact_rendered(text: &str) -> String {
+    let text = match multipart_boundary(text) {
+        Some(boundary) => text.replace(&boundary, "[boundary]"),
+        None => text.to_string(),
+    };
     text.split("\r\n")
         .map(|line| {
             let lower = line.to_ascii_lowercase();
@@ -192,6 +197,17 @@ fn redact_rendered(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\r\n")
+}
+
+/// The `boundary=` parameter of a multipart Content-Type header, if the message has one.
+fn multipart_boundary(text: &str) -> Option<String> {
+    let at = text.find("boundary=")?;
+    let rest = &text[at + "boundary=".len()..];
+    let value = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next()?,
+        None => rest.split(|c: char| c == ';' || c.is_whitespace()).next()?,
+    };
+    (!value.is_empty()).then(|| value.to_string())
 }
 
 /// Account ids inside ARNs (already masked by `check::observe`; kept here so a snapshot is
@@ -226,6 +242,14 @@ mod tests {
         // A message id that is not an id, or a timestamp that is text, stays visible.
         let odd = json!({"MessageId": "not an id!", "CreatedTimestamp": "yesterday"});
         assert_eq!(redact("SendEmail", "", &odd), odd);
+    }
+
+    #[test]
+    fn generated_multipart_boundaries_are_masked_everywhere() {
+        let text = "Content-Type: multipart/alternative;\r\n boundary=\"--_NmP-1c6c38dbfb814622-Part_1\"\r\n\r\n----_NmP-1c6c38dbfb814622-Part_1\r\nx\r\n----_NmP-1c6c38dbfb814622-Part_1--";
+        let redacted = redact_rendered(text);
+        assert!(!redacted.contains("1c6c38dbfb814622"), "{redacted}");
+        assert_eq!(redacted.matches("[boundary]").count(), 3);
     }
 
     #[test]

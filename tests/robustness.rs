@@ -190,7 +190,9 @@ async fn every_misbehaviour_becomes_the_right_verdict_on_both_paths() {
             "rejected-valid",
             "malformed-error",
         ),
-        (Misbehaviour::HtmlNotFound, "unsupported", "unsupported"),
+        // A valid request answered by an HTML 404 finds no route: unsupported. An invalid one
+        // is judged: an error answer without a readable type.
+        (Misbehaviour::HtmlNotFound, "unsupported", "malformed-error"),
         (Misbehaviour::EmptyOk, "response-shape", "accepted-invalid"),
         (
             Misbehaviour::TruncatedJsonOk,

@@ -25,8 +25,9 @@ pub fn compare(baseline: &Value, observed: &Value) -> Match {
 
 /// The two answers side by side, for a person.
 pub fn side_by_side(baseline: &Value, observed: &Value) -> String {
-    let b = serde_json::to_string_pretty(baseline).unwrap_or_default();
-    let o = serde_json::to_string_pretty(observed).unwrap_or_default();
+    // Keys sorted on both sides, so lines pair up member by member.
+    let b = serde_json::to_string_pretty(&sorted(baseline)).unwrap_or_default();
+    let o = serde_json::to_string_pretty(&sorted(observed)).unwrap_or_default();
     let (bl, ol): (Vec<&str>, Vec<&str>) = (b.lines().collect(), o.lines().collect());
     let width = bl
         .iter()
@@ -48,6 +49,22 @@ pub fn side_by_side(baseline: &Value, observed: &Value) -> String {
         out.push_str(&format!("  {mark} {left:<width$} | {right}\n"));
     }
     out
+}
+
+fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Object(obj) => {
+            let mut keys: Vec<&String> = obj.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&obj[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]

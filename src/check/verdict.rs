@@ -123,7 +123,8 @@ pub fn is_throttled(obs: &Observation) -> bool {
 }
 
 /// Whether an answer says "I do not implement this operation": an `UnknownOperationException`,
-/// a 501, or a 404 HTML page with no error type (how emulators answer routes they lack).
+/// a 501, or a body saying so. (A bare HTML 404 says it only for a valid request: see
+/// `is_missing_route`.)
 pub fn is_unknown_operation(obs: &Observation) -> bool {
     let type_says = obs
         .error_type
@@ -134,14 +135,18 @@ pub fn is_unknown_operation(obs: &Observation) -> bool {
             || b.contains("not yet emulated")
             || b.contains("not implemented")
     });
+    type_says || body_says || obs.status == Some(501)
+}
+
+/// A 404 HTML page with no error type: how emulators answer a route they lack. For a valid
+/// request that means the operation is missing; for an invalid one (an empty path label) it is
+/// the target's answer to the defect, and is judged as such.
+pub fn is_missing_route(obs: &Observation) -> bool {
     let html = obs
         .content_type
         .as_deref()
         .is_some_and(|c| c.to_ascii_lowercase().contains("text/html"));
-    type_says
-        || body_says
-        || obs.status == Some(501)
-        || (obs.status == Some(404) && obs.error_type.is_none() && html)
+    obs.status == Some(404) && obs.error_type.is_none() && html
 }
 
 /// Judge one observation against the case's expectation.
@@ -156,7 +161,8 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
             detail: "still throttled (429) after backing off".into(),
         };
     }
-    if is_unknown_operation(obs) {
+    let valid_request_unrouted = case.kind == crate::case::Kind::Valid && is_missing_route(obs);
+    if is_unknown_operation(obs) || valid_request_unrouted {
         return Verdict::Unsupported {
             detail: format!(
                 "{} {}",

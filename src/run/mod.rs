@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::{OnceCell, RwLock};
 
 use crate::case::{Bindings, Call, Case, Kind, RequestPath, Resource, IDENTITY_PLACEHOLDER};
-use crate::check::verdict::{is_throttled, is_unknown_operation};
+use crate::check::verdict::{is_missing_route, is_throttled, is_unknown_operation};
 use crate::check::{judge, observe, Observation, Verdict};
 use crate::spec::Spec;
 use crate::target::{IdentityMode, Known, Profile, Target, TargetConfig, TargetKind};
@@ -285,7 +285,7 @@ impl Session {
             made.push((fixture.resource.clone(), fixture.delete.clone()));
             if !obs.is_success() {
                 self.remove_all(&made).await;
-                if is_unknown_operation(&obs) {
+                if is_unknown_operation(&obs) || is_missing_route(&obs) {
                     return Outcome::Ran {
                         verdict: Verdict::Unsupported {
                             detail: format!(
@@ -440,7 +440,7 @@ impl Session {
                     .await;
                 if obs.is_success() || obs.error_type.as_deref() == Some("AlreadyExistsException") {
                     Ok(true)
-                } else if is_unknown_operation(&obs) {
+                } else if is_unknown_operation(&obs) || is_missing_route(&obs) {
                     // The target has no identities at all: cases use the identity's name as is.
                     let _ = self.record(&resource, &delete, "removed");
                     Ok(false)
