@@ -63,6 +63,13 @@ enum Command {
         #[arg(long)]
         baseline: PathBuf,
     },
+    /// Before upgrading aws-sdk-sesv2: replay a baseline through the SDK, snapshot its wire
+    /// requests, check the spec against its model, and say what changed.
+    SdkCheck {
+        /// The baseline to replay (default: baselines/reference).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+    },
     /// Remove what a crashed run left behind, from its ledger.
     Cleanup {
         /// The ledger file the run wrote.
@@ -189,6 +196,7 @@ fn main() -> ExitCode {
             older_than,
         } => command::record(spec, run_options(run), out, older_than),
         Command::Diff { run, baseline } => command::diff(spec, run_options(run), baseline),
+        Command::SdkCheck { baseline } => command::sdk_check(baseline),
         Command::Cleanup {
             ledger,
             region,
