@@ -202,7 +202,7 @@ fn prepare(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32> {
         }
     }
     let name = target_name(options);
-    let profile = match Profile::shipped(&name) {
+    let profile = match Profile::shipped(&spec.dir, &name) {
         Ok(Some(p)) => p,
         Ok(None) => Profile::bare(&name),
         Err(e) => return Err(usage_error(e)),
@@ -446,6 +446,12 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
             written += 1;
         }
     }
+    let records: Vec<Record> = executed
+        .results
+        .iter()
+        .map(|r| Record::of(r, &prepared.name))
+        .collect();
+    write_reports(&options, &records, &prepared.name);
     println!(
         "recorded {written} cases from {} into {}",
         prepared.name,

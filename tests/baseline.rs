@@ -83,6 +83,42 @@ fn record_then_diff_finds_nothing() -> Result<(), Failed> {
     Ok(())
 }
 
+fn re_recording_takes_only_stale_cases() -> Result<(), Failed> {
+    let dir = temp("baseline-stale");
+    let out = dir.join("baseline");
+    let ops = ["GetEmailTemplate"];
+    if command::record(
+        spec(),
+        options(&ops, &dir.join("first.jsonl")),
+        out.clone(),
+        None,
+    ) != exit::OK
+    {
+        return Err("record failed".into());
+    }
+    // Nothing is a day old yet: nothing is re-recorded. Everything is older than no time at all.
+    let fresh = dir.join("fresh.jsonl");
+    command::record(spec(), options(&ops, &fresh), out.clone(), Some(1.0));
+    let all = dir.join("all.jsonl");
+    command::record(spec(), options(&ops, &all), out.clone(), Some(0.0));
+    let (fresh, all, first) = (
+        report::json::read(&fresh)?,
+        report::json::read(&all)?,
+        report::json::read(&dir.join("first.jsonl"))?,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    if !fresh.is_empty() || all.len() != first.len() || first.is_empty() {
+        return Err(format!(
+            "re-recorded {} fresh and {} of {} stale cases",
+            fresh.len(),
+            all.len(),
+            first.len()
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn one_differing_answer_is_reported_alone() -> Result<(), Failed> {
     let dir = temp("baseline-differs");
     let out = dir.join("baseline");
@@ -152,6 +188,10 @@ fn main() {
         Trial::test(
             "one_differing_answer_is_reported_alone",
             one_differing_answer_is_reported_alone,
+        ),
+        Trial::test(
+            "re_recording_takes_only_stale_cases",
+            re_recording_takes_only_stale_cases,
         ),
     ];
     for (name, var) in [

@@ -50,7 +50,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 fn profile_for(name: &str) -> Profile {
-    match Profile::shipped(name) {
+    match Profile::shipped(&Spec::default_dir(), name) {
         Ok(Some(p)) => p,
         Ok(None) => Profile::bare(name),
         Err(e) => panic!("{e}"),

@@ -43,13 +43,19 @@ impl Repro {
     }
 }
 
-/// Shows progress: a bar on a terminal, a line now and then otherwise.
+/// Shows progress: a bar on a terminal once a run has taken a few seconds, a line now and then
+/// otherwise.
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
+    shown: bool,
+    started: Instant,
     total: usize,
     done: usize,
     last_line: Instant,
 }
+
+/// How long a run goes before it gets a progress bar.
+const BAR_AFTER: Duration = Duration::from_secs(3);
 
 impl Progress {
     /// A progress display for `total` cases on stderr.
@@ -61,12 +67,14 @@ impl Progress {
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
-            // Runs shorter than a few seconds never show a bar.
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+            // Hidden until the run has lasted a few seconds: short runs never flash a bar.
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             bar
         });
         Progress {
             bar,
+            shown: false,
+            started: Instant::now(),
             total,
             done: 0,
             last_line: Instant::now(),
@@ -87,11 +95,22 @@ impl Progress {
             )),
             _ => None,
         };
+        if let (Some(bar), false) = (&self.bar, self.shown) {
+            if self.started.elapsed() >= BAR_AFTER {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+                self.shown = true;
+            }
+        }
         match &self.bar {
             Some(bar) => {
                 bar.inc(1);
                 if let Some(line) = record_line {
-                    bar.println(line);
+                    // A hidden bar would swallow the line.
+                    if self.shown {
+                        bar.println(line);
+                    } else {
+                        eprintln!("{line}");
+                    }
                 }
             }
             None => {

@@ -637,7 +637,7 @@ async fn connect_for_cleanup(
             region.to_string(),
         )
     };
-    let profile = Profile::shipped(&entry.target)
+    let profile = Profile::shipped(&spec.dir, &entry.target)
         .ok()
         .flatten()
         .unwrap_or_else(|| Profile::bare(&entry.target));

@@ -68,6 +68,7 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
     let (setup, setup_files) = load_operations(&dir.join("setup"), SETUP_OPERATIONS)?;
 
     let spec = Spec {
+        dir: dir.to_path_buf(),
         operations,
         setup,
         shapes,

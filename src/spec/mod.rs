@@ -51,6 +51,8 @@ pub const SETUP_OPERATIONS: &[&str] = &["CreateEmailIdentity", "DeleteEmailIdent
 /// The loaded, checked spec table.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// The directory it was loaded from (target profiles live under it too).
+    pub dir: PathBuf,
     /// The 22 operations, keyed by name, sorted by name.
     pub operations: IndexMap<String, Operation>,
     /// Setup-only operations, keyed by name.

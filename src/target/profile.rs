@@ -111,9 +111,9 @@ pub enum Known {
 }
 
 impl Profile {
-    /// The profile shipped for `name`, if there is one.
-    pub fn shipped(name: &str) -> Result<Option<Profile>, SpecError> {
-        let file = Self::path(&Spec::default_dir(), name);
+    /// The profile of `name` in a spec directory's `targets/`, if there is one.
+    pub fn shipped(spec_dir: &Path, name: &str) -> Result<Option<Profile>, SpecError> {
+        let file = Self::path(spec_dir, name);
         if !file.exists() {
             return Ok(None);
         }
