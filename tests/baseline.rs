@@ -3,30 +3,16 @@
 //! from the committed reference baseline only as their profiles say (ignored trials, saying so,
 //! when an emulator is not configured).
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{spec, temp_dir as temp};
 use libtest_mimic::{Arguments, Failed, Trial};
-use ses_conformance::case::new_run_id;
 use ses_conformance::command::{self, RunOptions};
 use ses_conformance::exit;
 use ses_conformance::report::{self, Record};
-use ses_conformance::spec::Spec;
 use ses_conformance::target::reference::{Fault, Faults, Options, ReferenceServer};
-
-fn spec() -> Arc<Spec> {
-    Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ses-conformance-{name}-{}-{}",
-        std::process::id(),
-        new_run_id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
-}
 
 fn options(ops: &[&str], json: &Path) -> RunOptions {
     RunOptions {

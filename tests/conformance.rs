@@ -10,10 +10,13 @@
 //! * Every answer is also snapshotted under `snapshots/<target>/` (`SES_CONFORMANCE_SNAPSHOTS=0`
 //!   turns that off for ad-hoc endpoints).
 
+mod common;
+
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use common::selected;
 use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
 use ses_conformance::gen::{self, Plan, Settings};
@@ -219,20 +222,6 @@ impl TargetUnderTest {
         }
         Ok(())
     }
-}
-
-/// libtest's own filter semantics, applied before cases are built so `--exact ID` builds one.
-fn selected(args: &Arguments, name: &str) -> bool {
-    let matches = |filter: &str| {
-        if args.exact {
-            name == filter
-        } else {
-            name.contains(filter)
-        }
-    };
-    let included = args.filter.as_deref().is_none_or(matches);
-    let skipped = args.skip.iter().any(|s| matches(s));
-    included && !skipped
 }
 
 fn main() {

@@ -2,41 +2,28 @@
 //! reported with the right divergence class on the right operations, and the unbroken reference
 //! gives no divergence at all.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
 
-use ses_conformance::case::new_run_id;
+use common::{reference_target, spec};
 use ses_conformance::gen::{self, Settings};
 use ses_conformance::report::Record;
 use ses_conformance::run::{RunConfig, Session};
-use ses_conformance::spec::Spec;
 use ses_conformance::target::reference::{Fault, Faults, Options};
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
-
-fn spec() -> Arc<Spec> {
-    Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")))
-}
 
 /// Run the boundary cases of `ops` (all when empty) against a reference with `faults`.
 async fn run(faults: Vec<Fault>, ops: &[&str]) -> Vec<Record> {
     let spec = spec();
-    let config = TargetConfig {
-        name: "reference".into(),
-        kind: TargetKind::Reference(Options {
+    let target = reference_target(
+        &spec,
+        Options {
             throttle: false,
             faults: Faults(faults),
-        }),
-        region: "us-east-1".into(),
-        timeout: Duration::from_secs(10),
-        profile: Profile::bare("reference"),
-        run_id: new_run_id(),
-    };
-    let target = Arc::new(
-        Target::connect(Arc::clone(&spec), config)
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
+        },
+    )
+    .await;
     let session = Arc::new(
         Session::new(
             Arc::clone(&spec),

@@ -2,12 +2,15 @@
 //! (credentials from the aws-config chain, a verified identity given by the user, pacing,
 //! ledger, opt-in gates) pointed at the embedded reference. No test here reaches the internet.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{reference_target, spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::{new_run_id, RequestPath};
 use ses_conformance::check::observe;
@@ -23,20 +26,6 @@ const ACCOUNT: &str = "111122223333";
 const IDENTITY: &str = "verified.example.org";
 const FOREIGN_TEMPLATE: &str = "foreign-template";
 const FOREIGN_POLICY: &str = "foreign-policy";
-
-fn spec() -> Arc<Spec> {
-    Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ses-conformance-{name}-{}-{}",
-        std::process::id(),
-        new_run_id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
-}
 
 /// A client of the reference that plays the account's owner: it makes the verified identity and
 /// resources the harness did not create, and looks at what is left.
@@ -359,26 +348,56 @@ async fn a_dry_run_sends_nothing() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A run against "real SES" (the reference, as the `aws` target) long enough to interrupt: an
+/// account with resources the harness did not make, and the harness running as a child process.
+struct LongRun {
+    _server: ReferenceServer,
+    owner: Owner,
+    dir: PathBuf,
+    ledger_path: PathBuf,
+    child: Child,
+}
+
+impl LongRun {
+    async fn start(name: &str) -> LongRun {
+        let server = ReferenceServer::start(spec(), Options::default()).await;
+        let owner = Owner::of(&server).await;
+        owner.set_up_account().await;
+        let dir = temp_dir(name);
+        let url = server.url();
+        let ledger_path = dir.join("run.ledger.jsonl");
+        let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
+        // Paced at the documented rates, these take minutes: plenty of time to interrupt.
+        args.extend([
+            "--op",
+            "CreateEmailTemplate",
+            "--op",
+            "UpdateEmailIdentityPolicy",
+            "--concurrency",
+            "2",
+        ]);
+        let child = harness(&args, &dir)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        LongRun {
+            _server: server,
+            owner,
+            dir,
+            ledger_path,
+            child,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
-    let server = ReferenceServer::start(spec(), Options::default()).await;
-    let owner = Owner::of(&server).await;
-    owner.set_up_account().await;
-    let dir = temp_dir("sigint");
-    let url = server.url();
-    let ledger_path = dir.join("run.ledger.jsonl");
-    let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
-    args.extend([
-        "--op",
-        "CreateEmailTemplate",
-        "--op",
-        "UpdateEmailIdentityPolicy",
-        "--concurrency",
-        "2",
-    ]);
-    let child = harness(&args, &dir)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let LongRun {
+        _server,
+        owner,
+        dir,
+        ledger_path,
+        child,
+    } = LongRun::start("sigint").await;
     // Interrupt once the run has made something.
     let start = Instant::now();
     while pending(&ledger_path).is_empty() && start.elapsed() < Duration::from_secs(60) {
@@ -416,24 +435,13 @@ async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
-    let server = ReferenceServer::start(spec(), Options::default()).await;
-    let owner = Owner::of(&server).await;
-    owner.set_up_account().await;
-    let dir = temp_dir("killed");
-    let url = server.url();
-    let ledger_path = dir.join("run.ledger.jsonl");
-    let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
-    args.extend([
-        "--op",
-        "CreateEmailTemplate",
-        "--op",
-        "UpdateEmailIdentityPolicy",
-        "--concurrency",
-        "2",
-    ]);
-    let mut child = harness(&args, &dir)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let LongRun {
+        _server,
+        owner,
+        dir,
+        ledger_path,
+        mut child,
+    } = LongRun::start("killed").await;
     let signal = |sig: &str, pid: u32| {
         Command::new("kill")
             .args([sig, &pid.to_string()])
@@ -502,23 +510,14 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
 
 async fn throttled_run(pace: bool) -> (usize, usize, u64) {
     let spec = spec();
-    let server_options = Options {
-        throttle: true,
-        faults: Default::default(),
-    };
-    let config = TargetConfig {
-        name: "reference".into(),
-        kind: TargetKind::Reference(server_options),
-        region: "us-east-1".into(),
-        timeout: Duration::from_secs(10),
-        profile: Profile::bare("reference"),
-        run_id: new_run_id(),
-    };
-    let target = Arc::new(
-        Target::connect(Arc::clone(&spec), config)
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
+    let target = reference_target(
+        &spec,
+        Options {
+            throttle: true,
+            faults: Default::default(),
+        },
+    )
+    .await;
     let run_config = RunConfig {
         concurrency: 3,
         pace,

@@ -12,11 +12,14 @@
 //! After an SDK upgrade, any change in how it serialises requests or parses SES answers is a
 //! snapshot diff (`ses-conformance sdk-check` runs this and the model drift test).
 
+mod common;
+
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use common::selected;
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use ses_conformance::baseline;
@@ -189,17 +192,6 @@ fn wire_trial(case: Case) -> Result<(), Failed> {
         &info,
         &wire_view(&sent),
     )
-}
-
-fn selected(args: &Arguments, name: &str) -> bool {
-    let matches = |filter: &str| {
-        if args.exact {
-            name == filter
-        } else {
-            name.contains(filter)
-        }
-    };
-    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
 }
 
 fn main() {

@@ -81,15 +81,8 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
         .map(|f| bindings.unbind_text(&f.describe()));
     let Some(response) = &exchange.response else {
         return Observation {
-            status: None,
-            error_type: None,
-            message: None,
-            content_type: None,
-            body: None,
-            body_excerpt: None,
             sdk: unbind_sdk(&exchange.sdk, bindings),
-            failure: failure.or_else(|| Some("no answer".into())),
-            raw: None,
+            ..Observation::failed(failure.unwrap_or_else(|| "no answer".into()))
         };
     };
     let text = clean(bindings, &response.body_text());

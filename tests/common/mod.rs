@@ -1,0 +1,57 @@
+//! Helpers the harness's own tests share.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ses_conformance::case::new_run_id;
+use ses_conformance::spec::Spec;
+use ses_conformance::target::reference::Options;
+use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
+
+/// The shipped spec table.
+pub fn spec() -> Arc<Spec> {
+    Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// A fresh directory under the system's temporary directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ses-conformance-{name}-{}-{}",
+        std::process::id(),
+        new_run_id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+/// A fresh embedded reference target with these options.
+pub async fn reference_target(spec: &Arc<Spec>, options: Options) -> Arc<Target> {
+    let config = TargetConfig {
+        name: "reference".into(),
+        kind: TargetKind::Reference(options),
+        region: "us-east-1".into(),
+        timeout: Duration::from_secs(10),
+        profile: Profile::bare("reference"),
+        run_id: new_run_id(),
+    };
+    Arc::new(
+        Target::connect(Arc::clone(spec), config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+}
+
+/// Whether libtest's filter (`--exact`, `--skip`) selects a trial name: applied before cases are
+/// built, so `--exact ID` builds one.
+pub fn selected(args: &libtest_mimic::Arguments, name: &str) -> bool {
+    let matches = |filter: &str| {
+        if args.exact {
+            name == filter
+        } else {
+            name.contains(filter)
+        }
+    };
+    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
+}
