@@ -170,7 +170,7 @@ fn wire_trial(case: Case) -> Result<(), Failed> {
     let r = replay();
     let exchange = {
         let _turn = r.turn.lock().unwrap_or_else(|p| p.into_inner());
-        r.server.set(ses_conformance::check::observe::RawAnswer {
+        r.server.set(ses_conformance::target::exchange::RawAnswer {
             status: 200,
             headers: [("content-type".to_string(), "application/json".to_string())].into(),
             body: "{}".into(),

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::target::profile::{glob_match, MismatchLevel, Profile};
+
 /// How an answer compares with its baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Match {
@@ -21,6 +23,20 @@ pub fn compare(baseline: &Value, observed: &Value) -> Match {
         verdict,
         full: verdict && baseline == observed,
     }
+}
+
+/// Whether a difference from the baseline is explained by the target's profile. A case covered
+/// by a known divergence may differ at any level: the profile already says how it departs from
+/// the contract, and so from a conforming baseline.
+pub fn explained(profile: &Profile, case_id: &str, m: Match) -> bool {
+    if m.full || profile.known_for(case_id).is_some() {
+        return true;
+    }
+    profile
+        .baseline_mismatches
+        .iter()
+        .filter(|b| glob_match(&b.cases, case_id))
+        .any(|b| m.verdict || b.level == MismatchLevel::Verdict)
 }
 
 /// The two answers side by side, for a person.

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::case::Case;
-use crate::check::observe::RawAnswer;
 use crate::check::Observation;
+use crate::target::exchange::RawAnswer;
 
 /// What a baseline was recorded from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

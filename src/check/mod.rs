@@ -1,8 +1,10 @@
 //! Checks: read each answer the way the protocol says, and judge it against the case.
 
+pub mod known;
 pub mod observe;
 pub mod shape;
 pub mod verdict;
 
+pub use known::{classify, Known};
 pub use observe::{observe, Observation};
 pub use verdict::{judge, DivergenceClass, Verdict};

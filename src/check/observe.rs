@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::case::Bindings;
-use crate::target::exchange::{Exchange, SdkView};
+use crate::target::exchange::{Exchange, RawAnswer, SdkView};
 
 /// What came back, normalised: the input of every check and of snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,17 +32,6 @@ pub struct Observation {
     /// The answer itself, as far as a replay needs it (placeholders restored).
     #[serde(skip)]
     pub raw: Option<RawAnswer>,
-}
-
-/// An answer as it can be served again: status, the headers that carry meaning, the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct RawAnswer {
-    /// HTTP status.
-    pub status: u16,
-    /// `content-type` and `x-amzn-errortype`, when present.
-    pub headers: std::collections::BTreeMap<String, String>,
-    /// The body text.
-    pub body: String,
 }
 
 /// Headers a replay needs: the ones the protocol reads.

@@ -422,13 +422,16 @@ pub fn variants_for(spec: &Spec, op: &Operation, c: &ConstraintRef) -> Vec<Varia
         }
         K::ReservedPrefix => {
             if let Some(rule) = member.and_then(|m| m.constraints.reserved_prefix.as_ref()) {
+                // `aws` followed by an allowed letter: close to the reserved prefix, never it,
+                // whatever the rest of the value starts with.
                 let stem = rule.prefix.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let next = text::filler(member.and_then(|m| m.constraints.charset.as_ref()));
                 push(
                     n("prefix_not_reserved"),
                     Valid,
                     Sdk,
                     false,
-                    Edit::Prefixed(stem.to_string()),
+                    Edit::Prefixed(format!("{stem}{next}")),
                 );
                 push(
                     n("reserved_prefix"),

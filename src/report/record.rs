@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::Known;
 use crate::run::{CaseResult, Outcome};
-use crate::target::Known;
 
 /// What came back, in short.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -15,9 +15,10 @@ use tokio::sync::{OnceCell, RwLock};
 
 use crate::case::{Bindings, Call, Case, Kind, RequestPath, Resource, IDENTITY_PLACEHOLDER};
 use crate::check::verdict::{is_missing_route, is_throttled, is_unknown_operation};
+use crate::check::Known;
 use crate::check::{judge, observe, Observation, Verdict};
 use crate::spec::Spec;
-use crate::target::{IdentityMode, Known, Profile, Target, TargetConfig, TargetKind};
+use crate::target::{IdentityMode, Profile, Target, TargetConfig, TargetKind};
 use ledger::{Entry, Ledger, LedgerError};
 use pace::{Budget, Pacer};
 
@@ -295,7 +296,8 @@ impl Session {
                             ),
                         },
                         observation: Box::new(obs),
-                        known: self.target.profile.classify(
+                        known: crate::check::classify(
+                            &self.target.profile,
                             &case.id,
                             &Verdict::Unsupported {
                                 detail: String::new(),
@@ -334,7 +336,7 @@ impl Session {
                 .map(|c| (c.resource.clone(), c.delete.clone())),
         );
         self.remove_all(&to_remove).await;
-        let known = self.target.profile.classify(&case.id, &verdict);
+        let known = crate::check::classify(&self.target.profile, &case.id, &verdict);
         Outcome::Ran {
             verdict,
             observation: Box::new(observation),
@@ -347,7 +349,7 @@ impl Session {
             detail: detail.clone(),
         };
         Outcome::Ran {
-            known: self.target.profile.classify(&case.id, &verdict),
+            known: crate::check::classify(&self.target.profile, &case.id, &verdict),
             verdict,
             observation: Box::new(Observation::failed(detail)),
         }

@@ -124,3 +124,14 @@ pub struct Exchange {
     #[serde(skip)]
     pub elapsed: Duration,
 }
+
+/// An answer as it can be served again: status, the headers that carry meaning, the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RawAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// `content-type` and `x-amzn-errortype`, when present.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The body text.
+    pub body: String,
+}

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::case::{Bindings, RequestPath};
 use crate::spec::{blob_pointers, Spec};
 use exchange::Exchange;
-pub use profile::{IdentityMode, Known, Profile};
+pub use profile::{IdentityMode, Profile};
 use reference::ReferenceServer;
 use sdk::Endpoint;
 use wire::WireClient;

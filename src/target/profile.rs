@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{DivergenceClass, Verdict};
 use crate::spec::{parse_file, Spec, SpecError};
 
 /// How the harness gets a verified identity on a target.
@@ -79,35 +78,49 @@ pub enum MismatchLevel {
     Full,
 }
 
+/// The outcome a known divergence names: a divergence class, or `unsupported`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum KnownClass {
+    AcceptedInvalid,
+    RejectedValid,
+    WrongErrorType,
+    WrongStatus,
+    MalformedError,
+    ResponseShape,
+    Behaviour,
+    Unsupported,
+}
+
+impl KnownClass {
+    /// The kebab-case name, as verdicts and reports spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KnownClass::AcceptedInvalid => "accepted-invalid",
+            KnownClass::RejectedValid => "rejected-valid",
+            KnownClass::WrongErrorType => "wrong-error-type",
+            KnownClass::WrongStatus => "wrong-status",
+            KnownClass::MalformedError => "malformed-error",
+            KnownClass::ResponseShape => "response-shape",
+            KnownClass::Behaviour => "behaviour",
+            KnownClass::Unsupported => "unsupported",
+        }
+    }
+}
+
 /// A divergence a target is known to have.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KnownDivergence {
     /// Case ids it covers; `*` matches any run of characters.
     pub cases: String,
-    /// The class observed (`accepted-invalid`, ..., or `unsupported`).
-    pub class: String,
+    /// The class observed.
+    pub class: KnownClass,
     /// What differs.
     pub what: String,
     /// Why (a link to the emulator's source or issue, a documentation change, ...).
     pub why: String,
-}
-
-/// How a case's verdict stands against its target's known divergences.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Known {
-    /// No known divergence covers the case.
-    NotListed,
-    /// A known divergence covers it, and it happened as listed.
-    AsListed,
-    /// A known divergence covers it, but the case did not diverge that way: the entry is stale.
-    Stale {
-        /// The entry's `cases` pattern.
-        pattern: String,
-        /// The class the entry expects.
-        expected: String,
-    },
 }
 
 impl Profile {
@@ -127,21 +140,7 @@ impl Profile {
 
     /// Load and check a profile file.
     pub fn load(file: &Path) -> Result<Profile, SpecError> {
-        let profile: Profile = parse_file(file)?;
-        for (i, k) in profile.known_divergences.iter().enumerate() {
-            if k.class != "unsupported" && DivergenceClass::parse(&k.class).is_none() {
-                return Err(SpecError::Invalid {
-                    file: file.to_path_buf(),
-                    path: format!("$.known_divergences[{i}].class"),
-                    message: format!(
-                        "unknown class `{}` (one of {}, unsupported)",
-                        k.class,
-                        DivergenceClass::ALL.map(|c| c.as_str()).join(", ")
-                    ),
-                });
-            }
-        }
-        Ok(profile)
+        parse_file(file)
     }
 
     /// A profile with nothing in it, for an endpoint without a shipped profile.
@@ -177,44 +176,11 @@ impl Profile {
         self.unsupported.get(operation).map(String::as_str)
     }
 
-    /// Whether a difference from the baseline is explained by the profile.
-    /// A case covered by a known divergence may differ at any level: the profile already says
-    /// how it departs from the contract, and so from a conforming baseline.
-    pub fn allows_mismatch(&self, case_id: &str, m: crate::baseline::compare::Match) -> bool {
-        if m.full || self.known_for(case_id).is_some() {
-            return true;
-        }
-        self.baseline_mismatches
-            .iter()
-            .filter(|b| glob_match(&b.cases, case_id))
-            .any(|b| m.verdict || b.level == MismatchLevel::Verdict)
-    }
-
     /// The known divergence covering a case id, if any.
     pub fn known_for(&self, case_id: &str) -> Option<&KnownDivergence> {
         self.known_divergences
             .iter()
             .find(|k| glob_match(&k.cases, case_id))
-    }
-
-    /// How a verdict stands against the known divergences.
-    pub fn classify(&self, case_id: &str, verdict: &Verdict) -> Known {
-        let Some(known) = self.known_for(case_id) else {
-            return Known::NotListed;
-        };
-        let observed = match verdict {
-            Verdict::Diverges { class, .. } => Some(class.as_str()),
-            Verdict::Unsupported { .. } => Some("unsupported"),
-            _ => None,
-        };
-        if observed == Some(known.class.as_str()) {
-            Known::AsListed
-        } else {
-            Known::Stale {
-                pattern: known.cases.clone(),
-                expected: known.class.clone(),
-            }
-        }
     }
 }
 
@@ -261,26 +227,5 @@ mod tests {
         assert!(!glob_match("a*b*c", "aXXbYY"));
         assert!(glob_match("exact", "exact"));
         assert!(!glob_match("exact", "exact2"));
-    }
-
-    #[test]
-    fn a_listed_divergence_that_no_longer_happens_is_stale() {
-        let mut p = Profile::bare("t");
-        p.known_divergences.push(KnownDivergence {
-            cases: "x::*".into(),
-            class: "accepted-invalid".into(),
-            what: "w".into(),
-            why: "y".into(),
-        });
-        let diverges = Verdict::Diverges {
-            class: DivergenceClass::AcceptedInvalid,
-            detail: String::new(),
-        };
-        assert_eq!(p.classify("x::1", &diverges), Known::AsListed);
-        assert!(matches!(
-            p.classify("x::1", &Verdict::Conforms),
-            Known::Stale { .. }
-        ));
-        assert_eq!(p.classify("y::1", &Verdict::Conforms), Known::NotListed);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-use crate::check::observe::RawAnswer;
+use super::exchange::RawAnswer;
 
 /// A server that answers with whatever answer is set.
 pub struct ReplayServer {
