@@ -6,36 +6,24 @@
 //! events. The ratio harness / plain loop is the harness's overhead; machines here are noisy, so
 //! every figure is a median of alternating rounds and only ratios are meaningful.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ses_conformance::case::{new_run_id, Case, RequestPath};
+use common::reference_target;
+use ses_conformance::case::{Case, RequestPath};
 use ses_conformance::gen::{self, Settings};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::{reference, Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::target::reference;
 
 const ROUNDS: usize = 5;
 
-async fn fresh_target(spec: &Arc<Spec>) -> Arc<Target> {
-    let config = TargetConfig {
-        name: "reference".into(),
-        kind: TargetKind::Reference(reference::Options::default()),
-        region: "us-east-1".into(),
-        timeout: Duration::from_secs(10),
-        profile: Profile::bare("reference"),
-        run_id: new_run_id(),
-    };
-    Arc::new(
-        Target::connect(Arc::clone(spec), config)
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-}
-
 /// The same requests as the harness, in a plain loop, nothing else.
 async fn plain_loop(spec: &Arc<Spec>, cases: &[Arc<Case>]) -> Duration {
-    let target = fresh_target(spec).await;
+    let target = reference_target(spec, reference::Options::default()).await;
     let identity =
         serde_json::json!({"EmailIdentity": ses_conformance::case::IDENTITY_PLACEHOLDER});
     let start = Instant::now();
@@ -114,7 +102,7 @@ async fn plain_on_worker(spec: &Arc<Spec>, cases: &[Arc<Case>]) -> Duration {
 }
 
 async fn harness(spec: &Arc<Spec>, cases: &[Arc<Case>], concurrency: usize) -> Duration {
-    let target = fresh_target(spec).await;
+    let target = reference_target(spec, reference::Options::default()).await;
     let config = RunConfig {
         concurrency,
         ..RunConfig::default()

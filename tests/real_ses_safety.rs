@@ -85,6 +85,16 @@ impl Owner {
         .await;
     }
 
+    /// Nothing of any run is left, and what the owner made is untouched.
+    async fn assert_only_its_own_resources_left(&self) {
+        let mut names = self.names().await;
+        names.sort();
+        assert_eq!(
+            names,
+            vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
+        );
+    }
+
     /// Every template, custom verification template, identity and policy name in the account.
     async fn names(&self) -> Vec<String> {
         let mut names = Vec::new();
@@ -310,12 +320,7 @@ async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up()
         "{:?}",
         pending(&ledger_path)
     );
-    let mut names = owner.names().await;
-    names.sort();
-    assert_eq!(
-        names,
-        vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
-    );
+    owner.assert_only_its_own_resources_left().await;
     owner
         .call("GetEmailIdentity", json!({"EmailIdentity": IDENTITY}))
         .await;
@@ -424,12 +429,7 @@ async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
         "left behind: {:?}",
         pending(&ledger_path)
     );
-    let mut names = owner.names().await;
-    names.sort();
-    assert_eq!(
-        names,
-        vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
-    );
+    owner.assert_only_its_own_resources_left().await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -494,12 +494,7 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
         Some(1),
         "the refused entry stays pending: {stderr}"
     );
-    let mut names = owner.names().await;
-    names.sort();
-    assert_eq!(
-        names,
-        vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
-    );
+    owner.assert_only_its_own_resources_left().await;
     assert_eq!(
         pending(&ledger_path).len(),
         1,
