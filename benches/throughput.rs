@@ -13,40 +13,35 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::reference_target;
-use ses_conformance::case::{Case, RequestPath};
+use ses_conformance::case::{Call, Case, RequestPath};
 use ses_conformance::gen::{self, Settings};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::reference;
+use ses_conformance::target::{reference, Target};
 
 const ROUNDS: usize = 5;
 
 /// The same requests as the harness, in a plain loop, nothing else.
+/// One call through the SDK path, as fixtures and cleanups go.
+async fn send_call(target: &Target, spec: &Spec, call: &Call) {
+    target
+        .send(spec, &call.operation, &call.request, RequestPath::Sdk, None)
+        .await;
+}
+
 async fn plain_loop(spec: &Arc<Spec>, cases: &[Arc<Case>]) -> Duration {
     let target = reference_target(spec, reference::Options::default()).await;
     let identity =
         serde_json::json!({"EmailIdentity": ses_conformance::case::IDENTITY_PLACEHOLDER});
     let start = Instant::now();
-    target
-        .send(
-            spec,
-            "CreateEmailIdentity",
-            &identity,
-            RequestPath::Sdk,
-            None,
-        )
-        .await;
+    let setup = Call {
+        operation: "CreateEmailIdentity".into(),
+        request: identity.clone(),
+    };
+    send_call(&target, spec, &setup).await;
     for case in cases {
         for f in &case.fixtures {
-            target
-                .send(
-                    spec,
-                    &f.create.operation,
-                    &f.create.request,
-                    RequestPath::Sdk,
-                    None,
-                )
-                .await;
+            send_call(&target, spec, &f.create).await;
         }
         target
             .send(
@@ -58,37 +53,17 @@ async fn plain_loop(spec: &Arc<Spec>, cases: &[Arc<Case>]) -> Duration {
             )
             .await;
         for c in &case.creates {
-            target
-                .send(
-                    spec,
-                    &c.delete.operation,
-                    &c.delete.request,
-                    RequestPath::Sdk,
-                    None,
-                )
-                .await;
+            send_call(&target, spec, &c.delete).await;
         }
         for f in case.fixtures.iter().rev() {
-            target
-                .send(
-                    spec,
-                    &f.delete.operation,
-                    &f.delete.request,
-                    RequestPath::Sdk,
-                    None,
-                )
-                .await;
+            send_call(&target, spec, &f.delete).await;
         }
     }
-    target
-        .send(
-            spec,
-            "DeleteEmailIdentity",
-            &identity,
-            RequestPath::Sdk,
-            None,
-        )
-        .await;
+    let teardown = Call {
+        operation: "DeleteEmailIdentity".into(),
+        request: identity,
+    };
+    send_call(&target, spec, &teardown).await;
     start.elapsed()
 }
 

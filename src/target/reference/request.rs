@@ -142,38 +142,31 @@ mod tests {
     #[test]
     fn routes_distinguish_list_from_get_and_policies_from_identity() {
         let spec = spec();
-        assert_eq!(
-            route(&spec, "GET", "/v2/email/templates")
-                .map(|r| r.op.operation.clone())
-                .as_deref(),
-            Some("ListEmailTemplates")
-        );
-        assert_eq!(
-            route(&spec, "GET", "/v2/email/templates/x")
-                .map(|r| r.op.operation.clone())
-                .as_deref(),
-            Some("GetEmailTemplate")
-        );
-        assert_eq!(
-            route(&spec, "GET", "/v2/email/templates/")
-                .map(|r| r.op.operation.clone())
-                .as_deref(),
-            Some("GetEmailTemplate")
-        );
-        assert_eq!(
-            route(&spec, "GET", "/v2/email/identities/a.com/policies")
-                .map(|r| r.op.operation.clone())
-                .as_deref(),
-            Some("GetEmailIdentityPolicies")
-        );
-        assert_eq!(
-            route(&spec, "DELETE", "/v2/email/identities/a.com")
-                .map(|r| r.op.operation.clone())
-                .as_deref(),
-            Some("DeleteEmailIdentity")
-        );
-        assert!(route(&spec, "PATCH", "/v2/email/templates").is_none());
-        assert!(route(&spec, "GET", "/v2/email/nothing-here").is_none());
+        let routed =
+            |method: &str, path: &str| route(&spec, method, path).map(|r| r.op.operation.clone());
+        for (method, path, operation) in [
+            ("GET", "/v2/email/templates", "ListEmailTemplates"),
+            ("GET", "/v2/email/templates/x", "GetEmailTemplate"),
+            ("GET", "/v2/email/templates/", "GetEmailTemplate"),
+            (
+                "GET",
+                "/v2/email/identities/a.com/policies",
+                "GetEmailIdentityPolicies",
+            ),
+            (
+                "DELETE",
+                "/v2/email/identities/a.com",
+                "DeleteEmailIdentity",
+            ),
+        ] {
+            assert_eq!(
+                routed(method, path).as_deref(),
+                Some(operation),
+                "{method} {path}"
+            );
+        }
+        assert_eq!(routed("PATCH", "/v2/email/templates"), None);
+        assert_eq!(routed("GET", "/v2/email/nothing-here"), None);
     }
 
     #[test]
