@@ -136,6 +136,9 @@ pub struct Fixture {
     pub create: Call,
     /// The call that deletes it.
     pub delete: Call,
+    /// Whether cases that only read it share one instance: created by the first case that needs
+    /// it, deleted when the run ends (or before a listing that must not see it).
+    pub shared: bool,
 }
 
 impl Case {

@@ -11,9 +11,10 @@ use crate::case::{new_run_id, Bindings, Case};
 use crate::exit;
 use crate::gen::{self, Settings};
 use crate::report::{self, console, Record};
-use crate::run::{self, CaseResult, Event, Outcome, RunConfig, Session};
+use crate::run::{self, CaseResult, Event, Outcome, Planner, RunConfig, Session, Totals};
 use crate::spec::Spec;
-use crate::target::{reference, Profile, Target, TargetConfig, TargetKind};
+use crate::target::gate::{Gate, PaceSettings, Policy};
+use crate::target::{reference, GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 /// Options of `run`.
 #[derive(Debug, Clone, Default)]
@@ -36,8 +37,9 @@ pub struct RunOptions {
     pub json: Option<PathBuf>,
     /// `--junit`.
     pub junit: Option<PathBuf>,
-    /// `--concurrency`.
-    pub concurrency: usize,
+    /// `--concurrency`; by default 1, or 4 when calls are paced (real SES), so that waiting
+    /// cases keep every operation's slots busy.
+    pub concurrency: Option<usize>,
     /// `--timeout` in seconds.
     pub timeout_secs: f64,
     /// `--identity`.
@@ -48,6 +50,8 @@ pub struct RunOptions {
     pub allow: Vec<String>,
     /// `--max-requests`.
     pub max_requests: Option<u64>,
+    /// `--max-sends`: real SES, the most recipients the run may mail.
+    pub max_sends: Option<u64>,
     /// `--dry-run`.
     pub dry_run: bool,
     /// `--ledger`.
@@ -142,7 +146,7 @@ fn target_kind(options: &RunOptions, name: &str, profile: &Profile) -> Result<Ta
     if name == "reference" {
         return Ok(TargetKind::Reference(reference::Options {
             throttle: options.reference_throttle,
-            faults: Default::default(),
+            ..Default::default()
         }));
     }
     match profile
@@ -221,7 +225,7 @@ fn prepare(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32> {
 /// What a run produced, in case order.
 struct Executed {
     results: Vec<CaseResult>,
-    requests: u64,
+    totals: Totals,
     interrupted: bool,
 }
 
@@ -239,11 +243,9 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
         Err(code) => return code,
     };
     if options.dry_run {
-        let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
         return dry_run(
             &spec,
             &prepared.profile,
-            real_aws,
             &options,
             &prepared.kind,
             &prepared.cases,
@@ -264,7 +266,7 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
         &executed.results,
         &records,
         &repro(&options, &prepared.name),
-        executed.requests,
+        &executed.totals,
     );
     write_reports(&options, &records, &prepared.name);
     conclude(&executed, records.iter().any(Record::fails))
@@ -305,6 +307,30 @@ fn write_reports(options: &RunOptions, records: &[Record], name: &str) {
     }
 }
 
+/// What the target's gate enforces, from the flags and the profile. Real SES is always paced:
+/// each operation at its documented rate, and 1 per second where none is documented.
+fn gate_limits(options: &RunOptions, profile: &Profile, real_aws: bool) -> GateLimits {
+    GateLimits {
+        allow: options.allow.clone(),
+        max_requests: options.max_requests,
+        pace: PaceSettings {
+            per_operation: options.pace || real_aws || profile.rate_limits,
+            default_rate: real_aws.then_some(1.0),
+            send_rate: None,
+        },
+    }
+}
+
+/// Cases in flight: as asked, else 4 when calls are paced (so waiting cases keep every
+/// operation's slots busy), else 1.
+fn concurrency(options: &RunOptions, target: &Target) -> usize {
+    let paced = target.gate.pacer().settings().per_operation;
+    options
+        .concurrency
+        .unwrap_or(if paced { 4 } else { 1 })
+        .max(1)
+}
+
 /// Connect, run every prepared case, and return the results in case order.
 async fn execute(
     spec: Arc<Spec>,
@@ -321,6 +347,7 @@ async fn execute(
         timeout: Duration::from_secs_f64(options.timeout_secs.max(0.001)),
         profile: prepared.profile.clone(),
         run_id: run_id.clone(),
+        limits: gate_limits(options, &prepared.profile, real_aws),
     };
     let target = match Target::connect(Arc::clone(&spec), config).await {
         Ok(t) => Arc::new(t),
@@ -341,11 +368,8 @@ async fn execute(
         real_aws.then(|| PathBuf::from(format!("ses-conformance-{run_id}.ledger.jsonl")))
     });
     let run_config = RunConfig {
-        concurrency: options.concurrency.max(1),
-        allow: options.allow.clone(),
-        max_requests: options.max_requests,
-        pace: options.pace || real_aws || prepared.profile.rate_limits,
-        default_rate: real_aws.then_some(1.0),
+        concurrency: concurrency(options, &target),
+        max_sends: options.max_sends,
         ..RunConfig::default()
     };
     let session = Session::new(
@@ -358,6 +382,14 @@ async fn execute(
     .map_err(usage_error)?;
     if let Some(path) = &ledger {
         eprintln!("run {run_id}: ledger {}", path.display());
+    }
+    match session.start().await {
+        Ok(Some(allowance)) => eprintln!("{}", console::allowance(&allowance)),
+        Ok(None) => {}
+        Err(detail) => {
+            eprintln!("error: target {name} at {}: {detail}", target.endpoint);
+            return Err(exit::UNREACHABLE);
+        }
     }
     let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
     let order: std::collections::HashMap<String, usize> = cases
@@ -379,7 +411,7 @@ async fn execute(
     results.sort_by_key(|r| order.get(&r.case.id).copied().unwrap_or(usize::MAX));
     Ok(Executed {
         results,
-        requests: session.requests(),
+        totals: session.totals(),
         interrupted,
     })
 }
@@ -552,7 +584,7 @@ fn print_console(
     results: &[CaseResult],
     records: &[Record],
     repro: &console::Repro,
-    requests: u64,
+    totals: &Totals,
 ) {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -566,80 +598,67 @@ fn print_console(
     let failing = records.iter().filter(|r| r.fails()).count();
     let _ = writeln!(
         out,
-        "{} cases, {failing} failing, {requests} requests sent",
-        records.len()
+        "{} cases, {failing} failing, {}",
+        records.len(),
+        console::totals(totals)
     );
 }
 
 fn dry_run(
-    spec: &Spec,
+    spec: &Arc<Spec>,
     profile: &Profile,
-    real_aws: bool,
     options: &RunOptions,
     kind: &TargetKind,
     cases: &[Case],
 ) -> i32 {
     let run_id = "000000";
+    let real_aws = matches!(kind, TargetKind::Aws { .. });
     let bindings = match kind {
         TargetKind::Aws { identity, .. } => {
             Bindings::for_identity(run_id, identity, &options.region, "000000000000")
         }
         _ => Bindings::placeholders(),
     };
+    let policy = match kind {
+        TargetKind::Aws { identity, .. } => Some(Policy {
+            run_id: run_id.into(),
+            identity: identity.clone(),
+            allow: options.allow.iter().cloned().collect(),
+        }),
+        _ => None,
+    };
+    let limits = gate_limits(options, profile, real_aws);
+    let gate = Gate::new(
+        Arc::clone(spec),
+        crate::target::gate::Limits {
+            policy,
+            max_requests: limits.max_requests,
+            pace: PaceSettings {
+                // A sandbox account's sending rate: a real run reads the account's own.
+                send_rate: real_aws.then_some(crate::run::session::SANDBOX_QUOTA.0),
+                ..limits.pace
+            },
+        },
+    );
+    let planner = Planner {
+        spec,
+        profile,
+        bindings: &bindings,
+        gate: &gate,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let _ = writeln!(out, "dry run: nothing is sent. Names show the run prefix as conf000000-; a real run uses a fresh id.");
-    let mut sends = 0;
+    let mut estimate = report::plan::Estimate::default();
     for case in cases {
-        if let Some(reason) = run::skip_reason(spec, profile, real_aws, &options.allow, case) {
-            let _ = writeln!(out, "SKIP   {}: {reason}", case.id);
-            continue;
-        }
-        for f in &case.fixtures {
-            let _ = writeln!(
-                out,
-                "CREATE {} {}",
-                f.create.operation,
-                abbreviate_json(&bindings.bind_value(&f.create.request, &[]))
-            );
-        }
-        let _ = writeln!(
-            out,
-            "SEND   {} {} via {:?}: {}",
-            case.id,
-            case.operation,
-            case.path,
-            abbreviate_json(&bindings.bind_value(&case.request, &[]))
-        );
-        sends += 1;
-        for c in &case.creates {
-            let _ = writeln!(
-                out,
-                "REMOVE {} {} (if the target created it)",
-                c.delete.operation,
-                bindings.bind_value(&c.delete.request, &[])
-            );
-        }
-        for f in case.fixtures.iter().rev() {
-            let _ = writeln!(
-                out,
-                "REMOVE {} {}",
-                f.delete.operation,
-                bindings.bind_value(&f.delete.request, &[])
-            );
-        }
+        let plan = planner.plan(case);
+        let _ = write!(out, "{}", report::plan::plan_lines(case, &plan, &bindings));
+        estimate.add(spec, &plan, &gate);
     }
-    let _ = writeln!(
-        out,
-        "{sends} cases would be sent, {} skipped",
-        cases.len() - sends
-    );
+    let _ = write!(out, "{}", estimate.render(real_aws));
     exit::OK
 }
 
-fn abbreviate_json(v: &serde_json::Value) -> String {
-    console::abbreviate(&v.to_string(), 300)
-}
 
 /// `cleanup LEDGER`: remove what a crashed run left behind, and only what it named.
 pub fn cleanup(spec: Arc<Spec>, ledger_path: PathBuf, region: String, timeout_secs: f64) -> i32 {
@@ -666,6 +685,44 @@ pub fn cleanup(spec: Arc<Spec>, ledger_path: PathBuf, region: String, timeout_se
         &region,
         Duration::from_secs_f64(timeout_secs),
     ))
+}
+
+/// `serve`: the embedded reference on 127.0.0.1 until a stop signal.
+pub fn serve(
+    spec: Arc<Spec>,
+    port: u16,
+    sandbox: bool,
+    throttle: bool,
+    verified: Vec<String>,
+) -> i32 {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async {
+        let options = reference::Options {
+            throttle,
+            sandbox,
+            verified,
+            ..Default::default()
+        };
+        let server = match reference::ReferenceServer::start_on(spec, options, port).await {
+            Ok(server) => server,
+            Err(e) => return usage_error(format!("--port {port}: {e}")),
+        };
+        println!("{}", server.url());
+        eprintln!(
+            "serving the embedded reference{} at {} (stop with Ctrl-C)",
+            if sandbox { " in the real-SES sandbox mode" } else { "" },
+            server.url()
+        );
+        crate::run::signals::stop_signal().await;
+        let effects = server.side_effects();
+        if !effects.is_empty() {
+            eprintln!("side effects: {}", effects.join("; "));
+        }
+        exit::OK
+    })
 }
 
 /// `report RESULT.json...`: the conformance matrix.

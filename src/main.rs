@@ -81,6 +81,22 @@ enum Command {
         #[arg(long, default_value_t = 10.0)]
         timeout: f64,
     },
+    /// Serve the embedded reference on a local port until stopped: a target for other tools, or
+    /// (with --sandbox) a stand-in for real SES to try `--target aws` against.
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Answer the way real SES answers today in a sandbox account (see README).
+        #[arg(long)]
+        sandbox: bool,
+        /// Enforce the documented rate limits.
+        #[arg(long)]
+        throttle: bool,
+        /// An identity that exists, verified, from the start (repeatable).
+        #[arg(long = "identity")]
+        identities: Vec<String>,
+    },
     /// Render a Markdown conformance matrix from result files written by `run --json`.
     Report {
         /// Result files (JSON lines).
@@ -118,9 +134,9 @@ struct RunArgs {
     /// Write JUnit XML to this file.
     #[arg(long)]
     junit: Option<PathBuf>,
-    /// Cases in flight at once.
-    #[arg(long, default_value_t = 1)]
-    concurrency: usize,
+    /// Cases in flight at once (default: 1, or 4 when calls are paced, as against real SES).
+    #[arg(long)]
+    concurrency: Option<usize>,
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 10.0)]
     timeout: f64,
@@ -134,9 +150,13 @@ struct RunArgs {
     /// (account-change, sends-mail, billable; comma-separated).
     #[arg(long, value_delimiter = ',')]
     allow: Vec<String>,
-    /// Most requests the run may send.
+    /// Most requests the run may send (cases, fixtures, removals and retries all count).
     #[arg(long)]
     max_requests: Option<u64>,
+    /// Real SES: most recipients the run may mail (default: half of what is left of the
+    /// account's 24-hour quota; never more than what is left).
+    #[arg(long)]
+    max_sends: Option<u64>,
     /// Print what would be sent, created and removed; send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -203,6 +223,12 @@ fn main() -> ExitCode {
             timeout,
         } => command::cleanup(spec, ledger, region, timeout),
         Command::Report { results } => command::report(&results),
+        Command::Serve {
+            port,
+            sandbox,
+            throttle,
+            identities,
+        } => command::serve(spec, port, sandbox, throttle, identities),
     };
     ExitCode::from(code as u8)
 }
@@ -224,6 +250,7 @@ fn run_options(a: RunArgs) -> RunOptions {
         account_id: a.account_id,
         allow: a.allow,
         max_requests: a.max_requests,
+        max_sends: a.max_sends,
         dry_run: a.dry_run,
         ledger: a.ledger,
         reference_throttle: a.throttle,

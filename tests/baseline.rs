@@ -19,7 +19,7 @@ fn options(ops: &[&str], json: &Path) -> RunOptions {
         region: "us-east-1".into(),
         ops: ops.iter().map(|s| s.to_string()).collect(),
         random_cases: 0,
-        concurrency: 2,
+        concurrency: Some(2),
         timeout_secs: 10.0,
         json: Some(json.to_path_buf()),
         ..RunOptions::default()
@@ -125,6 +125,8 @@ fn one_differing_answer_is_reported_alone() -> Result<(), Failed> {
         Options {
             throttle: false,
             faults: Faults(vec![Fault::PageBoundNotEnforced]),
+            sandbox: false,
+            verified: Vec::new(),
         },
     ));
     let json = dir.join("diff.jsonl");

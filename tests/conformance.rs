@@ -21,10 +21,12 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
 use ses_conformance::gen::{self, Plan, Settings};
 use ses_conformance::report::{console, Record};
-use ses_conformance::run::{skip_reason, Outcome, RunConfig, Session};
+use ses_conformance::run::plan::unsupported;
+use ses_conformance::run::{Outcome, RunConfig, Session};
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::{reference, Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::target::gate::PaceSettings;
+use ses_conformance::target::{reference, GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 /// One target the suite runs against in this process.
 struct TargetUnderTest {
@@ -122,6 +124,13 @@ impl TargetUnderTest {
                     timeout: Duration::from_secs(10),
                     profile: self.profile.clone(),
                     run_id: new_run_id(),
+                    limits: GateLimits {
+                        pace: PaceSettings {
+                            per_operation: self.profile.rate_limits,
+                            ..PaceSettings::default()
+                        },
+                        ..GateLimits::default()
+                    },
                 };
                 runtime().block_on(async {
                     let target = Target::connect(Arc::clone(spec), config)
@@ -133,10 +142,7 @@ impl TargetUnderTest {
                             self.name, target.endpoint
                         )
                     })?;
-                    let run_config = RunConfig {
-                        pace: self.profile.rate_limits,
-                        ..RunConfig::default()
-                    };
+                    let run_config = RunConfig::default();
                     Session::new(Arc::clone(spec), Arc::new(target), run_config, None)
                         .map(Arc::new)
                         .map_err(|e| e.to_string())
@@ -156,7 +162,7 @@ impl TargetUnderTest {
         let name = format!("{}{}", self.prefix, plan.id);
         let skip = case
             .as_deref()
-            .and_then(|c| skip_reason(spec, &self.profile, false, &[], c))
+            .and_then(|c| unsupported(&self.profile, c))
             .or_else(|| {
                 self.profile
                     .unsupported_reason(&plan.operation)

@@ -21,6 +21,8 @@ async fn run(faults: Vec<Fault>, ops: &[&str]) -> Vec<Record> {
         Options {
             throttle: false,
             faults: Faults(faults),
+            sandbox: false,
+            verified: Vec::new(),
         },
     )
     .await;

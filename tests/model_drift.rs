@@ -1345,6 +1345,8 @@ mod proofs {
             source: "test".into(),
             errors: Vec::new(),
             note: None,
+            later: None,
+            enforced: None,
         };
         spec.shapes
             .get_mut("Destination")
@@ -1416,6 +1418,8 @@ mod proofs {
                     source: "test".into(),
                     errors: Vec::new(),
                     note: None,
+                    later: None,
+                    enforced: None,
                 });
         let problems = check_required(&spec, &ctx.sdk, &baseline);
         assert_eq!(problems.len(), 1, "{problems:?}");

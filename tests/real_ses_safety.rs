@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{reference_target, spec, temp_dir};
+use common::{reference_target_with, spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::{new_run_id, RequestPath};
 use ses_conformance::check::observe;
@@ -18,7 +18,8 @@ use ses_conformance::gen::{self, Settings};
 use ses_conformance::run::{ledger, RunConfig, Session};
 use ses_conformance::spec::Spec;
 use ses_conformance::target::reference::{Options, ReferenceServer};
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::target::gate::PaceSettings;
+use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 const ACCESS_KEY: &str = "AKIDLEAKCANARY0000001";
 const SECRET_KEY: &str = "secret-leak-canary-should-never-be-printed";
@@ -44,6 +45,7 @@ impl Owner {
             timeout: Duration::from_secs(10),
             profile: Profile::bare("owner"),
             run_id: new_run_id(),
+            limits: Default::default(),
         };
         let target = Target::connect(Arc::clone(&spec), config)
             .await
@@ -212,6 +214,8 @@ async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up()
         Options {
             throttle: true,
             faults: Default::default(),
+            sandbox: false,
+            verified: Vec::new(),
         },
     )
     .await;
@@ -505,17 +509,25 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
 
 async fn throttled_run(pace: bool) -> (usize, usize, u64) {
     let spec = spec();
-    let target = reference_target(
+    let target = reference_target_with(
         &spec,
         Options {
             throttle: true,
             faults: Default::default(),
+            sandbox: false,
+            verified: Vec::new(),
+        },
+        GateLimits {
+            pace: PaceSettings {
+                per_operation: pace,
+                ..PaceSettings::default()
+            },
+            ..GateLimits::default()
         },
     )
     .await;
     let run_config = RunConfig {
         concurrency: 3,
-        pace,
         throttle_retries: 12,
         backoff: Duration::from_millis(100),
         ..RunConfig::default()

@@ -155,6 +155,7 @@ async fn verdict(mode: Misbehaviour, case: &Case) -> Verdict {
         timeout: Duration::from_millis(700),
         profile: Profile::bare("misbehaving"),
         run_id: new_run_id(),
+        limits: Default::default(),
     };
     let target = Target::connect(Arc::clone(&spec), config)
         .await

@@ -153,7 +153,7 @@ fn replay_trial(
         let _turn = r.turn.lock().unwrap_or_else(|p| p.into_inner());
         r.server.set(raw.clone());
         r.runtime
-            .block_on(sdk::send(&r.client, &entry.operation, &request))
+            .block_on(sdk::send(&r.client, &entry.operation, &request, Default::default()))
     };
     let _ = spec;
     let info = json!({"operation": entry.operation, "recorded_from": entry.target, "answer": {"status": raw.status, "headers": raw.headers}});
@@ -176,7 +176,7 @@ fn wire_trial(case: Case) -> Result<(), Failed> {
             body: "{}".into(),
         });
         r.runtime
-            .block_on(sdk::send(&r.client, &case.operation, &case.request))
+            .block_on(sdk::send(&r.client, &case.operation, &case.request, Default::default()))
     };
     let sent = exchange.request.ok_or_else(|| {
         Failed::from(format!(

@@ -71,6 +71,12 @@ impl std::fmt::Display for DivergenceClass {
 pub enum Verdict {
     /// The answer is what the contract says.
     Conforms,
+    /// An invalid item of a list the service answers item by item was refused in its own result,
+    /// not by the whole request: how the contract's rejection happened.
+    ConformsInItems {
+        /// Which items and how they were refused.
+        detail: String,
+    },
     /// The answer departs from the contract.
     Diverges {
         /// How.
@@ -94,7 +100,7 @@ impl Verdict {
     /// `conforms`, `diverges`, `unsupported` or `harness-error`.
     pub fn name(&self) -> &'static str {
         match self {
-            Verdict::Conforms => "conforms",
+            Verdict::Conforms | Verdict::ConformsInItems { .. } => "conforms",
             Verdict::Diverges { .. } => "diverges",
             Verdict::Unsupported { .. } => "unsupported",
             Verdict::HarnessError { .. } => "harness-error",
@@ -147,6 +153,24 @@ pub fn is_missing_route(obs: &Observation) -> bool {
         .as_deref()
         .is_some_and(|c| c.to_ascii_lowercase().contains("text/html"));
     obs.status == Some(404) && obs.error_type.is_none() && html
+}
+
+/// The verdict on a case whose fixture could not be made: the target lacks the operation
+/// (`unsupported`), or something went wrong that leaves nothing to judge (`harness-error`).
+pub fn fixture_failure(operation: &str, obs: &Observation) -> Verdict {
+    let detail = match &obs.failure {
+        Some(failure) => failure.clone(),
+        None => describe_error(obs),
+    };
+    if is_unknown_operation(obs) || is_missing_route(obs) {
+        Verdict::Unsupported {
+            detail: format!("fixture {operation} answered {detail}"),
+        }
+    } else {
+        Verdict::HarnessError {
+            detail: format!("fixture {operation} could not be created: {detail}"),
+        }
+    }
 }
 
 /// Judge one observation against the case's expectation.
@@ -207,6 +231,9 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
             Verdict::Conforms
         }
         Expect::Reject { errors } => {
+            if let Some(detail) = refused_in_items(spec, case, obs) {
+                return Verdict::ConformsInItems { detail };
+            }
             if obs.is_success() {
                 let class = if behaviour {
                     DivergenceClass::Behaviour
@@ -242,6 +269,49 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
             }
         }
     }
+}
+
+/// An accepted request whose every violation lies inside items of a list the service answers
+/// item by item, each of those items refused in its own result (a status other than the success
+/// one, and no id): the rejection the contract asks for, item by item. Says which items.
+fn refused_in_items(spec: &Spec, case: &Case, obs: &Observation) -> Option<String> {
+    if !obs.is_success() {
+        return None;
+    }
+    let op = spec.operation(&case.operation)?;
+    let violations = crate::spec::validate(spec, op, &case.request);
+    if violations.is_empty() {
+        return None;
+    }
+    let (list, rule) = op
+        .input
+        .iter()
+        .find_map(|(name, m)| m.item_results.as_ref().map(|r| (name, r)))?;
+    let mut items = std::collections::BTreeSet::new();
+    for v in &violations {
+        let index = v
+            .at
+            .strip_prefix(list.as_str())
+            .and_then(|rest| rest.strip_prefix('['))
+            .and_then(|rest| rest.split_once(']'))
+            .and_then(|(i, _)| i.parse::<usize>().ok())?;
+        items.insert(index);
+    }
+    let results = obs.body.as_ref()?.get(&rule.output)?.as_array()?;
+    let mut refused = Vec::new();
+    for i in items {
+        let result = results.get(i)?;
+        let status = result.get(&rule.status).and_then(Value::as_str)?;
+        let has_id = result.get(&rule.id).is_some_and(|v| !v.is_null());
+        if status == rule.success || has_id {
+            return None;
+        }
+        refused.push(format!("{}[{i}].{} {status}", rule.output, rule.status));
+    }
+    Some(format!(
+        "HTTP 200, the invalid item refused in its own result: {}",
+        refused.join(", ")
+    ))
 }
 
 fn describe_status(obs: &Observation) -> String {

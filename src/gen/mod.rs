@@ -284,7 +284,12 @@ fn finish(
     seed: u64,
 ) -> Case {
     let op = ctx.op;
-    let creates = cleanup_of_own_creation(ctx.spec, op, &request);
+    // What the request may create, unless a fixture of the same name already stands for it (an
+    // update of a fixture creates nothing new; the fixture's removal takes it away).
+    let creates = cleanup_of_own_creation(ctx.spec, op, &request)
+        .into_iter()
+        .filter(|c| !ctx.fixtures.iter().any(|f| f.resource == c.resource))
+        .collect();
     Case {
         operation: op.operation.clone(),
         id,
@@ -297,12 +302,7 @@ fn finish(
         fixtures: ctx.fixtures,
         creates,
         needs_identity: ctx.needs_identity,
-        // Listings, and reads of the identity every policy case shares, depend on what other
-        // cases create: such cases run while no other case runs.
-        exclusive: op.resource.as_ref().is_some_and(|r| {
-            r.action == ResourceAction::List
-                || (r.kind == "identity" && r.action == ResourceAction::Read)
-        }),
+        exclusive: values::is_exclusive(op),
         expect,
         seed,
     }

@@ -142,7 +142,9 @@ pub fn random_string(rng: &mut Rng, alphabet: &[char], len: usize) -> String {
     (0..len).map(|_| rng.pick(alphabet)).collect()
 }
 
-/// `base` cut or padded with `fill` to exactly `n` characters.
+/// `base` cut or padded with `fill` to exactly `n` characters. The start of `base` is kept, so
+/// a name that starts with the run prefix keeps it whenever `n` leaves room for it: only the part
+/// after the prefix is resized.
 pub fn resize_chars(base: &str, n: usize, fill: char) -> String {
     let len = base.chars().count();
     if len >= n {
@@ -259,6 +261,16 @@ mod tests {
     fn resize_chars_counts_characters_not_bytes() {
         assert_eq!(resize_chars("é", 3, 'a'), "éaa");
         assert_eq!(resize_chars("abcdef", 2, 'a'), "ab");
+    }
+
+    #[test]
+    fn resizing_keeps_the_run_prefix_when_there_is_room() {
+        let name = "conf000000-k3x9qa-pol1";
+        for n in 11..80 {
+            let resized = resize_chars(name, n, 'a');
+            assert!(resized.starts_with("conf000000-"), "{n}: {resized}");
+            assert_eq!(resized.chars().count(), n);
+        }
     }
 
     #[test]

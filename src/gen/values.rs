@@ -121,6 +121,9 @@ impl<'a> Ctx<'a> {
             None => match self.mode {
                 Mode::Minimal => false,
                 Mode::Full => true,
+                // Every recipient counts against the account's sending quota: optional members
+                // that add recipients are only in requests about having every member.
+                Mode::Random if self.spec.can_deliver(member) => false,
                 Mode::Random => self.rng.coin(),
             },
         }
@@ -273,7 +276,11 @@ impl<'a> Ctx<'a> {
                 )
             })
             .unwrap_or((0, 3));
+        // Every recipient counts against the account's sending quota: a list of recipients (or
+        // of anything holding them) has one item unless a case is about its length.
+        let recipients = self.spec.can_deliver(item);
         let count = match self.mode {
+            _ if recipients => 1.clamp(min, max.max(min)),
             Mode::Minimal => min.max(1).min(max.max(min)),
             Mode::Full => 2.clamp(min, max.max(min)),
             Mode::Random => self.rng.size(min.max(1), max.clamp(min.max(1), 3)),
@@ -395,8 +402,39 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Make a fixture of `kind`: a valid create request for it, and the delete that undoes it.
+    /// Whether this case only reads resources of `kind`, so it can use the run's shared instance
+    /// instead of making its own: its operation reads or uses them (or merely names one, like a
+    /// templated send), and its answer does not depend on what else exists (no listing, no read
+    /// of the identity every policy lives on).
+    pub fn only_reads(&self, kind: &str) -> bool {
+        match &self.op.resource {
+            None => true,
+            Some(r) if r.kind == kind => {
+                matches!(r.action, ResourceAction::Read | ResourceAction::Use)
+                    && !is_exclusive(self.op)
+            }
+            Some(r) => !matches!(r.action, ResourceAction::List) && !is_exclusive(self.op),
+        }
+    }
+
+    /// The fixture of `kind` this case needs: the run's shared one when the case only reads it,
+    /// else its own.
     pub fn fixture(&mut self, kind: &str) -> Resource {
+        if self.only_reads(kind) {
+            if let Some(shared) = shared_fixture(self.spec, kind) {
+                let resource = shared.resource.clone();
+                if !self.fixtures.contains(&shared) {
+                    self.fixtures.push(shared);
+                }
+                return resource;
+            }
+        }
+        self.own_fixture(kind)
+    }
+
+    /// Make a fixture of `kind` for this case alone: a valid create request for it, and the
+    /// delete that undoes it.
+    pub fn own_fixture(&mut self, kind: &str) -> Resource {
         let spec = self.spec;
         let Some(def) = spec.resources.get(kind) else {
             return Resource {
@@ -445,9 +483,54 @@ impl<'a> Ctx<'a> {
                 operation: def.delete.clone(),
                 request: Value::Object(keys),
             },
+            shared: false,
         });
         resource
     }
+}
+
+/// Whether cases of `op` must run while no other case runs: listings, and reads of the identity
+/// every policy lives on, see what other cases create.
+pub fn is_exclusive(op: &crate::spec::Operation) -> bool {
+    op.resource.as_ref().is_some_and(|r| {
+        r.action == ResourceAction::List || (r.kind == "identity" && r.action == ResourceAction::Read)
+    })
+}
+
+/// The run's one shared fixture of `kind`: its name and content are the same for every case, so
+/// any case that only reads it can use it whichever case created it. `None` for kinds that live
+/// in the run's identity (a policy shows in every read of the identity) and for unknown kinds.
+pub fn shared_fixture(spec: &Spec, kind: &str) -> Option<Fixture> {
+    let def = spec.resources.get(kind)?;
+    if def.parent.is_some() || def.keys.len() != 1 || kind == "identity" {
+        return None;
+    }
+    let create_op = spec.operation_or_setup(&def.create)?;
+    let name = format!("{PREFIX_PLACEHOLDER}shared-{}", tag(kind));
+    let keys: Map<String, Value> = def
+        .keys
+        .iter()
+        .map(|k| (k.clone(), json!(name)))
+        .collect();
+    let seed = crate::case::stable_hash(&format!("shared fixture {kind}"));
+    let mut ctx = Ctx::new(spec, create_op, seed, Mode::Full, "shared");
+    ctx.force(keys.clone());
+    let request = ctx.request();
+    Some(Fixture {
+        resource: Resource {
+            kind: kind.into(),
+            keys: keys.clone(),
+        },
+        create: Call {
+            operation: def.create.clone(),
+            request: Value::Object(request),
+        },
+        delete: Call {
+            operation: def.delete.clone(),
+            request: Value::Object(keys),
+        },
+        shared: true,
+    })
 }
 
 /// The member groups of a structure's rules.

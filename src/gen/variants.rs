@@ -706,6 +706,16 @@ fn pick_usize(ctx: &mut Ctx, index: usize, boundary: usize, random: (usize, usiz
     }
 }
 
+/// A random length range moved above the run prefix where it reaches past it.
+fn keep_above_prefix((low, high): (usize, usize)) -> (usize, usize) {
+    let above = PREFIX_PLACEHOLDER.chars().count() + 1;
+    if high >= above {
+        (low.max(above), high)
+    } else {
+        (low, high)
+    }
+}
+
 fn current_or_new(ctx: &mut Ctx, member: &Member, current: Option<Value>) -> Value {
     current.unwrap_or_else(|| ctx.member_value("", member, false))
 }
@@ -737,8 +747,14 @@ fn edit_value(
             })
         }
         Edit::Chars { boundary, random } => {
-            let n = pick_usize(ctx, index, *boundary, *random);
             let base = string_of(current_or_new(ctx, member, current));
+            // A name the run creates keeps its prefix: random lengths stay above it, so only a
+            // boundary shorter than the prefix (which cannot carry it) loses it.
+            let random = match base.starts_with(PREFIX_PLACEHOLDER) {
+                true => keep_above_prefix(*random),
+                false => *random,
+            };
+            let n = pick_usize(ctx, index, *boundary, random);
             json!(text::resize_chars(&base, n, fill))
         }
         Edit::Bytes { boundary, random } => {

@@ -298,3 +298,35 @@ pub fn baseline_table(records: &[Record]) -> String {
     }
     out
 }
+
+/// The line printed when a real-SES run has read the account's sending quota.
+pub fn allowance(a: &crate::run::SendAllowance) -> String {
+    let source = if a.assumed {
+        "the account's answer held no readable SendQuota, so a sandbox account's is assumed"
+    } else {
+        "read from GetAccount"
+    };
+    format!(
+        "account: MaxSendRate {}/s, Max24HourSend {}, SentLast24Hours {} ({source}); this run may mail up to {} recipients (--max-sends), paced at {}/s across every sending operation",
+        a.max_send_rate, a.max_24_hour_send, a.sent_last_24_hours, a.budget, a.max_send_rate
+    )
+}
+
+/// What a run spent, in words: `123 requests sent (40 fixtures, 41 removals, 0 retries), 12 recipients mailed`.
+pub fn totals(t: &crate::run::Totals) -> String {
+    let mut out = format!(
+        "{} requests sent ({} to make fixtures, {} removals, {} retries after throttling)",
+        t.requests, t.fixtures, t.removals, t.retries
+    );
+    if t.recipients > 0 {
+        let _ = write!(out, ", {} recipients mailed", t.recipients);
+    }
+    if t.left > 0 {
+        let _ = write!(
+            out,
+            ", {} resources could not be removed (see `ses-conformance cleanup`)",
+            t.left
+        );
+    }
+    out
+}

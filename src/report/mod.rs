@@ -5,6 +5,7 @@ pub mod console;
 pub mod json;
 pub mod junit;
 pub mod matrix;
+pub mod plan;
 pub mod record;
 
 pub use record::{Observed, Record};

@@ -82,7 +82,8 @@ impl Record {
             } => {
                 let detail = match verdict {
                     crate::check::Verdict::Conforms => None,
-                    crate::check::Verdict::Diverges { detail, .. }
+                    crate::check::Verdict::ConformsInItems { detail }
+                    | crate::check::Verdict::Diverges { detail, .. }
                     | crate::check::Verdict::Unsupported { detail }
                     | crate::check::Verdict::HarnessError { detail } => Some(detail.clone()),
                 };

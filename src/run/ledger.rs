@@ -106,6 +106,25 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// Mark the ledger finished: everything in it was removed.
+    pub fn finish(&self) -> Result<(), LedgerError> {
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let io = |source| LedgerError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        writeln!(file, "{{\"event\":\"finished\"}}").map_err(io)?;
+        file.sync_data().map_err(io)
+    }
+}
+
+/// Whether a removal's answer shows the resource is gone: it was deleted (2xx), or it is not
+/// there (404, NotFoundException). Any other answer leaves it in the ledger.
+pub fn gone(status: Option<u16>, error_type: Option<&str>) -> bool {
+    matches!(status, Some(200..=299) | Some(404)) || error_type == Some("NotFoundException")
+}
+
 /// Every entry of a ledger file.
 pub fn read(path: &Path) -> Result<Vec<Entry>, LedgerError> {
     let file = File::open(path).map_err(|source| LedgerError::Io {

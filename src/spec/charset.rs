@@ -37,6 +37,7 @@ mod tests {
             chars: "-_".into(),
             source: "test".into(),
             errors: vec![],
+            enforced: None,
         }
     }
 

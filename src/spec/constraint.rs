@@ -165,7 +165,8 @@ impl ConstraintKind {
     /// real SES uses outside its published model.
     pub fn default_errors(self) -> Vec<String> {
         match self {
-            ConstraintKind::Type | ConstraintKind::JsonBody => {
+            // A blob that is not base64 cannot be deserialized, like a wrong type.
+            ConstraintKind::Type | ConstraintKind::JsonBody | ConstraintKind::Base64 => {
                 vec![
                     "BadRequestException".into(),
                     "SerializationException".into(),
@@ -193,6 +194,12 @@ pub struct ConstraintRef {
     pub source: String,
     /// Error types a conforming target answers with when the constraint is broken.
     pub errors: Vec<String>,
+    /// Why SES certainly enforces it before acting on a request, when it does (see
+    /// [`crate::spec::Sourced::enforced`]).
+    pub enforced: Option<String>,
+    /// Whether the seed documents it. A bound only the current API documents (`later` with no
+    /// seed bound) has no cases: under the seed every value is valid.
+    pub in_seed: bool,
 }
 
 impl ConstraintRef {
@@ -219,12 +226,15 @@ fn errors_or_default(errors: &[String], kind: ConstraintKind) -> Vec<String> {
 pub fn named_constraints(spec: &Spec, op: &Operation) -> Vec<ConstraintRef> {
     let mut out = Vec::new();
     let root = MemberPath::default();
+    let protocol = &spec.protocol;
     if has_body(op) {
         out.push(ConstraintRef {
             path: root.clone(),
             kind: ConstraintKind::JsonBody,
-            source: "REST-JSON protocol: the request body is a JSON document".into(),
-            errors: ConstraintKind::JsonBody.default_errors(),
+            source: protocol.json_body.source.clone(),
+            errors: protocol.json_body.errors.clone(),
+            enforced: protocol.json_body.enforced.clone(),
+            in_seed: true,
         });
     }
     for (name, member) in &op.input {
@@ -234,7 +244,9 @@ pub fn named_constraints(spec: &Spec, op: &Operation) -> Vec<ConstraintRef> {
                 path: path.clone(),
                 kind: ConstraintKind::Type,
                 source: format!("{}: type {}", op.source, member.ty.as_str()),
-                errors: ConstraintKind::Type.default_errors(),
+                errors: protocol.ty.errors.clone(),
+                enforced: protocol.ty.enforced.clone(),
+                in_seed: true,
             });
         }
         member_constraints(spec, member, &path, &mut out);
@@ -266,60 +278,69 @@ fn member_constraints(
     out: &mut Vec<ConstraintRef>,
 ) {
     let c = &member.constraints;
-    let mut push = |kind: ConstraintKind, source: &str, errors: &[String]| {
+    let mut push = |kind: ConstraintKind,
+                    source: &str,
+                    errors: &[String],
+                    enforced: &Option<String>,
+                    in_seed: bool| {
         out.push(ConstraintRef {
             path: path.clone(),
             kind,
             source: source.to_string(),
             errors: errors_or_default(errors, kind),
+            enforced: enforced.clone(),
+            in_seed,
         });
     };
+    // A bound only the current API documents has no seed bound.
+    let seed_bound = |b: &crate::spec::Bounds| b.min.is_some() || b.max.is_some();
+    use ConstraintKind as K;
     if let Some(x) = &c.required {
-        push(ConstraintKind::Required, &x.source, &x.errors);
+        push(K::Required, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.length {
-        push(ConstraintKind::Length, &x.source, &x.errors);
+        push(K::Length, &x.source, &x.errors, &x.enforced, seed_bound(x));
     }
     if let Some(x) = &c.bytes {
-        push(ConstraintKind::Bytes, &x.source, &x.errors);
+        push(K::Bytes, &x.source, &x.errors, &x.enforced, seed_bound(x));
     }
     if let Some(x) = &c.range {
-        push(ConstraintKind::Range, &x.source, &x.errors);
+        push(K::Range, &x.source, &x.errors, &x.enforced, seed_bound(x));
     }
     if let Some(x) = &c.items {
-        push(ConstraintKind::Items, &x.source, &x.errors);
+        push(K::Items, &x.source, &x.errors, &x.enforced, seed_bound(x));
     }
     if let Some(x) = &c.charset {
-        push(ConstraintKind::Charset, &x.source, &x.errors);
+        push(K::Charset, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(shape) = member.shape.as_ref().and_then(|s| spec.shapes.get(s)) {
         if spec.enum_values(member).is_some() {
-            push(ConstraintKind::Enum, &shape.source, &[]);
+            push(K::Enum, &shape.source, &[], &shape.enforced, true);
         }
     }
     if let Some(x) = &c.unique {
-        push(ConstraintKind::Unique, &x.source, &x.errors);
+        push(K::Unique, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.reserved_prefix {
-        push(ConstraintKind::ReservedPrefix, &x.source, &x.errors);
+        push(K::ReservedPrefix, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.json {
-        push(ConstraintKind::Json, &x.source, &x.errors);
+        push(K::Json, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.base64 {
-        push(ConstraintKind::Base64, &x.source, &x.errors);
+        push(K::Base64, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.mime_blank_line {
-        push(ConstraintKind::MimeBlankLine, &x.source, &x.errors);
+        push(K::MimeBlankLine, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.mime_line_length {
-        push(ConstraintKind::MimeLineLength, &x.source, &x.errors);
+        push(K::MimeLineLength, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.ascii_local_part {
-        push(ConstraintKind::AsciiLocalPart, &x.source, &x.errors);
+        push(K::AsciiLocalPart, &x.source, &x.errors, &x.enforced, true);
     }
     if let Some(x) = &c.punycode_domain {
-        push(ConstraintKind::PunycodeDomain, &x.source, &x.errors);
+        push(K::PunycodeDomain, &x.source, &x.errors, &x.enforced, true);
     }
     match member.ty {
         MemberType::List => {
@@ -352,6 +373,8 @@ fn shape_constraints(spec: &Spec, shape: &Shape, path: &MemberPath, out: &mut Ve
             kind: ConstraintKind::ExactlyOneOf,
             source: set.source.clone(),
             errors: errors_or_default(&set.errors, ConstraintKind::ExactlyOneOf),
+            enforced: set.enforced.clone(),
+            in_seed: true,
         });
     }
     if let Some(set) = &rules.at_least_one_of {
@@ -360,6 +383,8 @@ fn shape_constraints(spec: &Spec, shape: &Shape, path: &MemberPath, out: &mut Ve
             kind: ConstraintKind::AtLeastOneOf,
             source: set.source.clone(),
             errors: errors_or_default(&set.errors, ConstraintKind::AtLeastOneOf),
+            enforced: set.enforced.clone(),
+            in_seed: true,
         });
     }
     if let Some(rule) = &rules.ascii_or_charset {
@@ -368,6 +393,8 @@ fn shape_constraints(spec: &Spec, shape: &Shape, path: &MemberPath, out: &mut Ve
             kind: ConstraintKind::AsciiOrCharset,
             source: rule.source.clone(),
             errors: errors_or_default(&rule.errors, ConstraintKind::AsciiOrCharset),
+            enforced: rule.enforced.clone(),
+            in_seed: true,
         });
     }
     for (name, member) in &shape.members {

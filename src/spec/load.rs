@@ -8,7 +8,8 @@ use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 
 use super::model::{
-    Bounds, ErrorDef, Member, MemberType, Operation, ResourceDef, Shape, ShapeKind, ShapeRules,
+    Bounds, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Shape, ShapeKind,
+    ShapeRules,
 };
 use super::{Spec, OPERATIONS, SETUP_OPERATIONS};
 
@@ -64,6 +65,7 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
     let resources: IndexMap<String, ResourceDef> = parse_file(&resources_file)?;
     let errors_file = dir.join("errors.json");
     let errors: IndexMap<String, ErrorDef> = parse_file(&errors_file)?;
+    let protocol: Protocol = parse_file(&dir.join("protocol.json"))?;
     let (operations, op_files) = load_operations(&dir.join("operations"), OPERATIONS)?;
     let (setup, setup_files) = load_operations(&dir.join("setup"), SETUP_OPERATIONS)?;
 
@@ -74,6 +76,7 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
         shapes,
         resources,
         errors,
+        protocol,
     };
     for (op, file) in spec.operations.values().zip(&op_files) {
         check_operation(&spec, op, file)?;
@@ -673,7 +676,12 @@ fn constraint_sources(member: &Member) -> Vec<(&'static str, &str)> {
 }
 
 fn check_bounds(b: &Bounds, file: &Path, path: &str) -> Result<(), SpecError> {
-    if b.min.is_none() && b.max.is_none() {
+    // A bound only documented after the seed has no seed bound, but its later bound says something.
+    let later_says_something = b
+        .later
+        .as_ref()
+        .is_some_and(|l| l.min.is_some() || l.max.is_some());
+    if b.min.is_none() && b.max.is_none() && !later_says_something {
         return Err(SpecError::invalid(
             file,
             path,

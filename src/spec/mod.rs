@@ -12,7 +12,7 @@ pub use constraint::{
 };
 pub use load::{load_dir, parse_file, parse_str, SpecError};
 pub use model::*;
-pub use validate::{json_kind, type_matches, validate, Violation};
+pub use validate::{json_kind, type_matches, validate, validate_in, Edition, Violation};
 
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,8 @@ pub struct Spec {
     pub resources: IndexMap<String, ResourceDef>,
     /// Error types and their HTTP status, keyed by type.
     pub errors: IndexMap<String, ErrorDef>,
+    /// The protocol's own rules (member types, a JSON body).
+    pub protocol: Protocol,
 }
 
 impl Spec {
@@ -112,6 +114,55 @@ impl Spec {
     /// The members of a structure member's shape (empty for other members).
     pub fn members_of<'a>(&'a self, member: &'a Member) -> Option<&'a Shape> {
         member.shape.as_deref().and_then(|s| self.structure(s))
+    }
+
+    /// Whether a member can hold an address SES writes to (a recipient, a reply-to or feedback
+    /// address, a raw message's headers), anywhere inside it.
+    pub fn can_mail(&self, member: &Member) -> bool {
+        self.can_mail_within(member, 0)
+    }
+
+    fn can_mail_within(&self, member: &Member, depth: usize) -> bool {
+        // Shapes do not recurse in the SES model; the bound only guards a hand-made spec.
+        if depth > 8 {
+            return false;
+        }
+        match member.ty {
+            MemberType::String => matches!(
+                member.semantic,
+                Some(Semantic::RecipientAddress) | Some(Semantic::EmailAddress)
+            ),
+            MemberType::Blob => member.semantic == Some(Semantic::MimeMessage),
+            MemberType::List => member
+                .member
+                .as_deref()
+                .is_some_and(|m| self.can_mail_within(m, depth + 1)),
+            MemberType::Structure => self
+                .members_of(member)
+                .is_some_and(|s| s.members.values().any(|m| self.can_mail_within(m, depth + 1))),
+            _ => false,
+        }
+    }
+
+    /// Whether a member can hold a recipient SES delivers to (what counts against the quotas).
+    pub fn can_deliver(&self, member: &Member) -> bool {
+        fn within(spec: &Spec, member: &Member, depth: usize) -> bool {
+            if depth > 8 {
+                return false;
+            }
+            match member.ty {
+                MemberType::String => member.semantic == Some(Semantic::RecipientAddress),
+                MemberType::List => member
+                    .member
+                    .as_deref()
+                    .is_some_and(|m| within(spec, m, depth + 1)),
+                MemberType::Structure => spec
+                    .members_of(member)
+                    .is_some_and(|s| s.members.values().any(|m| within(spec, m, depth + 1))),
+                _ => false,
+            }
+        }
+        within(self, member, 0)
     }
 
     /// Operations sorted by name, optionally filtered to the given names.

@@ -206,6 +206,26 @@ pub struct Member {
     /// The documented constraints on this member.
     #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// For a list whose items the service answers one by one: where each item's result is, so
+    /// an invalid item may be refused in its own result instead of failing the whole request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_results: Option<ItemResults>,
+}
+
+/// Per-item results of a list member (SendBulkEmail's `BulkEmailEntryResults`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemResults {
+    /// The output list holding one result per item, in order.
+    pub output: String,
+    /// The member of a result holding its status.
+    pub status: String,
+    /// The status of an item that went through.
+    pub success: String,
+    /// The member only an item that went through has (its MessageId).
+    pub id: String,
+    /// Where it is documented or observed.
+    pub source: String,
 }
 
 impl Member {
@@ -401,6 +421,25 @@ pub struct Sourced {
     /// A remark for the reader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What the current API does with the rule, where it changed after the seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later: Option<LaterRule>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
+}
+
+/// A parameterless rule as documented after the seed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaterRule {
+    /// The rule no longer holds (UseCaseDescription is no longer required).
+    pub dropped: bool,
+    /// Where the change is documented.
+    pub source: String,
 }
 
 /// Inclusive bounds.
@@ -425,6 +464,12 @@ pub struct Bounds {
     /// profile may declare that it follows the later one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub later: Option<LaterBounds>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// A bound documented after the seed text.
@@ -455,6 +500,12 @@ pub struct CharsetRule {
     /// Error types a target may answer with; defaults to `BadRequestException`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// Character classes the documentation uses.
@@ -484,6 +535,12 @@ pub struct UniqueRule {
     /// Error types a target may answer with; defaults to `BadRequestException`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// A reserved prefix.
@@ -500,6 +557,12 @@ pub struct PrefixRule {
     /// Error types a target may answer with; defaults to `BadRequestException`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// The text must parse as JSON.
@@ -514,6 +577,12 @@ pub struct JsonRule {
     /// Error types a target may answer with; defaults to `BadRequestException`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// A shared structure or enum, one file per shape under `specs/shapes/`.
@@ -538,6 +607,10 @@ pub struct Shape {
     /// A remark for the reader (documentation inconsistencies and how they were resolved).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For enums used in requests: why SES certainly rejects a value outside the set before
+    /// acting (see [`Sourced::enforced`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// Structure or enum.
@@ -584,6 +657,12 @@ pub struct MemberSet {
     /// Error types a target may answer with; defaults to `BadRequestException`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// Non-ASCII text needs a declared character set.
@@ -599,6 +678,12 @@ pub struct AsciiOrCharset {
     /// Error types a target may answer with; defaults to `BadRequestException`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Present when SES certainly enforces this rule before acting on a request today (a member
+    /// the current model requires, a value SES cannot deserialize, an enum value outside the
+    /// current model's set); says why, with its source. Only a request breaking such a rule may go
+    /// to an opt-in operation on real SES without `--allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }
 
 /// A documented behaviour that a single-member constraint cannot say.
@@ -672,4 +757,30 @@ pub struct ErrorDef {
     pub status: u16,
     /// Where it is documented.
     pub source: String,
+}
+
+/// The rules the REST-JSON protocol itself imposes, from `specs/protocol.json`: every request
+/// may break them whatever its operation, so the spec derives one constraint per member from
+/// them (`Member.type`) and one per request body (`request.json_body`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protocol {
+    /// A member's JSON type.
+    #[serde(rename = "type")]
+    pub ty: ProtocolRule,
+    /// The body is a JSON document.
+    pub json_body: ProtocolRule,
+}
+
+/// One protocol-level rule.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolRule {
+    /// Where the protocol states it.
+    pub source: String,
+    /// Error types a target may answer with when it is broken.
+    pub errors: Vec<String>,
+    /// Why SES certainly enforces it before acting (see [`Sourced::enforced`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<String>,
 }

@@ -19,11 +19,28 @@ pub struct Violation {
     pub message: String,
 }
 
+/// Which contract a request is validated against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    /// The documented contract of the seed (the 2020 text): what cases are named after.
+    #[default]
+    Seed,
+    /// The seed with every rule that changed since replaced by its `later` form: bounds that
+    /// moved, rules that were dropped, bounds the current model added.
+    Current,
+}
+
 /// Every documented constraint `request` breaks, in member order. An empty list means the request
 /// is valid as far as the documentation can tell.
 pub fn validate(spec: &Spec, op: &Operation, request: &Value) -> Vec<Violation> {
+    validate_in(spec, op, request, Edition::Seed)
+}
+
+/// Every constraint of `edition` that `request` breaks, in member order.
+pub fn validate_in(spec: &Spec, op: &Operation, request: &Value, edition: Edition) -> Vec<Violation> {
     let mut v = Validator {
         spec,
+        edition,
         out: Vec::new(),
     };
     match request.as_object() {
@@ -40,6 +57,7 @@ pub fn validate(spec: &Spec, op: &Operation, request: &Value) -> Vec<Violation> 
 
 struct Validator<'a> {
     spec: &'a Spec,
+    edition: Edition,
     out: Vec<Violation>,
 }
 
@@ -57,6 +75,27 @@ fn join(at: &str, name: &str) -> String {
 }
 
 impl Validator<'_> {
+    /// The bounds of this edition: the seed's, or the later ones where the documentation moved.
+    fn bounds(&self, b: &Bounds) -> Bounds {
+        match (self.edition, &b.later) {
+            (Edition::Current, Some(later)) => Bounds {
+                min: later.min.or(b.min),
+                max: later.max.or(b.max),
+                ..b.clone()
+            },
+            _ => b.clone(),
+        }
+    }
+
+    /// Whether `[REQUIRED]` still holds in this edition.
+    fn requires(&self, member: &Member) -> bool {
+        match (&member.constraints.required, self.edition) {
+            (None, _) => false,
+            (Some(r), Edition::Current) => !r.later.as_ref().is_some_and(|l| l.dropped),
+            (Some(_), Edition::Seed) => true,
+        }
+    }
+
     fn push(&mut self, path: &MemberPath, kind: ConstraintKind, at: &str, message: String) {
         self.out.push(Violation {
             constraint: constraint_name(path, kind),
@@ -80,7 +119,7 @@ impl Validator<'_> {
             let child = path.member(name);
             let child_at = join(at, name);
             match present(obj, name) {
-                None if member.is_required() => self.push(
+                None if self.requires(member) => self.push(
                     &child,
                     ConstraintKind::Required,
                     &child_at,
@@ -133,12 +172,12 @@ impl Validator<'_> {
         let c = &member.constraints;
         if let Some(b) = &c.length {
             let n = text.chars().count() as i64;
-            if let Some(msg) = out_of_bounds(b, n, "characters") {
+            if let Some(msg) = out_of_bounds(&self.bounds(b), n, "characters") {
                 self.push(path, ConstraintKind::Length, at, msg);
             }
         }
         if let Some(b) = &c.bytes {
-            if let Some(msg) = out_of_bounds(b, text.len() as i64, "bytes") {
+            if let Some(msg) = out_of_bounds(&self.bounds(b), text.len() as i64, "bytes") {
                 self.push(path, ConstraintKind::Bytes, at, msg);
             }
         }
@@ -220,7 +259,7 @@ impl Validator<'_> {
 
     fn integer(&mut self, member: &Member, n: i64, path: &MemberPath, at: &str) {
         if let Some(b) = &member.constraints.range {
-            if let Some(msg) = out_of_bounds(b, n, "") {
+            if let Some(msg) = out_of_bounds(&self.bounds(b), n, "") {
                 self.push(path, ConstraintKind::Range, at, msg);
             }
         }
@@ -248,7 +287,8 @@ impl Validator<'_> {
         }
         if let Some(b) = &c.mime_line_length {
             let longest = longest_line(&message) as i64;
-            if let Some(msg) = out_of_bounds(b, longest, "characters in its longest line") {
+            let b = self.bounds(b);
+            if let Some(msg) = out_of_bounds(&b, longest, "characters in its longest line") {
                 self.push(path, ConstraintKind::MimeLineLength, at, msg);
             }
         }
@@ -257,7 +297,7 @@ impl Validator<'_> {
     fn list(&mut self, member: &Member, items: &[Value], path: &MemberPath, at: &str) {
         let c = &member.constraints;
         if let Some(b) = &c.items {
-            if let Some(msg) = out_of_bounds(b, items.len() as i64, "items") {
+            if let Some(msg) = out_of_bounds(&self.bounds(b), items.len() as i64, "items") {
                 self.push(path, ConstraintKind::Items, at, msg);
             }
         }
@@ -294,7 +334,7 @@ impl Validator<'_> {
     ) {
         let Some(obj) = obj else { return };
         if let Some(b) = &member.constraints.items {
-            if let Some(msg) = out_of_bounds(b, obj.len() as i64, "entries") {
+            if let Some(msg) = out_of_bounds(&self.bounds(b), obj.len() as i64, "entries") {
                 self.push(path, ConstraintKind::Items, at, msg);
             }
         }

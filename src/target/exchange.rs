@@ -96,6 +96,13 @@ pub enum TransportFailure {
         /// What happened.
         detail: String,
     },
+    /// The gate kept the request from leaving: nothing was sent.
+    Refused {
+        /// The rule (`run-prefix`, `opt-in`, `mailbox-simulator`, ...).
+        rule: String,
+        /// What the gate saw.
+        detail: String,
+    },
 }
 
 impl TransportFailure {
@@ -105,6 +112,9 @@ impl TransportFailure {
             TransportFailure::Timeout { detail } => format!("timeout: {detail}"),
             TransportFailure::Connection { detail } => format!("connection failed: {detail}"),
             TransportFailure::Construction { detail } => format!("request not built: {detail}"),
+            TransportFailure::Refused { rule, detail } => {
+                format!("refused before sending (rule {rule}): {detail}")
+            }
         }
     }
 }
@@ -123,6 +133,35 @@ pub struct Exchange {
     /// How long it took.
     #[serde(skip)]
     pub elapsed: Duration,
+}
+
+impl Exchange {
+    /// The exchange of a request the gate refused: nothing was sent.
+    pub fn refused(refusal: &crate::target::gate::Refusal) -> Exchange {
+        Exchange {
+            request: None,
+            response: None,
+            sdk: SdkView::NotUsed,
+            failure: Some(TransportFailure::Refused {
+                rule: refusal.rule().to_string(),
+                detail: refusal.to_string(),
+            }),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// What the gate needs to know of how the request fared.
+    pub fn fate(&self) -> crate::target::gate::Fate {
+        use crate::target::gate::Fate;
+        match (&self.response, &self.failure, &self.request) {
+            (Some(r), _, _) => Fate::Answered(r.status),
+            (None, Some(TransportFailure::Refused { .. } | TransportFailure::Construction { .. }), _) => {
+                Fate::NotSent
+            }
+            (None, _, None) => Fate::NotSent,
+            (None, _, Some(_)) => Fate::NoAnswer,
+        }
+    }
 }
 
 /// An answer as it can be served again: status, the headers that carry meaning, the body.

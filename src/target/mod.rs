@@ -1,7 +1,9 @@
 //! Targets: where cases are sent (the embedded reference, any local endpoint, or real SES), and
 //! the two paths a request travels (the SDK and the wire).
 
+pub mod decode;
 pub mod exchange;
+pub mod gate;
 pub mod profile;
 pub mod reference;
 pub mod replay;
@@ -19,6 +21,8 @@ use serde_json::Value;
 use crate::case::{Bindings, RequestPath};
 use crate::spec::{blob_pointers, Spec};
 use exchange::Exchange;
+use gate::{Gate, Outgoing, Policy};
+use sdk::{Capture, LastCheck};
 pub use profile::{IdentityMode, Profile};
 use reference::ReferenceServer;
 use sdk::Endpoint;
@@ -63,6 +67,20 @@ pub struct TargetConfig {
     pub profile: Profile,
     /// This run's id (six lowercase letters or digits).
     pub run_id: String,
+    /// What the run may spend and how it is paced; against real SES the gate adds the run's
+    /// rules (see [`gate`]).
+    pub limits: GateLimits,
+}
+
+/// What a target's gate enforces beyond the real-SES rules (which come from the target kind).
+#[derive(Debug, Clone, Default)]
+pub struct GateLimits {
+    /// `--allow`: opt-ins for operations whose calls reach beyond the run's resources.
+    pub allow: Vec<String>,
+    /// `--max-requests`.
+    pub max_requests: Option<u64>,
+    /// Pacing.
+    pub pace: gate::PaceSettings,
 }
 
 /// Why a target could not be set up.
@@ -90,6 +108,8 @@ pub struct Target {
     pub endpoint: String,
     /// Whether it is real SES (safety rules apply).
     pub real_aws: bool,
+    /// The gate every request passes.
+    pub gate: Arc<Gate>,
     sdk: aws_sdk_sesv2::Client,
     wire: WireClient,
     _reference: Option<ReferenceServer>,
@@ -105,13 +125,13 @@ impl Target {
             .unwrap_or_else(|| LOCAL_ACCOUNT.to_string());
         match config.kind.clone() {
             TargetKind::Reference(options) => {
-                let server = ReferenceServer::start(spec, options).await;
+                let server = ReferenceServer::start(Arc::clone(&spec), options).await;
                 let url = server.url();
-                let mut target = Self::local(&config.name, &url, &config, &account);
+                let mut target = Self::local(spec, &config.name, &url, &config, &account);
                 target._reference = Some(server);
                 Ok(target)
             }
-            TargetKind::Local { url } => Ok(Self::local(&config.name, &url, &config, &account)),
+            TargetKind::Local { url } => Ok(Self::local(spec, &config.name, &url, &config, &account)),
             TargetKind::Aws {
                 url,
                 identity,
@@ -141,7 +161,13 @@ impl Target {
                     .clone()
                     .unwrap_or_else(|| format!("https://email.{}.amazonaws.com", config.region));
                 let account = account_id.unwrap_or_else(|| "000000000000".into());
+                let policy = Policy {
+                    run_id: config.run_id.clone(),
+                    identity: identity.clone(),
+                    allow: config.limits.allow.iter().cloned().collect(),
+                };
                 Ok(Target {
+                    gate: Arc::new(Gate::new(spec, gate_limits(&config.limits, Some(policy)))),
                     name: config.name.clone(),
                     profile: config.profile.clone(),
                     bindings: Bindings::for_identity(
@@ -160,7 +186,13 @@ impl Target {
         }
     }
 
-    fn local(name: &str, url: &str, config: &TargetConfig, account: &str) -> Target {
+    fn local(
+        spec: Arc<Spec>,
+        name: &str,
+        url: &str,
+        config: &TargetConfig,
+        account: &str,
+    ) -> Target {
         let endpoint = Endpoint {
             url: Some(url.to_string()),
             region: config.region.clone(),
@@ -172,6 +204,7 @@ impl Target {
             bindings: Bindings::local(&config.run_id, &config.region, account),
             endpoint: url.to_string(),
             real_aws: false,
+            gate: Arc::new(Gate::new(spec, gate_limits(&config.limits, None))),
             sdk: sdk::local_client(&endpoint),
             wire: WireClient::new(
                 url,
@@ -183,7 +216,9 @@ impl Target {
         }
     }
 
-    /// Send one call, placeholders bound to this run's values.
+    /// Send one call, placeholders bound to this run's values. It passes the gate twice: when it
+    /// is scheduled (judged, counted, paced) from the request as the spec serializes it, and at
+    /// the last moment on the exact bytes the SDK or the wire client is about to send.
     pub async fn send(
         &self,
         spec: &Spec,
@@ -192,34 +227,28 @@ impl Target {
         path: RequestPath,
         raw_body: Option<&str>,
     ) -> Exchange {
-        let blobs = spec
-            .operation_or_setup(operation)
-            .map(|op| blob_pointers(spec, op, request))
-            .unwrap_or_default();
-        let bound = self.bindings.bind_value(request, &blobs);
-        if self.real_aws {
-            let refusal = spec
-                .operation_or_setup(operation)
-                .and_then(|op| safety::refusal(spec, op, &bound));
-            if let Some(detail) = refusal {
-                return Exchange {
-                    request: None,
-                    response: None,
-                    sdk: exchange::SdkView::NotUsed,
-                    failure: Some(exchange::TransportFailure::Construction { detail }),
-                    elapsed: Duration::ZERO,
-                };
-            }
-        }
-        match (path, spec.operation_or_setup(operation)) {
-            (RequestPath::Wire, Some(op)) => {
-                let raw = raw_body.map(|b| self.bindings.bind_text(b));
-                self.wire
-                    .send(&wire::serialize(op, &bound, raw.as_deref()))
-                    .await
-            }
-            _ => sdk::send(&self.sdk, operation, &bound).await,
-        }
+        let Some((serialized, bound)) =
+            serialize_call(spec, &self.bindings, operation, request, raw_body)
+        else {
+            return Exchange::refused(&gate::Refusal::Unreadable {
+                detail: format!("{operation} is not an operation of the spec"),
+            });
+        };
+        let ticket = match self.gate.schedule(outgoing(&serialized)).await {
+            Ok(ticket) => ticket,
+            Err(refusal) => return Exchange::refused(&refusal),
+        };
+        let check: LastCheck = {
+            let gate = Arc::clone(&self.gate);
+            let ticket = ticket.clone();
+            Arc::new(move |o: Outgoing<'_>| gate.inspect(&ticket, o))
+        };
+        let exchange = match path {
+            RequestPath::Wire => self.wire.send(&serialized, Some(check.as_ref())).await,
+            RequestPath::Sdk => sdk::send(&self.sdk, operation, &bound, Capture::checked(check)).await,
+        };
+        self.gate.settle(ticket, exchange.fate());
+        exchange
     }
 
     /// What the embedded reference has seen, when the target is the embedded reference.
@@ -227,17 +256,54 @@ impl Target {
         self._reference.as_ref().map(ReferenceServer::stats)
     }
 
-    /// Whether anything answers at the endpoint (any HTTP answer counts).
+    /// Whether anything answers at the endpoint (any HTTP answer counts). Real SES is not
+    /// probed: the run's first call (reading the account's quota) tells.
     pub async fn reachable(&self) -> Result<(), String> {
+        if self.real_aws {
+            return Ok(());
+        }
         let probe = wire::WireRequest {
             method: "GET",
             path_and_query: "/".into(),
             body: None,
         };
-        let exchange = self.wire.send(&probe).await;
+        let exchange = self.wire.send(&probe, None).await;
         match exchange.failure {
             Some(f) if exchange.response.is_none() => Err(f.describe()),
             _ => Ok(()),
         }
     }
+}
+
+/// The request as the gate reads it.
+pub fn outgoing(request: &wire::WireRequest) -> Outgoing<'_> {
+    Outgoing {
+        method: request.method,
+        path_and_query: &request.path_and_query,
+        body: request.body.as_deref().unwrap_or_default(),
+    }
+}
+
+fn gate_limits(limits: &GateLimits, policy: Option<Policy>) -> gate::Limits {
+    gate::Limits {
+        policy,
+        max_requests: limits.max_requests,
+        pace: limits.pace,
+    }
+}
+
+/// A call as the spec serializes it, placeholders bound to `bindings` (inside raw messages too):
+/// what the gate judges when it schedules the call, and the JSON the SDK path is given. `None`
+/// for an operation the spec does not know.
+pub fn serialize_call(
+    spec: &Spec,
+    bindings: &Bindings,
+    operation: &str,
+    request: &Value,
+    raw_body: Option<&str>,
+) -> Option<(wire::WireRequest, Value)> {
+    let op = spec.operation_or_setup(operation)?;
+    let bound = bindings.bind_value(request, &blob_pointers(spec, op, request));
+    let raw = raw_body.map(|b| bindings.bind_text(b));
+    Some((wire::serialize(op, &bound, raw.as_deref()), bound))
 }

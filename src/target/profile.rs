@@ -42,6 +42,13 @@ pub struct Profile {
     /// Whether to pace calls at the documented rate limits.
     #[serde(default)]
     pub rate_limits: bool,
+    /// The target follows the current API's rules (the spec's `later` rules: bounds that moved,
+    /// rules that were dropped) instead of the seed's; says why, with the source. Every case whose
+    /// request the two editions judge differently is then a known divergence, computed for any
+    /// `--seed` and `--cases`: `accepted-invalid` where only the seed calls it invalid,
+    /// `rejected-valid` where only the current rules do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_rules: Option<String>,
     /// Operations the target does not implement, with the reason: their cases become ignored
     /// trials.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -152,6 +159,7 @@ impl Profile {
             identity: IdentityMode::Create,
             account: None,
             rate_limits: false,
+            current_rules: None,
             unsupported: IndexMap::new(),
             known_divergences: Vec::new(),
             baseline_mismatches: Vec::new(),

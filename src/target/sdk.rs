@@ -19,6 +19,7 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use serde_json::Value;
 
 use super::exchange::{Exchange, RawResponse, SdkView, SentRequest, TransportFailure};
+use super::gate::{Outgoing, Refusal};
 use super::sdk_ops;
 
 /// How to reach a target.
@@ -96,16 +97,30 @@ fn base_config(endpoint: &Endpoint) -> aws_sdk_sesv2::config::Builder {
         .timeout_config(timeouts(endpoint.timeout))
 }
 
+/// The gate's last check on the bytes about to leave.
+pub type LastCheck = Arc<dyn Fn(Outgoing<'_>) -> Result<(), Refusal> + Send + Sync>;
+
 /// What the capture interceptor saw of one call.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Captured {
     request: Option<SentRequest>,
     response: Option<RawResponse>,
+    refused: Option<Refusal>,
 }
 
-/// Keeps the request as signed and the answer as received.
-#[derive(Debug, Clone, Default)]
-pub struct Capture(Arc<Mutex<Captured>>);
+/// Keeps the request as signed and the answer as received, and runs the gate's last check on
+/// the signed request before it is transmitted.
+#[derive(Clone, Default)]
+pub struct Capture {
+    captured: Arc<Mutex<Captured>>,
+    check: Option<LastCheck>,
+}
+
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capture").finish_non_exhaustive()
+    }
+}
 
 fn headers_of(headers: &aws_smithy_runtime_api::http::Headers) -> Vec<(String, String)> {
     headers
@@ -115,16 +130,24 @@ fn headers_of(headers: &aws_smithy_runtime_api::http::Headers) -> Vec<(String, S
 }
 
 impl Capture {
+    /// A capture that runs `check` on the signed request before it is transmitted.
+    pub fn checked(check: LastCheck) -> Capture {
+        Capture {
+            captured: Arc::default(),
+            check: Some(check),
+        }
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut Captured) -> R) -> R {
         let mut guard = self
-            .0
+            .captured
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 
-    fn take(&self) -> (Option<SentRequest>, Option<RawResponse>) {
-        self.with(|c| (c.request.take(), c.response.take()))
+    fn take(&self) -> (Option<SentRequest>, Option<RawResponse>, Option<Refusal>) {
+        self.with(|c| (c.request.take(), c.response.take(), c.refused.take()))
     }
 }
 
@@ -140,6 +163,28 @@ impl Intercept for Capture {
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let request = context.request();
+        if let Some(check) = &self.check {
+            let path_and_query = request
+                .uri()
+                .parse::<http::Uri>()
+                .ok()
+                .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+                .unwrap_or_default();
+            let verdict = match request.body().bytes() {
+                Some(body) => check(Outgoing {
+                    method: request.method(),
+                    path_and_query: &path_and_query,
+                    body,
+                }),
+                None => Err(Refusal::Unreadable {
+                    detail: "a streaming body cannot be read before it leaves".into(),
+                }),
+            };
+            if let Err(refusal) = verdict {
+                self.with(|c| c.refused = Some(refusal.clone()));
+                return Err(Box::new(refusal));
+            }
+        }
         let sent = SentRequest {
             method: request.method().to_string(),
             uri: request.uri().to_string(),
@@ -249,13 +294,21 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     out
 }
 
-/// Send one call through the SDK and gather everything about it.
-pub async fn send(client: &aws_sdk_sesv2::Client, operation: &str, request: &Value) -> Exchange {
-    let capture = Capture::default();
+/// Send one call through the SDK and gather everything about it; `capture` may carry the gate's
+/// last check.
+pub async fn send(
+    client: &aws_sdk_sesv2::Client,
+    operation: &str,
+    request: &Value,
+    capture: Capture,
+) -> Exchange {
     let started = Instant::now();
     let result = sdk_ops::call(client, operation, request, &capture).await;
     let elapsed = started.elapsed();
-    let (sent, response) = capture.take();
+    let (sent, response, refused) = capture.take();
+    if let Some(refusal) = refused {
+        return Exchange::refused(&refusal);
+    }
     let (sdk, failure) = match result {
         Ok(SdkResult::Output(output)) => (SdkView::Output { output }, None),
         Ok(SdkResult::Failed(f)) | Err(f) => match f {

@@ -1567,7 +1567,7 @@ mod tests {
         );
         // Through the SDK path's `send`, the capture interceptor keeps the request and the answer.
         let exchange =
-            super::super::sdk::send(&client_for(&server.uri()), "SendEmail", &request).await;
+            super::super::sdk::send(&client_for(&server.uri()), "SendEmail", &request, Default::default()).await;
         assert!(
             matches!(&exchange.request, Some(r) if r.method == "POST" && r.uri.ends_with("/v2/email/outbound-emails"))
         );

@@ -14,6 +14,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{Map, Value};
 
 use super::exchange::{Exchange, RawResponse, SdkView, SentRequest, TransportFailure};
+use super::gate::{Outgoing, Refusal};
 use crate::spec::{Location, Operation};
 
 /// The service name SES v2 signs with.
@@ -133,9 +134,24 @@ impl WireClient {
         }
     }
 
-    /// Sign and send one request; never fails, whatever the server does.
-    pub async fn send(&self, request: &WireRequest) -> Exchange {
+    /// Sign and send one request; never fails, whatever the server does. `check` (the gate's
+    /// last check) sees the exact bytes before they leave.
+    pub async fn send(
+        &self,
+        request: &WireRequest,
+        check: Option<&(dyn Fn(Outgoing<'_>) -> Result<(), Refusal> + Send + Sync)>,
+    ) -> Exchange {
         let started = Instant::now();
+        if let Some(check) = check {
+            let outgoing = Outgoing {
+                method: request.method,
+                path_and_query: &request.path_and_query,
+                body: request.body.as_deref().unwrap_or_default(),
+            };
+            if let Err(refusal) = check(outgoing) {
+                return Exchange::refused(&refusal);
+            }
+        }
         let built = self.build(request);
         let (http_request, sent) = match built {
             Ok(pair) => pair,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use ses_conformance::case::new_run_id;
 use ses_conformance::spec::Spec;
 use ses_conformance::target::reference::Options;
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 /// The shipped spec table.
 pub fn spec() -> Arc<Spec> {
@@ -28,6 +28,15 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// A fresh embedded reference target with these options.
 pub async fn reference_target(spec: &Arc<Spec>, options: Options) -> Arc<Target> {
+    reference_target_with(spec, options, GateLimits::default()).await
+}
+
+/// A fresh embedded reference target with these options, whose gate enforces `limits`.
+pub async fn reference_target_with(
+    spec: &Arc<Spec>,
+    options: Options,
+    limits: GateLimits,
+) -> Arc<Target> {
     let config = TargetConfig {
         name: "reference".into(),
         kind: TargetKind::Reference(options),
@@ -35,6 +44,7 @@ pub async fn reference_target(spec: &Arc<Spec>, options: Options) -> Arc<Target>
         timeout: Duration::from_secs(10),
         profile: Profile::bare("reference"),
         run_id: new_run_id(),
+        limits,
     };
     Arc::new(
         Target::connect(Arc::clone(spec), config)

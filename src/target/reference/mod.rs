@@ -4,10 +4,10 @@
 //! how the harness itself is tested (see `faults` for deliberately broken variants).
 
 pub mod faults;
-pub mod request;
+pub mod sandbox;
 pub mod state;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,11 +17,11 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 pub use faults::{Fault, Faults};
-use request::{parse, percent_decode, route, ParseError};
+use super::decode::{parse, percent_decode, route, ParseError};
 use state::{ApiError, State};
 
 use crate::case::stable_hash;
-use crate::spec::{validate, ConstraintKind, Spec};
+use crate::spec::{validate_in, ConstraintKind, Edition, Spec};
 
 /// How the reference behaves.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +30,11 @@ pub struct Options {
     pub throttle: bool,
     /// Deliberate faults (none for the conforming reference).
     pub faults: Faults,
+    /// Answer the way real SES answers today in a sandbox account (see `sandbox`); implies
+    /// `throttle`.
+    pub sandbox: bool,
+    /// Identities that exist, verified, from the start (the ones a user of real SES verified).
+    pub verified: Vec<String>,
 }
 
 /// What a reference server has seen.
@@ -45,6 +50,7 @@ pub struct Stats {
 pub struct ReferenceServer {
     server: MockServer,
     stats: Arc<Stats>,
+    state: Arc<Mutex<State>>,
 }
 
 impl ReferenceServer {
@@ -55,19 +61,79 @@ impl ReferenceServer {
             .disable_request_recording()
             .start()
             .await;
+        Self::serve(server, spec, options).await
+    }
+
+    /// Start a fresh reference on `port` of 127.0.0.1 (0: any free port).
+    pub async fn start_on(
+        spec: Arc<Spec>,
+        options: Options,
+        port: u16,
+    ) -> std::io::Result<ReferenceServer> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        let server = MockServer::builder()
+            .listener(listener)
+            .disable_request_recording()
+            .start()
+            .await;
+        Ok(Self::serve(server, spec, options).await)
+    }
+
+    async fn serve(server: MockServer, spec: Arc<Spec>, options: Options) -> ReferenceServer {
         let stats = Arc::new(Stats::default());
+        let mut initial = State::with_sandbox(options.faults.clone(), options.sandbox);
+        for identity in &options.verified {
+            let request = serde_json::json!({"EmailIdentity": identity});
+            let _ = initial.handle(
+                "CreateEmailIdentity",
+                request.as_object().unwrap_or(&serde_json::Map::new()),
+            );
+        }
+        let state = Arc::new(Mutex::new(initial));
         let responder = Responder {
             stats: Arc::clone(&stats),
             spec,
-            state: Mutex::new(State::new(options.faults.clone())),
+            state: Arc::clone(&state),
             faults: options.faults,
-            last_call: options.throttle.then(|| Mutex::new(HashMap::new())),
+            last_call: (options.throttle || options.sandbox).then(|| Mutex::new(HashMap::new())),
+            edition: if options.sandbox {
+                Edition::Current
+            } else {
+                Edition::Seed
+            },
         };
         Mock::given(any())
             .respond_with(responder)
             .mount(&server)
             .await;
-        ReferenceServer { server, stats }
+        ReferenceServer {
+            server,
+            stats,
+            state,
+        }
+    }
+
+    /// In the sandbox mode: every side effect that reached beyond the run's own resources (a
+    /// production-access request, a billed test, a verification mail), in order.
+    pub fn side_effects(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .sandbox
+            .as_ref()
+            .map(|s| s.side_effects.clone())
+            .unwrap_or_default()
+    }
+
+    /// In the sandbox mode: recipients of accepted messages so far.
+    pub fn recipients_sent(&self) -> u64 {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .sandbox
+            .as_ref()
+            .map(|s| s.sent)
+            .unwrap_or_default()
     }
 
     /// What the server has seen so far.
@@ -83,7 +149,9 @@ impl ReferenceServer {
 
 struct Responder {
     spec: Arc<Spec>,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
+    /// Which contract requests are validated against: the seed's, or today's (sandbox mode).
+    edition: Edition,
     faults: Faults,
     /// When throttling: the last accepted call of each operation.
     last_call: Option<Mutex<HashMap<String, Instant>>>,
@@ -166,8 +234,13 @@ impl Responder {
                 message,
             });
         }
-        self.check_constraints(&operation, &json_request)?;
+        let bad_entries = self.check_constraints(&operation, &json_request)?;
         let members = json_request.as_object().cloned().unwrap_or_default();
+        if self.edition == Edition::Current && routed.op.safety != crate::spec::Safety::Read {
+            if let Some(reply) = self.sandbox_send(routed.op, &json_request, &members, &bad_entries) {
+                return reply.map(|body| (operation, body));
+            }
+        }
         let mut state = self
             .state
             .lock()
@@ -177,29 +250,47 @@ impl Responder {
             .map(|body| (operation, body))
     }
 
-    /// Every documented constraint, through the table's validator. Type errors are what a real
-    /// deserializer rejects first, as SerializationException.
-    fn check_constraints(&self, operation: &str, request: &Value) -> Result<(), ApiError> {
+    /// Every documented constraint, through the table's validator. Input that cannot be
+    /// deserialized is what a real deserializer rejects first, as SerializationException. In the
+    /// sandbox mode, a malformed recipient inside one bulk entry is not a request error: it is
+    /// returned (entry index and SES's words) to be reported in that entry's result.
+    fn check_constraints(
+        &self,
+        operation: &str,
+        request: &Value,
+    ) -> Result<BTreeMap<usize, String>, ApiError> {
+        let mut bad_entries = BTreeMap::new();
         let Some(op) = self.spec.operation_or_setup(operation) else {
-            return Ok(());
+            return Ok(bad_entries);
         };
-        let violations: Vec<_> = validate(&self.spec, op, request)
+        let violations: Vec<_> = validate_in(&self.spec, op, request, self.edition)
             .into_iter()
             .filter(|v| {
                 !self
                     .faults
                     .ignores_violation(operation, &v.constraint, request)
             })
+            .filter(|v| match self.entry_recipient(operation, &v.at, request) {
+                Some((entry, address)) => {
+                    bad_entries.insert(entry, sandbox::recipient_error(&address));
+                    false
+                }
+                None => true,
+            })
             .collect();
         let Some(first) = violations.first() else {
-            return Ok(());
+            return Ok(bad_entries);
         };
-        let type_suffix = format!(".{}", ConstraintKind::Type.as_str());
-        let is_type = violations
+        let undeserializable = [ConstraintKind::Type, ConstraintKind::Base64]
             .iter()
-            .any(|v| v.constraint.ends_with(&type_suffix));
+            .map(|k| format!(".{}", k.as_str()))
+            .collect::<Vec<_>>();
+        let serialization = violations.iter().any(|v| {
+            undeserializable.iter().any(|suffix| v.constraint.ends_with(suffix))
+                && (v.constraint.ends_with(".type") || self.edition == Edition::Current)
+        });
         Err(ApiError {
-            error_type: if is_type {
+            error_type: if serialization {
                 "SerializationException"
             } else {
                 "BadRequestException"
@@ -207,6 +298,51 @@ impl Responder {
             .into(),
             message: format!("{} ({}): {}", first.at, first.constraint, first.message),
         })
+    }
+
+    /// In the sandbox mode, a violation at a recipient of one SendBulkEmail entry: the entry and
+    /// the address.
+    fn entry_recipient(&self, operation: &str, at: &str, request: &Value) -> Option<(usize, String)> {
+        if self.edition != Edition::Current || operation != "SendBulkEmail" {
+            return None;
+        }
+        let rest = at.strip_prefix("BulkEmailEntries[")?;
+        let (index, rest) = rest.split_once(']')?;
+        if !rest.starts_with(".Destination.") {
+            return None;
+        }
+        let pointer = format!(
+            "/{}",
+            at.replace("].", "/").replace('[', "/").replace('.', "/").trim_end_matches(']')
+        );
+        let address = request.pointer(&pointer)?.as_str()?.to_string();
+        Some((index.parse().ok()?, address))
+    }
+
+    /// In the sandbox mode, a sending operation: its recipients read as SES reads them, then the
+    /// sandbox's rules. `None` for an operation that sends nothing.
+    fn sandbox_send(
+        &self,
+        op: &crate::spec::Operation,
+        request: &Value,
+        members: &serde_json::Map<String, Value>,
+        bad_entries: &BTreeMap<usize, String>,
+    ) -> Option<Result<Value, ApiError>> {
+        if !matches!(
+            op.operation.as_str(),
+            "SendEmail" | "SendBulkEmail" | "SendCustomVerificationEmail"
+        ) {
+            return None;
+        }
+        let recipients = match crate::target::gate::recipients::read(&self.spec, op, request) {
+            Ok(r) => r,
+            Err(refusal) => return Some(Err(ApiError::bad_request(refusal.to_string()))),
+        };
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Some(state.send_in_sandbox(&op.operation, members, &recipients.delivered, bad_entries))
     }
 
     fn throttle(&self, operation: &str, per_second: Option<f64>) -> Result<(), ApiError> {

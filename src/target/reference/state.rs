@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::faults::{Fault, Faults};
-use crate::case::stable_hash;
+use super::sandbox::{self, Sandbox};
+use crate::case::{stable_hash, SIMULATOR_DOMAIN};
 
 /// An error answer: its type (from the SES model) and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub struct State {
     next_id: u64,
     clock: f64,
     faults: Faults,
+    /// In the real-SES sandbox mode: the quota, and what was spent and done.
+    pub sandbox: Option<Sandbox>,
 }
 
 fn text<'r>(request: &'r Map<String, Value>, name: &str) -> &'r str {
@@ -80,6 +83,11 @@ fn text<'r>(request: &'r Map<String, Value>, name: &str) -> &'r str {
 impl State {
     /// A fresh state: no templates, no identities, an account with production access requested.
     pub fn new(faults: Faults) -> State {
+        Self::with_sandbox(faults, false)
+    }
+
+    /// A fresh state, in the real-SES sandbox mode when `sandbox`.
+    pub fn with_sandbox(faults: Faults, sandbox: bool) -> State {
         State {
             templates: BTreeMap::new(),
             custom_templates: BTreeMap::new(),
@@ -96,6 +104,7 @@ impl State {
             next_id: 0,
             clock: 1_700_000_000.0,
             faults,
+            sandbox: sandbox.then(Sandbox::default),
         }
     }
 
@@ -309,8 +318,97 @@ impl State {
         self.custom(text(request, "TemplateName"))?;
         // "Adds an email address to the list of identities ... and attempts to verify it."
         let address = text(request, "EmailAddress").to_string();
+        self.sandbox_send(std::slice::from_ref(&address))?;
+        if let Some(sandbox) = &mut self.sandbox {
+            sandbox.record(format!(
+                "SendCustomVerificationEmail mailed {address} and added it as an identity"
+            ));
+        }
         self.identities.entry(address).or_default();
         Ok(json!({"MessageId": self.message_id()}))
+    }
+
+    /// In the sandbox: mail goes only to verified identities and the simulator, within the
+    /// sending rate and the daily quota.
+    fn sandbox_send(&mut self, recipients: &[String]) -> Result<(), ApiError> {
+        if self.sandbox.is_none() {
+            return Ok(());
+        }
+        for address in recipients {
+            let at_simulator = address
+                .rsplit_once('@')
+                .is_some_and(|(_, d)| d.eq_ignore_ascii_case(SIMULATOR_DOMAIN));
+            let verified = self.identities.get(address).is_some_and(|i| i.verified);
+            if !at_simulator && !verified {
+                return Err(sandbox::not_verified(address));
+            }
+        }
+        match &mut self.sandbox {
+            Some(s) => s.send(recipients.len() as u64),
+            None => Ok(()),
+        }
+    }
+
+    /// A send in the sandbox mode: the recipients of the request, read by the responder.
+    pub fn send_in_sandbox(
+        &mut self,
+        operation: &str,
+        request: &Map<String, Value>,
+        recipients: &[String],
+        bad_entries: &BTreeMap<usize, String>,
+    ) -> Reply {
+        match operation {
+            "SendEmail" => {
+                self.check_sender(request)?;
+                self.check_template_content(
+                    request.get("Content").and_then(|c| c.get("Template")),
+                )?;
+                self.sandbox_send(recipients)?;
+                self.sent += 1;
+                Ok(json!({"MessageId": self.message_id()}))
+            }
+            "SendBulkEmail" => self.send_bulk_in_sandbox(request, bad_entries),
+            _ => self.handle(operation, request),
+        }
+    }
+
+    /// SendBulkEmail as real SES does it: recipients are checked per entry, and an entry with a
+    /// malformed one gets `INVALID_PARAMETER` and no MessageId while the others go.
+    fn send_bulk_in_sandbox(
+        &mut self,
+        request: &Map<String, Value>,
+        bad_entries: &BTreeMap<usize, String>,
+    ) -> Reply {
+        self.check_sender(request)?;
+        self.check_template_content(
+            request
+                .get("DefaultContent")
+                .and_then(|c| c.get("Template")),
+        )?;
+        let entries = request
+            .get("BulkEmailEntries")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut results = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            if let Some(error) = bad_entries.get(&i) {
+                results.push(json!({"Status": "INVALID_PARAMETER", "Error": error}));
+                continue;
+            }
+            let recipients = entry_recipients(entry);
+            match self.sandbox_send(&recipients) {
+                Ok(()) => {
+                    self.sent += 1;
+                    results.push(json!({"Status": "SUCCESS", "MessageId": self.message_id()}));
+                }
+                Err(e) if e.error_type == "MessageRejected" => {
+                    results.push(json!({"Status": "MESSAGE_REJECTED", "Error": e.message}))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(json!({"BulkEmailEntryResults": results}))
     }
 
     // ---- identities and their policies -----------------------------------------------------
@@ -357,16 +455,22 @@ impl State {
     fn update_policy(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "PolicyName").to_string();
         let policy = text(request, "Policy").to_string();
+        let sandbox = self.sandbox.is_some();
+        let identity = self.verified_identity(text(request, "EmailIdentity"))?;
+        // Real SES answers 404 for a policy that does not exist (REAL-SES.md), although the text
+        // says it succeeds.
+        if sandbox && !identity.policies.contains_key(&name) {
+            return Err(ApiError::not_found(format!("Policy {name} does not exist")));
+        }
         // "This API returns successfully even if a policy with the specified name does not exist."
-        self.verified_identity(text(request, "EmailIdentity"))?
-            .policies
-            .insert(name, policy);
+        identity.policies.insert(name, policy);
         Ok(json!({}))
     }
 
     fn delete_policy(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "PolicyName").to_string();
-        let fails_when_missing = self.faults.has(Fault::DeleteMissingPolicyFails);
+        let fails_when_missing =
+            self.faults.has(Fault::DeleteMissingPolicyFails) || self.sandbox.is_some();
         let identity = self.verified_identity(text(request, "EmailIdentity"))?;
         if identity.policies.remove(&name).is_none() && fails_when_missing {
             return Err(ApiError::not_found(format!(
@@ -389,6 +493,18 @@ impl State {
             .collect();
         let is_address = name.contains('@');
         let domain = name.rsplit('@').next().unwrap_or(&name).to_string();
+        if self.sandbox.is_some() {
+            // An identity without a custom MAIL FROM domain, as real SES shows it (REAL-SES.md).
+            return Ok(json!({
+                "IdentityType": if is_address { "EMAIL_ADDRESS" } else { "DOMAIN" },
+                "FeedbackForwardingStatus": true,
+                "VerifiedForSendingStatus": identity.verified,
+                "DkimAttributes": dkim(&domain, identity.verified),
+                "MailFromAttributes": {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"},
+                "Policies": policies,
+                "Tags": []
+            }));
+        }
         Ok(json!({
             "IdentityType": if is_address { "EMAIL_ADDRESS" } else { "DOMAIN" },
             "FeedbackForwardingStatus": true,
@@ -441,11 +557,15 @@ impl State {
     // ---- account -----------------------------------------------------------------------------
 
     fn account(&self) -> Value {
+        let (max, rate, sent) = match &self.sandbox {
+            Some(s) => (s.max_24_hour_send as f64, s.max_send_rate, s.sent as f64),
+            None => (200.0, 1.0, self.sent as f64),
+        };
         json!({
             "DedicatedIpAutoWarmupEnabled": false,
             "EnforcementStatus": "HEALTHY",
             "ProductionAccessEnabled": false,
-            "SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": self.sent as f64},
+            "SendQuota": {"Max24HourSend": max, "MaxSendRate": rate, "SentLast24Hours": sent},
             "SendingEnabled": true,
             "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
             "Details": self.account_details
@@ -453,6 +573,14 @@ impl State {
     }
 
     fn put_account_details(&mut self, request: &Map<String, Value>) -> Reply {
+        if let Some(sandbox) = &mut self.sandbox {
+            // A second request while the review is open conflicts, with no message.
+            if sandbox.review_open {
+                return Err(ApiError::new("ConflictException", ""));
+            }
+            sandbox.review_open = true;
+            sandbox.record("PutAccountDetails filed a production-access request".into());
+        }
         let mut details = request.clone();
         details.shift_remove("ProductionAccessEnabled");
         details.insert(
@@ -525,12 +653,27 @@ impl State {
     fn create_report(&mut self, request: &Map<String, Value>) -> Reply {
         self.check_sender(request)?;
         self.check_template_content(request.get("Content").and_then(|c| c.get("Template")))?;
+        if let Some(sandbox) = &mut self.sandbox {
+            sandbox.record("CreateDeliverabilityTestReport started a billed inbox placement test".into());
+        }
         self.next_id += 1;
         Ok(json!({
             "ReportId": format!("{:032x}", stable_hash(&format!("report-{}", self.next_id)) as u128),
             "DeliverabilityTestStatus": "IN_PROGRESS"
         }))
     }
+}
+
+/// The To, Cc and Bcc addresses of a bulk entry.
+fn entry_recipients(entry: &Value) -> Vec<String> {
+    ["ToAddresses", "CcAddresses", "BccAddresses"]
+        .iter()
+        .filter_map(|k| entry.pointer(&format!("/Destination/{k}")))
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
 }
 
 /// One page of `names` (sorted) after the request's NextToken, and the token of the next page.

@@ -1,5 +1,7 @@
-//! The server side of the wire: which operation a method and path name, and the JSON request
-//! the route, query and body carry, read back through the spec table.
+//! Reading an HTTP request the way SES would: which operation a method and path name, and the
+//! JSON request the route, query and body carry, read back through the spec table. The reference
+//! target answers what this reads, and the gate judges what this reads of every request before it
+//! leaves for real SES.
 
 use serde_json::{Map, Value};
 
@@ -107,6 +109,75 @@ fn typed_query_value(ty: MemberType, text: &str) -> Value {
         },
         _ => Value::String(text.to_string()),
     }
+}
+
+/// An HTTP request read back: the operation it names and its members by SDK name.
+#[derive(Debug, Clone)]
+pub struct Decoded<'s> {
+    /// The operation the route names.
+    pub op: &'s Operation,
+    /// Members by SDK name, as the wire carried them.
+    pub request: Value,
+}
+
+/// Why an HTTP request could not be read as an SES v2 call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// No operation has this method and path.
+    #[error("no SES v2 operation for {method} {path}")]
+    NoRoute {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+    },
+    /// The route names an operation, but the body cannot be read as its members.
+    #[error("{operation}: {message}")]
+    Body {
+        /// The operation.
+        operation: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Read a whole request: method, path with its query string, and body bytes.
+pub fn decode<'s>(
+    spec: &'s Spec,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+) -> Result<Decoded<'s>, DecodeError> {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let routed = route(spec, method, path).ok_or_else(|| DecodeError::NoRoute {
+        method: method.to_string(),
+        path: path.to_string(),
+    })?;
+    let pairs = query_pairs(query);
+    let request = parse(&routed, &pairs, body).map_err(|ParseError::Body(message)| {
+        DecodeError::Body {
+            operation: routed.op.operation.clone(),
+            message,
+        }
+    })?;
+    Ok(Decoded {
+        op: routed.op,
+        request,
+    })
+}
+
+/// `a=1&b=x%20y` as decoded pairs; a key without `=` has an empty value.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
 }
 
 /// Decode `%XX` escapes; invalid escapes are kept as they are.

@@ -1,0 +1,630 @@
+//! A session: one run against one target. It drives each case through the pipeline (plan,
+//! fixtures, the call, the check, removals) and emits one event per finished case. It decides
+//! nothing about verdicts (that is `check`), renders nothing (that is `report`), and sends
+//! nothing except through the target, whose gate judges, counts and paces every request.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Map, Value};
+use tokio::sync::{OnceCell, RwLock};
+
+use super::config::RunConfig;
+use super::fixtures::SharedFixtures;
+use super::ledger::{Entry, Ledger, LedgerError};
+use super::outcome::{CaseResult, Event, Outcome, Totals};
+use super::plan::{CasePlan, Planner};
+use crate::case::{Call, Case, Fixture, RequestPath, Resource, IDENTITY_PLACEHOLDER};
+use crate::check::verdict::{fixture_failure, is_missing_route, is_throttled, is_unknown_operation};
+use crate::check::{classify, judge, observe, Observation, Verdict};
+use crate::spec::Spec;
+use crate::target::exchange::Exchange;
+use crate::target::{IdentityMode, Target};
+
+/// What a run may send of the account's sending quota, read at its start (real SES).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SendAllowance {
+    /// Recipients per second across every sending operation (MaxSendRate).
+    pub max_send_rate: f64,
+    /// The account's 24-hour quota (Max24HourSend).
+    pub max_24_hour_send: f64,
+    /// Sent in the last 24 hours (SentLast24Hours).
+    pub sent_last_24_hours: f64,
+    /// Recipients this run may mail.
+    pub budget: u64,
+    /// The account's answer had no readable SendQuota: a sandbox account's values were assumed.
+    pub assumed: bool,
+}
+
+/// The sandbox's documented quota: 1 recipient per second, 200 a day.
+pub const SANDBOX_QUOTA: (f64, f64) = (1.0, 200.0);
+
+/// A run against one target: the shared state every case needs.
+pub struct Session {
+    spec: Arc<Spec>,
+    target: Arc<Target>,
+    config: RunConfig,
+    ledger: Option<Ledger>,
+    exclusive: RwLock<()>,
+    identity: OnceCell<Result<bool, String>>,
+    shared: SharedFixtures,
+    interrupted: AtomicBool,
+    fixtures_made: AtomicU64,
+    removals: AtomicU64,
+    retries: AtomicU64,
+    left: AtomicU64,
+}
+
+impl Session {
+    /// A session; with a ledger path, every resource is recorded before it is created.
+    pub fn new(
+        spec: Arc<Spec>,
+        target: Arc<Target>,
+        config: RunConfig,
+        ledger_path: Option<&Path>,
+    ) -> Result<Session, LedgerError> {
+        let ledger = ledger_path.map(Ledger::open).transpose()?;
+        Ok(Session {
+            spec,
+            target,
+            config,
+            ledger,
+            exclusive: RwLock::new(()),
+            identity: OnceCell::new(),
+            shared: SharedFixtures::default(),
+            interrupted: AtomicBool::new(false),
+            fixtures_made: AtomicU64::new(0),
+            removals: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            left: AtomicU64::new(0),
+        })
+    }
+
+    /// The target.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The ledger, if the run keeps one.
+    pub fn ledger(&self) -> Option<&Ledger> {
+        self.ledger.as_ref()
+    }
+
+    /// Requests sent so far (counted at the gate: cases, fixtures, removals, retries).
+    pub fn requests(&self) -> u64 {
+        self.target.gate.requests_sent()
+    }
+
+    /// What the run has spent so far.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            requests: self.requests(),
+            fixtures: self.fixtures_made.load(Ordering::Relaxed),
+            removals: self.removals.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            recipients: self.target.gate.sends().committed(),
+            left: self.left.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Stop starting new cases; cases in flight finish and clean up.
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the run was interrupted.
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+
+    /// The planner of this session's target.
+    pub fn planner(&self) -> Planner<'_> {
+        Planner {
+            spec: &self.spec,
+            profile: &self.target.profile,
+            bindings: &self.target.bindings,
+            gate: &self.target.gate,
+        }
+    }
+
+    /// Against real SES: read the account's sending quota (GetAccount) and set the run's sending
+    /// rate and send budget from it. Other targets need nothing: `Ok(None)`.
+    pub async fn start(&self) -> Result<Option<SendAllowance>, String> {
+        if !self.target.gate.is_strict() {
+            return Ok(None);
+        }
+        let (_, obs) = self
+            .call("GetAccount", &json!({}), RequestPath::Sdk, None)
+            .await;
+        if let Some(failure) = &obs.failure {
+            return Err(format!("reading the account's sending quota (GetAccount): {failure}"));
+        }
+        if !obs.is_success() {
+            return Err(format!(
+                "reading the account's sending quota (GetAccount): {}",
+                crate::check::verdict::describe_error(&obs)
+            ));
+        }
+        let allowance = allowance(obs.body.as_ref(), self.config.max_sends);
+        let gate = &self.target.gate;
+        gate.pacer().set_send_rate(Some(allowance.max_send_rate));
+        gate.sends().set_max(Some(allowance.budget));
+        Ok(Some(allowance))
+    }
+
+    /// Run one case through the whole pipeline.
+    pub async fn run_case(&self, case: Arc<Case>) -> CaseResult {
+        let started = Instant::now();
+        let outcome = self.outcome(&case).await;
+        CaseResult {
+            case,
+            outcome,
+            duration: started.elapsed(),
+        }
+    }
+
+    async fn outcome(&self, case: &Case) -> Outcome {
+        if self.is_interrupted() {
+            return skipped("the run was interrupted");
+        }
+        let plan = self.planner().plan(case);
+        if let Some(reason) = plan.skip {
+            return Outcome::Skipped { reason };
+        }
+        let gate = &self.target.gate;
+        let requests = plan.requests();
+        if !gate.requests().reserve(requests) {
+            return skipped(&format!(
+                "the request budget (--max-requests {}) cannot cover the {requests} requests this case needs",
+                gate.requests().max().unwrap_or_default()
+            ));
+        }
+        let deliveries = plan.deliveries();
+        if let Err(refusal) = gate.sends().reserve(deliveries) {
+            gate.requests().release(requests);
+            return skipped(&format!("{refusal}; this case may mail {deliveries}"));
+        }
+        let outcome = self.run_planned(case, &plan).await;
+        gate.sends().release(deliveries);
+        gate.requests().release(requests);
+        outcome
+    }
+
+    async fn run_planned(&self, case: &Case, _plan: &CasePlan) -> Outcome {
+        // Listings see every resource: a listing case runs while no other case runs, and without
+        // the shared fixtures of what it lists.
+        let _shared;
+        let _alone;
+        if case.exclusive {
+            _alone = self.exclusive.write().await;
+            self.put_away_shared(case).await;
+        } else {
+            _shared = self.exclusive.read().await;
+        }
+        if case.needs_identity {
+            if let Err(detail) = self.ensure_identity().await {
+                return self.harness_error(
+                    case,
+                    format!("the run's identity could not be created: {detail}"),
+                );
+            }
+        }
+        let mut own: Vec<(Resource, Call)> = Vec::new();
+        for fixture in &case.fixtures {
+            let made = if fixture.shared {
+                self.shared_fixture(fixture).await
+            } else {
+                self.own_fixture(fixture, &mut own).await
+            };
+            if let Err(obs) = made {
+                self.remove_all(&own).await;
+                let verdict = fixture_failure(&fixture.create.operation, &obs);
+                return self.judged(case, verdict, *obs);
+            }
+        }
+        for made in &case.creates {
+            if let Err(detail) = self.record(&made.resource, &made.delete, "creating") {
+                self.remove_all(&own).await;
+                return self.harness_error(case, detail);
+            }
+        }
+        let (exchange, observation) = self
+            .call(
+                &case.operation,
+                &case.request,
+                case.path,
+                case.raw_body.as_deref(),
+            )
+            .await;
+        let verdict = judge(&self.spec, case, &observation);
+        self.remove_what_the_call_made(case, &exchange, &observation)
+            .await;
+        if observation.is_success() {
+            // A delete that succeeded took its fixture with it.
+            let deleted = deleted_by(&self.spec, case);
+            for (resource, delete) in own.iter().filter(|(r, _)| Some(r) == deleted.as_ref()) {
+                let _ = self.record(resource, delete, "removed");
+            }
+            own.retain(|(r, _)| Some(r) != deleted.as_ref());
+        }
+        self.remove_all(&own).await;
+        self.judged(case, verdict, observation)
+    }
+
+    fn judged(&self, case: &Case, verdict: Verdict, observation: Observation) -> Outcome {
+        Outcome::Ran {
+            known: classify(&self.spec, &self.target.profile, case, &verdict),
+            verdict,
+            observation: Box::new(observation),
+        }
+    }
+
+    fn harness_error(&self, case: &Case, detail: String) -> Outcome {
+        let verdict = Verdict::HarnessError {
+            detail: detail.clone(),
+        };
+        self.judged(case, verdict, Observation::failed(detail))
+    }
+
+    /// Make a fixture of this case alone, recorded first; what may exist goes on `own`.
+    async fn own_fixture(
+        &self,
+        fixture: &Fixture,
+        own: &mut Vec<(Resource, Call)>,
+    ) -> Result<(), Box<Observation>> {
+        if let Err(detail) = self.record(&fixture.resource, &fixture.delete, "creating") {
+            return Err(Box::new(Observation::failed(detail)));
+        }
+        let (exchange, obs) = self
+            .call(
+                &fixture.create.operation,
+                &fixture.create.request,
+                RequestPath::Sdk,
+                None,
+            )
+            .await;
+        self.fixtures_made.fetch_add(1, Ordering::Relaxed);
+        if not_created(&exchange) {
+            let _ = self.record(&fixture.resource, &fixture.delete, "removed");
+        } else {
+            own.push((fixture.resource.clone(), fixture.delete.clone()));
+        }
+        if obs.is_success() {
+            Ok(())
+        } else {
+            Err(Box::new(obs))
+        }
+    }
+
+    /// The run's shared instance of a fixture, made by whichever case needs it first.
+    async fn shared_fixture(&self, fixture: &Fixture) -> Result<(), Box<Observation>> {
+        let cell = self.shared.cell(fixture);
+        cell.get_or_init(|| async {
+            let mut own = Vec::new();
+            let made = self.own_fixture(fixture, &mut own).await;
+            if made.is_err() {
+                self.remove_all(&own).await;
+            }
+            made
+        })
+        .await
+        .clone()
+    }
+
+    /// Before a listing (or a read of the identity), remove the shared fixtures it would see.
+    async fn put_away_shared(&self, case: &Case) {
+        let Some(resource) = self
+            .spec
+            .operation(&case.operation)
+            .and_then(|op| op.resource.as_ref())
+        else {
+            return;
+        };
+        let mut kinds = vec![resource.kind.as_str()];
+        for (kind, def) in &self.spec.resources {
+            if def.parent.as_deref() == Some(resource.kind.as_str()) {
+                kinds.push(kind.as_str());
+            }
+        }
+        let fixtures = self.shared.take(&kinds);
+        let removals: Vec<(Resource, Call)> = fixtures
+            .into_iter()
+            .map(|f| (f.resource, f.delete))
+            .collect();
+        self.remove_all(&removals).await;
+    }
+
+    /// After the case's own call: remove what it made, or may have made. An identity SES adds as
+    /// a side effect is removed only when a 200 proved it was added; anything else unless the
+    /// answer shows it was not made (never sent, or refused with a 4xx).
+    async fn remove_what_the_call_made(
+        &self,
+        case: &Case,
+        exchange: &Exchange,
+        observation: &Observation,
+    ) {
+        for made in &case.creates {
+            let exists = if made.resource.kind == "identity" {
+                let proven = observation.is_success();
+                if proven {
+                    let _ = self.record(&made.resource, &made.delete, "proven");
+                }
+                proven
+            } else {
+                !not_created(exchange)
+            };
+            if exists {
+                self.remove_all(&[(made.resource.clone(), made.delete.clone())])
+                    .await;
+            } else {
+                let _ = self.record(&made.resource, &made.delete, "removed");
+            }
+        }
+    }
+
+    /// Send one call, backing off while the target throttles. Every attempt passes the gate.
+    pub async fn call(
+        &self,
+        operation: &str,
+        request: &Value,
+        path: RequestPath,
+        raw_body: Option<&str>,
+    ) -> (Exchange, Observation) {
+        let mut backoff = self.config.backoff;
+        let mut attempt = 0;
+        loop {
+            let exchange = self
+                .target
+                .send(&self.spec, operation, request, path, raw_body)
+                .await;
+            let observation = observe(&exchange, &self.target.bindings);
+            if !is_throttled(&observation) || attempt >= self.config.throttle_retries {
+                return (exchange, observation);
+            }
+            attempt += 1;
+            self.retries.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(8));
+        }
+    }
+
+    fn record(&self, resource: &Resource, delete: &Call, event: &str) -> Result<(), String> {
+        let Some(ledger) = &self.ledger else {
+            return Ok(());
+        };
+        let bindings = &self.target.bindings;
+        ledger
+            .append(&Entry {
+                run: bindings.run_id.clone(),
+                target: self.target.name.clone(),
+                endpoint: self.target.endpoint.clone(),
+                real_aws: self.target.real_aws,
+                event: event.into(),
+                kind: resource.kind.clone(),
+                delete_operation: delete.operation.clone(),
+                delete_request: bindings.bind_value(&delete.request, &[]),
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Remove resources, newest first; a resource is marked removed only once it is gone.
+    async fn remove_all(&self, resources: &[(Resource, Call)]) {
+        for (resource, delete) in resources.iter().rev() {
+            let (_, obs) = self
+                .call(&delete.operation, &delete.request, RequestPath::Sdk, None)
+                .await;
+            self.removals.fetch_add(1, Ordering::Relaxed);
+            if super::ledger::gone(obs.status, obs.error_type.as_deref()) {
+                let _ = self.record(resource, delete, "removed");
+            } else {
+                self.left.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Create the run's identity once, if the target's profile says the harness creates it.
+    /// `Ok(true)` when it was created (and must be deleted at the end).
+    async fn ensure_identity(&self) -> Result<bool, String> {
+        self.identity
+            .get_or_init(|| async {
+                // Against real SES the harness never creates an identity: it uses the one the
+                // user verified (--identity), whatever a profile says.
+                if self.target.real_aws || self.target.profile.identity != IdentityMode::Create {
+                    return Ok(false);
+                }
+                let (resource, create, delete) = identity_calls();
+                self.record(&resource, &delete, "creating")?;
+                let (_, obs) = self
+                    .call(&create.operation, &create.request, RequestPath::Sdk, None)
+                    .await;
+                if obs.is_success() || obs.error_type.as_deref() == Some("AlreadyExistsException") {
+                    Ok(true)
+                } else if is_unknown_operation(&obs) || is_missing_route(&obs) {
+                    // The target has no identities at all: cases use the identity's name as is.
+                    let _ = self.record(&resource, &delete, "removed");
+                    Ok(false)
+                } else {
+                    Err(crate::check::verdict::describe_error(&obs))
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// Remove what the session itself made (shared fixtures, the run's identity), and mark the
+    /// ledger finished when nothing of the run is left.
+    pub async fn finish(&self) {
+        let shared: Vec<(Resource, Call)> = self
+            .shared
+            .take_all()
+            .into_iter()
+            .map(|f| (f.resource, f.delete))
+            .collect();
+        self.remove_all(&shared).await;
+        if let Some(Ok(true)) = self.identity.get() {
+            let (resource, _, delete) = identity_calls();
+            self.remove_all(&[(resource, delete)]).await;
+        }
+        if let Some(ledger) = &self.ledger {
+            if self.left.load(Ordering::Relaxed) == 0 {
+                let _ = ledger.finish();
+            }
+        }
+    }
+
+    /// Run many cases with the configured concurrency, calling `on_event` in order of
+    /// completion. A stop signal (Ctrl-C, SIGTERM, SIGHUP) stops new cases from starting; those
+    /// in flight finish and clean up, and so does the session.
+    pub async fn run_all(
+        self: &Arc<Self>,
+        cases: Vec<Arc<Case>>,
+        mut on_event: impl FnMut(Event),
+    ) -> bool {
+        on_event(Event::Started {
+            total: cases.len(),
+            target: self.target.name.clone(),
+        });
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let session = Arc::clone(self);
+        let feeder = tokio::spawn(async move {
+            let mut tasks = tokio::task::JoinSet::new();
+            for case in cases {
+                let Ok(permit) = Arc::clone(&semaphore).acquire_owned().await else {
+                    break;
+                };
+                let session = Arc::clone(&session);
+                let tx = tx.clone();
+                tasks.spawn(async move {
+                    let result = session.run_case(case).await;
+                    drop(permit);
+                    let _ = tx.send(result);
+                });
+            }
+            while tasks.join_next().await.is_some() {}
+        });
+        let interrupter = {
+            let session = Arc::clone(self);
+            tokio::spawn(async move {
+                super::signals::stop_signal().await;
+                session.interrupt();
+            })
+        };
+        while let Some(result) = rx.recv().await {
+            on_event(Event::Finished(result));
+        }
+        let _ = feeder.await;
+        interrupter.abort();
+        self.finish().await;
+        let interrupted = self.is_interrupted();
+        on_event(Event::Done {
+            interrupted,
+            totals: self.totals(),
+        });
+        interrupted
+    }
+}
+
+fn skipped(reason: &str) -> Outcome {
+    Outcome::Skipped {
+        reason: reason.to_string(),
+    }
+}
+
+/// The resource a delete case's request names, if the case is a delete.
+pub fn deleted_by(spec: &Spec, case: &Case) -> Option<Resource> {
+    let resource = spec.operation(&case.operation)?.resource.as_ref()?;
+    if resource.action != crate::spec::ResourceAction::Delete {
+        return None;
+    }
+    let def = spec.resources.get(&resource.kind)?;
+    let keys = def
+        .keys
+        .iter()
+        .map(|k| Some((k.clone(), case.request.get(k)?.clone())))
+        .collect::<Option<Map<String, Value>>>()?;
+    Some(Resource {
+        kind: resource.kind.clone(),
+        keys,
+    })
+}
+
+/// Whether an exchange shows its create did not happen: it never left, or the target refused it
+/// with a 4xx. Anything else (a 2xx, a 5xx, no answer) may have made it.
+fn not_created(exchange: &Exchange) -> bool {
+    use crate::target::gate::Fate;
+    matches!(exchange.fate(), Fate::NotSent | Fate::Answered(400..=499))
+}
+
+/// The send allowance from GetAccount's answer: the account's rate, and a budget of half of
+/// what is left of its 24-hour quota (or `--max-sends`, never more than what is left).
+fn allowance(body: Option<&Value>, max_sends: Option<u64>) -> SendAllowance {
+    let quota = body.and_then(|b| b.get("SendQuota"));
+    let number = |name: &str| quota.and_then(|q| q.get(name)).and_then(Value::as_f64);
+    let (rate, max, sent) = (
+        number("MaxSendRate").filter(|r| *r > 0.0),
+        number("Max24HourSend").filter(|m| *m >= 0.0),
+        number("SentLast24Hours").filter(|s| *s >= 0.0),
+    );
+    let assumed = rate.is_none() || max.is_none();
+    let (max_send_rate, max_24_hour_send, sent_last_24_hours) = match (rate, max) {
+        (Some(rate), Some(max)) => (rate, max, sent.unwrap_or(0.0)),
+        _ => (SANDBOX_QUOTA.0, SANDBOX_QUOTA.1, sent.unwrap_or(0.0)),
+    };
+    let left = (max_24_hour_send - sent_last_24_hours).max(0.0).floor() as u64;
+    let budget = match max_sends {
+        Some(n) => n.min(left),
+        None => left / 2,
+    };
+    SendAllowance {
+        max_send_rate,
+        max_24_hour_send,
+        sent_last_24_hours,
+        budget,
+        assumed,
+    }
+}
+
+/// The calls that create and delete the run's identity.
+fn identity_calls() -> (Resource, Call, Call) {
+    let mut keys = Map::new();
+    keys.insert("EmailIdentity".into(), json!(IDENTITY_PLACEHOLDER));
+    let resource = Resource {
+        kind: "identity".into(),
+        keys: keys.clone(),
+    };
+    let create = Call {
+        operation: "CreateEmailIdentity".into(),
+        request: Value::Object(keys.clone()),
+    };
+    let delete = Call {
+        operation: "DeleteEmailIdentity".into(),
+        request: Value::Object(keys),
+    };
+    (resource, create, delete)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_budget_is_half_of_what_is_left() {
+        let fresh = json!({"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0}});
+        let a = allowance(Some(&fresh), None);
+        assert_eq!((a.budget, a.max_send_rate, a.assumed), (100, 1.0, false));
+        let used = json!({"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 150.0}});
+        assert_eq!(allowance(Some(&used), None).budget, 25);
+        assert_eq!(allowance(Some(&used), Some(40)).budget, 40);
+        assert_eq!(
+            allowance(Some(&used), Some(500)).budget,
+            50,
+            "never more than what is left"
+        );
+        let unreadable = allowance(Some(&json!({})), None);
+        assert!(unreadable.assumed);
+        assert_eq!(unreadable.budget, 100, "a fresh sandbox account assumed");
+    }
+}

@@ -1,0 +1,13 @@
+//! The gate every request passes before it leaves: rules, budgets and pacing in one place.
+
+pub mod budget;
+pub mod checkpoint;
+pub mod pace;
+pub mod recipients;
+pub mod refusal;
+pub mod rules;
+
+pub use checkpoint::{Fate, Gate, Limits, Outgoing, Ticket};
+pub use pace::{PaceSettings, Pacer};
+pub use refusal::Refusal;
+pub use rules::{Judged, Policy};
