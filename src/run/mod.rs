@@ -376,7 +376,7 @@ impl Session {
                 .target
                 .send(&self.spec, operation, request, path, raw_body)
                 .await;
-            let observation = observe(&exchange, &self.target.bindings);
+            let observation = observe(&exchange, &self.target.bindings, &self.target.mask);
             if !is_throttled(&observation) || attempt >= self.config.throttle_retries {
                 return (exchange, observation);
             }
@@ -584,7 +584,7 @@ pub async fn cleanup_entries(
                 None,
             )
             .await;
-        let obs = observe(&exchange, &Bindings::placeholders());
+        let obs = observe(&exchange, &Bindings::placeholders(), &target.mask);
         let gone = obs.is_success()
             || obs.error_type.as_deref() == Some("NotFoundException")
             || obs.status == Some(404);

@@ -17,6 +17,7 @@ use aws_credential_types::provider::ProvideCredentials as _;
 use serde_json::Value;
 
 use crate::case::{Bindings, RequestPath};
+use crate::check::AccountMask;
 use crate::spec::{blob_pointers, Spec};
 use exchange::Exchange;
 pub use profile::{IdentityMode, Profile};
@@ -86,6 +87,8 @@ pub struct Target {
     pub profile: Profile,
     /// This run's placeholder values.
     pub bindings: Bindings,
+    /// The account ids this run knows (its own, and any seen in an ARN), masked in what it reads.
+    pub mask: AccountMask,
     /// Where it is, for messages (a URL or `aws:<region>`; never credentials).
     pub endpoint: String,
     /// Whether it is real SES (safety rules apply).
@@ -150,6 +153,7 @@ impl Target {
                         &config.region,
                         &account,
                     ),
+                    mask: AccountMask::seeded(&account),
                     endpoint: url.unwrap_or_else(|| format!("aws:{}", config.region)),
                     real_aws: true,
                     sdk: client,
@@ -170,6 +174,7 @@ impl Target {
             name: name.to_string(),
             profile: config.profile.clone(),
             bindings: Bindings::local(&config.run_id, &config.region, account),
+            mask: AccountMask::seeded(account),
             endpoint: url.to_string(),
             real_aws: false,
             sdk: sdk::local_client(&endpoint),
