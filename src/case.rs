@@ -214,12 +214,33 @@ pub const IDENTITY_PLACEHOLDER: &str = "conf000000-identity.example.com";
 pub const UNVERIFIED_IDENTITY: &str = "conf000000-unverified.example.com";
 /// The From address on the run's identity as it appears in listed requests.
 pub const SENDER_PLACEHOLDER: &str = "sender@conf000000-identity.example.com";
-/// The SES ARN prefix of the account and region as it appears in listed requests.
+/// The SES ARN prefix of the account and region as it appears in listed requests (bound in the
+/// region's partition, see [`partition_of`]).
 pub const ARN_PREFIX_PLACEHOLDER: &str = "arn:aws:ses:us-east-1:000000000000:";
 /// The account's IAM ARN prefix as it appears in listed requests (policy principals).
 pub const IAM_PREFIX_PLACEHOLDER: &str = "arn:aws:iam::000000000000:";
 /// The mailbox simulator domain: the only place the harness sends mail to.
 pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+
+/// Region name prefixes of the partitions other than `aws`, as the SDK's endpoint rules list
+/// them.
+const PARTITIONS: [(&str, &str); 6] = [
+    ("us-gov-", "aws-us-gov"),
+    ("cn-", "aws-cn"),
+    ("us-iso-", "aws-iso"),
+    ("us-isob-", "aws-iso-b"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("us-isof-", "aws-iso-f"),
+];
+
+/// The ARN partition of a region: `aws-us-gov` for `us-gov-west-1`, `aws-cn` for `cn-north-1`,
+/// `aws` for any region it does not know.
+pub fn partition_of(region: &str) -> &'static str {
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
 
 /// Length of a run id (lowercase letters and digits), equal to the placeholder's `000000`.
 pub const RUN_ID_LEN: usize = 6;
@@ -285,17 +306,21 @@ impl Bindings {
         format!("conf{}-", self.run_id)
     }
 
+    /// Placeholders and the values they stand for. ARNs carry the region's partition: SES in
+    /// GovCloud or China rejects a policy naming an `arn:aws:` resource, and answers there name
+    /// `arn:aws-us-gov:`/`arn:aws-cn:` ARNs that must unbind like any other.
     fn pairs(&self) -> [(String, String); 5] {
+        let partition = partition_of(&self.region);
         [
             (SENDER_PLACEHOLDER.into(), self.sender.clone()),
             (IDENTITY_PLACEHOLDER.into(), self.identity.clone()),
             (
                 ARN_PREFIX_PLACEHOLDER.into(),
-                format!("arn:aws:ses:{}:{}:", self.region, self.account),
+                format!("arn:{partition}:ses:{}:{}:", self.region, self.account),
             ),
             (
                 IAM_PREFIX_PLACEHOLDER.into(),
-                format!("arn:aws:iam::{}:", self.account),
+                format!("arn:{partition}:iam::{}:", self.account),
             ),
             (PREFIX_PLACEHOLDER.into(), self.prefix()),
         ]
@@ -433,6 +458,45 @@ mod tests {
             "sender@confk3x9qa-identity.example.com confk3x9qa-identity.example.com confk3x9qa-tpl arn:aws:ses:eu-west-1:123456789012:identity/x arn:aws:iam::123456789012:root"
         );
         assert_eq!(b.unbind_text(&bound), text);
+    }
+
+    #[test]
+    fn partitions_follow_the_region() {
+        for (region, partition) in [
+            ("us-east-1", "aws"),
+            ("eu-west-1", "aws"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("us-gov-east-1", "aws-us-gov"),
+            ("cn-north-1", "aws-cn"),
+            ("cn-northwest-1", "aws-cn"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+            ("us-isof-south-1", "aws-iso-f"),
+            ("", "aws"),
+            ("us-gov", "aws"),
+        ] {
+            assert_eq!(partition_of(region), partition, "{region}");
+        }
+    }
+
+    #[test]
+    fn arns_are_bound_in_the_region_partition_and_unbound_back() {
+        let text = format!("{ARN_PREFIX_PLACEHOLDER}identity/x {IAM_PREFIX_PLACEHOLDER}root");
+        for (region, bound) in [
+            (
+                "us-gov-west-1",
+                "arn:aws-us-gov:ses:us-gov-west-1:111122223333:identity/x arn:aws-us-gov:iam::111122223333:root",
+            ),
+            (
+                "cn-north-1",
+                "arn:aws-cn:ses:cn-north-1:111122223333:identity/x arn:aws-cn:iam::111122223333:root",
+            ),
+        ] {
+            let b = Bindings::local("k3x9qa", region, "111122223333");
+            assert_eq!(b.bind_text(&text), bound);
+            assert_eq!(b.unbind_text(bound), text);
+        }
     }
 
     #[test]

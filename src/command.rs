@@ -470,8 +470,14 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
             ..
         } = &result.outcome
         {
-            let entry =
-                baseline::entry(&result.case, &meta, verdict, observation, SystemTime::now());
+            let entry = baseline::entry(
+                &spec,
+                &result.case,
+                &meta,
+                verdict,
+                observation,
+                SystemTime::now(),
+            );
             if let Err(e) = baseline::write_entry(&out, &entry) {
                 return usage_error(e);
             }
@@ -532,7 +538,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
             records.push(record);
             continue;
         };
-        let observed = crate::snapshot::normalise(&result.case, observation);
+        let observed = crate::snapshot::normalise(&spec, &result.case, observation);
         let m = baseline::compare::compare(&entry.answer, &observed);
         let allowed = baseline::compare::explained(&prepared.profile, &result.case.id, m);
         if !allowed {

@@ -2,6 +2,10 @@
 //! normalised answer (status, error type, message, body); volatile values are replaced by stable
 //! tokens, each only after checking the value has the shape it should, so a redaction can never
 //! hide a real difference. The request goes into the snapshot's metadata.
+//!
+//! Personal values are the exception to shape checks: output members the spec marks `personal`
+//! (GetAccount's `Details`: contact addresses, website, use case) keep their shape and never their
+//! values, whatever the values look like, here and in recorded baselines ([`withhold_personal`]).
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +14,11 @@ use serde_json::{json, Map, Value};
 use crate::case::Case;
 use crate::check::Observation;
 use crate::report::console::abbreviate;
+use crate::spec::{Member, MemberType, Spec};
+use crate::target::exchange::RawAnswer;
+
+/// What a personal string of a recorded answer becomes.
+pub const PERSONAL_TOKEN: &str = "[account-detail]";
 
 /// The folder of a target's snapshots.
 pub fn dir(target: &str) -> PathBuf {
@@ -24,7 +33,7 @@ pub fn name(case_id: &str) -> String {
 }
 
 /// The normalised answer that is snapshotted.
-pub fn normalise(case: &Case, obs: &Observation) -> Value {
+pub fn normalise(spec: &Spec, case: &Case, obs: &Observation) -> Value {
     let mut out = Map::new();
     out.insert("status".into(), json!(obs.status));
     out.insert("error_type".into(), json!(obs.error_type));
@@ -33,9 +42,12 @@ pub fn normalise(case: &Case, obs: &Observation) -> Value {
         json!(obs.message.as_deref().map(redact_text)),
     );
     let body = match (&obs.body, &obs.body_excerpt) {
-        (Some(body), _) => redact(&case.operation, "", body),
-        (None, Some(excerpt)) => json!({ "non_json_body": redact_text(excerpt) }),
+        (Some(body), _) if body.is_object() => redact_body(spec, &case.operation, body),
         (None, None) => Value::Null,
+        // Personal values may be anywhere in a body that is not an object: none of it is shown.
+        _ if may_hold_personal(spec, &case.operation, obs.status) => json!(PERSONAL_TOKEN),
+        (Some(body), _) => redact_body(spec, &case.operation, body),
+        (None, Some(excerpt)) => json!({ "non_json_body": redact_text(excerpt) }),
     };
     out.insert("body".into(), body);
     if let Some(failure) = &obs.failure {
@@ -70,14 +82,14 @@ fn shorten_strings(v: &Value) -> Value {
 
 /// Compare (or record) a case's snapshot under `snapshots/<target>/`. Panics with insta's diff
 /// when it differs, as an assertion does.
-pub fn assert_case(target: &str, case: &Case, obs: &Observation) {
+pub fn assert_case(spec: &Spec, target: &str, case: &Case, obs: &Observation) {
     let description = format!("{} ({})", case.id, case.constraint);
     assert_value(
         target,
         &case.id,
         &description,
         &request_info(case),
-        &normalise(case, obs),
+        &normalise(spec, case, obs),
     );
 }
 
@@ -96,9 +108,112 @@ pub fn assert_value(folder: &str, case_id: &str, description: &str, info: &Value
     });
 }
 
-/// The volatile values of any answer-like JSON value of `operation` masked, as in snapshots.
-pub fn redact_value(operation: &str, value: &Value) -> Value {
-    redact(operation, "", value)
+/// The volatile values of any answer-like JSON value of `operation` masked, and its personal
+/// members reduced to their shape, as in snapshots.
+pub fn redact_value(spec: &Spec, operation: &str, value: &Value) -> Value {
+    redact_body(spec, operation, value)
+}
+
+/// A recorded answer of `operation` as a baseline may keep it: the strings of its personal output
+/// members replaced by [`PERSONAL_TOKEN`] (documented enum values aside, so that a replay parses
+/// them as the SDK would), lists keeping their length. A 2xx body that is not a JSON object
+/// cannot be shown to be free of them and is withheld whole.
+pub fn withhold_personal(spec: &Spec, operation: &str, raw: &RawAnswer) -> RawAnswer {
+    if !may_hold_personal(spec, operation, Some(raw.status)) {
+        return raw.clone();
+    }
+    let body = match serde_json::from_str::<Value>(&raw.body) {
+        Ok(Value::Object(mut body)) => {
+            for (name, member) in personal_members(spec, operation) {
+                if let Some(value) = body.get_mut(name) {
+                    *value = withhold(spec, Some(member), value);
+                }
+            }
+            Value::Object(body).to_string()
+        }
+        _ if raw.body.trim().is_empty() => raw.body.clone(),
+        _ => PERSONAL_TOKEN.to_string(),
+    };
+    RawAnswer {
+        body,
+        ..raw.clone()
+    }
+}
+
+/// The output members of `operation` the spec marks personal, by wire name.
+fn personal_members<'a>(
+    spec: &'a Spec,
+    operation: &str,
+) -> impl Iterator<Item = (&'a str, &'a Member)> {
+    spec.operation(operation)
+        .into_iter()
+        .flat_map(|op| &op.output)
+        .filter(|(_, member)| member.personal)
+        .map(|(name, member)| (member.wire_name(name), member))
+}
+
+/// Whether an answer with this status may carry personal members: a successful answer of an
+/// operation with any (error answers have no output members).
+fn may_hold_personal(spec: &Spec, operation: &str, status: Option<u16>) -> bool {
+    matches!(status, Some(200..=299)) && personal_members(spec, operation).next().is_some()
+}
+
+/// A body with volatile values masked and personal members reduced to their shape. Personal
+/// values are never shown, not even documented enum values: account details change with every
+/// PutAccountDetails the suite (or the account's owner) sends, so a snapshot keeping them would
+/// depend on which case ran first.
+fn redact_body(spec: &Spec, operation: &str, body: &Value) -> Value {
+    let mut out = redact(operation, "", body);
+    if let (Value::Object(out_obj), Value::Object(obj)) = (&mut out, body) {
+        for (name, _) in personal_members(spec, operation) {
+            if let Some(value) = obj.get(name) {
+                out_obj.insert(name.to_string(), shape_only(value));
+            }
+        }
+    }
+    out
+}
+
+/// Every string of a personal value replaced by [`PERSONAL_TOKEN`], except a documented value of
+/// an enum member; keys, numbers, booleans and list lengths kept. Members the spec does not know
+/// have no documented values, so all their strings go.
+fn withhold(spec: &Spec, member: Option<&Member>, value: &Value) -> Value {
+    match value {
+        Value::String(s) => {
+            let documented = member
+                .and_then(|m| spec.enum_values(m))
+                .is_some_and(|values| values.contains(s));
+            json!(if documented {
+                s.as_str()
+            } else {
+                PERSONAL_TOKEN
+            })
+        }
+        Value::Array(items) => {
+            let item = member.and_then(|m| m.member.as_deref());
+            Value::Array(items.iter().map(|v| withhold(spec, item, v)).collect())
+        }
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (k.clone(), withhold(spec, child(spec, member, k), v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The member of a structure (by wire name) or the value member of a map.
+fn child<'a>(spec: &'a Spec, member: Option<&'a Member>, key: &str) -> Option<&'a Member> {
+    let member = member?;
+    match member.ty {
+        MemberType::Map => member.value.as_deref(),
+        _ => spec
+            .members_of(member)?
+            .members
+            .iter()
+            .find(|(name, m)| m.wire_name(name) == key)
+            .map(|(_, m)| m),
+    }
 }
 
 /// Long strings shortened, as in snapshot metadata.
@@ -148,9 +263,6 @@ fn redact_member(operation: &str, path: &str, key: &str, v: &Value) -> Value {
         "SentLast24Hours" | "Max24HourSend" | "MaxSendRate" if operation == "GetAccount" => {
             token("count", v.is_number())
         }
-        // Account details change with every PutAccountDetails the suite (or the account's owner)
-        // sends: keep their shape, not their values.
-        "Details" if operation == "GetAccount" => shape_only(v),
         "RenderedTemplate" => json!(v.as_str().map(redact_rendered).unwrap_or_default()),
         _ => redact(operation, path, v),
     }
@@ -213,12 +325,29 @@ fn multipart_boundary(text: &str) -> Option<String> {
 /// Account ids inside ARNs (already masked by `check::observe`; kept here so a snapshot is
 /// safe whatever it is given).
 pub fn redact_text(text: &str) -> String {
-    crate::check::observe::mask_account_ids(text)
+    crate::check::mask_account_ids(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn spec() -> Spec {
+        Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn answer(status: u16, body: &str) -> RawAnswer {
+        RawAnswer {
+            status,
+            headers: [("content-type".to_string(), "application/json".to_string())].into(),
+            body: body.into(),
+        }
+    }
+
+    fn withheld_body(operation: &str, body: &Value) -> Value {
+        let raw = withhold_personal(&spec(), operation, &answer(200, &body.to_string()));
+        serde_json::from_str(&raw.body).unwrap_or_else(|e| panic!("{e}: {}", raw.body))
+    }
 
     #[test]
     fn account_ids_in_arns_are_masked() {
@@ -258,6 +387,117 @@ mod tests {
         assert_eq!(
             redact_rendered(text),
             "Date: [date]\r\nMessage-ID: [message-id]\r\nSubject: hi"
+        );
+    }
+
+    #[test]
+    fn personal_values_keep_their_shape_and_only_documented_enum_values() {
+        let body = json!({
+            "SendingEnabled": true,
+            "Details": {
+                "MailType": "MARKETING",
+                "WebsiteURL": "https://owner.example.net",
+                "ContactLanguage": "KLINGON",
+                "UseCaseDescription": "receipts",
+                "AdditionalContactEmailAddresses": ["a@owner.example.net", "b@owner.example.net"],
+                "ReviewDetails": {"Status": "GRANTED", "CaseId": "8867"},
+                "Undocumented": {"Nested": ["x", 3]}
+            }
+        });
+        assert_eq!(
+            withheld_body("GetAccount", &body),
+            json!({
+                "SendingEnabled": true,
+                "Details": {
+                    "MailType": "MARKETING",
+                    "WebsiteURL": PERSONAL_TOKEN,
+                    "ContactLanguage": PERSONAL_TOKEN,
+                    "UseCaseDescription": PERSONAL_TOKEN,
+                    "AdditionalContactEmailAddresses": [PERSONAL_TOKEN, PERSONAL_TOKEN],
+                    "ReviewDetails": {"Status": "GRANTED", "CaseId": PERSONAL_TOKEN},
+                    "Undocumented": {"Nested": [PERSONAL_TOKEN, 3]}
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn only_successful_answers_of_operations_with_personal_members_change() {
+        let spec = spec();
+        let error = answer(400, r#"{"message":"bad https://owner.example.net"}"#);
+        assert_eq!(withhold_personal(&spec, "GetAccount", &error), error);
+        let other = answer(200, r#"{"Details":{"WebsiteURL":"x"}}"#);
+        assert_eq!(withhold_personal(&spec, "GetEmailTemplate", &other), other);
+        let empty = answer(200, "");
+        assert_eq!(withhold_personal(&spec, "GetAccount", &empty), empty);
+    }
+
+    #[test]
+    fn an_unreadable_success_of_get_account_is_withheld_whole() {
+        let spec = spec();
+        let truncated = answer(200, r#"{"Details":{"WebsiteURL":"https://owner.exa"#);
+        assert_eq!(
+            withhold_personal(&spec, "GetAccount", &truncated).body,
+            PERSONAL_TOKEN
+        );
+        let list = answer(200, r#"["https://owner.example.net"]"#);
+        assert_eq!(
+            withhold_personal(&spec, "GetAccount", &list).body,
+            PERSONAL_TOKEN
+        );
+    }
+
+    #[test]
+    fn snapshots_show_personal_members_as_types_only() {
+        let body = json!({
+            "Details": {
+                "MailType": "MARKETING",
+                "AdditionalContactEmailAddresses": ["a@owner.example.net"],
+                "ReviewDetails": {"Status": "GRANTED", "CaseId": "8867"}
+            },
+            "SendQuota": {"MaxSendRate": 1.0}
+        });
+        assert_eq!(
+            redact_value(&spec(), "GetAccount", &body),
+            json!({
+                "Details": {
+                    "MailType": "[string]",
+                    "AdditionalContactEmailAddresses": ["[string]"],
+                    "ReviewDetails": {"Status": "[string]", "CaseId": "[string]"}
+                },
+                "SendQuota": {"MaxSendRate": "[count]"}
+            })
+        );
+    }
+
+    #[test]
+    fn an_unreadable_success_of_get_account_is_not_snapshotted() {
+        let spec = spec();
+        let settings = crate::gen::Settings {
+            operations: vec!["GetAccount".into()],
+            random_cases: 0,
+            ..Default::default()
+        };
+        let Some(case) = crate::gen::generate(&spec, &settings).into_iter().next() else {
+            panic!("no GetAccount case");
+        };
+        let truncated = Observation {
+            status: Some(200),
+            body_excerpt: Some(r#"{"Details":{"WebsiteURL":"https://owner.exa"#.into()),
+            failure: None,
+            ..Observation::failed(String::new())
+        };
+        assert_eq!(
+            normalise(&spec, &case, &truncated)["body"],
+            json!(PERSONAL_TOKEN)
+        );
+        let error = Observation {
+            status: Some(500),
+            ..truncated
+        };
+        assert_eq!(
+            normalise(&spec, &case, &error)["body"]["non_json_body"],
+            json!(r#"{"Details":{"WebsiteURL":"https://owner.exa"#)
         );
     }
 }

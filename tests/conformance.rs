@@ -206,8 +206,9 @@ impl TargetUnderTest {
                 let name = self.name.clone();
                 let obs = observation.clone();
                 let snap_case = Arc::clone(&case);
+                let snap_spec = Arc::clone(spec);
                 if std::panic::catch_unwind(AssertUnwindSafe(move || {
-                    snapshot::assert_case(&name, &snap_case, &obs)
+                    snapshot::assert_case(&snap_spec, &name, &snap_case, &obs)
                 }))
                 .is_err()
                 {

@@ -60,7 +60,7 @@ impl Owner {
                 .target
                 .send(&self.spec, op, &request, RequestPath::Sdk, None)
                 .await;
-            let obs = observe(&exchange, &self.target.bindings);
+            let obs = observe(&exchange, &self.target.bindings, &self.target.mask);
             // The owner shares the throttled account with the run: wait out its 429s.
             if obs.status == Some(429) && attempts < 10 {
                 attempts += 1;
@@ -328,6 +328,145 @@ async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up()
     owner
         .call("GetEmailIdentity", json!({"EmailIdentity": IDENTITY}))
         .await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Another account, as a policy of the user's may name it: masked in ARNs and, once seen in one,
+/// bare too.
+const OTHER_ACCOUNT: &str = "444455556666";
+
+/// What the account's owner told SES about themselves (PutAccountDetails): never recorded.
+const PRIVATE_DETAILS: [&str; 4] = [
+    "owner.private@example.net",
+    "deputy.private@example.net",
+    "https://private-owner.example.net/",
+    "Receipts for the private shop",
+];
+
+/// Every file under `dir`, concatenated.
+fn all_files(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text.push_str(&all_files(&path));
+        } else {
+            text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    text
+}
+
+/// GovCloud ARNs are `arn:aws-us-gov:`, and policies name accounts bare as well: a baseline
+/// recorded there holds neither the account id, nor another account's id, nor the account's
+/// contact details, and nor does anything the run prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_govcloud_recording_leaks_no_account_id_or_account_detail() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": [format!("arn:aws-us-gov:iam::{OTHER_ACCOUNT}:root"), format!("arn:aws-us-gov:iam::{ACCOUNT}:user/alice")]},
+            "Action": "ses:SendEmail",
+            "Resource": format!("arn:aws-us-gov:ses:us-gov-west-1:{ACCOUNT}:identity/{IDENTITY}"),
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "aws:PrincipalAccount": OTHER_ACCOUNT}}
+        }]
+    });
+    owner
+        .call(
+            "CreateEmailIdentityPolicy",
+            json!({"EmailIdentity": IDENTITY, "PolicyName": "govcloud-policy", "Policy": policy.to_string()}),
+        )
+        .await;
+    owner
+        .call(
+            "PutAccountDetails",
+            json!({
+                "MailType": "MARKETING",
+                "WebsiteURL": PRIVATE_DETAILS[2],
+                "ContactLanguage": "JA",
+                "UseCaseDescription": PRIVATE_DETAILS[3],
+                "AdditionalContactEmailAddresses": [PRIVATE_DETAILS[0], PRIVATE_DETAILS[1]]
+            }),
+        )
+        .await;
+    let dir = temp_dir("govcloud");
+    let url = server.url();
+    let (ledger_path, json_path, out) = (
+        dir.join("run.ledger.jsonl"),
+        dir.join("results.jsonl"),
+        dir.join("baseline"),
+    );
+    let (ledger_arg, json_arg, out_arg) = (
+        ledger_path.to_string_lossy().into_owned(),
+        json_path.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+    );
+    let mut args = aws_args(&url, &ledger_arg);
+    args[0] = "record";
+    args.extend([
+        "--region",
+        "us-gov-west-1",
+        "--out",
+        &out_arg,
+        "--json",
+        &json_arg,
+        "--case",
+        "get_account::valid::minimal::0",
+        "--case",
+        "get_email_identity_policies::valid::returns_created_policy::0",
+        "--case",
+        "create_email_identity_policy::valid::minimal::0",
+    ]);
+    let output = wait(
+        harness(&args, &dir)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}")),
+        Duration::from_secs(120),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let baseline = all_files(&out);
+    // The policies were recorded, and the run's own GovCloud ARNs read as placeholders: the
+    // account's ARNs were bound and unbound in the aws-us-gov partition.
+    assert!(baseline.contains("govcloud-policy"), "{baseline}");
+    assert!(
+        baseline.contains("arn:aws:iam::000000000000:user/alice"),
+        "{baseline}"
+    );
+    assert!(
+        baseline.contains("arn:aws-us-gov:iam::[account]:root"),
+        "{baseline}"
+    );
+    for (what, text) in [
+        ("stdout", stdout),
+        ("stderr", stderr),
+        (
+            "the JSON results",
+            std::fs::read_to_string(&json_path).unwrap_or_default(),
+        ),
+        (
+            "the ledger",
+            std::fs::read_to_string(&ledger_path).unwrap_or_default(),
+        ),
+        ("the baseline", baseline),
+    ] {
+        assert_no_secret_in(what, &text);
+        for private in PRIVATE_DETAILS.iter().chain([&OTHER_ACCOUNT]) {
+            assert!(
+                !text.contains(private),
+                "{what} contains {private:?}:\n{text}"
+            );
+        }
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

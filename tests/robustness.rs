@@ -169,7 +169,11 @@ async fn verdict(mode: Misbehaviour, case: &Case) -> Verdict {
             case.raw_body.as_deref(),
         )
         .await;
-    judge(&spec, case, &observe(&exchange, &target.bindings))
+    judge(
+        &spec,
+        case,
+        &observe(&exchange, &target.bindings, &target.mask),
+    )
 }
 
 fn class(v: &Verdict) -> String {

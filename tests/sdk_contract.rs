@@ -94,9 +94,11 @@ fn snapshot_or_fail(
 }
 
 /// What the SDK made of a recorded answer, volatile values masked as in snapshots.
-fn sdk_view(operation: &str, view: &SdkView) -> Value {
+fn sdk_view(spec: &Spec, operation: &str, view: &SdkView) -> Value {
     match view {
-        SdkView::Output { output } => json!({"output": snapshot::redact_value(operation, output)}),
+        SdkView::Output { output } => {
+            json!({"output": snapshot::redact_value(spec, operation, output)})
+        }
         SdkView::ServiceError { code, message } => {
             json!({"error": {"code": code, "message": message}})
         }
@@ -155,14 +157,13 @@ fn replay_trial(
         r.runtime
             .block_on(sdk::send(&r.client, &entry.operation, &request, Default::default()))
     };
-    let _ = spec;
     let info = json!({"operation": entry.operation, "recorded_from": entry.target, "answer": {"status": raw.status, "headers": raw.headers}});
     snapshot_or_fail(
         &folder,
         &entry.id,
         &format!("{} (replayed through aws-sdk-sesv2)", entry.id),
         &info,
-        &sdk_view(&entry.operation, &exchange.sdk),
+        &sdk_view(&spec, &entry.operation, &exchange.sdk),
     )
 }
 

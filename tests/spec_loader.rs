@@ -173,3 +173,21 @@ fn an_unknown_error_type_is_refused() {
         "unknown error type `BadRequest`",
     );
 }
+
+#[test]
+fn personal_outside_top_level_output_is_refused() {
+    assert_error(
+        "personal-input",
+        "operations/PutAccountDetails.json",
+        |v| v["input"]["WebsiteURL"]["personal"] = json!(true),
+        "$.input.WebsiteURL.personal",
+        "only top-level output members",
+    );
+    assert_error(
+        "personal-shape-member",
+        "shapes/AccountDetails.json",
+        |v| v["members"]["WebsiteURL"]["personal"] = json!(true),
+        "$.members.WebsiteURL.personal",
+        "only top-level output members",
+    );
+}

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::case::Case;
 use crate::check::Observation;
+use crate::spec::Spec;
 use crate::target::exchange::RawAnswer;
 
 /// What a baseline was recorded from.
@@ -52,7 +53,8 @@ pub struct Entry {
     pub class: Option<String>,
     /// The normalised answer (as in snapshots: volatile values masked).
     pub answer: Value,
-    /// The answer as it can be served again (placeholders restored, account ids masked).
+    /// The answer as it can be served again (placeholders restored, account ids masked, personal
+    /// values withheld).
     pub raw: Option<RawAnswer>,
 }
 
@@ -154,8 +156,11 @@ fn write_json(path: &Path, value: &Value) -> Result<(), BaselineError> {
     std::fs::write(path, text).map_err(io(path))
 }
 
-/// The entry of a case just observed.
+/// The entry of a case just observed. Baselines are meant to be shared: personal values (the
+/// account's contact addresses, website, use case) are withheld from the raw answer as well as
+/// from the normalised one (see `snapshot::withhold_personal`).
 pub fn entry(
+    spec: &Spec,
     case: &Case,
     meta: &Meta,
     verdict: &crate::check::Verdict,
@@ -170,8 +175,11 @@ pub fn entry(
         region: meta.region.clone(),
         verdict: verdict.name().into(),
         class: verdict.class().map(|c| c.as_str().into()),
-        answer: crate::snapshot::normalise(case, obs),
-        raw: obs.raw.clone(),
+        answer: crate::snapshot::normalise(spec, case, obs),
+        raw: obs
+            .raw
+            .as_ref()
+            .map(|raw| crate::snapshot::withhold_personal(spec, &case.operation, raw)),
     }
 }
 
@@ -244,5 +252,90 @@ mod tests {
         assert_eq!(read_entries(&dir).ok(), Some(vec![e.clone()]));
         assert_eq!(read_entry(&dir, &e.id).ok().flatten(), Some(e));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_recorded_get_account_answer_holds_no_account_detail() {
+        use crate::case::Bindings;
+        use crate::check::{observe, AccountMask, Verdict};
+        use crate::gen::{generate, Settings};
+        use crate::target::exchange::{Exchange, RawResponse, SdkView};
+
+        let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings {
+            operations: vec!["GetAccount".into()],
+            random_cases: 0,
+            ..Settings::default()
+        };
+        let case = generate(&spec, &settings)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no GetAccount case"));
+        let private = [
+            "alice@owner.example.net",
+            "bob@owner.example.net",
+            "https://owner.example.net/shop",
+            "Receipts for the shop's customers",
+            "case-886712",
+        ];
+        let body = serde_json::json!({
+            "SendingEnabled": true,
+            "Details": {
+                "MailType": "TRANSACTIONAL",
+                "WebsiteURL": private[2],
+                "ContactLanguage": "JA",
+                "UseCaseDescription": private[3],
+                "AdditionalContactEmailAddresses": [private[0], private[1]],
+                "ReviewDetails": {"Status": "PENDING", "CaseId": private[4]}
+            }
+        });
+        let exchange = Exchange {
+            request: None,
+            response: Some(RawResponse {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.to_string().into_bytes(),
+            }),
+            sdk: SdkView::NotUsed,
+            failure: None,
+            elapsed: Duration::ZERO,
+        };
+        let obs = observe(
+            &exchange,
+            &Bindings::placeholders(),
+            &AccountMask::default(),
+        );
+        let meta = Meta {
+            target: "aws".into(),
+            region: "eu-west-1".into(),
+            seed: 0,
+            random_cases: 0,
+        };
+        let e = entry(
+            &spec,
+            &case,
+            &meta,
+            &Verdict::Conforms,
+            &obs,
+            SystemTime::now(),
+        );
+        let answer = e.answer.to_string();
+        let raw = e.raw.map(|r| r.body).unwrap_or_default();
+        for value in private {
+            assert!(!answer.contains(value), "answer holds {value}: {answer}");
+            assert!(!raw.contains(value), "raw holds {value}: {raw}");
+        }
+        // The shape stays, and in the raw answer the documented enum values too (a replay parses
+        // them as SES sent them).
+        let raw: Value = serde_json::from_str(&raw).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            raw["Details"]["AdditionalContactEmailAddresses"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
+        assert_eq!(raw["Details"]["MailType"], "TRANSACTIONAL");
+        assert_eq!(raw["Details"]["ReviewDetails"]["Status"], "PENDING");
+        assert_eq!(raw["SendingEnabled"], true);
     }
 }

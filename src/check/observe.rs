@@ -7,6 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::mask::AccountMask;
 use crate::case::Bindings;
 use crate::target::exchange::{Exchange, RawAnswer, SdkView};
 
@@ -62,20 +63,20 @@ impl Observation {
 /// How much of a non-JSON body is kept.
 const EXCERPT_CHARS: usize = 200;
 
-/// Read an exchange, restoring placeholders for the run's values.
-pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
+/// Read an exchange, restoring placeholders for the run's values and masking account ids (see
+/// [`AccountMask`]) in everything read: body, headers, the SDK's view, transport failures.
+pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> Observation {
     let failure = exchange
         .failure
         .as_ref()
-        .map(|f| bindings.unbind_text(&f.describe()));
+        .map(|f| clean(bindings, mask, &f.describe()));
     let Some(response) = &exchange.response else {
         return Observation {
-            sdk: unbind_sdk(&exchange.sdk, bindings),
+            sdk: unbind_sdk(&exchange.sdk, bindings, mask),
             ..Observation::failed(failure.unwrap_or_else(|| "no answer".into()))
         };
     };
-    let text = clean(bindings, &response.body_text());
-    let body: Option<Value> = serde_json::from_str(&text).ok();
+    let (text, body) = read_body(bindings, mask, &response.body_text());
     let excerpt = match (&body, text.trim().is_empty()) {
         (None, false) => Some(text.chars().take(EXCERPT_CHARS).collect()),
         _ => None,
@@ -98,7 +99,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
         content_type: response.header("content-type").map(str::to_string),
         body,
         body_excerpt: excerpt,
-        sdk: unbind_sdk(&exchange.sdk, bindings),
+        sdk: unbind_sdk(&exchange.sdk, bindings, mask),
         failure: None,
         raw: Some(RawAnswer {
             status: response.status,
@@ -107,7 +108,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
                 .filter_map(|h| {
                     response
                         .header(h)
-                        .map(|v| (h.to_string(), clean(bindings, v)))
+                        .map(|v| (h.to_string(), clean(bindings, mask, v)))
                 })
                 .collect(),
             body: text.clone(),
@@ -115,70 +116,50 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings) -> Observation {
     }
 }
 
-fn unbind_sdk(sdk: &SdkView, bindings: &Bindings) -> SdkView {
+fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &AccountMask) -> SdkView {
     match sdk {
         SdkView::Output { output } => SdkView::Output {
-            output: clean_value(bindings, output),
+            output: clean_value(bindings, mask, output),
         },
         SdkView::ServiceError { code, message } => SdkView::ServiceError {
             code: code.clone(),
-            message: message.as_ref().map(|m| clean(bindings, m)),
+            message: message.as_ref().map(|m| clean(bindings, mask, m)),
         },
         SdkView::ResponseError { detail } => SdkView::ResponseError {
-            detail: clean(bindings, detail),
+            detail: clean(bindings, mask, detail),
         },
         SdkView::ConstructionFailure { detail } => SdkView::ConstructionFailure {
-            detail: clean(bindings, detail),
+            detail: clean(bindings, mask, detail),
         },
         SdkView::NotUsed => SdkView::NotUsed,
     }
 }
 
-/// Account ids inside ARNs (`arn:aws:ses:region:123456789012:...`) replaced by `[account]`,
-/// so no account id reaches a report, a log or a snapshot.
-pub fn mask_account_ids(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("arn:aws:") {
-        out.push_str(&rest[..at]);
-        let arn = &rest[at..];
-        // arn:aws:<service>:<region>:<account>:...
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        // The placeholder account (what a known account id was unbound to) stays readable.
-        let is_account =
-            |p: &str| p.len() == 12 && p.chars().all(|c| c.is_ascii_digit()) && p != "000000000000";
-        if parts.len() == 6 && is_account(parts[4]) {
-            let prefix_len = parts[..4].iter().map(|p| p.len() + 1).sum::<usize>();
-            out.push_str(&arn[..prefix_len]);
-            out.push_str("[account]");
-            rest = &arn[prefix_len + 12..];
-        } else {
-            out.push_str("arn:aws:");
-            rest = &arn["arn:aws:".len()..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Unbind, then mask account ids.
-fn clean(bindings: &Bindings, text: &str) -> String {
-    mask_account_ids(&bindings.unbind_text(text))
+fn clean(bindings: &Bindings, mask: &AccountMask, text: &str) -> String {
+    mask.mask(&bindings.unbind_text(text))
 }
 
-fn clean_value(bindings: &Bindings, value: &Value) -> Value {
-    match value {
-        Value::String(s) => Value::String(clean(bindings, s)),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| clean_value(bindings, v)).collect())
-        }
-        Value::Object(obj) => Value::Object(
-            obj.iter()
-                .map(|(k, v)| (clean(bindings, k), clean_value(bindings, v)))
-                .collect(),
-        ),
-        other => other.clone(),
+/// A body as text and, when it is JSON, as a value; both unbound and masked.
+fn read_body(bindings: &Bindings, mask: &AccountMask, raw: &str) -> (String, Option<Value>) {
+    let unbound = bindings.unbind_text(raw);
+    let text = mask.mask(&unbound);
+    match serde_json::from_str(&text) {
+        Ok(body) => (text, Some(body)),
+        // A known id as a JSON number: masking the text broke the JSON, so the value is masked
+        // instead and written back.
+        Err(_) => match serde_json::from_str::<Value>(&unbound) {
+            Ok(body) => {
+                let body = mask.mask_value(&body);
+                (body.to_string(), Some(body))
+            }
+            Err(_) => (text, None),
+        },
     }
+}
+
+fn clean_value(bindings: &Bindings, mask: &AccountMask, value: &Value) -> Value {
+    mask.mask_value(&bindings.unbind_value(value))
 }
 
 /// The error type as the REST-JSON protocol carries it: the `x-amzn-ErrorType` header, cleaned
@@ -249,7 +230,7 @@ mod tests {
             )],
             r#"{"message":"nope"}"#,
         );
-        let o = observe(&e, &Bindings::placeholders());
+        let o = observe(&e, &Bindings::placeholders(), &AccountMask::default());
         assert_eq!(o.error_type.as_deref(), Some("NotFoundException"));
         assert_eq!(o.message.as_deref(), Some("nope"));
     }
@@ -277,22 +258,6 @@ mod tests {
     }
 
     #[test]
-    fn account_ids_in_arns_are_masked() {
-        assert_eq!(
-            mask_account_ids("see arn:aws:ses:eu-west-1:123456789012:identity/x.com and arn:aws:iam::123456789012:root"),
-            "see arn:aws:ses:eu-west-1:[account]:identity/x.com and arn:aws:iam::[account]:root"
-        );
-        assert_eq!(
-            mask_account_ids("arn:aws:ses:eu-west-1:12345:identity/x"),
-            "arn:aws:ses:eu-west-1:12345:identity/x"
-        );
-        assert_eq!(
-            mask_account_ids("arn:aws:iam::000000000000:root"),
-            "arn:aws:iam::000000000000:root"
-        );
-    }
-
-    #[test]
     fn message_may_be_capitalised_null_or_absent() {
         assert_eq!(
             error_message(Some(&json!({"Message": "x"}))).as_deref(),
@@ -313,6 +278,7 @@ mod tests {
             let o = observe(
                 &exchange(500, &[("content-type", "text/html")], body),
                 &Bindings::placeholders(),
+                &AccountMask::default(),
             );
             assert_eq!(o.status, Some(500));
             assert_eq!(o.error_type, None);
@@ -330,8 +296,105 @@ mod tests {
             }),
             elapsed: Duration::ZERO,
         };
-        let o = observe(&e, &Bindings::placeholders());
+        let o = observe(&e, &Bindings::placeholders(), &AccountMask::default());
         assert_eq!(o.status, None);
         assert_eq!(o.failure.as_deref(), Some("timeout: 2s"));
+    }
+
+    const ACCOUNT: &str = "111122223333";
+
+    fn govcloud() -> (Bindings, AccountMask) {
+        (
+            Bindings::for_identity("abcdef", "example.org", "us-gov-west-1", ACCOUNT),
+            AccountMask::seeded(ACCOUNT),
+        )
+    }
+
+    #[test]
+    fn account_ids_leave_no_part_of_an_answer() {
+        let (bindings, mask) = govcloud();
+        let body = r#"{"message":"User arn:aws-us-gov:iam::444455556666:user/bob may not act for 111122223333","Policies":{"p":"{\"Condition\":{\"aws:SourceAccount\":\"111122223333\"},\"Principal\":\"arn:aws-us-gov:iam::111122223333:root\"}"}}"#;
+        let mut e = exchange(
+            403,
+            &[
+                ("content-type", "application/json"),
+                (
+                    "x-amzn-errortype",
+                    "AccessDenied:arn:aws-us-gov:iam::444455556666:x",
+                ),
+            ],
+            body,
+        );
+        e.sdk = SdkView::ServiceError {
+            code: Some("AccessDenied".into()),
+            message: Some("not authorized: 111122223333, 444455556666".into()),
+        };
+        let o = observe(&e, &bindings, &mask);
+        let seen = format!("{o:?} {:?}", o.raw);
+        for id in [ACCOUNT, "444455556666"] {
+            assert!(!seen.contains(id), "{seen}");
+        }
+        // The run's own ARNs read as placeholders; others are masked.
+        assert!(seen.contains("arn:aws:iam::000000000000:root"), "{seen}");
+        assert!(
+            seen.contains("arn:aws-us-gov:iam::[account]:user/bob"),
+            "{seen}"
+        );
+    }
+
+    #[test]
+    fn an_id_learned_from_one_answer_is_masked_in_later_ones() {
+        let (bindings, mask) = govcloud();
+        let first = exchange(
+            200,
+            &[],
+            r#"{"Arn":"arn:aws-us-gov:ses:us-gov-west-1:444455556666:identity/x"}"#,
+        );
+        let later = exchange(200, &[], r#"{"Owner":"444455556666"}"#);
+        observe(&first, &bindings, &mask);
+        let o = observe(&later, &bindings, &mask);
+        assert_eq!(o.body, Some(json!({"Owner": "[account]"})));
+    }
+
+    #[test]
+    fn a_known_id_as_a_json_number_keeps_the_body_json() {
+        let (bindings, mask) = govcloud();
+        let o = observe(
+            &exchange(200, &[], r#"{"Account":111122223333,"n":1}"#),
+            &bindings,
+            &mask,
+        );
+        assert_eq!(o.body, Some(json!({"Account": "[account]", "n": 1})));
+        assert_eq!(
+            o.raw.map(|r| r.body).as_deref(),
+            Some(r#"{"Account":"[account]","n":1}"#)
+        );
+    }
+
+    #[test]
+    fn transport_failures_are_masked() {
+        let (bindings, mask) = govcloud();
+        let e = Exchange {
+            request: None,
+            response: None,
+            sdk: SdkView::ConstructionFailure {
+                detail: "no route to arn:aws-cn:ses:cn-north-1:444455556666:x".into(),
+            },
+            failure: Some(TransportFailure::Connection {
+                detail: "reset while 111122223333 was signing".into(),
+            }),
+            elapsed: Duration::ZERO,
+        };
+        let o = observe(&e, &bindings, &mask);
+        assert_eq!(
+            o.failure.as_deref(),
+            Some("connection failed: reset while [account] was signing")
+        );
+        assert_eq!(
+            o.sdk,
+            SdkView::ConstructionFailure {
+                detail: "no route to arn:aws-cn:ses:cn-north-1:[account]:x".into()
+            }
+        );
     }
 }

@@ -60,7 +60,7 @@ pub async fn cleanup_entries(
                 None,
             )
             .await;
-        let obs = observe(&exchange, &Bindings::placeholders());
+        let obs = observe(&exchange, &Bindings::placeholders(), &target.mask);
         if ledger::gone(obs.status, obs.error_type.as_deref()) {
             let mut removed = entry.clone();
             removed.event = "removed".into();

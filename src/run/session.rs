@@ -379,7 +379,7 @@ impl Session {
                 .target
                 .send(&self.spec, operation, request, path, raw_body)
                 .await;
-            let observation = observe(&exchange, &self.target.bindings);
+            let observation = observe(&exchange, &self.target.bindings, &self.target.mask);
             if !is_throttled(&observation) || attempt >= self.config.throttle_retries {
                 return (exchange, observation);
             }

@@ -310,6 +310,7 @@ fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Result<(), SpecE
                 "top-level input member needs a `location` (uri, query or body)",
             ));
         }
+        check_not_personal(member, file, &path)?;
         check_member(spec, member, file, &path)?;
     }
     for (name, member) in &op.output {
@@ -435,6 +436,19 @@ fn check_behaviour(
     Ok(())
 }
 
+/// `personal` is read on top-level output members only (snapshots and baselines withhold those):
+/// anywhere else it would be silently ignored.
+fn check_not_personal(member: &Member, file: &Path, path: &str) -> Result<(), SpecError> {
+    if member.personal {
+        return Err(SpecError::invalid(
+            file,
+            format!("{path}.personal"),
+            "only top-level output members can be marked personal",
+        ));
+    }
+    Ok(())
+}
+
 fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result<(), SpecError> {
     let c = &member.constraints;
     let shape = match &member.shape {
@@ -497,7 +511,10 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
     }
     match member.ty {
         MemberType::List => match &member.member {
-            Some(item) => check_member(spec, item, file, &format!("{path}.member"))?,
+            Some(item) => {
+                check_not_personal(item, file, &format!("{path}.member"))?;
+                check_member(spec, item, file, &format!("{path}.member"))?
+            }
             None => {
                 return Err(SpecError::invalid(
                     file,
@@ -508,6 +525,8 @@ fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result
         },
         MemberType::Map => match (&member.key, &member.value) {
             (Some(k), Some(v)) => {
+                check_not_personal(k, file, &format!("{path}.key"))?;
+                check_not_personal(v, file, &format!("{path}.value"))?;
                 check_member(spec, k, file, &format!("{path}.key"))?;
                 check_member(spec, v, file, &format!("{path}.value"))?;
             }
@@ -761,6 +780,7 @@ fn check_shape(spec: &Spec, shape: &Shape, file: &Path) -> Result<(), SpecError>
                         "members of shapes have no location",
                     ));
                 }
+                check_not_personal(member, file, &format!("$.members.{name}"))?;
                 check_member(spec, member, file, &format!("$.members.{name}"))?;
             }
             check_rules(shape, &shape.rules, file)?;

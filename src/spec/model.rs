@@ -206,6 +206,10 @@ pub struct Member {
     /// The documented constraints on this member.
     #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// For output members: the value describes the account's owner (contact addresses, website,
+    /// use case), so snapshots and baselines keep its shape, never its values.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub personal: bool,
     /// For a list whose items the service answers one by one: where each item's result is, so
     /// an invalid item may be refused in its own result instead of failing the whole request.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,6 +19,7 @@ use aws_credential_types::provider::ProvideCredentials as _;
 use serde_json::Value;
 
 use crate::case::{Bindings, RequestPath};
+use crate::check::AccountMask;
 use crate::spec::{blob_pointers, Spec};
 use exchange::Exchange;
 use gate::{Gate, Outgoing, Policy};
@@ -104,6 +105,8 @@ pub struct Target {
     pub profile: Profile,
     /// This run's placeholder values.
     pub bindings: Bindings,
+    /// The account ids this run knows (its own, and any seen in an ARN), masked in what it reads.
+    pub mask: AccountMask,
     /// Where it is, for messages (a URL or `aws:<region>`; never credentials).
     pub endpoint: String,
     /// Whether it is real SES (safety rules apply).
@@ -176,6 +179,7 @@ impl Target {
                         &config.region,
                         &account,
                     ),
+                    mask: AccountMask::seeded(&account),
                     endpoint: url.unwrap_or_else(|| format!("aws:{}", config.region)),
                     real_aws: true,
                     sdk: client,
@@ -202,6 +206,7 @@ impl Target {
             name: name.to_string(),
             profile: config.profile.clone(),
             bindings: Bindings::local(&config.run_id, &config.region, account),
+            mask: AccountMask::seeded(account),
             endpoint: url.to_string(),
             real_aws: false,
             gate: Arc::new(Gate::new(spec, gate_limits(&config.limits, None))),
