@@ -2,8 +2,11 @@
 //! emits one event per finished case. It decides nothing about verdicts (that is `check`) and
 //! renders nothing (that is `report`).
 
+pub mod cleanup;
 pub mod ledger;
 pub mod pace;
+
+pub use cleanup::{cleanup_entries, CleanupError, CleanupTarget, Tally};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,13 +16,13 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 use tokio::sync::{OnceCell, RwLock};
 
-use crate::case::{Bindings, Call, Case, Kind, RequestPath, Resource, IDENTITY_PLACEHOLDER};
+use crate::case::{Call, Case, Kind, RequestPath, Resource, IDENTITY_PLACEHOLDER};
 use crate::check::verdict::{is_missing_route, is_throttled, is_unknown_operation};
 use crate::check::Known;
 use crate::check::{judge, observe, Observation, Verdict};
 use crate::spec::Spec;
-use crate::target::{IdentityMode, Profile, Target, TargetConfig, TargetKind};
-use ledger::{Entry, Ledger, LedgerError};
+use crate::target::{IdentityMode, Profile, Target};
+use ledger::{Entry, Ledger, LedgerError, Line, ResourceEvent};
 use pace::{Budget, Pacer};
 
 /// How a run behaves.
@@ -386,22 +389,26 @@ impl Session {
         }
     }
 
+    /// Append a `creating`, `proven` or `removed` line for a resource (names bound).
     fn record(&self, resource: &Resource, delete: &Call, event: &str) -> Result<(), String> {
         let Some(ledger) = &self.ledger else {
             return Ok(());
         };
+        let event: ResourceEvent = event
+            .parse()
+            .map_err(|e: ledger::UnknownEvent| e.to_string())?;
         let bindings = &self.target.bindings;
+        let entry = Entry {
+            run: bindings.run_id.clone(),
+            target: self.target.name.clone(),
+            endpoint: self.target.endpoint.clone(),
+            real_aws: self.target.real_aws,
+            kind: resource.kind.clone(),
+            delete_operation: delete.operation.clone(),
+            delete_request: bindings.bind_value(&delete.request, &[]),
+        };
         ledger
-            .append(&Entry {
-                run: bindings.run_id.clone(),
-                target: self.target.name.clone(),
-                endpoint: self.target.endpoint.clone(),
-                real_aws: self.target.real_aws,
-                event: event.into(),
-                kind: resource.kind.clone(),
-                delete_operation: delete.operation.clone(),
-                delete_request: bindings.bind_value(&delete.request, &[]),
-            })
+            .append(&Line::of(event, entry))
             .map_err(|e| e.to_string())
     }
 
@@ -409,17 +416,15 @@ impl Session {
         for (resource, delete) in resources.iter().rev() {
             // Never delete what the run did not name, whatever a case says.
             let bound = self.target.bindings.bind_value(&delete.request, &[]);
-            if !ledger::carries_prefix(&bound, &self.target.bindings.run_id) {
+            if !ledger::names_run_resource(&bound, &self.target.bindings.run_id) {
                 continue;
             }
             let (_, obs) = self
                 .call(&delete.operation, &delete.request, RequestPath::Sdk, None)
                 .await;
-            // Gone either way: deleted now, or never created (a refused create, a 404).
-            let refused = obs
-                .status
-                .is_some_and(|s| (400..500).contains(&s) && s != 403 && s != 429);
-            if obs.is_success() || refused {
+            // Marked only when the answer shows it gone (deleted now, or not found): a refused
+            // delete leaves it pending for `cleanup`.
+            if ledger::gone(obs.status, obs.error_type.as_deref()) {
                 let _ = self.record(resource, delete, "removed");
             }
         }
@@ -532,127 +537,4 @@ fn identity_calls() -> (Resource, Call, Call) {
         request: Value::Object(keys),
     };
     (resource, create, delete)
-}
-
-/// Remove the pending resources of a ledger (newest first), refusing any the run did not name.
-/// Returns the exit code: 0 when nothing of the run is left, 1 otherwise.
-pub async fn cleanup_entries(
-    spec: Arc<Spec>,
-    ledger_path: &Path,
-    pending: Vec<Entry>,
-    region: &str,
-    timeout: Duration,
-) -> i32 {
-    let ledger = match Ledger::open(ledger_path) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE_OR_SPEC;
-        }
-    };
-    let mut left = 0;
-    let mut targets: std::collections::HashMap<String, Arc<Target>> =
-        std::collections::HashMap::new();
-    for entry in pending.iter().rev() {
-        if !ledger::named_by_run(entry) {
-            eprintln!(
-                "refusing to remove {} {}: its name does not carry the run prefix conf{}-",
-                entry.kind, entry.delete_request, entry.run
-            );
-            left += 1;
-            continue;
-        }
-        let target = match targets.get(&entry.endpoint) {
-            Some(t) => Arc::clone(t),
-            None => match connect_for_cleanup(Arc::clone(&spec), entry, region, timeout).await {
-                Ok(t) => {
-                    targets.insert(entry.endpoint.clone(), Arc::clone(&t));
-                    t
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return crate::exit::UNREACHABLE;
-                }
-            },
-        };
-        let exchange = target
-            .send(
-                &spec,
-                &entry.delete_operation,
-                &entry.delete_request,
-                RequestPath::Sdk,
-                None,
-            )
-            .await;
-        let obs = observe(&exchange, &Bindings::placeholders());
-        let gone = obs.is_success()
-            || obs.error_type.as_deref() == Some("NotFoundException")
-            || obs.status == Some(404);
-        if gone {
-            let mut removed = entry.clone();
-            removed.event = "removed".into();
-            if let Err(e) = ledger.append(&removed) {
-                eprintln!("error: {e}");
-            }
-            println!("removed {} {}", entry.kind, entry.delete_request);
-        } else {
-            left += 1;
-            eprintln!(
-                "could not remove {} {}: {}",
-                entry.kind,
-                entry.delete_request,
-                crate::check::verdict::describe_error(&obs)
-            );
-        }
-    }
-    if left == 0 {
-        crate::exit::OK
-    } else {
-        crate::exit::DIVERGED
-    }
-}
-
-async fn connect_for_cleanup(
-    spec: Arc<Spec>,
-    entry: &Entry,
-    region: &str,
-    timeout: Duration,
-) -> Result<Arc<Target>, String> {
-    let (kind, region) = if entry.real_aws {
-        let (url, region) = match entry.endpoint.strip_prefix("aws:") {
-            Some(r) => (None, r.to_string()),
-            None => (Some(entry.endpoint.clone()), region.to_string()),
-        };
-        (
-            TargetKind::Aws {
-                url,
-                identity: String::new(),
-                account_id: None,
-            },
-            region,
-        )
-    } else {
-        (
-            TargetKind::Local {
-                url: entry.endpoint.clone(),
-            },
-            region.to_string(),
-        )
-    };
-    let profile = Profile::shipped(&spec.dir, &entry.target)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| Profile::bare(&entry.target));
-    let config = TargetConfig {
-        name: entry.target.clone(),
-        kind,
-        region,
-        timeout,
-        profile,
-        run_id: entry.run.clone(),
-    };
-    Target::connect(spec, config)
-        .await
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
 }

@@ -1,0 +1,213 @@
+//! Cleanup after a crash: every pending ledger entry goes through `ledger::admit` against the
+//! endpoint the user chose, the admitted ones are deleted newest first, one request each, and
+//! marked `removed` only when the answer shows the resource is gone.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::case::{Bindings, RequestPath};
+use crate::check::{observe, Observation};
+use crate::spec::Spec;
+use crate::target::{Profile, Target, TargetConfig, TargetError, TargetKind};
+
+use super::ledger::{self, Admitted, Ledger, LedgerError, Line, Recorded, Refused};
+
+/// Where cleanup connects: never a ledger's own endpoint, which only selects what is admitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CleanupTarget {
+    /// A URL (`--endpoint`), or `aws:<region>` for real SES.
+    pub endpoint: String,
+    /// The region to sign for at a URL.
+    pub region: String,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+impl CleanupTarget {
+    /// `--endpoint URL` when given, else real SES in `region`.
+    pub fn new(endpoint: Option<String>, region: &str, timeout: Duration) -> CleanupTarget {
+        CleanupTarget {
+            endpoint: endpoint.unwrap_or_else(|| format!("aws:{region}")),
+            region: region.to_string(),
+            timeout,
+        }
+    }
+}
+
+/// What a cleanup of one ledger did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Deleted now, or found already gone.
+    pub removed: usize,
+    /// Refused by `admit`: still pending, never sent.
+    pub refused: usize,
+    /// Sent, but the answer did not show the resource gone.
+    pub left: usize,
+}
+
+/// Why a cleanup stopped before it went through every entry.
+#[derive(Debug, thiserror::Error)]
+pub enum CleanupError {
+    /// The ledger could not be opened or written.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The endpoint could not be set up (for real SES: no credentials).
+    #[error("cleanup cannot connect to {endpoint}: {source}")]
+    Connect {
+        /// The endpoint.
+        endpoint: String,
+        /// Why.
+        #[source]
+        source: TargetError,
+    },
+}
+
+/// Check every pending entry; the refused ones are reported on stderr and never sent.
+pub fn admit_all<'a>(
+    spec: &Spec,
+    pending: &'a [Recorded],
+    endpoint: &str,
+) -> (Vec<(&'a Recorded, Admitted)>, Vec<Refused>) {
+    let mut admitted = Vec::new();
+    let mut refused = Vec::new();
+    for recorded in pending {
+        match ledger::admit(spec, recorded, endpoint) {
+            Ok(a) => admitted.push((recorded, a)),
+            Err(r) => refused.push(r),
+        }
+    }
+    (admitted, refused)
+}
+
+/// Remove the pending resources of a ledger (newest first, so a policy goes before its
+/// identity), refusing any that `admit` does not pass.
+pub async fn cleanup_entries(
+    spec: Arc<Spec>,
+    ledger_path: &Path,
+    pending: &[Recorded],
+    to: &CleanupTarget,
+) -> Result<Tally, CleanupError> {
+    let (admitted, refused) = admit_all(&spec, pending, &to.endpoint);
+    for refusal in &refused {
+        eprintln!("{refusal}");
+    }
+    let mut tally = Tally {
+        refused: refused.len(),
+        ..Tally::default()
+    };
+    if admitted.is_empty() {
+        return Ok(tally);
+    }
+    let ledger = Ledger::open(ledger_path)?;
+    let mut targets: HashMap<(bool, String), Arc<Target>> = HashMap::new();
+    for (recorded, admitted) in admitted.iter().rev() {
+        let key = (admitted.real_aws(), admitted.target().to_string());
+        let target = match targets.get(&key) {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t = connect_for_cleanup(Arc::clone(&spec), to, admitted)
+                    .await
+                    .map(Arc::new)
+                    .map_err(|source| CleanupError::Connect {
+                        endpoint: to.endpoint.clone(),
+                        source,
+                    })?;
+                targets.insert(key, Arc::clone(&t));
+                t
+            }
+        };
+        let obs = send_admitted_delete(&spec, &target, admitted).await;
+        if ledger::gone(obs.status, obs.error_type.as_deref()) {
+            ledger.append(&Line::Removed(recorded.entry.clone()))?;
+            println!("removed {} {}", admitted.kind(), admitted.request());
+            tally.removed += 1;
+        } else {
+            eprintln!(
+                "could not remove {} {} (ledger line {}): {}",
+                admitted.kind(),
+                admitted.request(),
+                admitted.line(),
+                crate::check::verdict::describe_error(&obs)
+            );
+            tally.left += 1;
+        }
+    }
+    Ok(tally)
+}
+
+/// Send one admitted delete and read the answer: the only request cleanup makes, and so the one
+/// place to route through a request gate.
+pub async fn send_admitted_delete(
+    spec: &Spec,
+    target: &Target,
+    admitted: &Admitted,
+) -> Observation {
+    let exchange = target
+        .send(
+            spec,
+            admitted.operation(),
+            admitted.request(),
+            RequestPath::Sdk,
+            None,
+        )
+        .await;
+    observe(&exchange, &Bindings::placeholders())
+}
+
+/// Connect to the endpoint cleanup was given: real SES in its region for `aws:<region>`; at a
+/// URL, signed with the user's credentials only for entries of a real-SES run (the `aws` target
+/// pointed at an endpoint), with the local dummy credentials otherwise.
+pub async fn connect_for_cleanup(
+    spec: Arc<Spec>,
+    to: &CleanupTarget,
+    admitted: &Admitted,
+) -> Result<Target, TargetError> {
+    let aws = |url: Option<String>| TargetKind::Aws {
+        url,
+        identity: String::new(),
+        account_id: None,
+    };
+    let (kind, region) = match to.endpoint.strip_prefix("aws:") {
+        Some(region) => (aws(None), region.to_string()),
+        None if admitted.real_aws() => (aws(Some(to.endpoint.clone())), to.region.clone()),
+        None => (
+            TargetKind::Local {
+                url: to.endpoint.clone(),
+            },
+            to.region.clone(),
+        ),
+    };
+    // `admit` checked the name is plain, so it can only select a file in specs/targets/.
+    let profile = Profile::shipped(&spec.dir, admitted.target())
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| Profile::bare(admitted.target()));
+    let config = TargetConfig {
+        name: admitted.target().to_string(),
+        kind,
+        region,
+        timeout: to.timeout,
+        profile,
+        run_id: admitted.run().to_string(),
+    };
+    Target::connect(spec, config).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_endpoint_is_real_ses_in_the_region() {
+        let to = CleanupTarget::new(None, "eu-west-1", Duration::from_secs(1));
+        assert_eq!(to.endpoint, "aws:eu-west-1");
+        let to = CleanupTarget::new(
+            Some("http://127.0.0.1:1".into()),
+            "eu-west-1",
+            Duration::from_secs(1),
+        );
+        assert_eq!(to.endpoint, "http://127.0.0.1:1");
+    }
+}
