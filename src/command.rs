@@ -364,9 +364,11 @@ async fn execute(
         return Err(exit::UNREACHABLE);
     }
     // Real SES always gets a ledger: the safety rules require one.
-    let ledger = options.ledger.clone().or_else(|| {
-        real_aws.then(|| PathBuf::from(format!("ses-conformance-{run_id}.ledger.jsonl")))
-    });
+    let ledger = match &options.ledger {
+        Some(path) => Some(path.clone()),
+        None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
+        None => None,
+    };
     let run_config = RunConfig {
         concurrency: concurrency(options, &target),
         max_sends: options.max_sends,
@@ -381,7 +383,10 @@ async fn execute(
     .map(Arc::new)
     .map_err(usage_error)?;
     if let Some(path) = &ledger {
-        eprintln!("run {run_id}: ledger {}", path.display());
+        eprintln!(
+            "run {run_id}: every resource it creates is recorded first in the ledger {} (after a crash, `ses-conformance cleanup` removes what is left)",
+            path.display()
+        );
     }
     match session.start().await {
         Ok(Some(allowance)) => eprintln!("{}", console::allowance(&allowance)),
@@ -408,6 +413,9 @@ async fn execute(
         })
         .await;
     progress.finish();
+    if let Some(path) = &ledger {
+        close_ledger(path);
+    }
     results.sort_by_key(|r| order.get(&r.case.id).copied().unwrap_or(usize::MAX));
     Ok(Executed {
         results,
@@ -666,31 +674,141 @@ fn dry_run(
 }
 
 
-/// `cleanup LEDGER`: remove what a crashed run left behind, and only what it named.
-pub fn cleanup(spec: Arc<Spec>, ledger_path: PathBuf, region: String, timeout_secs: f64) -> i32 {
-    let entries = match run::ledger::read(&ledger_path) {
-        Ok(e) => e,
+/// After the session's own cleanup: mark the ledger finished when nothing in it is pending, or
+/// say what is left.
+fn close_ledger(path: &std::path::Path) {
+    let read = match run::ledger::read(path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return;
+        }
+    };
+    report_ledger_lines(path, &read);
+    let pending = read.pending();
+    if pending.is_empty() && read.malformed().next().is_none() {
+        if let Err(e) = run::ledger::Ledger::open(path).and_then(|l| l.finish()) {
+            eprintln!("error: {e}");
+        }
+    } else if !pending.is_empty() {
+        eprintln!(
+            "{}: {} resources are still pending; `ses-conformance cleanup` removes them",
+            path.display(),
+            pending.entries.len()
+        );
+    }
+}
+
+/// Print what a ledger's reader skipped, and the identities with no proof of creation.
+fn report_ledger_lines(path: &std::path::Path, read: &run::ledger::ReadLedger) {
+    for warning in &read.warnings {
+        let level = match warning.problem {
+            run::ledger::LineProblem::Torn => "warning",
+            run::ledger::LineProblem::Malformed => "error",
+        };
+        eprintln!("{level}: {}: {warning}", path.display());
+    }
+    for unproven in &read.pending().unproven {
+        let address = unproven.entry.delete_request["EmailIdentity"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| unproven.entry.delete_request.to_string());
+        eprintln!(
+            "note: {} line {}: no proof it was created; check the account for {address}",
+            path.display(),
+            unproven.line
+        );
+    }
+}
+
+/// Options of `cleanup`.
+#[derive(Debug, Clone)]
+pub struct CleanupOptions {
+    /// The ledger to clean; every unfinished ledger in the state directory when `None`.
+    pub ledger: Option<PathBuf>,
+    /// `--endpoint`: what to connect to and check entries against (default: real SES in
+    /// `region`).
+    pub endpoint: Option<String>,
+    /// `--region`.
+    pub region: String,
+    /// `--timeout` in seconds.
+    pub timeout_secs: f64,
+}
+
+/// `cleanup [LEDGER]`: remove what crashed runs left behind, and only what they named, at the
+/// endpoint given by the flags. Exit 0 when nothing is left, 1 when an entry was refused, could
+/// not be removed or could not be read, 2 when a ledger does not load, 3 when the endpoint
+/// cannot be set up.
+pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
+    let to = run::CleanupTarget::new(
+        options.endpoint.clone(),
+        &options.region,
+        Duration::from_secs_f64(options.timeout_secs.max(0.001)),
+    );
+    let paths = match ledgers_to_clean(&options) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    paths
+        .iter()
+        .map(|path| runtime.block_on(cleanup_ledger(Arc::clone(&spec), path, &to)))
+        .max()
+        .unwrap_or(exit::OK)
+}
+
+/// The ledger named on the command line, or every unfinished one in the state directory.
+fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
+    if let Some(path) = &options.ledger {
+        return Ok(vec![path.clone()]);
+    }
+    let dir = run::ledger::ledger_dir().map_err(usage_error)?;
+    let paths = run::ledger::unfinished_ledgers(&dir).map_err(usage_error)?;
+    if paths.is_empty() {
+        println!("{}: no unfinished ledgers", dir.display());
+    }
+    Ok(paths)
+}
+
+/// Clean one ledger; its exit code.
+async fn cleanup_ledger(spec: Arc<Spec>, path: &std::path::Path, to: &run::CleanupTarget) -> i32 {
+    let read = match run::ledger::read(path) {
+        Ok(r) => r,
         Err(e) => return usage_error(e),
     };
-    let pending = run::ledger::pending(&entries);
-    if pending.is_empty() {
-        println!("{}: nothing left to remove", ledger_path.display());
-        return exit::OK;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return usage_error(format!("cannot start the async runtime: {e}")),
+    report_ledger_lines(path, &read);
+    let pending = read.pending();
+    let tally = match run::cleanup_entries(spec, path, &pending.entries, to).await {
+        Ok(t) => t,
+        Err(e @ run::CleanupError::Connect { .. }) => {
+            eprintln!("error: {e}");
+            return exit::UNREACHABLE;
+        }
+        Err(e) => return usage_error(e),
     };
-    runtime.block_on(run::cleanup_entries(
-        spec,
-        &ledger_path,
-        pending,
-        &region,
-        Duration::from_secs_f64(timeout_secs),
-    ))
+    let unread = read.malformed().count();
+    let clean = tally.refused == 0 && tally.left == 0 && unread == 0;
+    if clean && !read.is_finished() {
+        if let Err(e) = run::ledger::Ledger::open(path).and_then(|l| l.finish()) {
+            return usage_error(e);
+        }
+    }
+    println!(
+        "{}: {} removed, {} refused, {} could not be removed, {unread} unreadable lines{}",
+        path.display(),
+        tally.removed,
+        tally.refused,
+        tally.left,
+        if clean { "; finished" } else { "" }
+    );
+    if clean {
+        exit::OK
+    } else {
+        exit::DIVERGED
+    }
 }
 
 /// `serve`: the embedded reference on 127.0.0.1 until a stop signal.

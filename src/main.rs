@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use ses_conformance::command::{self, RunOptions};
+use ses_conformance::command::{self, CleanupOptions, RunOptions};
 use ses_conformance::exit;
 use ses_conformance::gen;
 use ses_conformance::spec::Spec;
@@ -70,12 +70,17 @@ enum Command {
         #[arg(long)]
         baseline: Option<PathBuf>,
     },
-    /// Remove what a crashed run left behind, from its ledger.
+    /// Remove what a crashed run left behind, from its ledger (default: every unfinished
+    /// ledger in the state directory).
     Cleanup {
         /// The ledger file the run wrote.
-        ledger: PathBuf,
-        /// Region, for a ledger of an endpoint override.
-        #[arg(long, default_value = "us-east-1")]
+        ledger: Option<PathBuf>,
+        /// The endpoint to connect to; only entries recorded at it are removed (default: real
+        /// SES in --region).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Region: real SES's, or the one to sign for at --endpoint.
+        #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
         region: String,
         /// Per-request timeout in seconds.
         #[arg(long, default_value_t = 10.0)]
@@ -219,9 +224,18 @@ fn main() -> ExitCode {
         Command::SdkCheck { baseline } => command::sdk_check(baseline),
         Command::Cleanup {
             ledger,
+            endpoint,
             region,
             timeout,
-        } => command::cleanup(spec, ledger, region, timeout),
+        } => command::cleanup(
+            spec,
+            CleanupOptions {
+                ledger,
+                endpoint,
+                region,
+                timeout_secs: timeout,
+            },
+        ),
         Command::Report { results } => command::report(&results),
         Command::Serve {
             port,

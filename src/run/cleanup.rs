@@ -1,132 +1,248 @@
-//! `cleanup`: remove what a crashed run left behind, from its ledger, and only what it named.
+//! Cleanup after a crash: every pending ledger entry goes through `ledger::admit` against the
+//! endpoint the user chose, the admitted ones are deleted newest first, one request each, and
+//! marked `removed` only when the answer shows the resource is gone. Each delete still passes
+//! the target's gate, like every request: against real SES it is paced and must name what the
+//! run named.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::ledger::{self, Entry, Ledger};
 use crate::case::{Bindings, RequestPath};
-use crate::check::observe;
+use crate::check::{observe, Observation};
 use crate::spec::Spec;
-use crate::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
+use crate::target::gate::PaceSettings;
+use crate::target::{GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind};
 
-/// Remove the pending resources of a ledger (newest first), refusing any the run did not name.
-/// Returns the exit code: 0 when nothing of the run is left, 1 otherwise.
-pub async fn cleanup_entries(
-    spec: Arc<Spec>,
-    ledger_path: &Path,
-    pending: Vec<Entry>,
-    region: &str,
-    timeout: Duration,
-) -> i32 {
-    let ledger = match Ledger::open(ledger_path) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE_OR_SPEC;
+use super::ledger::{self, Admitted, Ledger, LedgerError, Line, Recorded, Refused};
+
+/// Where cleanup connects: never a ledger's own endpoint, which only selects what is admitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CleanupTarget {
+    /// A URL (`--endpoint`), or `aws:<region>` for real SES.
+    pub endpoint: String,
+    /// The region to sign for at a URL.
+    pub region: String,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+impl CleanupTarget {
+    /// `--endpoint URL` when given, else real SES in `region`.
+    pub fn new(endpoint: Option<String>, region: &str, timeout: Duration) -> CleanupTarget {
+        CleanupTarget {
+            endpoint: endpoint.unwrap_or_else(|| format!("aws:{region}")),
+            region: region.to_string(),
+            timeout,
         }
-    };
-    let mut left = 0;
-    let mut targets: std::collections::HashMap<String, Arc<Target>> =
-        std::collections::HashMap::new();
-    for entry in pending.iter().rev() {
-        if !ledger::named_by_run(entry) {
-            eprintln!(
-                "refusing to remove {} {}: its name does not carry the run prefix conf{}-",
-                entry.kind, entry.delete_request, entry.run
-            );
-            left += 1;
-            continue;
-        }
-        let target = match targets.get(&entry.endpoint) {
-            Some(t) => Arc::clone(t),
-            None => match connect_for_cleanup(Arc::clone(&spec), entry, region, timeout).await {
-                Ok(t) => {
-                    targets.insert(entry.endpoint.clone(), Arc::clone(&t));
-                    t
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return crate::exit::UNREACHABLE;
-                }
-            },
-        };
-        let exchange = target
-            .send(
-                &spec,
-                &entry.delete_operation,
-                &entry.delete_request,
-                RequestPath::Sdk,
-                None,
-            )
-            .await;
-        let obs = observe(&exchange, &Bindings::placeholders(), &target.mask);
-        if ledger::gone(obs.status, obs.error_type.as_deref()) {
-            let mut removed = entry.clone();
-            removed.event = "removed".into();
-            if let Err(e) = ledger.append(&removed) {
-                eprintln!("error: {e}");
-            }
-            println!("removed {} {}", entry.kind, entry.delete_request);
-        } else {
-            left += 1;
-            eprintln!(
-                "could not remove {} {}: {}",
-                entry.kind,
-                entry.delete_request,
-                crate::check::verdict::describe_error(&obs)
-            );
-        }
-    }
-    if left == 0 {
-        crate::exit::OK
-    } else {
-        crate::exit::DIVERGED
     }
 }
 
-async fn connect_for_cleanup(
+/// What a cleanup of one ledger did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Deleted now, or found already gone.
+    pub removed: usize,
+    /// Refused by `admit`: still pending, never sent.
+    pub refused: usize,
+    /// Sent, but the answer did not show the resource gone.
+    pub left: usize,
+}
+
+/// Why a cleanup stopped before it went through every entry.
+#[derive(Debug, thiserror::Error)]
+pub enum CleanupError {
+    /// The ledger could not be opened or written.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The endpoint could not be set up (for real SES: no credentials).
+    #[error("cleanup cannot connect to {endpoint}: {source}")]
+    Connect {
+        /// The endpoint.
+        endpoint: String,
+        /// Why.
+        #[source]
+        source: TargetError,
+    },
+}
+
+/// Check every pending entry; the refused ones are reported on stderr and never sent.
+pub fn admit_all<'a>(
+    spec: &Spec,
+    pending: &'a [Recorded],
+    endpoint: &str,
+) -> (Vec<(&'a Recorded, Admitted)>, Vec<Refused>) {
+    let mut admitted = Vec::new();
+    let mut refused = Vec::new();
+    for recorded in pending {
+        match ledger::admit(spec, recorded, endpoint) {
+            Ok(a) => admitted.push((recorded, a)),
+            Err(r) => refused.push(r),
+        }
+    }
+    (admitted, refused)
+}
+
+/// Remove the pending resources of a ledger (newest first, so a policy goes before its
+/// identity), refusing any that `admit` does not pass.
+pub async fn cleanup_entries(
     spec: Arc<Spec>,
-    entry: &Entry,
-    region: &str,
-    timeout: Duration,
-) -> Result<Arc<Target>, String> {
-    let (kind, region) = if entry.real_aws {
-        let (url, region) = match entry.endpoint.strip_prefix("aws:") {
-            Some(r) => (None, r.to_string()),
-            None => (Some(entry.endpoint.clone()), region.to_string()),
-        };
-        (
-            TargetKind::Aws {
-                url,
-                identity: String::new(),
-                account_id: None,
-            },
-            region,
-        )
-    } else {
-        (
-            TargetKind::Local {
-                url: entry.endpoint.clone(),
-            },
-            region.to_string(),
-        )
+    ledger_path: &Path,
+    pending: &[Recorded],
+    to: &CleanupTarget,
+) -> Result<Tally, CleanupError> {
+    let (admitted, refused) = admit_all(&spec, pending, &to.endpoint);
+    for refusal in &refused {
+        eprintln!("{refusal}");
+    }
+    let mut tally = Tally {
+        refused: refused.len(),
+        ..Tally::default()
     };
-    let profile = Profile::shipped(&spec.dir, &entry.target)
+    if admitted.is_empty() {
+        return Ok(tally);
+    }
+    let ledger = Ledger::open(ledger_path)?;
+    let mut targets: HashMap<(bool, String), Arc<Target>> = HashMap::new();
+    for (recorded, admitted) in admitted.iter().rev() {
+        let key = (
+            admitted.real_aws(),
+            format!("{}|{}", admitted.target(), parent_identity(admitted)),
+        );
+        let target = match targets.get(&key) {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t = connect_for_cleanup(Arc::clone(&spec), to, admitted)
+                    .await
+                    .map(Arc::new)
+                    .map_err(|source| CleanupError::Connect {
+                        endpoint: to.endpoint.clone(),
+                        source,
+                    })?;
+                targets.insert(key, Arc::clone(&t));
+                t
+            }
+        };
+        let obs = send_admitted_delete(&spec, &target, admitted).await;
+        if ledger::gone(obs.status, obs.error_type.as_deref()) {
+            ledger.append(&Line::Removed(recorded.entry.clone()))?;
+            println!("removed {} {}", admitted.kind(), admitted.request());
+            tally.removed += 1;
+        } else {
+            eprintln!(
+                "could not remove {} {} (ledger line {}): {}",
+                admitted.kind(),
+                admitted.request(),
+                admitted.line(),
+                crate::check::verdict::describe_error(&obs)
+            );
+            tally.left += 1;
+        }
+    }
+    Ok(tally)
+}
+
+/// Send one admitted delete and read the answer: the only request cleanup makes, and so the one
+/// place to route through a request gate.
+pub async fn send_admitted_delete(
+    spec: &Spec,
+    target: &Target,
+    admitted: &Admitted,
+) -> Observation {
+    let exchange = target
+        .send(
+            spec,
+            admitted.operation(),
+            admitted.request(),
+            RequestPath::Sdk,
+            None,
+        )
+        .await;
+    observe(&exchange, &Bindings::placeholders(), &target.mask)
+}
+
+/// The identity a policy entry lives on (the gate lets a run change policies there only).
+fn parent_identity(admitted: &Admitted) -> String {
+    if admitted.kind() == "identity" {
+        return String::new();
+    }
+    admitted
+        .request()
+        .get("EmailIdentity")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Connect to the endpoint cleanup was given: real SES in its region for `aws:<region>`; at a
+/// URL, signed with the user's credentials only for entries of a real-SES run (the `aws` target
+/// pointed at an endpoint), with the local dummy credentials otherwise.
+pub async fn connect_for_cleanup(
+    spec: Arc<Spec>,
+    to: &CleanupTarget,
+    admitted: &Admitted,
+) -> Result<Target, TargetError> {
+    let aws = |url: Option<String>| TargetKind::Aws {
+        url,
+        identity: parent_identity(admitted),
+        account_id: None,
+    };
+    let (kind, region) = match to.endpoint.strip_prefix("aws:") {
+        Some(region) => (aws(None), region.to_string()),
+        None if admitted.real_aws() => (aws(Some(to.endpoint.clone())), to.region.clone()),
+        None => (
+            TargetKind::Local {
+                url: to.endpoint.clone(),
+            },
+            to.region.clone(),
+        ),
+    };
+    // `admit` checked the name is plain, so it can only select a file in specs/targets/.
+    let profile = Profile::shipped(&spec.dir, admitted.target())
         .ok()
         .flatten()
-        .unwrap_or_else(|| Profile::bare(&entry.target));
+        .unwrap_or_else(|| Profile::bare(admitted.target()));
+    let real_aws = matches!(kind, TargetKind::Aws { .. });
     let config = TargetConfig {
-        name: entry.target.clone(),
+        name: admitted.target().to_string(),
         kind,
         region,
-        timeout,
+        timeout: to.timeout,
         profile,
-        run_id: entry.run.clone(),
-        limits: GateLimits::default(),
+        run_id: admitted.run().to_string(),
+        limits: GateLimits {
+            pace: PaceSettings {
+                per_operation: real_aws,
+                default_rate: real_aws.then_some(1.0),
+                send_rate: None,
+            },
+            ..GateLimits::default()
+        },
     };
-    Target::connect(spec, config)
-        .await
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
+    let target = Target::connect(spec, config).await?;
+    // `admit` passed an identity only when the ledger holds the 200 that proved the run added it.
+    if admitted.kind() == "identity" {
+        if let Some(address) = admitted.request().get("EmailIdentity").and_then(serde_json::Value::as_str) {
+            target.gate.prove_identity(address);
+        }
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_endpoint_is_real_ses_in_the_region() {
+        let to = CleanupTarget::new(None, "eu-west-1", Duration::from_secs(1));
+        assert_eq!(to.endpoint, "aws:eu-west-1");
+        let to = CleanupTarget::new(
+            Some("http://127.0.0.1:1".into()),
+            "eu-west-1",
+            Duration::from_secs(1),
+        );
+        assert_eq!(to.endpoint, "http://127.0.0.1:1");
+    }
 }

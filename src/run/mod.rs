@@ -11,7 +11,7 @@ pub mod plan;
 pub mod session;
 pub mod signals;
 
-pub use cleanup::cleanup_entries;
+pub use cleanup::{cleanup_entries, CleanupError, CleanupTarget, Tally};
 pub use config::RunConfig;
 pub use outcome::{CaseResult, Event, Outcome, Totals};
 pub use plan::{CasePlan, PlannedCall, Planner, Role};

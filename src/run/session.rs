@@ -13,7 +13,7 @@ use tokio::sync::{OnceCell, RwLock};
 
 use super::config::RunConfig;
 use super::fixtures::SharedFixtures;
-use super::ledger::{Entry, Ledger, LedgerError};
+use super::ledger::{Entry, Ledger, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Event, Outcome, Totals};
 use super::plan::{CasePlan, Planner};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource, IDENTITY_PLACEHOLDER};
@@ -225,7 +225,7 @@ impl Session {
             }
         }
         for made in &case.creates {
-            if let Err(detail) = self.record(&made.resource, &made.delete, "creating") {
+            if let Err(detail) = self.record(&made.resource, &made.delete, ResourceEvent::Creating) {
                 self.remove_all(&own).await;
                 return self.harness_error(case, detail);
             }
@@ -245,7 +245,7 @@ impl Session {
             // A delete that succeeded took its fixture with it.
             let deleted = deleted_by(&self.spec, case);
             for (resource, delete) in own.iter().filter(|(r, _)| Some(r) == deleted.as_ref()) {
-                let _ = self.record(resource, delete, "removed");
+                let _ = self.record(resource, delete, ResourceEvent::Removed);
             }
             own.retain(|(r, _)| Some(r) != deleted.as_ref());
         }
@@ -274,7 +274,7 @@ impl Session {
         fixture: &Fixture,
         own: &mut Vec<(Resource, Call)>,
     ) -> Result<(), Box<Observation>> {
-        if let Err(detail) = self.record(&fixture.resource, &fixture.delete, "creating") {
+        if let Err(detail) = self.record(&fixture.resource, &fixture.delete, ResourceEvent::Creating) {
             return Err(Box::new(Observation::failed(detail)));
         }
         let (exchange, obs) = self
@@ -287,7 +287,7 @@ impl Session {
             .await;
         self.fixtures_made.fetch_add(1, Ordering::Relaxed);
         if not_created(&exchange) {
-            let _ = self.record(&fixture.resource, &fixture.delete, "removed");
+            let _ = self.record(&fixture.resource, &fixture.delete, ResourceEvent::Removed);
         } else {
             own.push((fixture.resource.clone(), fixture.delete.clone()));
         }
@@ -349,7 +349,7 @@ impl Session {
             let exists = if made.resource.kind == "identity" {
                 let proven = observation.is_success();
                 if proven {
-                    let _ = self.record(&made.resource, &made.delete, "proven");
+                    let _ = self.record(&made.resource, &made.delete, ResourceEvent::Proven);
                 }
                 proven
             } else {
@@ -359,7 +359,7 @@ impl Session {
                 self.remove_all(&[(made.resource.clone(), made.delete.clone())])
                     .await;
             } else {
-                let _ = self.record(&made.resource, &made.delete, "removed");
+                let _ = self.record(&made.resource, &made.delete, ResourceEvent::Removed);
             }
         }
     }
@@ -390,22 +390,27 @@ impl Session {
         }
     }
 
-    fn record(&self, resource: &Resource, delete: &Call, event: &str) -> Result<(), String> {
+    fn record(
+        &self,
+        resource: &Resource,
+        delete: &Call,
+        event: ResourceEvent,
+    ) -> Result<(), String> {
         let Some(ledger) = &self.ledger else {
             return Ok(());
         };
         let bindings = &self.target.bindings;
+        let entry = Entry {
+            run: bindings.run_id.clone(),
+            target: self.target.name.clone(),
+            endpoint: self.target.endpoint.clone(),
+            real_aws: self.target.real_aws,
+            kind: resource.kind.clone(),
+            delete_operation: delete.operation.clone(),
+            delete_request: bindings.bind_value(&delete.request, &[]),
+        };
         ledger
-            .append(&Entry {
-                run: bindings.run_id.clone(),
-                target: self.target.name.clone(),
-                endpoint: self.target.endpoint.clone(),
-                real_aws: self.target.real_aws,
-                event: event.into(),
-                kind: resource.kind.clone(),
-                delete_operation: delete.operation.clone(),
-                delete_request: bindings.bind_value(&delete.request, &[]),
-            })
+            .append(&Line::of(event, entry))
             .map_err(|e| e.to_string())
     }
 
@@ -417,7 +422,7 @@ impl Session {
                 .await;
             self.removals.fetch_add(1, Ordering::Relaxed);
             if super::ledger::gone(obs.status, obs.error_type.as_deref()) {
-                let _ = self.record(resource, delete, "removed");
+                let _ = self.record(resource, delete, ResourceEvent::Removed);
             } else {
                 self.left.fetch_add(1, Ordering::Relaxed);
             }
@@ -435,7 +440,7 @@ impl Session {
                     return Ok(false);
                 }
                 let (resource, create, delete) = identity_calls();
-                self.record(&resource, &delete, "creating")?;
+                self.record(&resource, &delete, ResourceEvent::Creating)?;
                 let (_, obs) = self
                     .call(&create.operation, &create.request, RequestPath::Sdk, None)
                     .await;
@@ -443,7 +448,7 @@ impl Session {
                     Ok(true)
                 } else if is_unknown_operation(&obs) || is_missing_route(&obs) {
                     // The target has no identities at all: cases use the identity's name as is.
-                    let _ = self.record(&resource, &delete, "removed");
+                    let _ = self.record(&resource, &delete, ResourceEvent::Removed);
                     Ok(false)
                 } else {
                     Err(crate::check::verdict::describe_error(&obs))
@@ -453,8 +458,7 @@ impl Session {
             .clone()
     }
 
-    /// Remove what the session itself made (shared fixtures, the run's identity), and mark the
-    /// ledger finished when nothing of the run is left.
+    /// Remove what the session itself made (shared fixtures, the run's identity).
     pub async fn finish(&self) {
         let shared: Vec<(Resource, Call)> = self
             .shared
@@ -466,11 +470,6 @@ impl Session {
         if let Some(Ok(true)) = self.identity.get() {
             let (resource, _, delete) = identity_calls();
             self.remove_all(&[(resource, delete)]).await;
-        }
-        if let Some(ledger) = &self.ledger {
-            if self.left.load(Ordering::Relaxed) == 0 {
-                let _ = ledger.finish();
-            }
         }
     }
 

@@ -1,0 +1,671 @@
+//! Admission: what `cleanup` may delete, decided from the spec and the endpoint it was told to
+//! clean, taking nothing in the ledger on trust. A ledger is a file anyone can write; an entry is
+//! only deleted when it is exactly the delete the harness would have recorded for a resource it
+//! named, at the endpoint the user chose.
+
+use serde_json::Value;
+
+use super::file::{Entry, Recorded, IDENTITY_KIND};
+use crate::case::{
+    ARN_PREFIX_PLACEHOLDER, IAM_PREFIX_PLACEHOLDER, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER,
+    RUN_ID_LEN, SIMULATOR_DOMAIN,
+};
+use crate::spec::{ResourceDef, Spec};
+
+/// A pending entry that passed every check: the only thing cleanup sends a delete for. Its
+/// fields are private so that one cannot be made without `admit`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Admitted {
+    line: usize,
+    run: String,
+    target: String,
+    real_aws: bool,
+    kind: String,
+    operation: String,
+    request: Value,
+}
+
+impl Admitted {
+    /// The ledger line that recorded it.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The run that named it.
+    pub fn run(&self) -> &str {
+        &self.run
+    }
+
+    /// The target name (a plain word: it selects a profile file).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Whether it was created on real SES (sign with the user's credentials).
+    pub fn real_aws(&self) -> bool {
+        self.real_aws
+    }
+
+    /// The resource kind.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The delete operation: always the kind's `delete` in `specs/resources.json`.
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// The delete request: exactly the kind's keys, each a string.
+    pub fn request(&self) -> &Value {
+        &self.request
+    }
+}
+
+/// An entry cleanup will not act on, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("refusing to remove {kind} {request} (ledger line {line}): {reason}")]
+pub struct Refused {
+    /// The 1-based line number of the entry.
+    pub line: usize,
+    /// The kind it claims.
+    pub kind: String,
+    /// Its delete request, as JSON text.
+    pub request: String,
+    /// Why.
+    pub reason: Refusal,
+}
+
+/// Why an entry is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// The run id cannot be one the harness made.
+    #[error("run id {run:?} is not {RUN_ID_LEN} lowercase ASCII letters or digits")]
+    RunId {
+        /// The claimed run id.
+        run: String,
+    },
+    /// The target name could select a file outside the profiles.
+    #[error("target name {target:?} is not a plain name (ASCII letters, digits, - and _)")]
+    TargetName {
+        /// The claimed target name.
+        target: String,
+    },
+    /// The entry belongs to another endpoint: cleanup does not connect there.
+    #[error("it belongs to endpoint {recorded:?}, not {cleaning:?}, the endpoint being cleaned; not connecting there")]
+    OtherEndpoint {
+        /// The endpoint in the ledger.
+        recorded: String,
+        /// The endpoint cleanup was pointed at.
+        cleaning: String,
+    },
+    /// Real SES endpoints only ever come from real-SES runs.
+    #[error("it claims a local target at real SES ({endpoint})")]
+    LocalAtRealSes {
+        /// The endpoint.
+        endpoint: String,
+    },
+    /// The kind is not in `specs/resources.json`.
+    #[error("kind {kind:?} is not a resource kind of specs/resources.json")]
+    UnknownKind {
+        /// The claimed kind.
+        kind: String,
+    },
+    /// The operation is not the kind's delete.
+    #[error("delete operation {found:?} is not {expected}, the delete of this kind")]
+    Operation {
+        /// The operation in the ledger.
+        found: String,
+        /// The kind's delete.
+        expected: String,
+    },
+    /// The request is not an object of exactly the kind's keys.
+    #[error("the delete request's members {found:?} are not exactly {expected:?}")]
+    Members {
+        /// The members found (empty when the request is not an object).
+        found: Vec<String>,
+        /// The kind's keys.
+        expected: Vec<String>,
+    },
+    /// A key is not a string.
+    #[error("{member} is not a string")]
+    NotAString {
+        /// The member.
+        member: String,
+    },
+    /// A value holds placeholder text the target would rewrite before sending, so what was
+    /// checked would not be what is sent.
+    #[error("{member} holds placeholder text ({PREFIX_PLACEHOLDER} or an ARN prefix) the target would rewrite")]
+    Placeholder {
+        /// The member.
+        member: String,
+    },
+    /// A parent key (the identity of a policy) is empty.
+    #[error("{member} is empty")]
+    EmptyParent {
+        /// The member.
+        member: String,
+    },
+    /// The resource's own name does not start with the run prefix.
+    #[error("its {member} {name:?} does not start with the run prefix {prefix}")]
+    NotNamedByRun {
+        /// The member holding the resource's own name.
+        member: String,
+        /// The name.
+        name: String,
+        /// `conf<run>-`.
+        prefix: String,
+    },
+    /// An identity the harness cannot have made.
+    #[error("{}", describe_identity_refusal(.name, .prefix, *.real_aws))]
+    NotRunIdentity {
+        /// The identity.
+        name: String,
+        /// `conf<run>-`.
+        prefix: String,
+        /// Whether the entry is of real SES.
+        real_aws: bool,
+    },
+}
+
+fn describe_identity_refusal(name: &str, prefix: &str, real_aws: bool) -> String {
+    let besides = if real_aws {
+        String::new()
+    } else {
+        format!(" besides the local run's own {}", local_identity(prefix))
+    };
+    format!(
+        "identity {name:?} is not a mailbox-simulator address <word>+{prefix}…@{SIMULATOR_DOMAIN}; \
+         the harness deletes no other identity{besides}"
+    )
+}
+
+/// Check one pending entry against the spec and the endpoint cleanup connects to (a URL given
+/// with `--endpoint`, or `aws:<region>` for real SES; never the ledger's own).
+// A refusal is built once per refused line and printed; its size is no cost worth boxing for.
+#[allow(clippy::result_large_err)]
+pub fn admit(spec: &Spec, recorded: &Recorded, endpoint: &str) -> Result<Admitted, Refused> {
+    let entry = &recorded.entry;
+    check(spec, entry, endpoint).map_err(|reason| Refused {
+        line: recorded.line,
+        kind: entry.kind.clone(),
+        request: entry.delete_request.to_string(),
+        reason,
+    })?;
+    Ok(Admitted {
+        line: recorded.line,
+        run: entry.run.clone(),
+        target: entry.target.clone(),
+        real_aws: entry.real_aws,
+        kind: entry.kind.clone(),
+        operation: entry.delete_operation.clone(),
+        request: entry.delete_request.clone(),
+    })
+}
+
+fn check(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Refusal> {
+    if !is_run_id(&entry.run) {
+        return Err(Refusal::RunId {
+            run: entry.run.clone(),
+        });
+    }
+    if !is_plain_name(&entry.target) {
+        return Err(Refusal::TargetName {
+            target: entry.target.clone(),
+        });
+    }
+    check_endpoint(entry, endpoint)?;
+    let def = spec
+        .resources
+        .get(&entry.kind)
+        .ok_or_else(|| Refusal::UnknownKind {
+            kind: entry.kind.clone(),
+        })?;
+    if entry.delete_operation != def.delete {
+        return Err(Refusal::Operation {
+            found: entry.delete_operation.clone(),
+            expected: def.delete.clone(),
+        });
+    }
+    let keys = key_values(def, &entry.delete_request)?;
+    check_names(&entry.kind, &keys, entry)
+}
+
+fn check_endpoint(entry: &Entry, endpoint: &str) -> Result<(), Refusal> {
+    if entry.endpoint != endpoint {
+        return Err(Refusal::OtherEndpoint {
+            recorded: entry.endpoint.clone(),
+            cleaning: endpoint.to_string(),
+        });
+    }
+    // The local-identity exception below must never apply at real SES.
+    if endpoint.starts_with("aws:") && !entry.real_aws {
+        return Err(Refusal::LocalAtRealSes {
+            endpoint: endpoint.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The delete request's values in the order of the kind's keys, when it holds exactly those keys
+/// and each is a string without placeholders.
+fn key_values<'a>(
+    def: &'a ResourceDef,
+    request: &'a Value,
+) -> Result<Vec<(&'a str, &'a str)>, Refusal> {
+    let members = |found: Vec<String>| Refusal::Members {
+        found,
+        expected: def.keys.clone(),
+    };
+    let object = request.as_object().ok_or_else(|| members(Vec::new()))?;
+    let exact = object.len() == def.keys.len() && def.keys.iter().all(|k| object.contains_key(k));
+    if !exact {
+        return Err(members(object.keys().cloned().collect()));
+    }
+    let mut out = Vec::new();
+    for key in &def.keys {
+        let value = object
+            .get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| Refusal::NotAString {
+                member: key.clone(),
+            })?;
+        if holds_placeholder(value) {
+            return Err(Refusal::Placeholder {
+                member: key.clone(),
+            });
+        }
+        out.push((key.as_str(), value));
+    }
+    Ok(out)
+}
+
+/// Parents (every key but the last) must be non-empty; the last key is the resource's own name
+/// and must be the run's.
+fn check_names(kind: &str, keys: &[(&str, &str)], entry: &Entry) -> Result<(), Refusal> {
+    let Some(((member, name), parents)) = keys.split_last() else {
+        return Err(Refusal::Members {
+            found: Vec::new(),
+            expected: Vec::new(),
+        });
+    };
+    if let Some((parent, _)) = parents.iter().find(|(_, v)| v.is_empty()) {
+        return Err(Refusal::EmptyParent {
+            member: parent.to_string(),
+        });
+    }
+    let prefix = run_prefix(&entry.run);
+    if kind == IDENTITY_KIND {
+        let local_own = !entry.real_aws && *name == local_identity(&prefix);
+        if is_run_simulator_address(name, &entry.run) || local_own {
+            return Ok(());
+        }
+        return Err(Refusal::NotRunIdentity {
+            name: name.to_string(),
+            prefix,
+            real_aws: entry.real_aws,
+        });
+    }
+    if starts_with_run_prefix(name, &entry.run) {
+        return Ok(());
+    }
+    Err(Refusal::NotNamedByRun {
+        member: member.to_string(),
+        name: name.to_string(),
+        prefix,
+    })
+}
+
+/// Whether `run` could be a run id: exactly `RUN_ID_LEN` lowercase ASCII letters or digits.
+pub fn is_run_id(run: &str) -> bool {
+    run.len() == RUN_ID_LEN
+        && run
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// `conf<run>-`: every name a run creates starts with it.
+pub fn run_prefix(run: &str) -> String {
+    format!("conf{run}-")
+}
+
+/// Whether `name` starts with the run prefix `conf<run>-` of a well-formed run id. A prefix match,
+/// case-sensitive: `prod-conf<run>-x` or `CONF<run>-x` are not the run's.
+pub fn starts_with_run_prefix(name: &str, run: &str) -> bool {
+    is_run_id(run) && name.starts_with(&run_prefix(run))
+}
+
+/// Whether `address` is a mailbox-simulator address the run labelled:
+/// `<word>+conf<run>-…@simulator.amazonses.com` (ASCII; the domain compared case-insensitively).
+/// SendCustomVerificationEmail adds such an address as an identity.
+pub fn is_run_simulator_address(address: &str, run: &str) -> bool {
+    let printable = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let Some((word, label)) = local.split_once('+') else {
+        return false;
+    };
+    printable(address)
+        && domain.eq_ignore_ascii_case(SIMULATOR_DOMAIN)
+        && !word.is_empty()
+        && word.bytes().all(|b| b.is_ascii_alphanumeric())
+        && starts_with_run_prefix(label, run)
+}
+
+/// Whether a delete request names one of the run's resources by its own name (the last member):
+/// it starts with the run prefix, or is a mailbox-simulator address the run labelled. The
+/// runner's check before it deletes; `admit` is the stricter one for ledgers.
+pub fn names_run_resource(delete_request: &Value, run: &str) -> bool {
+    delete_request
+        .as_object()
+        .and_then(|obj| obj.values().next_back())
+        .and_then(Value::as_str)
+        .is_some_and(|name| {
+            starts_with_run_prefix(name, run) || is_run_simulator_address(name, run)
+        })
+}
+
+/// The identity a run creates on a local target (never on real SES).
+fn local_identity(prefix: &str) -> String {
+    IDENTITY_PLACEHOLDER.replacen(PREFIX_PLACEHOLDER, prefix, 1)
+}
+
+fn holds_placeholder(value: &str) -> bool {
+    [
+        PREFIX_PLACEHOLDER,
+        ARN_PREFIX_PLACEHOLDER,
+        IAM_PREFIX_PLACEHOLDER,
+    ]
+    .iter()
+    .any(|p| value.contains(p))
+}
+
+/// Target names select `specs/targets/<name>.json`: nothing that could leave that folder.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const URL: &str = "http://127.0.0.1:4566";
+
+    fn spec() -> Spec {
+        Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn template(name: &str) -> Recorded {
+        Recorded {
+            line: 7,
+            entry: Entry {
+                run: "abc123".into(),
+                target: "aws".into(),
+                endpoint: URL.into(),
+                real_aws: true,
+                kind: "email_template".into(),
+                delete_operation: "DeleteEmailTemplate".into(),
+                delete_request: json!({ "TemplateName": name }),
+            },
+        }
+    }
+
+    fn policy(identity: &str, name: &str) -> Recorded {
+        let mut r = template("");
+        r.entry.kind = "identity_policy".into();
+        r.entry.delete_operation = "DeleteEmailIdentityPolicy".into();
+        r.entry.delete_request = json!({ "EmailIdentity": identity, "PolicyName": name });
+        r
+    }
+
+    fn identity(address: &str, real_aws: bool) -> Recorded {
+        let mut r = template("");
+        r.entry.kind = IDENTITY_KIND.into();
+        r.entry.delete_operation = "DeleteEmailIdentity".into();
+        r.entry.delete_request = json!({ "EmailIdentity": address });
+        r.entry.real_aws = real_aws;
+        r
+    }
+
+    fn reason(recorded: &Recorded) -> Refusal {
+        match admit(&spec(), recorded, URL) {
+            Ok(a) => panic!("admitted {a:?}"),
+            Err(refused) => {
+                assert_eq!(refused.line, recorded.line);
+                assert_eq!(refused.kind, recorded.entry.kind);
+                refused.reason
+            }
+        }
+    }
+
+    fn admitted(recorded: &Recorded) -> bool {
+        admit(&spec(), recorded, URL).is_ok()
+    }
+
+    #[test]
+    fn the_runs_own_template_and_policy_are_admitted_as_recorded() {
+        let a =
+            admit(&spec(), &template("confabc123-x1-tpl1"), URL).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.operation(), "DeleteEmailTemplate");
+        assert_eq!(a.request(), &json!({"TemplateName": "confabc123-x1-tpl1"}));
+        assert_eq!((a.line(), a.run(), a.target()), (7, "abc123", "aws"));
+        assert!(admitted(&policy("verified.example.org", "confabc123-p")));
+    }
+
+    #[test]
+    fn a_malformed_run_id_is_refused() {
+        for run in ["abc12", "abc1234", "ABC123", "abc-12", "abç12", ""] {
+            let mut r = template(&format!("conf{run}-x"));
+            r.entry.run = run.into();
+            assert!(matches!(reason(&r), Refusal::RunId { .. }), "{run:?}");
+        }
+    }
+
+    #[test]
+    fn a_target_name_that_is_a_path_is_refused() {
+        let mut r = template("confabc123-x");
+        r.entry.target = "../../etc/x".into();
+        assert!(matches!(reason(&r), Refusal::TargetName { .. }));
+    }
+
+    #[test]
+    fn an_entry_of_another_endpoint_is_refused_not_followed() {
+        let mut r = template("confabc123-x");
+        r.entry.endpoint = "https://attacker.example".into();
+        let refusal = reason(&r);
+        assert!(matches!(refusal, Refusal::OtherEndpoint { .. }));
+        assert!(refusal.to_string().contains("not connecting there"));
+    }
+
+    #[test]
+    fn a_local_entry_at_real_ses_is_refused() {
+        let mut r = template("confabc123-x");
+        r.entry.endpoint = "aws:us-east-1".into();
+        r.entry.real_aws = false;
+        let refused = admit(&spec(), &r, "aws:us-east-1").map(|_| ());
+        assert!(matches!(
+            refused.map_err(|e| e.reason),
+            Err(Refusal::LocalAtRealSes { .. })
+        ));
+    }
+
+    #[test]
+    fn an_unknown_kind_is_refused() {
+        let mut r = template("confabc123-x");
+        r.entry.kind = "account".into();
+        assert!(matches!(reason(&r), Refusal::UnknownKind { .. }));
+    }
+
+    #[test]
+    fn any_operation_but_the_kinds_delete_is_refused() {
+        for op in [
+            "PutAccountDetails",
+            "DeleteCustomVerificationEmailTemplate",
+            "deleteemailtemplate",
+            "",
+        ] {
+            let mut r = template("confabc123-x");
+            r.entry.delete_operation = op.into();
+            assert!(matches!(reason(&r), Refusal::Operation { .. }), "{op}");
+        }
+    }
+
+    #[test]
+    fn a_request_of_other_members_is_refused() {
+        for request in [
+            json!({"TemplateName": "confabc123-x", "Extra": "y"}),
+            json!({"Name": "confabc123-x"}),
+            json!({}),
+            json!(["confabc123-x"]),
+            json!("confabc123-x"),
+        ] {
+            let mut r = template("");
+            r.entry.delete_request = request.clone();
+            assert!(matches!(reason(&r), Refusal::Members { .. }), "{request}");
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_string_is_refused() {
+        let mut r = template("");
+        r.entry.delete_request = json!({"TemplateName": ["confabc123-x"]});
+        assert!(matches!(reason(&r), Refusal::NotAString { .. }));
+    }
+
+    #[test]
+    fn placeholder_text_the_target_would_rewrite_is_refused() {
+        let mut r = template("conf000000-x");
+        r.entry.run = "000000".into();
+        assert!(matches!(reason(&r), Refusal::Placeholder { .. }));
+        let p = policy("conf000000-identity.example.com", "confabc123-p");
+        assert!(matches!(reason(&p), Refusal::Placeholder { .. }));
+    }
+
+    #[test]
+    fn an_empty_parent_is_refused() {
+        assert!(matches!(
+            reason(&policy("", "confabc123-p")),
+            Refusal::EmptyParent { .. }
+        ));
+    }
+
+    #[test]
+    fn a_name_with_the_prefix_anywhere_but_the_start_is_refused() {
+        for name in [
+            "prod-confabc123-welcome",
+            "confabc123",
+            "CONFabc123-x",
+            " confabc123-x",
+            "confxyz789-x",
+            "",
+        ] {
+            assert!(
+                matches!(reason(&template(name)), Refusal::NotNamedByRun { .. }),
+                "{name:?}"
+            );
+        }
+        // A policy is judged by its own name, not its identity's.
+        assert!(matches!(
+            reason(&policy("confabc123-identity.example.com", "prod-policy")),
+            Refusal::NotNamedByRun { .. }
+        ));
+    }
+
+    #[test]
+    fn only_run_labelled_simulator_addresses_are_admitted_identities_at_real_ses() {
+        for ok in [
+            "success+confabc123-tok@simulator.amazonses.com",
+            "bounce+confabc123-x@SIMULATOR.AmazonSES.com",
+        ] {
+            assert!(admitted(&identity(ok, true)), "{ok}");
+        }
+        for bad in [
+            "conference-mail.example.com",
+            "confabc123-identity.example.com",
+            "success+confabc123-tok@simulator.amazonses.com.evil.example",
+            "success+confabc123-tok@evil.simulator.amazonses.com",
+            "success+confabc123-tok@simulatör.amazonses.com",
+            "success+prod-confabc123-tok@simulator.amazonses.com",
+            "success@simulator.amazonses.com",
+            "+confabc123-tok@simulator.amazonses.com",
+            "süccess+confabc123-tok@simulator.amazonses.com",
+            "success+confabc123-tok@simulator.amazonses.com@x",
+            "success+confabc123-t ok@simulator.amazonses.com",
+            "user@example.com",
+        ] {
+            assert!(
+                matches!(reason(&identity(bad, true)), Refusal::NotRunIdentity { .. }),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_local_runs_own_identity_is_admitted_only_off_real_ses() {
+        let own = "confabc123-identity.example.com";
+        assert!(admitted(&identity(own, false)));
+        assert!(matches!(
+            reason(&identity(own, true)),
+            Refusal::NotRunIdentity { .. }
+        ));
+        // Starting with the prefix is not enough for an identity.
+        assert!(!admitted(&identity("confabc123-other.example.com", false)));
+    }
+
+    #[test]
+    fn the_audits_hostile_identity_is_refused_whatever_it_claims() {
+        // "erence" is a well-formed run id, and the name starts with its prefix "conference-".
+        for real_aws in [true, false] {
+            let mut r = identity("conference-mail.example.com", real_aws);
+            r.entry.run = "erence".into();
+            assert!(matches!(reason(&r), Refusal::NotRunIdentity { .. }));
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_line_kind_and_request() {
+        let refused = admit(&spec(), &template("prod-confabc123-welcome"), URL)
+            .err()
+            .unwrap_or_else(|| panic!("admitted"));
+        let text = refused.to_string();
+        assert!(
+            text.starts_with("refusing to remove email_template"),
+            "{text}"
+        );
+        assert!(text.contains("(ledger line 7)"), "{text}");
+        assert!(text.contains("prod-confabc123-welcome"), "{text}");
+    }
+
+    #[test]
+    fn the_runners_check_is_a_prefix_match_on_the_own_name() {
+        assert!(names_run_resource(
+            &json!({"TemplateName": "confabc123-x"}),
+            "abc123"
+        ));
+        assert!(names_run_resource(
+            &json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"}),
+            "abc123"
+        ));
+        assert!(names_run_resource(
+            &json!({"EmailIdentity": "example.com", "PolicyName": "confabc123-p"}),
+            "abc123"
+        ));
+        assert!(!names_run_resource(
+            &json!({"TemplateName": "prod-confabc123-x"}),
+            "abc123"
+        ));
+        assert!(!names_run_resource(
+            &json!({"PolicyName": "confabc123-p", "EmailIdentity": "example.com"}),
+            "abc123"
+        ));
+        assert!(!names_run_resource(
+            &json!({"TemplateName": "confabc123-x"}),
+            "ABC123"
+        ));
+    }
+}
