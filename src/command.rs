@@ -37,7 +37,7 @@ pub struct RunOptions {
     pub json: Option<PathBuf>,
     /// `--junit`.
     pub junit: Option<PathBuf>,
-    /// `--concurrency`; by default 1, or 4 when calls are paced (real SES), so that waiting
+    /// `--concurrency`; by default 1, or 8 when calls are paced (real SES), so that waiting
     /// cases keep every operation's slots busy.
     pub concurrency: Option<usize>,
     /// `--timeout` in seconds.
@@ -252,7 +252,7 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
         );
     }
     let executed = match runtime()
-        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared)))
+        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared, false)))
     {
         Ok(e) => e,
         Err(code) => return code,
@@ -321,21 +321,24 @@ fn gate_limits(options: &RunOptions, profile: &Profile, real_aws: bool) -> GateL
     }
 }
 
-/// Cases in flight: as asked, else 4 when calls are paced (so waiting cases keep every
+/// Cases in flight: as asked, else 8 when calls are paced (so waiting cases keep every
 /// operation's slots busy), else 1.
 fn concurrency(options: &RunOptions, target: &Target) -> usize {
     let paced = target.gate.pacer().settings().per_operation;
     options
         .concurrency
-        .unwrap_or(if paced { 4 } else { 1 })
+        .unwrap_or(if paced { 8 } else { 1 })
         .max(1)
 }
 
-/// Connect, run every prepared case, and return the results in case order.
+/// Connect, run every prepared case, and return the results in case order. With
+/// `isolate_answers`, cases whose answers depend on what else exists run alone (what baselines
+/// need); a plain run judges them alike without waiting.
 async fn execute(
     spec: Arc<Spec>,
     options: &RunOptions,
     prepared: &Prepared,
+    isolate_answers: bool,
 ) -> Result<Executed, i32> {
     let name = &prepared.name;
     let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
@@ -369,9 +372,12 @@ async fn execute(
         None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
         None => None,
     };
+    let paced = target.gate.pacer().settings().per_operation;
     let run_config = RunConfig {
         concurrency: concurrency(options, &target),
         max_sends: options.max_sends,
+        isolate_answers,
+        interleave: paced,
         ..RunConfig::default()
     };
     let session = Session::new(
@@ -461,7 +467,7 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
         );
     }
     let executed = match runtime()
-        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared)))
+        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared, true)))
     {
         Ok(e) => e,
         Err(code) => return code,
@@ -529,7 +535,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
         .cases
         .retain(|c| recorded.contains_key(c.id.as_str()));
     let executed = match runtime()
-        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared)))
+        .and_then(|rt| rt.block_on(execute(Arc::clone(&spec), &options, &prepared, true)))
     {
         Ok(e) => e,
         Err(code) => return code,
@@ -548,7 +554,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
         };
         let observed = crate::snapshot::normalise(&spec, &result.case, observation);
         let m = baseline::compare::compare(&entry.answer, &observed);
-        let allowed = baseline::compare::explained(&prepared.profile, &result.case.id, m);
+        let allowed = baseline::compare::explained(&prepared.profile, &result.case, m);
         if !allowed {
             unexplained += 1;
             let level = if m.verdict {
@@ -667,12 +673,15 @@ fn dry_run(
     for case in cases {
         let plan = planner.plan(case);
         let _ = write!(out, "{}", report::plan::plan_lines(case, &plan, &bindings));
-        estimate.add(spec, &plan, &gate);
+        estimate.add(spec, case, &plan, &gate);
     }
-    let _ = write!(out, "{}", estimate.render(real_aws));
+    let _ = write!(
+        out,
+        "{}",
+        estimate.render(gate.pacer().settings().send_rate)
+    );
     exit::OK
 }
-
 
 /// After the session's own cleanup: mark the ledger finished when nothing in it is pending, or
 /// say what is left.
@@ -837,7 +846,11 @@ pub fn serve(
         println!("{}", server.url());
         eprintln!(
             "serving the embedded reference{} at {} (stop with Ctrl-C)",
-            if sandbox { " in the real-SES sandbox mode" } else { "" },
+            if sandbox {
+                " in the real-SES sandbox mode"
+            } else {
+                ""
+            },
             server.url()
         );
         crate::run::signals::stop_signal().await;

@@ -139,7 +139,7 @@ struct RunArgs {
     /// Write JUnit XML to this file.
     #[arg(long)]
     junit: Option<PathBuf>,
-    /// Cases in flight at once (default: 1, or 4 when calls are paced, as against real SES).
+    /// Cases in flight at once (default: 1, or 8 when calls are paced, as against real SES).
     #[arg(long)]
     concurrency: Option<usize>,
     /// Per-request timeout in seconds.

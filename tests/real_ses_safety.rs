@@ -5,157 +5,22 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::cli::{harness, wait, ACCESS_KEY, SECRET_KEY};
+use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
 use common::{reference_target_with, spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::case::{new_run_id, RequestPath};
-use ses_conformance::check::observe;
 use ses_conformance::gen::{self, Settings};
 use ses_conformance::run::{ledger, RunConfig, Session};
-use ses_conformance::spec::Spec;
-use ses_conformance::target::reference::{Options, ReferenceServer};
 use ses_conformance::target::gate::PaceSettings;
-use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::target::reference::{Options, ReferenceServer};
+use ses_conformance::target::GateLimits;
 
-const ACCESS_KEY: &str = "AKIDLEAKCANARY0000001";
-const SECRET_KEY: &str = "secret-leak-canary-should-never-be-printed";
 const ACCOUNT: &str = "111122223333";
-const IDENTITY: &str = "verified.example.org";
-const FOREIGN_TEMPLATE: &str = "foreign-template";
-const FOREIGN_POLICY: &str = "foreign-policy";
-
-/// A client of the reference that plays the account's owner: it makes the verified identity and
-/// resources the harness did not create, and looks at what is left.
-struct Owner {
-    spec: Arc<Spec>,
-    target: Target,
-}
-
-impl Owner {
-    async fn of(server: &ReferenceServer) -> Owner {
-        let spec = spec();
-        let config = TargetConfig {
-            name: "owner".into(),
-            kind: TargetKind::Local { url: server.url() },
-            region: "us-east-1".into(),
-            timeout: Duration::from_secs(10),
-            profile: Profile::bare("owner"),
-            run_id: new_run_id(),
-            limits: Default::default(),
-        };
-        let target = Target::connect(Arc::clone(&spec), config)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        Owner { spec, target }
-    }
-
-    async fn call(&self, op: &str, request: Value) -> Value {
-        let mut attempts = 0;
-        loop {
-            let exchange = self
-                .target
-                .send(&self.spec, op, &request, RequestPath::Sdk, None)
-                .await;
-            let obs = observe(&exchange, &self.target.bindings, &self.target.mask);
-            // The owner shares the throttled account with the run: wait out its 429s.
-            if obs.status == Some(429) && attempts < 10 {
-                attempts += 1;
-                tokio::time::sleep(Duration::from_millis(1100)).await;
-                continue;
-            }
-            assert!(obs.is_success(), "{op} {request}: {obs:?}");
-            return obs.body.unwrap_or(Value::Null);
-        }
-    }
-
-    async fn set_up_account(&self) {
-        self.call("CreateEmailIdentity", json!({"EmailIdentity": IDENTITY}))
-            .await;
-        self.call(
-            "CreateEmailTemplate",
-            json!({"TemplateName": FOREIGN_TEMPLATE, "TemplateContent": {"Subject": "mine", "Text": "mine"}}),
-        )
-        .await;
-        self.call(
-            "CreateEmailIdentityPolicy",
-            json!({"EmailIdentity": IDENTITY, "PolicyName": FOREIGN_POLICY, "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}),
-        )
-        .await;
-    }
-
-    /// Nothing of any run is left, and what the owner made is untouched.
-    async fn assert_only_its_own_resources_left(&self) {
-        let mut names = self.names().await;
-        names.sort();
-        assert_eq!(
-            names,
-            vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
-        );
-    }
-
-    /// Every template, custom verification template, identity and policy name in the account.
-    async fn names(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        let templates = self
-            .call("ListEmailTemplates", json!({"PageSize": 10}))
-            .await;
-        names.extend(
-            templates["TemplatesMetadata"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
-        );
-        let custom = self
-            .call(
-                "ListCustomVerificationEmailTemplates",
-                json!({"PageSize": 50}),
-            )
-            .await;
-        names.extend(
-            custom["CustomVerificationEmailTemplates"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
-        );
-        let policies = self
-            .call(
-                "GetEmailIdentityPolicies",
-                json!({"EmailIdentity": IDENTITY}),
-            )
-            .await;
-        names.extend(
-            policies["Policies"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k.clone()),
-        );
-        names
-    }
-}
-
-fn harness(args: &[&str], dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ses-conformance"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("AWS_CONFIG_FILE", dir.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
 
 fn aws_args<'a>(url: &'a str, ledger: &'a str) -> Vec<&'a str> {
     vec![
@@ -186,19 +51,6 @@ fn assert_no_secret_in(what: &str, text: &str) {
             "{what} contains {secret:?}:\n{text}"
         );
     }
-}
-
-/// Wait for a child, but never forever.
-fn wait(mut child: Child, limit: Duration) -> Output {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Ok(Some(_)) = child.try_wait() {
-            return child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    panic!("the harness did not finish within {limit:?}");
 }
 
 fn pending(ledger_path: &Path) -> Vec<ledger::Recorded> {
@@ -545,16 +397,18 @@ impl LongRun {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
+/// A stop signal in the middle of a run: exit 130, nothing of the run left, nothing else
+/// touched. Ctrl-C (SIGINT), SIGTERM (CI runners, systemd, container stops) and SIGHUP (a closed
+/// terminal) all do the same.
+async fn a_stop_signal_stops_the_run_and_removes_what_it_made(signal: &str) {
     let LongRun {
         _server,
         owner,
         dir,
         ledger_path,
         child,
-    } = LongRun::start("sigint").await;
-    // Interrupt once the run has made something.
+    } = LongRun::start(&format!("signal{signal}")).await;
+    // Stop once the run has made something.
     let start = Instant::now();
     while pending(&ledger_path).is_empty() && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(20));
@@ -564,7 +418,7 @@ async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
         "the run never created anything"
     );
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(status.success());
@@ -572,16 +426,31 @@ async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
     assert_eq!(
         output.status.code(),
         Some(130),
-        "{}",
+        "{signal}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
         pending(&ledger_path).is_empty(),
-        "left behind: {:?}",
+        "{signal}: left behind: {:?}",
         pending(&ledger_path)
     );
     owner.assert_only_its_own_resources_left().await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_stops_the_run_removes_what_it_made_and_nothing_else() {
+    a_stop_signal_stops_the_run_and_removes_what_it_made("-INT").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_run_like_ctrl_c() {
+    a_stop_signal_stops_the_run_and_removes_what_it_made("-TERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_stops_the_run_like_ctrl_c() {
+    a_stop_signal_stops_the_run_and_removes_what_it_made("-HUP").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -659,7 +528,8 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
     assert_eq!(
         pending(&ledger_path).len(),
         1,
-        "only the refused foreign entry remains"
+        "only the refused foreign entry remains: {:?}\n{stderr}",
+        pending(&ledger_path)
     );
     assert!(
         !finished(&ledger_path),

@@ -154,8 +154,12 @@ fn replay_trial(
     let exchange = {
         let _turn = r.turn.lock().unwrap_or_else(|p| p.into_inner());
         r.server.set(raw.clone());
-        r.runtime
-            .block_on(sdk::send(&r.client, &entry.operation, &request, Default::default()))
+        r.runtime.block_on(sdk::send(
+            &r.client,
+            &entry.operation,
+            &request,
+            Default::default(),
+        ))
     };
     let info = json!({"operation": entry.operation, "recorded_from": entry.target, "answer": {"status": raw.status, "headers": raw.headers}});
     snapshot_or_fail(
@@ -176,8 +180,12 @@ fn wire_trial(case: Case) -> Result<(), Failed> {
             headers: [("content-type".to_string(), "application/json".to_string())].into(),
             body: "{}".into(),
         });
-        r.runtime
-            .block_on(sdk::send(&r.client, &case.operation, &case.request, Default::default()))
+        r.runtime.block_on(sdk::send(
+            &r.client,
+            &case.operation,
+            &case.request,
+            Default::default(),
+        ))
     };
     let sent = exchange.request.ok_or_else(|| {
         Failed::from(format!(

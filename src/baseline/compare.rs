@@ -28,8 +28,9 @@ pub fn compare(baseline: &Value, observed: &Value) -> Match {
 /// Whether a difference from the baseline is explained by the target's profile. A case covered
 /// by a known divergence may differ at any level: the profile already says how it departs from
 /// the contract, and so from a conforming baseline.
-pub fn explained(profile: &Profile, case_id: &str, m: Match) -> bool {
-    if m.full || profile.known_for(case_id).is_some() {
+pub fn explained(profile: &Profile, case: &crate::case::Case, m: Match) -> bool {
+    let case_id = case.id.as_str();
+    if m.full || profile.known_for(case_id, &case.request).is_some() {
         return true;
     }
     profile

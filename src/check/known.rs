@@ -29,7 +29,7 @@ pub enum Known {
 /// How a verdict stands against the profile's known divergences: the listed ones, then those
 /// the profile's `current_rules` imply for this case's request.
 pub fn classify(spec: &Spec, profile: &Profile, case: &Case, verdict: &Verdict) -> Known {
-    let expected = match profile.known_for(&case.id) {
+    let expected = match profile.known_for(&case.id, &case.request) {
         Some(known) => Some((known.cases.clone(), known.class.as_str().to_string())),
         None => current_rules_divergence(spec, profile, case).map(|class| {
             (
@@ -90,6 +90,7 @@ mod tests {
         let mut p = Profile::bare("t");
         p.known_divergences.push(KnownDivergence {
             cases: "x::*".into(),
+            when: None,
             class: KnownClass::AcceptedInvalid,
             what: "w".into(),
             why: "y".into(),
@@ -136,7 +137,10 @@ mod tests {
                 operations: vec!["ListEmailTemplates".into()],
             };
             for case in crate::gen::generate(&spec, &settings) {
-                let size = case.request.get("PageSize").and_then(serde_json::Value::as_i64);
+                let size = case
+                    .request
+                    .get("PageSize")
+                    .and_then(serde_json::Value::as_i64);
                 let expected = match (case.constraint.as_str(), case.kind, size) {
                     ("PageSize.range", Kind::Invalid, Some(11..=100)) => {
                         Some(DivergenceClass::AcceptedInvalid)

@@ -289,12 +289,11 @@ fn refused_in_items(spec: &Spec, case: &Case, obs: &Observation) -> Option<Strin
         .find_map(|(name, m)| m.item_results.as_ref().map(|r| (name, r)))?;
     let mut items = std::collections::BTreeSet::new();
     for v in &violations {
-        let index = v
-            .at
-            .strip_prefix(list.as_str())
-            .and_then(|rest| rest.strip_prefix('['))
-            .and_then(|rest| rest.split_once(']'))
-            .and_then(|(i, _)| i.parse::<usize>().ok())?;
+        let index =
+            v.at.strip_prefix(list.as_str())
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(i, _)| i.parse::<usize>().ok())?;
         items.insert(index);
     }
     let results = obs.body.as_ref()?.get(&rule.output)?.as_array()?;

@@ -224,6 +224,10 @@ fn constraint_case(
     let mut ctx = Ctx::new(spec, op, seed, mode, &case::case_token(&id));
     let mut request = ctx.request();
     variants::apply(&mut ctx, &mut request, v, index);
+    match v.kind {
+        Kind::Valid => name_fixture_as_requested(&mut ctx, &request),
+        Kind::Invalid => drop_fixtures_not_named(&mut ctx, &request),
+    }
     let raw_body = matches!(v.edit, variants::Edit::MalformedBody).then(|| malformed_body(op));
     let expect = match v.kind {
         Kind::Valid => accept_with_paging(op, &request),
@@ -306,6 +310,70 @@ fn finish(
         expect,
         seed,
     }
+}
+
+/// A valid update or delete whose variant changed the resource's name (a name at its longest,
+/// one with every allowed character) must find that resource: its fixture is made under the name
+/// the request uses. Otherwise the case would test a call on a missing resource, which is a
+/// behaviour of its own (and one real SES answers with 404).
+fn name_fixture_as_requested(ctx: &mut Ctx, request: &Map<String, Value>) {
+    let Some(resource) = ctx.op.resource.as_ref() else {
+        return;
+    };
+    if !matches!(
+        resource.action,
+        ResourceAction::Update | ResourceAction::Delete
+    ) {
+        return;
+    }
+    let Some(def) = ctx.spec.resources.get(&resource.kind) else {
+        return;
+    };
+    for fixture in ctx
+        .fixtures
+        .iter_mut()
+        .filter(|f| f.resource.kind == resource.kind && !f.shared)
+    {
+        for key in &def.keys {
+            let (Some(requested), Some(made)) = (request.get(key), fixture.resource.keys.get(key))
+            else {
+                continue;
+            };
+            if requested == made || !requested.is_string() {
+                continue;
+            }
+            let requested = requested.clone();
+            fixture.resource.keys.insert(key.clone(), requested.clone());
+            for call in [&mut fixture.create, &mut fixture.delete] {
+                if let Some(obj) = call.request.as_object_mut() {
+                    obj.insert(key.clone(), requested.clone());
+                }
+            }
+        }
+    }
+}
+
+/// An invalid update or delete whose variant changed (or removed) the resource's name no longer
+/// names its fixture: the fixture is not made, since nothing in the case would use it.
+fn drop_fixtures_not_named(ctx: &mut Ctx, request: &Map<String, Value>) {
+    let Some(resource) = ctx.op.resource.as_ref() else {
+        return;
+    };
+    if !matches!(
+        resource.action,
+        ResourceAction::Update | ResourceAction::Delete
+    ) {
+        return;
+    }
+    let kind = resource.kind.clone();
+    ctx.fixtures.retain(|f| {
+        f.resource.kind != kind
+            || f.shared
+            || f.resource
+                .keys
+                .iter()
+                .all(|(k, v)| request.get(k) == Some(v))
+    });
 }
 
 /// A create request may create its resource even when a lax target should have refused it, and

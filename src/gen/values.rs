@@ -493,7 +493,8 @@ impl<'a> Ctx<'a> {
 /// every policy lives on, see what other cases create.
 pub fn is_exclusive(op: &crate::spec::Operation) -> bool {
     op.resource.as_ref().is_some_and(|r| {
-        r.action == ResourceAction::List || (r.kind == "identity" && r.action == ResourceAction::Read)
+        r.action == ResourceAction::List
+            || (r.kind == "identity" && r.action == ResourceAction::Read)
     })
 }
 
@@ -507,11 +508,7 @@ pub fn shared_fixture(spec: &Spec, kind: &str) -> Option<Fixture> {
     }
     let create_op = spec.operation_or_setup(&def.create)?;
     let name = format!("{PREFIX_PLACEHOLDER}shared-{}", tag(kind));
-    let keys: Map<String, Value> = def
-        .keys
-        .iter()
-        .map(|k| (k.clone(), json!(name)))
-        .collect();
+    let keys: Map<String, Value> = def.keys.iter().map(|k| (k.clone(), json!(name))).collect();
     let seed = crate::case::stable_hash(&format!("shared fixture {kind}"));
     let mut ctx = Ctx::new(spec, create_op, seed, Mode::Full, "shared");
     ctx.force(keys.clone());

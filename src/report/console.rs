@@ -315,9 +315,21 @@ pub fn allowance(a: &crate::run::SendAllowance) -> String {
 /// What a run spent, in words: `123 requests sent (40 fixtures, 41 removals, 0 retries), 12 recipients mailed`.
 pub fn totals(t: &crate::run::Totals) -> String {
     let mut out = format!(
-        "{} requests sent ({} to make fixtures, {} removals, {} retries after throttling)",
+        "{} requests sent ({} to make fixtures, {} removals, {} retries after throttling",
         t.requests, t.fixtures, t.removals, t.retries
     );
+    if !t.throttled.is_empty() {
+        let list: Vec<String> = t
+            .throttled
+            .iter()
+            .map(|(op, n)| format!("{op} {n}"))
+            .collect();
+        let _ = write!(out, " [429 from {}]", list.join(", "));
+    }
+    if let Some((op, n)) = t.by_operation.iter().max_by_key(|(_, n)| **n) {
+        let _ = write!(out, "; busiest operation {op}, {n}");
+    }
+    out.push(')');
     if t.recipients > 0 {
         let _ = write!(out, ", {} recipients mailed", t.recipients);
     }

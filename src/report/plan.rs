@@ -28,10 +28,12 @@ pub fn plan_lines(case: &Case, plan: &CasePlan, bindings: &Bindings) -> String {
         };
         let mut note = String::new();
         match (&call.role, &call.decision) {
-            (Role::SharedFixture, _) => note.push_str(" (shared: made once per run, removed at its end)"),
-            (Role::RemovalIfProven, _) => note.push_str(
-                " (only if SES answers 200, which proves it added the identity)",
-            ),
+            (Role::SharedFixture, _) => {
+                note.push_str(" (shared: made once per run, removed at its end)")
+            }
+            (Role::RemovalIfProven, _) => {
+                note.push_str(" (only if SES answers 200, which proves it added the identity)")
+            }
             (Role::Removal, _) if !call.expected => {
                 note.push_str(" (only if the target did not refuse or already remove it)")
             }
@@ -42,7 +44,11 @@ pub fn plan_lines(case: &Case, plan: &CasePlan, bindings: &Bindings) -> String {
                 let _ = write!(note, " [SES certainly rejects it first: {rule}]");
             }
             if judged.spends() > 0 {
-                let _ = write!(note, " [mails {} recipient(s) at the simulator]", judged.spends());
+                let _ = write!(
+                    note,
+                    " [mails {} recipient(s) at the simulator]",
+                    judged.spends()
+                );
             }
         }
         let _ = writeln!(out, "{:<6} {what}: {request}{note}", call.role.word());
@@ -56,21 +62,21 @@ pub struct Estimate {
     cases: usize,
     skipped: usize,
     calls: BTreeMap<String, u64>,
+    /// Seconds of pacing each operation needs: its calls times its interval.
+    paced: BTreeMap<String, f64>,
     recipients: u64,
-    last_start: Duration,
+    expected_recipients: u64,
     shared_seen: std::collections::BTreeSet<String>,
 }
 
 impl Estimate {
-    /// Count one case's plan; the gate's pacer is used on a virtual clock to find when its calls
-    /// could start at the earliest.
-    pub fn add(&mut self, spec: &Spec, plan: &CasePlan, gate: &Gate) {
+    /// Count the calls of one case's plan a target that answers as the contract says would see.
+    pub fn add(&mut self, spec: &Spec, case: &Case, plan: &CasePlan, gate: &Gate) {
         self.cases += 1;
         if plan.skip.is_some() {
             self.skipped += 1;
             return;
         }
-        let origin = tokio::time::Instant::now();
         for call in plan.calls.iter().filter(|c| c.expected) {
             if call.role == Role::SharedFixture {
                 let key = call.call.request.to_string();
@@ -78,27 +84,31 @@ impl Estimate {
                     continue;
                 }
                 // Its removal at the end of the run.
-                *self.calls.entry(removal_of(&call.call.operation)).or_default() += 1;
+                self.count(spec, gate, &removal_of(&call.call.operation));
             }
-            let spends = match &call.decision {
-                Some(Ok(judged)) => judged.spends(),
-                _ => 0,
-            };
-            self.recipients += spends;
-            *self.calls.entry(call.call.operation.clone()).or_default() += 1;
-            let rate = spec
-                .operation_or_setup(&call.call.operation)
-                .and_then(|op| op.rate_limit.as_ref())
-                .map(|r| r.per_second);
-            let start = gate
-                .pacer()
-                .reserve(&call.call.operation, rate, spends, origin);
-            self.last_start = self.last_start.max(start - origin);
+            if let Some(Ok(judged)) = &call.decision {
+                self.recipients += judged.spends();
+                if case.kind == crate::case::Kind::Valid {
+                    self.expected_recipients += judged.spends();
+                }
+            }
+            self.count(spec, gate, &call.call.operation);
+        }
+    }
+
+    fn count(&mut self, spec: &Spec, gate: &Gate, operation: &str) {
+        *self.calls.entry(operation.to_string()).or_default() += 1;
+        let documented = spec
+            .operation_or_setup(operation)
+            .and_then(|op| op.rate_limit.as_ref())
+            .map(|r| r.per_second);
+        if let Some(rate) = gate.pacer().call_rate(documented) {
+            *self.paced.entry(operation.to_string()).or_default() += 1.0 / rate;
         }
     }
 
     /// The closing lines.
-    pub fn render(&self, real_aws: bool) -> String {
+    pub fn render(&self, send_rate: Option<f64>) -> String {
         let mut out = String::new();
         let total: u64 = self.calls.values().sum();
         let _ = writeln!(
@@ -112,12 +122,20 @@ impl Estimate {
         if let Some((op, n)) = busiest {
             let _ = write!(out, " (busiest: {op}, {n})");
         }
-        let _ = writeln!(out, ", {} recipients at the mailbox simulator", self.recipients);
-        if real_aws {
+        let _ = writeln!(
+            out,
+            "; at most {} recipients at the mailbox simulator, {} of them from valid cases (the others are mailed only if the target accepts an invalid request); a real run stops mailing at its send budget",
+            self.recipients, self.expected_recipients
+        );
+        if let Some(rate) = send_rate {
+            // Each queue is worked through one call per interval; they run side by side.
+            let calls = self.paced.values().cloned().fold(0.0, f64::max);
+            // Only a message SES accepts holds up the next one.
+            let sends = self.expected_recipients as f64 / rate;
             let _ = writeln!(
                 out,
-                "estimate: at least {} of wall time at a sandbox account's rates (each operation at its documented rate or 1/s, 1 recipient/s across sends); a real run reads your account's rates and budget first",
-                minutes(self.last_start)
+                "estimate: at least {} of wall time at a sandbox account's rates (each operation at its documented rate or 1/s, {rate} recipient/s across sends); a real run reads your account's rates and budget first",
+                minutes(Duration::from_secs_f64(calls.max(sends)))
             );
         }
         out

@@ -125,7 +125,9 @@ pub async fn cleanup_entries(
             }
         };
         let obs = send_admitted_delete(&spec, &target, admitted).await;
-        if ledger::gone(obs.status, obs.error_type.as_deref()) {
+        if ledger::gone(obs.status, obs.error_type.as_deref())
+            || cannot_exist(&spec, admitted, &obs)
+        {
             ledger.append(&Line::Removed(recorded.entry.clone()))?;
             println!("removed {} {}", admitted.kind(), admitted.request());
             tally.removed += 1;
@@ -162,6 +164,20 @@ pub async fn send_admitted_delete(
     observe(&exchange, &Bindings::placeholders(), &target.mask)
 }
 
+/// A resource whose very name SES refuses (a crash came between recording an invalid case's
+/// create and its refusal): the delete of that name is refused as a bad request, because the
+/// name breaks a rule of the delete operation itself, so nothing by that name can exist.
+fn cannot_exist(spec: &Spec, admitted: &Admitted, obs: &Observation) -> bool {
+    let refused_as_bad =
+        obs.status == Some(400) && obs.error_type.as_deref() == Some("BadRequestException");
+    let Some(op) = spec.operation_or_setup(admitted.operation()) else {
+        return false;
+    };
+    refused_as_bad
+        && !crate::spec::validate_in(spec, op, admitted.request(), crate::spec::Edition::Current)
+            .is_empty()
+}
+
 /// The identity a policy entry lives on (the gate lets a run change policies there only).
 fn parent_identity(admitted: &Admitted) -> String {
     if admitted.kind() == "identity" {
@@ -183,6 +199,12 @@ pub async fn connect_for_cleanup(
     to: &CleanupTarget,
     admitted: &Admitted,
 ) -> Result<Target, TargetError> {
+    // A `proven` line is written only by a run given `--allow sends-mail`: the opt-in stands.
+    let allow = if admitted.kind() == "identity" {
+        vec!["sends-mail".to_string()]
+    } else {
+        Vec::new()
+    };
     let aws = |url: Option<String>| TargetKind::Aws {
         url,
         identity: parent_identity(admitted),
@@ -212,6 +234,7 @@ pub async fn connect_for_cleanup(
         profile,
         run_id: admitted.run().to_string(),
         limits: GateLimits {
+            allow,
             pace: PaceSettings {
                 per_operation: real_aws,
                 default_rate: real_aws.then_some(1.0),
@@ -223,7 +246,11 @@ pub async fn connect_for_cleanup(
     let target = Target::connect(spec, config).await?;
     // `admit` passed an identity only when the ledger holds the 200 that proved the run added it.
     if admitted.kind() == "identity" {
-        if let Some(address) = admitted.request().get("EmailIdentity").and_then(serde_json::Value::as_str) {
+        if let Some(address) = admitted
+            .request()
+            .get("EmailIdentity")
+            .and_then(serde_json::Value::as_str)
+        {
             target.gate.prove_identity(address);
         }
     }

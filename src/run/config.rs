@@ -14,6 +14,14 @@ pub struct RunConfig {
     /// Against real SES: the most recipients the run may mail (`--max-sends`); by default half
     /// of what is left of the account's 24-hour quota.
     pub max_sends: Option<u64>,
+    /// Run cases whose answers depend on what else exists (listings, reads of the identity)
+    /// while no other case runs, so their answers are the same every time: what snapshots,
+    /// baselines and diffs need. A plain run judges them alike either way (their checks hold
+    /// whatever else exists), and does not wait for them.
+    pub isolate_answers: bool,
+    /// Start cases in an order that spreads them over operations, so that paced calls keep
+    /// every operation's slots busy instead of queueing on one operation at a time.
+    pub interleave: bool,
 }
 
 impl Default for RunConfig {
@@ -23,6 +31,8 @@ impl Default for RunConfig {
             throttle_retries: 6,
             backoff: Duration::from_millis(250),
             max_sends: None,
+            isolate_answers: true,
+            interleave: false,
         }
     }
 }

@@ -57,8 +57,12 @@ impl CaseResult {
 }
 
 /// What a run spent, counted at the gate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Requests sent per operation.
+    pub by_operation: std::collections::BTreeMap<String, u64>,
+    /// Answers of 429 (throttling) per operation.
+    pub throttled: std::collections::BTreeMap<String, u64>,
     /// Every request sent: cases, fixtures, removals, retries.
     pub requests: u64,
     /// Of those, fixtures created.

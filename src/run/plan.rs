@@ -206,7 +206,6 @@ pub fn unsupported(profile: &Profile, case: &Case) -> Option<String> {
     })
 }
 
-
 /// The first call the gate would refuse, as a skip reason.
 fn refused(calls: &[PlannedCall]) -> Option<String> {
     calls.iter().find_map(|c| match &c.decision {

@@ -17,7 +17,9 @@ use super::ledger::{Entry, Ledger, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Event, Outcome, Totals};
 use super::plan::{CasePlan, Planner};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource, IDENTITY_PLACEHOLDER};
-use crate::check::verdict::{fixture_failure, is_missing_route, is_throttled, is_unknown_operation};
+use crate::check::verdict::{
+    fixture_failure, is_missing_route, is_throttled, is_unknown_operation,
+};
 use crate::check::{classify, judge, observe, Observation, Verdict};
 use crate::spec::Spec;
 use crate::target::exchange::Exchange;
@@ -100,6 +102,8 @@ impl Session {
     /// What the run has spent so far.
     pub fn totals(&self) -> Totals {
         Totals {
+            by_operation: self.target.gate.requests().by_operation(),
+            throttled: self.target.gate.throttled(),
             requests: self.requests(),
             fixtures: self.fixtures_made.load(Ordering::Relaxed),
             removals: self.removals.load(Ordering::Relaxed),
@@ -139,7 +143,9 @@ impl Session {
             .call("GetAccount", &json!({}), RequestPath::Sdk, None)
             .await;
         if let Some(failure) = &obs.failure {
-            return Err(format!("reading the account's sending quota (GetAccount): {failure}"));
+            return Err(format!(
+                "reading the account's sending quota (GetAccount): {failure}"
+            ));
         }
         if !obs.is_success() {
             return Err(format!(
@@ -197,7 +203,7 @@ impl Session {
         // the shared fixtures of what it lists.
         let _shared;
         let _alone;
-        if case.exclusive {
+        if case.exclusive && self.config.isolate_answers {
             _alone = self.exclusive.write().await;
             self.put_away_shared(case).await;
         } else {
@@ -225,7 +231,8 @@ impl Session {
             }
         }
         for made in &case.creates {
-            if let Err(detail) = self.record(&made.resource, &made.delete, ResourceEvent::Creating) {
+            if let Err(detail) = self.record(&made.resource, &made.delete, ResourceEvent::Creating)
+            {
                 self.remove_all(&own).await;
                 return self.harness_error(case, detail);
             }
@@ -274,7 +281,9 @@ impl Session {
         fixture: &Fixture,
         own: &mut Vec<(Resource, Call)>,
     ) -> Result<(), Box<Observation>> {
-        if let Err(detail) = self.record(&fixture.resource, &fixture.delete, ResourceEvent::Creating) {
+        if let Err(detail) =
+            self.record(&fixture.resource, &fixture.delete, ResourceEvent::Creating)
+        {
             return Err(Box::new(Observation::failed(detail)));
         }
         let (exchange, obs) = self
@@ -347,11 +356,18 @@ impl Session {
     ) {
         for made in &case.creates {
             let exists = if made.resource.kind == "identity" {
-                let proven = observation.is_success();
-                if proven {
+                if !observation.is_success() {
+                    false
+                } else if self.may_remove_identities() {
                     let _ = self.record(&made.resource, &made.delete, ResourceEvent::Proven);
+                    true
+                } else {
+                    // Accepted although it should have been refused, and without the opt-in
+                    // under which the run may touch identities: left for the user, whom the
+                    // ledger's unproven entry tells (`cleanup` names it).
+                    self.left.fetch_add(1, Ordering::Relaxed);
+                    continue;
                 }
-                proven
             } else {
                 !not_created(exchange)
             };
@@ -362,6 +378,15 @@ impl Session {
                 let _ = self.record(&made.resource, &made.delete, ResourceEvent::Removed);
             }
         }
+    }
+
+    /// Whether the run may delete an identity SES added for it: only with `--allow sends-mail`
+    /// against real SES (the gate holds the same rule); always elsewhere.
+    fn may_remove_identities(&self) -> bool {
+        self.target
+            .gate
+            .policy()
+            .is_none_or(|p| p.allow.contains("sends-mail"))
     }
 
     /// Send one call, backing off while the target throttles. Every attempt passes the gate.
@@ -485,6 +510,11 @@ impl Session {
             total: cases.len(),
             target: self.target.name.clone(),
         });
+        let cases = if self.config.interleave {
+            interleave(cases)
+        } else {
+            cases
+        };
         let semaphore = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let session = Arc::clone(self);
@@ -524,6 +554,28 @@ impl Session {
         });
         interrupted
     }
+}
+
+/// Cases taken round-robin from each operation's cases, each operation's in their order: paced
+/// calls then spread over every operation's slots.
+fn interleave(cases: Vec<Arc<Case>>) -> Vec<Arc<Case>> {
+    let mut by_operation: Vec<(String, std::collections::VecDeque<Arc<Case>>)> = Vec::new();
+    for case in cases {
+        match by_operation
+            .iter_mut()
+            .find(|(op, _)| *op == case.operation)
+        {
+            Some((_, queue)) => queue.push_back(case),
+            None => by_operation.push((case.operation.clone(), [case].into())),
+        }
+    }
+    let mut out = Vec::new();
+    while by_operation.iter().any(|(_, q)| !q.is_empty()) {
+        for (_, queue) in &mut by_operation {
+            out.extend(queue.pop_front());
+        }
+    }
+    out
 }
 
 fn skipped(reason: &str) -> Outcome {

@@ -137,9 +137,11 @@ impl Spec {
                 .member
                 .as_deref()
                 .is_some_and(|m| self.can_mail_within(m, depth + 1)),
-            MemberType::Structure => self
-                .members_of(member)
-                .is_some_and(|s| s.members.values().any(|m| self.can_mail_within(m, depth + 1))),
+            MemberType::Structure => self.members_of(member).is_some_and(|s| {
+                s.members
+                    .values()
+                    .any(|m| self.can_mail_within(m, depth + 1))
+            }),
             _ => false,
         }
     }

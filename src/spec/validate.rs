@@ -37,7 +37,12 @@ pub fn validate(spec: &Spec, op: &Operation, request: &Value) -> Vec<Violation> 
 }
 
 /// Every constraint of `edition` that `request` breaks, in member order.
-pub fn validate_in(spec: &Spec, op: &Operation, request: &Value, edition: Edition) -> Vec<Violation> {
+pub fn validate_in(
+    spec: &Spec,
+    op: &Operation,
+    request: &Value,
+    edition: Edition,
+) -> Vec<Violation> {
     let mut v = Validator {
         spec,
         edition,

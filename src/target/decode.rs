@@ -156,12 +156,11 @@ pub fn decode<'s>(
         path: path.to_string(),
     })?;
     let pairs = query_pairs(query);
-    let request = parse(&routed, &pairs, body).map_err(|ParseError::Body(message)| {
-        DecodeError::Body {
+    let request =
+        parse(&routed, &pairs, body).map_err(|ParseError::Body(message)| DecodeError::Body {
             operation: routed.op.operation.clone(),
             message,
-        }
-    })?;
+        })?;
     Ok(Decoded {
         op: routed.op,
         request,

@@ -155,9 +155,11 @@ impl Exchange {
         use crate::target::gate::Fate;
         match (&self.response, &self.failure, &self.request) {
             (Some(r), _, _) => Fate::Answered(r.status),
-            (None, Some(TransportFailure::Refused { .. } | TransportFailure::Construction { .. }), _) => {
-                Fate::NotSent
-            }
+            (
+                None,
+                Some(TransportFailure::Refused { .. } | TransportFailure::Construction { .. }),
+                _,
+            ) => Fate::NotSent,
             (None, _, None) => Fate::NotSent,
             (None, _, Some(_)) => Fate::NoAnswer,
         }

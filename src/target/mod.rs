@@ -23,10 +23,10 @@ use crate::check::AccountMask;
 use crate::spec::{blob_pointers, Spec};
 use exchange::Exchange;
 use gate::{Gate, Outgoing, Policy};
-use sdk::{Capture, LastCheck};
 pub use profile::{IdentityMode, Profile};
 use reference::ReferenceServer;
 use sdk::Endpoint;
+use sdk::{Capture, LastCheck};
 use wire::WireClient;
 
 /// The account id local targets put in ARNs unless their profile says otherwise.
@@ -134,7 +134,9 @@ impl Target {
                 target._reference = Some(server);
                 Ok(target)
             }
-            TargetKind::Local { url } => Ok(Self::local(spec, &config.name, &url, &config, &account)),
+            TargetKind::Local { url } => {
+                Ok(Self::local(spec, &config.name, &url, &config, &account))
+            }
             TargetKind::Aws {
                 url,
                 identity,
@@ -245,12 +247,14 @@ impl Target {
         };
         let check: LastCheck = {
             let gate = Arc::clone(&self.gate);
-            let ticket = ticket.clone();
-            Arc::new(move |o: Outgoing<'_>| gate.inspect(&ticket, o))
+            let scheduled = ticket.scheduled().clone();
+            Arc::new(move |o: Outgoing<'_>| gate.inspect(&scheduled, o))
         };
         let exchange = match path {
             RequestPath::Wire => self.wire.send(&serialized, Some(check.as_ref())).await,
-            RequestPath::Sdk => sdk::send(&self.sdk, operation, &bound, Capture::checked(check)).await,
+            RequestPath::Sdk => {
+                sdk::send(&self.sdk, operation, &bound, Capture::checked(check)).await
+            }
         };
         self.gate.settle(ticket, exchange.fate());
         exchange
@@ -308,7 +312,40 @@ pub fn serialize_call(
     raw_body: Option<&str>,
 ) -> Option<(wire::WireRequest, Value)> {
     let op = spec.operation_or_setup(operation)?;
-    let bound = bindings.bind_value(request, &blob_pointers(spec, op, request));
+    let mut bound = bindings.bind_value(request, &blob_pointers(spec, op, request));
+    keep_documented_sizes(op, request, &mut bound);
     let raw = raw_body.map(|b| bindings.bind_text(b));
     Some((wire::serialize(op, &bound, raw.as_deref()), bound))
+}
+
+/// A size boundary case stays at its boundary once bound: a run's identity is rarely as long as
+/// its placeholder, so a policy document of exactly 4096 bytes that names it would otherwise
+/// grow or shrink. JSON text is padded (or unpadded) with white space before its closing brace,
+/// which is where the generator pads it.
+fn keep_documented_sizes(op: &crate::spec::Operation, unbound: &Value, bound: &mut Value) {
+    for (name, member) in &op.input {
+        let c = &member.constraints;
+        if c.bytes.is_none() || c.json.is_none() {
+            continue;
+        }
+        let (Some(Value::String(before)), Some(Value::String(after))) =
+            (unbound.get(name), bound.get_mut(name))
+        else {
+            continue;
+        };
+        if let Some(resized) = resize_json_padding(after, before.len()) {
+            *after = resized;
+        }
+    }
+}
+
+/// `text` (JSON ending in `}`) with the white space before its closing brace changed so that it
+/// is `size` bytes long, when that is possible.
+fn resize_json_padding(text: &str, size: usize) -> Option<String> {
+    let body = text.strip_suffix('}')?;
+    let content = body.trim_end_matches(' ');
+    let padding = (size.checked_sub(content.len() + 1))?;
+    let resized = format!("{content}{}}}", " ".repeat(padding));
+    serde_json::from_str::<Value>(&resized).ok()?;
+    Some(resized)
 }

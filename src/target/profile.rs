@@ -122,12 +122,72 @@ impl KnownClass {
 pub struct KnownDivergence {
     /// Case ids it covers; `*` matches any run of characters.
     pub cases: String,
+    /// Only the cases whose request has this shape: what the target trips on, said of the
+    /// request rather than of case ids, so the entry holds for any `--seed` and `--cases`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<RequestShape>,
     /// The class observed.
     pub class: KnownClass,
     /// What differs.
     pub what: String,
     /// Why (a link to the emulator's source or issue, a documentation change, ...).
     pub why: String,
+}
+
+/// A shape of request: at the member path `at` (`BulkEmailEntries[].ReplacementEmailContent`,
+/// `[]` for every item), a value that lacks a member, or an integer in a range.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestShape {
+    /// The member path.
+    pub at: String,
+    /// A value there lacks this member (a dotted path within it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lacks: Option<String>,
+    /// A value there is an integer within these bounds (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between: Option<[i64; 2]>,
+}
+
+impl RequestShape {
+    /// Whether `request` has the shape.
+    pub fn matches(&self, request: &serde_json::Value) -> bool {
+        values_at(request, &self.at).into_iter().any(|v| {
+            let lacks = self
+                .lacks
+                .as_ref()
+                .is_none_or(|path| lookup(v, path).is_none_or(serde_json::Value::is_null));
+            let between = self
+                .between
+                .is_none_or(|[lo, hi]| v.as_i64().is_some_and(|n| (lo..=hi).contains(&n)));
+            lacks && between
+        })
+    }
+}
+
+/// Every value at a member path; `Name[]` steps into every item of the list `Name`.
+fn values_at<'v>(value: &'v serde_json::Value, path: &str) -> Vec<&'v serde_json::Value> {
+    let mut current = vec![value];
+    for step in path.split('.') {
+        let (name, items) = match step.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (step, false),
+        };
+        current = current
+            .into_iter()
+            .filter_map(|v| v.get(name))
+            .flat_map(|v| match (items, v.as_array()) {
+                (true, Some(list)) => list.iter().collect::<Vec<_>>(),
+                (true, None) => Vec::new(),
+                (false, _) => vec![v],
+            })
+            .collect();
+    }
+    current
+}
+
+fn lookup<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    path.split('.').try_fold(value, |v, step| v.get(step))
 }
 
 impl Profile {
@@ -184,11 +244,16 @@ impl Profile {
         self.unsupported.get(operation).map(String::as_str)
     }
 
-    /// The known divergence covering a case id, if any.
-    pub fn known_for(&self, case_id: &str) -> Option<&KnownDivergence> {
-        self.known_divergences
-            .iter()
-            .find(|k| glob_match(&k.cases, case_id))
+    /// The known divergence covering a case, if any: the first whose ids match and whose
+    /// request shape (if it names one) the case's request has.
+    pub fn known_for(
+        &self,
+        case_id: &str,
+        request: &serde_json::Value,
+    ) -> Option<&KnownDivergence> {
+        self.known_divergences.iter().find(|k| {
+            glob_match(&k.cases, case_id) && k.when.as_ref().is_none_or(|w| w.matches(request))
+        })
     }
 }
 
@@ -220,6 +285,31 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_shapes_match_by_member_path() {
+        use serde_json::json;
+        let lacks = RequestShape {
+            at: "BulkEmailEntries[].ReplacementEmailContent".into(),
+            lacks: Some("ReplacementTemplate.ReplacementTemplateData".into()),
+            between: None,
+        };
+        let with = |content: serde_json::Value| json!({"BulkEmailEntries": [{"Destination": {}}, {"ReplacementEmailContent": content}]});
+        assert!(lacks.matches(&with(json!({}))));
+        assert!(lacks.matches(&with(json!({"ReplacementTemplate": {}}))));
+        assert!(!lacks.matches(&with(
+            json!({"ReplacementTemplate": {"ReplacementTemplateData": "{}"}})
+        )));
+        assert!(!lacks.matches(&json!({"BulkEmailEntries": [{"Destination": {}}]})));
+        let page = RequestShape {
+            at: "PageSize".into(),
+            lacks: None,
+            between: Some([11, 100]),
+        };
+        assert!(page.matches(&json!({"PageSize": 11})));
+        assert!(!page.matches(&json!({"PageSize": 101})));
+        assert!(!page.matches(&json!({})));
+    }
 
     #[test]
     fn globs_match_case_ids() {

@@ -19,7 +19,7 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use serde_json::Value;
 
 use super::exchange::{Exchange, RawResponse, SdkView, SentRequest, TransportFailure};
-use super::gate::{Outgoing, Refusal};
+use super::gate::{LastCheckFn, Outgoing, Refusal};
 use super::sdk_ops;
 
 /// How to reach a target.
@@ -98,7 +98,7 @@ fn base_config(endpoint: &Endpoint) -> aws_sdk_sesv2::config::Builder {
 }
 
 /// The gate's last check on the bytes about to leave.
-pub type LastCheck = Arc<dyn Fn(Outgoing<'_>) -> Result<(), Refusal> + Send + Sync>;
+pub type LastCheck = Arc<LastCheckFn>;
 
 /// What the capture interceptor saw of one call.
 #[derive(Default)]

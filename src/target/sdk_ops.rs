@@ -1566,8 +1566,13 @@ mod tests {
             "{seen}"
         );
         // Through the SDK path's `send`, the capture interceptor keeps the request and the answer.
-        let exchange =
-            super::super::sdk::send(&client_for(&server.uri()), "SendEmail", &request, Default::default()).await;
+        let exchange = super::super::sdk::send(
+            &client_for(&server.uri()),
+            "SendEmail",
+            &request,
+            Default::default(),
+        )
+        .await;
         assert!(
             matches!(&exchange.request, Some(r) if r.method == "POST" && r.uri.ends_with("/v2/email/outbound-emails"))
         );

@@ -14,7 +14,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{Map, Value};
 
 use super::exchange::{Exchange, RawResponse, SdkView, SentRequest, TransportFailure};
-use super::gate::{Outgoing, Refusal};
+use super::gate::{LastCheckFn, Outgoing};
 use crate::spec::{Location, Operation};
 
 /// The service name SES v2 signs with.
@@ -136,11 +136,7 @@ impl WireClient {
 
     /// Sign and send one request; never fails, whatever the server does. `check` (the gate's
     /// last check) sees the exact bytes before they leave.
-    pub async fn send(
-        &self,
-        request: &WireRequest,
-        check: Option<&(dyn Fn(Outgoing<'_>) -> Result<(), Refusal> + Send + Sync)>,
-    ) -> Exchange {
+    pub async fn send(&self, request: &WireRequest, check: Option<&LastCheckFn>) -> Exchange {
         let started = Instant::now();
         if let Some(check) = check {
             let outgoing = Outgoing {

@@ -1,6 +1,10 @@
 //! Helpers the harness's own tests share.
 #![allow(dead_code)]
 
+pub mod cli;
+pub mod owner;
+pub mod recorder;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

@@ -14,10 +14,11 @@ pub struct RequestBudget {
     state: Mutex<Tally>,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Tally {
     spent: u64,
     reserved: u64,
+    by_operation: std::collections::BTreeMap<String, u64>,
 }
 
 impl RequestBudget {
@@ -50,9 +51,9 @@ impl RequestBudget {
         t.reserved = t.reserved.saturating_sub(n);
     }
 
-    /// Count one request about to leave. A removal of the run's own resource is never refused
-    /// (leaving it behind is worse than one request over), but it is counted.
-    pub fn take(&self, removal: bool) -> Result<(), Refusal> {
+    /// Count one request of `operation` about to leave. A removal of the run's own resource is
+    /// never refused (leaving it behind is worse than one request over), but it is counted.
+    pub fn take(&self, operation: &str, removal: bool) -> Result<(), Refusal> {
         let mut t = self.tally();
         if let Some(max) = self.max {
             if t.spent >= max && !removal {
@@ -60,13 +61,22 @@ impl RequestBudget {
             }
         }
         t.spent += 1;
+        *t.by_operation.entry(operation.to_string()).or_default() += 1;
         Ok(())
     }
 
-    /// Give back a request that never left.
-    pub fn untake(&self) {
+    /// Give back a request of `operation` that never left.
+    pub fn untake(&self, operation: &str) {
         let mut t = self.tally();
         t.spent = t.spent.saturating_sub(1);
+        if let Some(n) = t.by_operation.get_mut(operation) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    /// Requests sent so far, per operation.
+    pub fn by_operation(&self) -> std::collections::BTreeMap<String, u64> {
+        self.tally().by_operation.clone()
     }
 
     /// Requests sent so far.
@@ -122,8 +132,12 @@ impl SendBudget {
         self.tally().max
     }
 
-    /// Reserve `n` recipients for a case about to start; the refusal says what is left.
+    /// Reserve `n` recipients for a case about to start; the refusal says what is left. A case
+    /// that mails no one needs no budget.
     pub fn reserve(&self, n: u64) -> Result<(), Refusal> {
+        if n == 0 {
+            return Ok(());
+        }
         let mut t = self.tally();
         if let Some(max) = t.max {
             let used = t.committed + t.in_flight + t.reserved;
@@ -190,13 +204,14 @@ mod tests {
     #[test]
     fn requests_past_the_budget_are_refused_but_removals_go() {
         let b = RequestBudget::new(Some(2));
-        assert!(b.take(false).is_ok());
-        assert!(b.take(false).is_ok());
-        assert_eq!(b.take(false), Err(Refusal::RequestBudget { max: 2 }));
-        assert!(b.take(true).is_ok(), "a removal is never refused");
+        assert!(b.take("Op", false).is_ok());
+        assert!(b.take("Op", false).is_ok());
+        assert_eq!(b.take("Op", false), Err(Refusal::RequestBudget { max: 2 }));
+        assert!(b.take("Delete", true).is_ok(), "a removal is never refused");
         assert_eq!(b.spent(), 3, "but it is counted");
-        b.untake();
+        b.untake("Delete");
         assert_eq!(b.spent(), 2);
+        assert_eq!(b.by_operation().get("Op"), Some(&2));
     }
 
     #[test]
@@ -219,6 +234,10 @@ mod tests {
         s.settle(3, true);
         assert_eq!(s.committed(), 3);
         assert!(s.reserve(1).is_err());
+        assert!(
+            s.reserve(0).is_ok(),
+            "a case that mails no one needs no budget"
+        );
         assert_eq!(
             s.send(1),
             Err(Refusal::SendBudget {

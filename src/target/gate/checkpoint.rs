@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use super::budget::{RequestBudget, SendBudget};
-use super::pace::{PaceSettings, Pacer};
+use super::pace::{PaceSettings, Pacer, Slot};
 use super::rules::{self, Judged, Policy};
 use super::Refusal;
 use crate::spec::Spec;
@@ -25,6 +25,9 @@ pub struct Outgoing<'a> {
     pub body: &'a [u8],
 }
 
+/// The gate's last check on the bytes of one request, as the transports call it.
+pub type LastCheckFn = dyn Fn(Outgoing<'_>) -> Result<(), Refusal> + Send + Sync;
+
 /// How strict the gate is and what it may spend.
 #[derive(Debug, Clone, Default)]
 pub struct Limits {
@@ -36,14 +39,30 @@ pub struct Limits {
     pub pace: PaceSettings,
 }
 
-/// Leave to send one scheduled request: what it is and what it may spend.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Leave to send one scheduled request: what it is, what it may spend, and its slot in the
+/// pacing queues (freed when the ticket is settled).
+#[derive(Debug)]
 pub struct Ticket {
+    scheduled: Scheduled,
+    _slot: Slot,
+}
+
+/// What a ticket allows: the operation and what it may spend. The last check compares the bytes
+/// about to leave with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
     operation: String,
     judged: Judged,
 }
 
 impl Ticket {
+    /// What the ticket allows.
+    pub fn scheduled(&self) -> &Scheduled {
+        &self.scheduled
+    }
+}
+
+impl Scheduled {
     /// The operation.
     pub fn operation(&self) -> &str {
         &self.operation
@@ -75,6 +94,7 @@ pub struct Gate {
     sends: SendBudget,
     pacer: Pacer,
     proven: Mutex<BTreeSet<String>>,
+    throttled: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl Gate {
@@ -87,6 +107,7 @@ impl Gate {
             sends: SendBudget::default(),
             pacer: Pacer::new(limits.pace),
             proven: Mutex::new(BTreeSet::new()),
+            throttled: Mutex::default(),
         }
     }
 
@@ -133,7 +154,12 @@ impl Gate {
     /// Judge a request without sending or counting anything: what the planner and `--dry-run`
     /// ask. Against a lenient target it only counts recipients.
     pub fn preflight(&self, outgoing: Outgoing<'_>) -> Result<(String, Judged), Refusal> {
-        let decoded = match decode(&self.spec, outgoing.method, outgoing.path_and_query, outgoing.body) {
+        let decoded = match decode(
+            &self.spec,
+            outgoing.method,
+            outgoing.path_and_query,
+            outgoing.body,
+        ) {
             Ok(d) => d,
             Err(e) => {
                 let body_unreadable = matches!(e, DecodeError::Body { .. });
@@ -190,10 +216,10 @@ impl Gate {
     /// at the last check ([`Gate::inspect`]) and settled with the answer ([`Gate::settle`]).
     pub async fn schedule(&self, outgoing: Outgoing<'_>) -> Result<Ticket, Refusal> {
         let (operation, judged) = self.preflight(outgoing)?;
-        self.requests.take(judged.removal)?;
+        self.requests.take(&operation, judged.removal)?;
         if self.is_strict() {
             if let Err(refusal) = self.sends.send(judged.spends()) {
-                self.requests.untake();
+                self.requests.untake(&operation);
                 return Err(refusal);
             }
         }
@@ -202,13 +228,16 @@ impl Gate {
             .operation_or_setup(&operation)
             .and_then(|op| op.rate_limit.as_ref())
             .map(|r| r.per_second);
-        self.pacer.wait(&operation, rate, judged.spends()).await;
-        Ok(Ticket { operation, judged })
+        let slot = self.pacer.acquire(&operation, rate, judged.spends()).await;
+        Ok(Ticket {
+            scheduled: Scheduled { operation, judged },
+            _slot: slot,
+        })
     }
 
     /// The last check, on the bytes as they leave: the same rules, and the same call as was
     /// scheduled with no more recipients.
-    pub fn inspect(&self, ticket: &Ticket, outgoing: Outgoing<'_>) -> Result<(), Refusal> {
+    pub fn inspect(&self, ticket: &Scheduled, outgoing: Outgoing<'_>) -> Result<(), Refusal> {
         let (operation, judged) = self.preflight(outgoing)?;
         if operation != ticket.operation || judged.deliveries > ticket.judged.deliveries {
             return Err(Refusal::NotScheduled {
@@ -226,8 +255,26 @@ impl Gate {
     /// left is given back, and an identity SES accepted is proven.
     pub fn settle(&self, ticket: Ticket, fate: Fate) {
         let accepted = matches!(fate, Fate::Answered(200..=299));
+        if fate == Fate::Answered(429) {
+            *self
+                .throttled
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(ticket.scheduled.operation.clone())
+                .or_default() += 1;
+        }
+        let ticket = {
+            let Ticket { scheduled, _slot } = ticket;
+            // The slot goes now: the interval before the next call starts from this answer. An
+            // error answer (or none sent) mailed no one, so it holds up no other message.
+            match fate {
+                Fate::NotSent | Fate::Answered(300..) => _slot.unsent(),
+                _ => drop(_slot),
+            }
+            scheduled
+        };
         if fate == Fate::NotSent {
-            self.requests.untake();
+            self.requests.untake(&ticket.operation);
         }
         if self.is_strict() {
             let spent = accepted || fate == Fate::NoAnswer;
@@ -236,6 +283,14 @@ impl Gate {
         if let (true, Some(address)) = (accepted, &ticket.judged.adds_identity) {
             self.prove_identity(address);
         }
+    }
+
+    /// Answers of 429 (throttling) so far, per operation.
+    pub fn throttled(&self) -> std::collections::BTreeMap<String, u64> {
+        self.throttled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Requests sent so far.

@@ -7,7 +7,7 @@ pub mod recipients;
 pub mod refusal;
 pub mod rules;
 
-pub use checkpoint::{Fate, Gate, Limits, Outgoing, Ticket};
+pub use checkpoint::{Fate, Gate, LastCheckFn, Limits, Outgoing, Scheduled, Ticket};
 pub use pace::{PaceSettings, Pacer};
 pub use refusal::Refusal;
 pub use rules::{Judged, Policy};

@@ -136,7 +136,9 @@ impl Walk<'_> {
                     return Ok(());
                 }
                 let Some(items) = value.as_array() else {
-                    return Err(self.refuse(at, "not a list, so whom SES would mail cannot be read"));
+                    return Err(
+                        self.refuse(at, "not a list, so whom SES would mail cannot be read")
+                    );
                 };
                 for (i, v) in items.iter().enumerate() {
                     self.member(item, v, &format!("{at}[{i}]"))?;
@@ -151,7 +153,9 @@ impl Walk<'_> {
                     return Ok(());
                 }
                 let Some(obj) = value.as_object() else {
-                    return Err(self.refuse(at, "not an object, so whom SES would mail cannot be read"));
+                    return Err(
+                        self.refuse(at, "not an object, so whom SES would mail cannot be read")
+                    );
                 };
                 for (name, m) in &shape.members {
                     if let Some(v) = obj.get(name).filter(|v| !v.is_null()) {
@@ -170,11 +174,29 @@ impl Walk<'_> {
             return Err(self.refuse(at, "not a string, so whom SES would mail cannot be read"));
         };
         if text.chars().any(char::is_control) {
-            return Err(self.refuse(at, format!("{text:?} holds a control character (a header could be injected)")));
+            return Err(self.refuse(
+                at,
+                format!("{text:?} holds a control character (a header could be injected)"),
+            ));
         }
         let list = mailparse::addrparse(text)
             .map_err(|e| self.refuse(at, format!("{text:?} is not an address list: {e}")))?;
-        self.simulator_only(&list, at)
+        let addresses = self.simulator_only(&list, at)?;
+        self.no_stray_at_sign(text, &addresses, at)?;
+        Ok(addresses)
+    }
+
+    /// An `@` outside the addresses themselves (in a display name, a comment, a group name) is
+    /// refused: another mail parser might read it as a recipient, and nothing the harness sends
+    /// needs one.
+    fn no_stray_at_sign(&self, text: &str, addresses: &[String], at: &str) -> Result<(), Refusal> {
+        if text.matches('@').count() > addresses.len() {
+            return Err(self.refuse(
+                at,
+                format!("{text:?} holds an @ outside its addresses (a display name or comment another parser might read as one)"),
+            ));
+        }
+        Ok(())
     }
 
     /// Every mailbox of a parsed address list (at the simulator, when the walk checks that).
@@ -206,9 +228,20 @@ impl Walk<'_> {
         };
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64)
-            .map_err(|e| self.refuse(at, format!("a raw message that is not base64 ({e}), so its recipients cannot be read")))?;
-        let (headers, _) = mailparse::parse_headers(&bytes)
-            .map_err(|e| self.refuse(at, format!("a raw message whose headers do not parse ({e})")))?;
+            .map_err(|e| {
+                self.refuse(
+                    at,
+                    format!(
+                        "a raw message that is not base64 ({e}), so its recipients cannot be read"
+                    ),
+                )
+            })?;
+        let (headers, _) = mailparse::parse_headers(&bytes).map_err(|e| {
+            self.refuse(
+                at,
+                format!("a raw message whose headers do not parse ({e})"),
+            )
+        })?;
         for header in &headers {
             self.mime_header(header, at)?;
         }
@@ -239,6 +272,7 @@ impl Walk<'_> {
             return Ok(());
         }
         let addresses = self.simulator_only(&list, &here)?;
+        self.no_stray_at_sign(&value, &addresses, &here)?;
         if DELIVERY_HEADERS.contains(&name.as_str()) {
             self.raw_delivered.extend(addresses);
         }
@@ -276,7 +310,9 @@ mod tests {
 
     fn send_email(request: Value) -> Result<Recipients, Refusal> {
         let spec = spec();
-        let op = spec.operation("SendEmail").unwrap_or_else(|| panic!("SendEmail"));
+        let op = spec
+            .operation("SendEmail")
+            .unwrap_or_else(|| panic!("SendEmail"));
         check(&spec, op, &request)
     }
 
@@ -333,13 +369,21 @@ mod tests {
         let folded = "From: me@example.org\r\nTo: success@simulator.amazonses.com,\r\n ceo@example.com\r\nSubject: s\r\n\r\nbody";
         assert!(send_email(raw(folded)).is_err(), "a folded To line");
         for header in [
-            "Cc", "Bcc", "Resent-To", "Reply-To", "Disposition-Notification-To", "Return-Path",
+            "Cc",
+            "Bcc",
+            "Resent-To",
+            "Reply-To",
+            "Disposition-Notification-To",
+            "Return-Path",
         ] {
             let msg = format!("From: me@example.org\r\nTo: success@simulator.amazonses.com\r\n{header}: ceo@example.com\r\n\r\nbody");
             assert!(send_email(raw(&msg)).is_err(), "{header}");
         }
         let unknown = "From: me@example.org\r\nTo: success@simulator.amazonses.com\r\nX-Forward-To: ceo@example.com\r\n\r\nbody";
-        assert!(send_email(raw(unknown)).is_err(), "an address in an unknown header");
+        assert!(
+            send_email(raw(unknown)).is_err(),
+            "an address in an unknown header"
+        );
         let ids = "From: me@example.org\r\nTo: success@simulator.amazonses.com\r\nMessage-ID: <1@example.com>\r\n\r\nbody";
         assert!(send_email(raw(ids)).is_ok(), "message ids carry @ too");
     }

@@ -61,7 +61,13 @@ pub fn judge(
     let mut judged = Judged::default();
     names(spec, policy, op, request, proven, &mut judged)?;
     judged.certain_rejection = certain_rejection(spec, op, request);
-    opt_in(spec, policy, op, request, judged.certain_rejection.is_some())?;
+    opt_in(
+        spec,
+        policy,
+        op,
+        request,
+        judged.certain_rejection.is_some(),
+    )?;
     judged.deliveries = recipients::check(spec, op, request)?.deliveries;
     Ok(judged)
 }
@@ -146,7 +152,14 @@ fn names(
         });
     };
     if resource.kind == "identity" {
-        return identity(op, action, def.keys.last().map(|k| text(request, k)), proven);
+        let allowed = policy.allows("sends-mail");
+        return identity(
+            op,
+            action,
+            def.keys.last().map(|k| text(request, k)),
+            allowed,
+            proven,
+        );
     }
     let Some((name_member, parents)) = def.keys.split_last() else {
         return Ok(());
@@ -180,6 +193,7 @@ fn identity(
     op: &Operation,
     action: &'static str,
     name: Option<&str>,
+    allowed: bool,
     proven: &dyn Fn(&str) -> bool,
 ) -> Result<(), Refusal> {
     let name = name.unwrap_or_default();
@@ -189,7 +203,10 @@ fn identity(
         why: why.to_string(),
     };
     match action {
-        "delete" if proven(name) => Ok(()),
+        "delete" if allowed && proven(name) => Ok(()),
+        "delete" if !allowed => Err(refuse(
+            "an identity is deleted only with --allow sends-mail, the opt-in under which the run may add one",
+        )),
         "delete" => Err(refuse(
             "the run deletes only an identity a 200 answer proved it added (SendCustomVerificationEmail with --allow sends-mail)",
         )),
@@ -276,7 +293,9 @@ mod tests {
 
     fn judge_op(op: &str, request: Value, allow: &[&str]) -> Result<Judged, Refusal> {
         let spec = spec();
-        let op = spec.operation_or_setup(op).unwrap_or_else(|| panic!("{op}"));
+        let op = spec
+            .operation_or_setup(op)
+            .unwrap_or_else(|| panic!("{op}"));
         judge(&spec, &policy(allow), op, &request, &|_| false)
     }
 
@@ -288,26 +307,45 @@ mod tests {
             &[],
         );
         assert_eq!(ok.map(|j| j.removal), Ok(true));
-        for name in ["c", "conf", "prod-confabc123-x", "confabc12-x", "CONFABC123-x", ""] {
+        for name in [
+            "c",
+            "conf",
+            "prod-confabc123-x",
+            "confabc12-x",
+            "CONFABC123-x",
+            "",
+        ] {
             let r = judge_op(
                 "DeleteEmailIdentityPolicy",
                 json!({"EmailIdentity": "example.org", "PolicyName": name}),
                 &[],
             );
-            assert!(matches!(r, Err(Refusal::NotTheRunsName { .. })), "{name}: {r:?}");
+            assert!(
+                matches!(r, Err(Refusal::NotTheRunsName { .. })),
+                "{name}: {r:?}"
+            );
         }
         let other_identity = judge_op(
             "CreateEmailIdentityPolicy",
             json!({"EmailIdentity": "prod.example.com", "PolicyName": "confabc123-p", "Policy": "{}"}),
             &[],
         );
-        assert!(matches!(other_identity, Err(Refusal::NotTheRunsIdentity { .. })));
+        assert!(matches!(
+            other_identity,
+            Err(Refusal::NotTheRunsIdentity { .. })
+        ));
         let update = judge_op(
             "UpdateEmailTemplate",
             json!({"TemplateName": "welcome", "TemplateContent": {"Subject": "s"}}),
             &[],
         );
-        assert!(matches!(update, Err(Refusal::NotTheRunsName { action: "change", .. })));
+        assert!(matches!(
+            update,
+            Err(Refusal::NotTheRunsName {
+                action: "change",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -317,26 +355,48 @@ mod tests {
 
     #[test]
     fn identities_are_never_created_and_deleted_only_when_proven() {
-        let create = judge_op("CreateEmailIdentity", json!({"EmailIdentity": "confabc123-identity.example.com"}), &[]);
+        let create = judge_op(
+            "CreateEmailIdentity",
+            json!({"EmailIdentity": "confabc123-identity.example.com"}),
+            &[],
+        );
         assert!(matches!(create, Err(Refusal::Identity { .. })));
-        let delete = judge_op("DeleteEmailIdentity", json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"}), &["sends-mail"]);
+        let delete = judge_op(
+            "DeleteEmailIdentity",
+            json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"}),
+            &["sends-mail"],
+        );
         assert!(matches!(delete, Err(Refusal::Identity { .. })));
         let spec = spec();
-        let op = spec.operation_or_setup("DeleteEmailIdentity").unwrap_or_else(|| panic!());
+        let op = spec
+            .operation_or_setup("DeleteEmailIdentity")
+            .unwrap_or_else(|| panic!());
         let proven = |a: &str| a == "success+confabc123-t@simulator.amazonses.com";
-        let r = judge(&spec, &policy(&[]), op, &json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"}), &proven);
+        let address = json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"});
+        let r = judge(&spec, &policy(&["sends-mail"]), op, &address, &proven);
         assert!(r.is_ok(), "{r:?}");
+        let without_opt_in = judge(&spec, &policy(&[]), op, &address, &proven);
+        assert!(
+            matches!(without_opt_in, Err(Refusal::Identity { .. })),
+            "{without_opt_in:?}"
+        );
     }
 
     #[test]
     fn opt_in_operations_go_without_the_flag_only_when_certainly_rejected() {
         // Valid under the seed: refused without the flag.
         let valid = json!({"MailType": "MARKETING", "WebsiteURL": "https://example.com", "UseCaseDescription": "x"});
-        assert!(matches!(judge_op("PutAccountDetails", valid.clone(), &[]), Err(Refusal::OptIn { .. })));
+        assert!(matches!(
+            judge_op("PutAccountDetails", valid.clone(), &[]),
+            Err(Refusal::OptIn { .. })
+        ));
         assert!(judge_op("PutAccountDetails", valid, &["account-change"]).is_ok());
         // Invalid under the seed, but SES no longer requires UseCaseDescription.
         let no_use_case = json!({"MailType": "MARKETING", "WebsiteURL": "https://example.com"});
-        assert!(matches!(judge_op("PutAccountDetails", no_use_case, &[]), Err(Refusal::OptIn { .. })));
+        assert!(matches!(
+            judge_op("PutAccountDetails", no_use_case, &[]),
+            Err(Refusal::OptIn { .. })
+        ));
         // A required member of today's model is missing: SES refuses before acting.
         let no_mail_type = json!({"WebsiteURL": "https://example.com", "UseCaseDescription": "x"});
         assert_eq!(

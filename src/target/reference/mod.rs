@@ -16,8 +16,8 @@ use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-pub use faults::{Fault, Faults};
 use super::decode::{parse, percent_decode, route, ParseError};
+pub use faults::{Fault, Faults};
 use state::{ApiError, State};
 
 use crate::case::stable_hash;
@@ -237,7 +237,8 @@ impl Responder {
         let bad_entries = self.check_constraints(&operation, &json_request)?;
         let members = json_request.as_object().cloned().unwrap_or_default();
         if self.edition == Edition::Current && routed.op.safety != crate::spec::Safety::Read {
-            if let Some(reply) = self.sandbox_send(routed.op, &json_request, &members, &bad_entries) {
+            if let Some(reply) = self.sandbox_send(routed.op, &json_request, &members, &bad_entries)
+            {
                 return reply.map(|body| (operation, body));
             }
         }
@@ -286,7 +287,9 @@ impl Responder {
             .map(|k| format!(".{}", k.as_str()))
             .collect::<Vec<_>>();
         let serialization = violations.iter().any(|v| {
-            undeserializable.iter().any(|suffix| v.constraint.ends_with(suffix))
+            undeserializable
+                .iter()
+                .any(|suffix| v.constraint.ends_with(suffix))
                 && (v.constraint.ends_with(".type") || self.edition == Edition::Current)
         });
         Err(ApiError {
@@ -302,7 +305,12 @@ impl Responder {
 
     /// In the sandbox mode, a violation at a recipient of one SendBulkEmail entry: the entry and
     /// the address.
-    fn entry_recipient(&self, operation: &str, at: &str, request: &Value) -> Option<(usize, String)> {
+    fn entry_recipient(
+        &self,
+        operation: &str,
+        at: &str,
+        request: &Value,
+    ) -> Option<(usize, String)> {
         if self.edition != Edition::Current || operation != "SendBulkEmail" {
             return None;
         }
@@ -311,10 +319,14 @@ impl Responder {
         if !rest.starts_with(".Destination.") {
             return None;
         }
-        let pointer = format!(
-            "/{}",
-            at.replace("].", "/").replace('[', "/").replace('.', "/").trim_end_matches(']')
-        );
+        // `BulkEmailEntries[0].Destination.ToAddresses[1]` -> `/BulkEmailEntries/0/Destination/...`
+        let steps: String = at
+            .trim_end_matches(']')
+            .replace("].", "/")
+            .chars()
+            .map(|c| if matches!(c, '[' | '.') { '/' } else { c })
+            .collect();
+        let pointer = format!("/{steps}");
         let address = request.pointer(&pointer)?.as_str()?.to_string();
         Some((index.parse().ok()?, address))
     }

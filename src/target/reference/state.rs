@@ -654,7 +654,9 @@ impl State {
         self.check_sender(request)?;
         self.check_template_content(request.get("Content").and_then(|c| c.get("Template")))?;
         if let Some(sandbox) = &mut self.sandbox {
-            sandbox.record("CreateDeliverabilityTestReport started a billed inbox placement test".into());
+            sandbox.record(
+                "CreateDeliverabilityTestReport started a billed inbox placement test".into(),
+            );
         }
         self.next_id += 1;
         Ok(json!({

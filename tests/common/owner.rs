@@ -1,0 +1,132 @@
+//! A client of the reference that plays the account's owner.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use ses_conformance::case::{new_run_id, RequestPath};
+use ses_conformance::check::observe;
+use ses_conformance::spec::Spec;
+use ses_conformance::target::reference::ReferenceServer;
+use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
+
+use super::spec;
+
+/// The identity the user verified.
+pub const IDENTITY: &str = "verified.example.org";
+/// A template of the user's, which no run may touch.
+pub const FOREIGN_TEMPLATE: &str = "foreign-template";
+/// A policy of the user's, which no run may touch.
+pub const FOREIGN_POLICY: &str = "foreign-policy";
+
+/// A client of the reference that plays the account's owner: it makes the verified identity and
+/// resources the harness did not create, and looks at what is left.
+pub struct Owner {
+    spec: Arc<Spec>,
+    target: Target,
+}
+
+impl Owner {
+    pub async fn of(server: &ReferenceServer) -> Owner {
+        let spec = spec();
+        let config = TargetConfig {
+            name: "owner".into(),
+            kind: TargetKind::Local { url: server.url() },
+            region: "us-east-1".into(),
+            timeout: Duration::from_secs(10),
+            profile: Profile::bare("owner"),
+            run_id: new_run_id(),
+            limits: Default::default(),
+        };
+        let target = Target::connect(Arc::clone(&spec), config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        Owner { spec, target }
+    }
+
+    pub async fn call(&self, op: &str, request: Value) -> Value {
+        let mut attempts = 0;
+        loop {
+            let exchange = self
+                .target
+                .send(&self.spec, op, &request, RequestPath::Sdk, None)
+                .await;
+            let obs = observe(&exchange, &self.target.bindings, &self.target.mask);
+            // The owner shares the throttled account with the run: wait out its 429s.
+            if obs.status == Some(429) && attempts < 10 {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(1100)).await;
+                continue;
+            }
+            assert!(obs.is_success(), "{op} {request}: {obs:?}");
+            return obs.body.unwrap_or(Value::Null);
+        }
+    }
+
+    pub async fn set_up_account(&self) {
+        self.call("CreateEmailIdentity", json!({"EmailIdentity": IDENTITY}))
+            .await;
+        self.call(
+            "CreateEmailTemplate",
+            json!({"TemplateName": FOREIGN_TEMPLATE, "TemplateContent": {"Subject": "mine", "Text": "mine"}}),
+        )
+        .await;
+        self.call(
+            "CreateEmailIdentityPolicy",
+            json!({"EmailIdentity": IDENTITY, "PolicyName": FOREIGN_POLICY, "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}),
+        )
+        .await;
+    }
+
+    /// Nothing of any run is left, and what the owner made is untouched.
+    pub async fn assert_only_its_own_resources_left(&self) {
+        let mut names = self.names().await;
+        names.sort();
+        assert_eq!(
+            names,
+            vec![FOREIGN_POLICY.to_string(), FOREIGN_TEMPLATE.to_string()]
+        );
+    }
+
+    /// Every template, custom verification template, identity and policy name in the account.
+    pub async fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let templates = self
+            .call("ListEmailTemplates", json!({"PageSize": 10}))
+            .await;
+        names.extend(
+            templates["TemplatesMetadata"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
+        );
+        let custom = self
+            .call(
+                "ListCustomVerificationEmailTemplates",
+                json!({"PageSize": 50}),
+            )
+            .await;
+        names.extend(
+            custom["CustomVerificationEmailTemplates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
+        );
+        let policies = self
+            .call(
+                "GetEmailIdentityPolicies",
+                json!({"EmailIdentity": IDENTITY}),
+            )
+            .await;
+        names.extend(
+            policies["Policies"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone()),
+        );
+        names
+    }
+}
