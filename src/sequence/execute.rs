@@ -26,6 +26,8 @@ pub struct Execution {
     pub finding: Option<Finding>,
     /// Requests sent, cleanup included.
     pub requests: usize,
+    /// The prefix of its names.
+    pub prefix: String,
 }
 
 impl Execution {
@@ -58,7 +60,10 @@ pub async fn execute<C: Caller>(
         touched: Touched::default(),
         requests: 0,
     };
-    let mut execution = Execution::default();
+    let mut execution = Execution {
+        prefix: names.prefix().to_string(),
+        ..Execution::default()
+    };
     for &step in steps {
         let record = run.step(step).await;
         let finding = record.finding.clone();

@@ -104,6 +104,8 @@ pub struct SequenceResult {
     pub shrink_attempts: usize,
     /// Every request sent for it, executions and cleanup included.
     pub requests: usize,
+    /// The name prefix of the execution shown (placeholder form).
+    pub prefix: String,
 }
 
 impl Expected {
@@ -180,6 +182,7 @@ impl SequenceResult {
             drawn_steps: 0,
             shrink_attempts: 0,
             requests: 0,
+            prefix: String::new(),
         }
     }
 

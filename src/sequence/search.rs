@@ -96,6 +96,7 @@ pub async fn run_sequence<C: Caller>(
                 drawn_steps: 0,
                 shrink_attempts: 0,
                 requests: 0,
+                prefix: String::new(),
             }
         }
     };
@@ -149,6 +150,7 @@ fn finished(
         id: id.to_string(),
         seed,
         verdict,
+        prefix: execution.prefix,
         steps: execution.steps,
         drawn_steps,
         shrink_attempts,
