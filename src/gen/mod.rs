@@ -3,13 +3,15 @@
 
 pub mod behaviours;
 pub mod edit;
+pub mod kind;
 pub mod rng;
 pub mod text;
 pub mod values;
 pub mod variants;
 
+pub use kind::{Edit, Generate, Group, Hints, LeafEdit};
 pub use values::{Ctx, Mode};
-pub use variants::{variants_for, Variant};
+pub use variants::{variants_for, Variant, Variants};
 
 use serde_json::{json, Map, Value};
 
@@ -228,7 +230,7 @@ fn constraint_case(
         Kind::Valid => name_fixture_as_requested(&mut ctx, &request),
         Kind::Invalid => drop_fixtures_not_named(&mut ctx, &request),
     }
-    let raw_body = matches!(v.edit, variants::Edit::MalformedBody).then(|| malformed_body(op));
+    let raw_body = v.edit.raw_body(op);
     let expect = match v.kind {
         Kind::Valid => accept_with_paging(op, &request),
         Kind::Invalid => Expect::Reject {
@@ -449,15 +451,4 @@ fn accept_with_paging(op: &Operation, request: &Map<String, Value>) -> Expect {
         }
     }
     Expect::Accept { checks }
-}
-
-/// A body cut off in the middle of its first member: not JSON.
-fn malformed_body(op: &Operation) -> String {
-    let first = op
-        .input
-        .iter()
-        .find(|(_, m)| m.location == Some(crate::spec::Location::Body))
-        .map(|(name, m)| m.wire_name(name).to_string())
-        .unwrap_or_else(|| "x".into());
-    format!("{{\"{first}\": ")
 }

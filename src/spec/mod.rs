@@ -1,18 +1,29 @@
 //! The spec table: the documented contract of each operation, loaded strictly from `specs/`.
 
-mod charset;
+pub mod kinds;
+
 mod constraint;
+mod integrity;
 mod load;
 mod model;
 mod validate;
 
 pub use constraint::{
-    constraint_name, has_body, named_constraints, snake_case, ConstraintKind, ConstraintRef,
-    MemberPath, Step,
+    constraint_name, has_body, named_constraints, snake_case, ConstraintRef, MemberPath, Step,
 };
+pub use kinds::ascii_or_charset::AsciiOrCharsetRule;
+pub use kinds::bounds::{Bounds, LaterBounds};
+pub use kinds::charset::{CharClass, CharsetRule};
+pub use kinds::json::JsonRule;
+pub use kinds::member_set::MemberSet;
+pub use kinds::reserved_prefix::PrefixRule;
+pub use kinds::sourced::{LaterRule, ProtocolRule, Sourced};
+pub use kinds::unique::UniqueRule;
+pub use kinds::wire_type::type_matches;
+pub use kinds::{ConstraintKind, Constraints, Protocol, ShapeRules};
 pub use load::{load_dir, parse_file, parse_str, SpecError};
 pub use model::*;
-pub use validate::{json_kind, type_matches, validate, validate_in, Edition, Violation};
+pub use validate::{json_kind, validate, validate_in, Edition, Violation};
 
 use std::path::{Path, PathBuf};
 

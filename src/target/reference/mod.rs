@@ -21,7 +21,8 @@ pub use faults::{Fault, Faults};
 use state::{ApiError, State};
 
 use crate::case::stable_hash;
-use crate::spec::{validate_in, ConstraintKind, Edition, Spec};
+use crate::spec::kinds::{base64::Base64, wire_type::WireType};
+use crate::spec::{validate_in, Edition, Spec};
 
 /// How the reference behaves.
 #[derive(Debug, Clone, Default)]
@@ -282,7 +283,7 @@ impl Responder {
         let Some(first) = violations.first() else {
             return Ok(bad_entries);
         };
-        let undeserializable = [ConstraintKind::Type, ConstraintKind::Base64]
+        let undeserializable = [WireType::KIND, Base64::KIND]
             .iter()
             .map(|k| format!(".{}", k.as_str()))
             .collect::<Vec<_>>();
