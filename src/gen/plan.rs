@@ -59,7 +59,7 @@ pub struct Plan {
 enum PlanKind {
     Baseline { name: &'static str, mode: Mode },
     Constraint(Box<Variant>),
-    Behaviour(crate::spec::Behaviour),
+    Behaviour(Box<crate::spec::Behaviour>),
 }
 
 impl Plan {
@@ -139,7 +139,7 @@ pub fn plans_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Plan> 
             &behaviour.name,
             format!("behaviour:{}", behaviour.name),
             0,
-            PlanKind::Behaviour(behaviour.clone()),
+            PlanKind::Behaviour(Box::new(behaviour.clone())),
         ));
     }
     out

@@ -338,7 +338,7 @@ impl<'a> Ctx<'a> {
                 resource
                     .keys
                     .get(member_name)
-                    .or_else(|| resource.keys.values().last())
+                    .or_else(|| resource.keys.values().next_back())
                     .cloned()
                     .unwrap_or(Value::Null)
             }
