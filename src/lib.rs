@@ -19,6 +19,7 @@ pub mod exit;
 pub mod gen;
 pub mod report;
 pub mod run;
+pub mod sequence;
 pub mod snapshot;
 pub mod spec;
 pub mod target;
