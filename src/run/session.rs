@@ -356,7 +356,12 @@ impl Session {
     ) {
         for made in &case.creates {
             let exists = if made.resource.kind == "identity" {
-                if !observation.is_success() {
+                if exchange.fate() == crate::target::gate::Fate::NoAnswer {
+                    // SES may have added it: no proof either way. The ledger keeps it as
+                    // unproven, which `cleanup` names for the user to check.
+                    self.left.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                } else if !observation.is_success() {
                     false
                 } else if self.may_remove_identities() {
                     let _ = self.record(&made.resource, &made.delete, ResourceEvent::Proven);

@@ -152,7 +152,8 @@ impl Target {
                     Some(provider) => provider.provide_credentials().await.map_err(|e| {
                         TargetError::Credentials {
                             target: config.name.clone(),
-                            detail: sdk::error_chain(&e),
+                            // An STS error names the caller's ARN, and so the account.
+                            detail: crate::check::mask_account_ids(&sdk::error_chain(&e)),
                         }
                     })?,
                     None => {

@@ -245,7 +245,7 @@ impl WireClient {
         let sent = SentRequest {
             method: request.method.to_string(),
             uri: request.path_and_query.clone(),
-            headers,
+            headers: super::exchange::kept_headers(headers),
             body,
         };
         Ok((http_request, sent))
