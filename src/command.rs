@@ -875,100 +875,49 @@ pub fn report(files: &[PathBuf]) -> i32 {
     exit::OK
 }
 
-/// `sdk-check`: before upgrading `aws-sdk-sesv2`, run the contract checks in this checkout and
-/// say what changed: the replay of the baseline's answers through the SDK and the SDK's wire
-/// requests (`cargo test --test sdk_contract`, which names its failing trials in a file), and
-/// model drift (`sdk_model`, called directly).
+/// `sdk-check`: before upgrading `aws-sdk-sesv2`, run the contract checks in this checkout
+/// ([`sdk_model::check_upgrade`](crate::sdk_model::check_upgrade)) and say what changed.
 pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
-    use crate::sdk_model::{self, trials};
+    use crate::sdk_model::{check_upgrade, UpgradeError};
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let failed_file = std::env::temp_dir().join(format!(
-        "ses-conformance-sdk-check-{}.json",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&failed_file);
-    let mut cmd = std::process::Command::new(&cargo);
-    cmd.args(["test", "--test", "sdk_contract"])
-        .current_dir(&manifest)
-        // Changed snapshots are written next to the old ones as .snap.new, for `cargo insta review`.
-        .env("INSTA_UPDATE", "new")
-        .env_remove("CI")
-        .env(trials::FAILED_TRIALS_VAR, &failed_file);
-    if let Some(dir) = &baseline {
-        cmd.env("SES_CONFORMANCE_BASELINE", dir);
-    }
     eprintln!(
         "running the SDK contract checks in {} (this builds the tests)...",
         manifest.display()
     );
-    let output = match cmd.output() {
-        Ok(o) => o,
+    let report = match check_upgrade(&manifest, baseline.as_deref()) {
+        Ok(report) => report,
         Err(e) => {
-            return usage_error(format!(
-                "cannot run `{cargo} test` in {}: {e}",
-                manifest.display()
-            ))
+            if let UpgradeError::NotRun { stderr } = &e {
+                eprintln!("{stderr}");
+            }
+            return usage_error(e);
         }
     };
-    let failed = trials::read(&failed_file);
-    let _ = std::fs::remove_file(&failed_file);
-    let Some(failed) = failed else {
-        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
-        return usage_error("the checks did not run (a build error? see above)");
-    };
-    let spec = match Spec::load(&manifest.join("specs")) {
-        Ok(spec) => spec,
-        Err(e) => return usage_error(e),
-    };
-    // The model the crate resolves now: after `cargo update`, the new SDK's source, as the
-    // sdk_contract run above compiled it.
-    let (version, drift): (String, Vec<String>) = match sdk_model::check_crate(&spec, &manifest) {
-        Ok(report) => (
-            report.sdk_version,
-            report.findings.iter().map(ToString::to_string).collect(),
-        ),
-        // The new SDK's code is laid out differently: that is a change to review too.
-        Err(sdk_model::Error::Read(e)) => (
-            e.version,
-            e.problems.iter().map(ToString::to_string).collect(),
-        ),
-        Err(e) => return usage_error(e),
-    };
-    let names = |prefix: &str| -> Vec<&str> {
-        failed
-            .iter()
-            .filter_map(|f| f.strip_prefix(prefix))
-            .collect()
-    };
-    let (replay, wire) = (names("replay::"), names("wire_request::"));
-    println!("aws-sdk-sesv2 {version}");
+    println!("aws-sdk-sesv2 {}", report.sdk_version);
     print_changes(
         "answers the SDK now parses differently (snapshots/replay-*/)",
-        &replay,
+        &report.replay,
     );
     print_changes(
         "requests the SDK now serialises differently (snapshots/wire-requests/)",
-        &wire,
+        &report.wire,
     );
-    let drift: Vec<&str> = drift.iter().map(String::as_str).collect();
     print_changes(
         "spec rows that no longer match the SDK's model (src/sdk_model/)",
-        &drift,
+        &report.drift,
     );
-    let other = failed.len() - replay.len() - wire.len();
-    if failed.is_empty() && drift.is_empty() && output.status.success() {
+    if report.is_unchanged() {
         println!("no change: the SDK serialises every request, parses every recorded answer and models every operation as before");
         return exit::OK;
     }
-    if other > 0 || (failed.is_empty() && !output.status.success()) {
+    if report.has_other_failures() {
         println!("other checks failed; run `cargo test --test sdk_contract` to see them");
     }
     println!("review snapshot changes with `cargo insta review`; update the spec rows named above (or re-bless specs/sdk-baseline.json with SES_CONFORMANCE_BLESS_DRIFT=1 cargo test --test model_drift)");
     exit::DIVERGED
 }
 
-fn print_changes(what: &str, items: &[&str]) {
+fn print_changes(what: &str, items: &[impl std::fmt::Display]) {
     if items.is_empty() {
         return;
     }

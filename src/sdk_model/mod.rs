@@ -36,7 +36,9 @@
 //! * `read.rs`: the [`SdkModel`] of every spec row;
 //! * `baseline.rs`: the baseline file;
 //! * `check.rs`: [`check`], [`bless`] and their [`Finding`]s;
-//! * `trials.rs`: how `tests/sdk_contract.rs` hands its failing trials to `sdk-check`;
+//! * `upgrade.rs`: [`check_upgrade`], what `sdk-check` reports before an SDK upgrade (the
+//!   contract trials and the drift check);
+//! * `trials.rs`: how `tests/sdk_contract.rs` hands its failing trials to [`check_upgrade`];
 //! * `error.rs`: typed errors.
 
 mod baseline;
@@ -46,6 +48,7 @@ mod locate;
 mod parse;
 mod read;
 pub mod trials;
+mod upgrade;
 
 pub use baseline::{Baseline, RequiredDifference, BASELINE_FILE, BLESS_VAR, TODO_REASON};
 pub use check::{bless, check, check_crate, rebless, Finding, Report};
@@ -54,3 +57,4 @@ pub use error::{
 };
 pub use locate::SdkSource;
 pub use read::{member_sets, MemberSet, SdkField, SdkLocation, SdkModel, SdkStruct};
+pub use upgrade::{check_upgrade, DriftChange, UpgradeError, UpgradeReport};

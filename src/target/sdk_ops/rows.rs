@@ -107,6 +107,25 @@ pub(super) fn loaded() -> (Spec, Baseline) {
     (spec, baseline)
 }
 
+/// For the tests, the rows of a table as data: `CONST: Name { Member sdk_name [required]?, .. } ..`
+/// becomes `const CONST: &[Row]`.
+macro_rules! test_rows {
+    ($const:ident: $( $name:ident { $( $member:ident $sdk:ident $($required:ident)? ),* } )*) => {
+        #[cfg(test)]
+        pub(super) const $const: &[$crate::target::sdk_ops::rows::Row] = &[$(
+            $crate::target::sdk_ops::rows::Row {
+                name: stringify!($name),
+                members: &[$($crate::target::sdk_ops::rows::RowMember {
+                    name: stringify!($member),
+                    sdk: stringify!($sdk),
+                    builder_requires: $crate::target::sdk_ops::rows::member!($($required)?),
+                }),*],
+            }
+        ),*];
+    };
+}
+pub(super) use test_rows;
+
 /// The operation rows: `Operation => client_method { input { .. } output { .. } }`. Generates
 /// `OPERATIONS`, `call` (the dispatch) and, for the tests, `OPERATION_INPUTS` and
 /// `OPERATION_OUTPUTS`.
@@ -120,29 +139,12 @@ macro_rules! operations {
         /// Every operation [`call`] knows: the 22 under test and the two setup operations.
         pub const OPERATIONS: &[&str] = &[$(stringify!($op)),*];
 
-        #[cfg(test)]
-        pub(super) const OPERATION_INPUTS: &[$crate::target::sdk_ops::rows::Row] = &[$(
-            $crate::target::sdk_ops::rows::Row {
-                name: stringify!($op),
-                members: &[$($crate::target::sdk_ops::rows::RowMember {
-                    name: stringify!($member),
-                    sdk: stringify!($setter),
-                    builder_requires: false,
-                }),*],
-            }
-        ),*];
-
-        #[cfg(test)]
-        pub(super) const OPERATION_OUTPUTS: &[$crate::target::sdk_ops::rows::Row] = &[$(
-            $crate::target::sdk_ops::rows::Row {
-                name: stringify!($op),
-                members: &[$($crate::target::sdk_ops::rows::RowMember {
-                    name: stringify!($wire),
-                    sdk: stringify!($field),
-                    builder_requires: false,
-                }),*],
-            }
-        ),*];
+        $crate::target::sdk_ops::rows::test_rows!(
+            OPERATION_INPUTS: $($op { $($member $setter),* })*
+        );
+        $crate::target::sdk_ops::rows::test_rows!(
+            OPERATION_OUTPUTS: $($op { $($wire $field),* })*
+        );
 
         /// Send `request` as `operation` through the SDK, with `capture` watching the exchange.
         ///
@@ -208,17 +210,9 @@ macro_rules! request_structures {
             }
         )*
 
-        #[cfg(test)]
-        pub(super) const REQUEST_STRUCTURES: &[$crate::target::sdk_ops::rows::Row] = &[$(
-            $crate::target::sdk_ops::rows::Row {
-                name: stringify!($shape),
-                members: &[$($crate::target::sdk_ops::rows::RowMember {
-                    name: stringify!($member),
-                    sdk: stringify!($setter),
-                    builder_requires: $crate::target::sdk_ops::rows::member!($($required)?),
-                }),*],
-            }
-        ),*];
+        $crate::target::sdk_ops::rows::test_rows!(
+            REQUEST_STRUCTURES: $($shape { $($member $setter $($required)?),* })*
+        );
     };
 }
 pub(super) use request_structures;
@@ -259,17 +253,9 @@ macro_rules! answer_structures {
             }
         )*
 
-        #[cfg(test)]
-        pub(super) const ANSWER_STRUCTURES: &[$crate::target::sdk_ops::rows::Row] = &[$(
-            $crate::target::sdk_ops::rows::Row {
-                name: stringify!($shape),
-                members: &[$($crate::target::sdk_ops::rows::RowMember {
-                    name: stringify!($wire),
-                    sdk: stringify!($field),
-                    builder_requires: false,
-                }),*],
-            }
-        ),*];
+        $crate::target::sdk_ops::rows::test_rows!(
+            ANSWER_STRUCTURES: $($shape { $($wire $field),* })*
+        );
     };
 }
 pub(super) use answer_structures;

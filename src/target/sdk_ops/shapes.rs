@@ -170,13 +170,18 @@ mod tests {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
+    /// The model of the SDK this crate compiles against, read from its source.
+    fn compiled_sdk_model(spec: &Spec) -> SdkModel {
+        let source = SdkSource::locate(env!("CARGO_MANIFEST_DIR").as_ref())
+            .unwrap_or_else(|e| panic!("{e}"));
+        SdkModel::read(spec, &source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// `[required]` marks exactly the members whose absence the SDK builder's `build()` refuses.
     #[test]
     fn required_marks_are_the_sdk_builders() {
         let (spec, _) = loaded();
-        let source = SdkSource::locate(env!("CARGO_MANIFEST_DIR").as_ref())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let sdk = SdkModel::read(&spec, &source).unwrap_or_else(|e| panic!("{e}"));
+        let sdk = compiled_sdk_model(&spec);
         for row in REQUEST_STRUCTURES {
             let builder = &sdk.structs[&format!("shapes/{}.json $.members", row.name)];
             let marked: BTreeSet<String> = row
@@ -204,9 +209,7 @@ mod tests {
     #[test]
     fn every_spec_enum_has_a_row_and_the_sdk_models_values_are_the_compiled_ones() {
         let (spec, _) = loaded();
-        let source = SdkSource::locate(env!("CARGO_MANIFEST_DIR").as_ref())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let sdk = SdkModel::read(&spec, &source).unwrap_or_else(|e| panic!("{e}"));
+        let sdk = compiled_sdk_model(&spec);
         for shape in spec.shapes.values().filter(|s| s.kind == ShapeKind::Enum) {
             let Some((_, values)) = ENUM_VALUES.iter().find(|(n, _)| *n == shape.shape) else {
                 panic!("enum shape {} has no row in enums!", shape.shape);
