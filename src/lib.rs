@@ -23,6 +23,7 @@ pub mod gen;
 pub mod report;
 pub mod run;
 pub mod sdk_model;
+pub mod sequence;
 pub mod snapshot;
 pub mod spec;
 pub mod target;

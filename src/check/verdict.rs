@@ -1,6 +1,6 @@
 //! Verdicts: does an observation conform to what the case expects?
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::observe::Observation;
@@ -9,7 +9,7 @@ use crate::case::{Case, Expect, Origin, ResponseCheck};
 use crate::spec::Spec;
 
 /// How an answer departs from the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DivergenceClass {
     /// An invalid request was accepted.
@@ -214,6 +214,9 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                     detail: format!("no spec for {}", case.operation),
                 };
             };
+            if let Some((class, problem)) = super::semantic::success_problem(spec, op, case, obs) {
+                return Verdict::diverges(class, problem);
+            }
             let mut issues = shape_issues(spec, op, obs);
             if let crate::target::exchange::SdkView::ResponseError { detail } = &obs.sdk {
                 issues.push(format!("the SDK could not parse the answer: {detail}"));
@@ -241,6 +244,9 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                     DivergenceClass::AcceptedInvalid
                 };
                 return Verdict::diverges(class, format!("accepted with {}", describe_status(obs)));
+            }
+            if let Some(problem) = super::semantic::error_body_problem(obs) {
+                return Verdict::diverges(DivergenceClass::MalformedError, problem);
             }
             let Some(error_type) = &obs.error_type else {
                 return Verdict::diverges(

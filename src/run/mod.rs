@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod ledger;
 pub mod outcome;
 pub mod plan;
+pub mod sequences;
 pub mod session;
 pub mod signals;
 

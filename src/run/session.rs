@@ -84,6 +84,11 @@ impl Session {
         })
     }
 
+    /// The spec.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
     /// The target.
     pub fn target(&self) -> &Target {
         &self.target
@@ -486,6 +491,18 @@ impl Session {
             })
             .await
             .clone()
+    }
+
+    /// Make sure the run's identity exists before sequences use it (cases do this themselves).
+    /// Says why not, when it could not be made.
+    pub async fn prepare_identity(&self) -> Result<(), String> {
+        self.ensure_identity().await.map(|_| ())
+    }
+
+    /// Note a resource in the run's ledger (no-op without a ledger): before it is created, or
+    /// once it is proven gone. Sequences use this for what they create.
+    pub fn note_resource(&self, resource: &Resource, delete: &Call, event: ResourceEvent) {
+        let _ = self.record(resource, delete, event);
     }
 
     /// Remove what the session itself made (shared fixtures, the run's identity).

@@ -1,0 +1,83 @@
+//! Model-based sequences: the unbroken reference meets the model in every sequence, and a
+//! sequence that fails is shrunk to the shortest one that still fails.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{reference_target, spec};
+use ses_conformance::case::new_run_id;
+use ses_conformance::run::sequences::SequencePlan;
+use ses_conformance::run::{RunConfig, Session};
+use ses_conformance::sequence::{SequenceConfig, SequenceResult, SequenceVerdict};
+use ses_conformance::target::reference::Options;
+use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
+
+async fn run(target: Arc<Target>, count: usize, seed: u64) -> Vec<SequenceResult> {
+    let spec = spec();
+    let session = Session::new(Arc::clone(&spec), target, RunConfig::default(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = SequencePlan {
+        count,
+        only: None,
+        seed,
+        config: SequenceConfig::default(),
+    };
+    let results = session.run_sequences(&plan, |_| {}).await;
+    session.finish().await;
+    results
+}
+
+fn show(results: &[SequenceResult]) -> String {
+    results
+        .iter()
+        .filter(|r| r.verdict != SequenceVerdict::Conforms)
+        .map(|r| format!("{} {:?}\n{}", r.id, r.verdict, r.render_steps()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unbroken_reference_meets_the_model_in_every_sequence() {
+    let spec = spec();
+    let target = reference_target(&spec, Options::default()).await;
+    let results = run(target, 40, 0).await;
+    assert_eq!(results.len(), 40);
+    let not_conforming: Vec<_> = results
+        .iter()
+        .filter(|r| r.verdict != SequenceVerdict::Conforms)
+        .collect();
+    assert!(not_conforming.is_empty(), "{}", show(&results));
+    let steps: usize = results.iter().map(|r| r.steps.len()).sum();
+    assert!(
+        steps > 40 * 3,
+        "sequences too short to say anything: {steps} steps"
+    );
+}
+
+/// Prints what sequences find on a local endpoint: `SEQ_PROBE_URL=http://... cargo test --test
+/// sequences -- --ignored --nocapture probe`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn probe() {
+    let Ok(url) = std::env::var("SEQ_PROBE_URL") else {
+        return;
+    };
+    let name = std::env::var("SEQ_PROBE_PROFILE").unwrap_or_else(|_| "moto".into());
+    let spec = spec();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("specs/targets/{name}.json"));
+    let profile = Profile::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    let config = TargetConfig {
+        name: name.clone(),
+        kind: TargetKind::Local { url },
+        region: "us-east-1".into(),
+        timeout: Duration::from_secs(10),
+        profile,
+        run_id: new_run_id(),
+        limits: GateLimits::default(),
+    };
+    let target = Arc::new(Target::connect(Arc::clone(&spec), config).await.unwrap());
+    let results = run(target, 20, 0).await;
+    println!("{}", show(&results));
+}
