@@ -58,6 +58,9 @@ pub enum Step {
     GetIdentity,
     /// Create policies until the identity holds the documented 20, then one more.
     FillPolicies,
+    /// Create an email address identity, read it (IdentityType EMAIL_ADDRESS), delete it, and
+    /// read it again (NotFound): the run's own identity is a domain, so both kinds are read.
+    AddressIdentity,
 }
 
 /// The documented page-size bounds of the two listings.
@@ -90,6 +93,7 @@ pub fn any_step() -> impl Strategy<Value = Step> {
         1 => Just(Step::GetPolicies),
         1 => Just(Step::GetIdentity),
         1 => Just(Step::FillPolicies),
+        1 => Just(Step::AddressIdentity),
     ]
 }
 
@@ -138,6 +142,11 @@ impl Names {
     /// Custom verification template `slot`.
     pub fn verification(&self, slot: u8) -> String {
         format!("{}v{slot}", self.prefix)
+    }
+
+    /// The email address identity of the identity step.
+    pub fn address_identity(&self) -> String {
+        format!("{}addr@example.com", self.prefix)
     }
 
     /// Policy `slot` (the limit step uses slots past [`POLICY_SLOTS`]).
@@ -253,9 +262,10 @@ pub fn request(step: Step, names: &Names) -> Option<(&'static str, Value)> {
             "GetEmailIdentity",
             json!({"EmailIdentity": IDENTITY_PLACEHOLDER}),
         ),
-        Step::ListTemplates { .. } | Step::ListVerifications { .. } | Step::FillPolicies => {
-            return None
-        }
+        Step::ListTemplates { .. }
+        | Step::ListVerifications { .. }
+        | Step::FillPolicies
+        | Step::AddressIdentity => return None,
     };
     Some(call)
 }
@@ -336,6 +346,9 @@ impl std::fmt::Display for Step {
                 f,
                 "CreateEmailIdentityPolicy until 20 policies, then one more"
             ),
+            Step::AddressIdentity => {
+                write!(f, "an email address identity: create, read, delete, read")
+            }
         }
     }
 }
