@@ -5,23 +5,14 @@ use serde_json::{json, Map, Value};
 
 use super::Ctx;
 use crate::case::{Call, Cleanup, Resource};
-use crate::spec::{BehaviourKind, Operation, ResourceAction, Spec};
+use crate::spec::{BehaviourKind, Operation, ResourceAction, ResourceDef, ResourceUse, Spec};
 
 /// A valid update or delete whose variant changed the resource's name (a name at its longest,
 /// one with every allowed character) must find that resource: its fixture is made under the name
 /// the request uses. Otherwise the case would test a call on a missing resource, which is a
 /// behaviour of its own (and one real SES answers with 404).
 pub(super) fn name_fixture_as_requested(ctx: &mut Ctx, request: &Map<String, Value>) {
-    let Some(resource) = ctx.op.resource.as_ref() else {
-        return;
-    };
-    if !matches!(
-        resource.action,
-        ResourceAction::Update | ResourceAction::Delete
-    ) {
-        return;
-    }
-    let Some(def) = ctx.spec.resources.get(&resource.kind) else {
+    let Some((resource, def)) = updated_or_deleted(ctx.spec, ctx.op) else {
         return;
     };
     for fixture in ctx
@@ -48,18 +39,29 @@ pub(super) fn name_fixture_as_requested(ctx: &mut Ctx, request: &Map<String, Val
     }
 }
 
+/// The resource an update or delete acts on, and its definition.
+fn updated_or_deleted<'a>(
+    spec: &'a Spec,
+    op: &'a Operation,
+) -> Option<(&'a ResourceUse, &'a ResourceDef)> {
+    let resource = op.resource.as_ref()?;
+    let acts = matches!(
+        resource.action,
+        ResourceAction::Update | ResourceAction::Delete
+    );
+    acts.then(|| {
+        spec.resources
+            .get(&resource.kind)
+            .map(|def| (resource, def))
+    })?
+}
+
 /// An invalid update or delete whose variant changed (or removed) the resource's name no longer
 /// names its fixture: the fixture is not made, since nothing in the case would use it.
 pub(super) fn drop_fixtures_not_named(ctx: &mut Ctx, request: &Map<String, Value>) {
-    let Some(resource) = ctx.op.resource.as_ref() else {
+    let Some((resource, _)) = updated_or_deleted(ctx.spec, ctx.op) else {
         return;
     };
-    if !matches!(
-        resource.action,
-        ResourceAction::Update | ResourceAction::Delete
-    ) {
-        return;
-    }
     let kind = resource.kind.clone();
     ctx.fixtures.retain(|f| {
         f.resource.kind != kind

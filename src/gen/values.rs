@@ -412,23 +412,35 @@ impl<'a> Ctx<'a> {
         self.op = saved_op;
         self.forced = saved_forced;
         self.mode = saved_mode;
-        let resource = Resource {
+        let fixture = fixture_of(def, kind, keys, request, false);
+        let resource = fixture.resource.clone();
+        self.fixtures.push(fixture);
+        resource
+    }
+}
+
+/// A fixture of `kind` named by `keys`: created by `request`, deleted by its keys.
+fn fixture_of(
+    def: &crate::spec::ResourceDef,
+    kind: &str,
+    keys: Map<String, Value>,
+    request: Map<String, Value>,
+    shared: bool,
+) -> Fixture {
+    Fixture {
+        resource: Resource {
             kind: kind.into(),
             keys: keys.clone(),
-        };
-        self.fixtures.push(Fixture {
-            resource: resource.clone(),
-            create: Call {
-                operation: def.create.clone(),
-                request: Value::Object(request),
-            },
-            delete: Call {
-                operation: def.delete.clone(),
-                request: Value::Object(keys),
-            },
-            shared: false,
-        });
-        resource
+        },
+        create: Call {
+            operation: def.create.clone(),
+            request: Value::Object(request),
+        },
+        delete: Call {
+            operation: def.delete.clone(),
+            request: Value::Object(keys),
+        },
+        shared,
     }
 }
 
@@ -456,21 +468,7 @@ pub fn shared_fixture(spec: &Spec, kind: &str) -> Option<Fixture> {
     let mut ctx = Ctx::new(spec, create_op, seed, Mode::Full, "shared");
     ctx.force(keys.clone());
     let request = ctx.request();
-    Some(Fixture {
-        resource: Resource {
-            kind: kind.into(),
-            keys: keys.clone(),
-        },
-        create: Call {
-            operation: def.create.clone(),
-            request: Value::Object(request),
-        },
-        delete: Call {
-            operation: def.delete.clone(),
-            request: Value::Object(keys),
-        },
-        shared: true,
-    })
+    Some(fixture_of(def, kind, keys, request, true))
 }
 
 /// A short tag for names of each resource kind.

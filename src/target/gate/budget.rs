@@ -139,16 +139,7 @@ impl SendBudget {
             return Ok(());
         }
         let mut t = self.tally();
-        if let Some(max) = t.max {
-            let used = t.committed + t.in_flight + t.reserved;
-            if used + n > max {
-                return Err(Refusal::SendBudget {
-                    needed: n,
-                    left: max.saturating_sub(used),
-                    max,
-                });
-            }
-        }
+        within_budget(t.max, t.committed + t.in_flight + t.reserved, n)?;
         t.reserved += n;
         Ok(())
     }
@@ -166,16 +157,7 @@ impl SendBudget {
             return Ok(());
         }
         let mut t = self.tally();
-        if let Some(max) = t.max {
-            let used = t.committed + t.in_flight;
-            if used + n > max {
-                return Err(Refusal::SendBudget {
-                    needed: n,
-                    left: max.saturating_sub(used),
-                    max,
-                });
-            }
-        }
+        within_budget(t.max, t.committed + t.in_flight, n)?;
         t.in_flight += n;
         Ok(())
     }
@@ -252,5 +234,17 @@ mod tests {
                 max: 3
             })
         );
+    }
+}
+
+/// Refused when `n` more recipients on top of `used` would pass `max`.
+fn within_budget(max: Option<u64>, used: u64, n: u64) -> Result<(), Refusal> {
+    match max {
+        Some(max) if used + n > max => Err(Refusal::SendBudget {
+            needed: n,
+            left: max.saturating_sub(used),
+            max,
+        }),
+        _ => Ok(()),
     }
 }

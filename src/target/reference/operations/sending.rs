@@ -62,12 +62,7 @@ impl State {
         request: &Map<String, Value>,
         bad_entries: &BTreeMap<usize, String>,
     ) -> Reply {
-        self.check_sender(request)?;
-        self.check_template_content(
-            request
-                .get("DefaultContent")
-                .and_then(|c| c.get("Template")),
-        )?;
+        self.check_bulk_request(request)?;
         let entries = request
             .get("BulkEmailEntries")
             .and_then(Value::as_array)
@@ -131,13 +126,18 @@ impl State {
         Ok(json!({"MessageId": self.message_id()}))
     }
 
-    pub(super) fn send_bulk_email(&mut self, request: &Map<String, Value>) -> Reply {
+    /// What a bulk send checks before its entries: the sender, and the default template.
+    fn check_bulk_request(&self, request: &Map<String, Value>) -> Result<(), ApiError> {
         self.check_sender(request)?;
         self.check_template_content(
             request
                 .get("DefaultContent")
                 .and_then(|c| c.get("Template")),
-        )?;
+        )
+    }
+
+    pub(super) fn send_bulk_email(&mut self, request: &Map<String, Value>) -> Reply {
+        self.check_bulk_request(request)?;
         let entries = request
             .get("BulkEmailEntries")
             .and_then(Value::as_array)
