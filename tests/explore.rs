@@ -1,0 +1,121 @@
+//! Exploration against the embedded reference: a fault that shows only for some values is found,
+//! shrunk to its boundary, kept as a regression and replayed by a later run; the unbroken
+//! reference gives no finding however long the search.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{reference_target, spec, temp_dir};
+use ses_conformance::case::PREFIX_PLACEHOLDER;
+use ses_conformance::check::{DivergenceClass, Verdict};
+use ses_conformance::explore::{
+    keep_findings, regression_cases, render_console, run_exploration, ExploreOptions,
+    ExploreReport, ReplayCommand,
+};
+use ses_conformance::run::{Outcome, RunConfig, Session};
+use ses_conformance::spec::Spec;
+use ses_conformance::target::reference::{Fault, Faults, Options};
+
+async fn session(spec: &Arc<Spec>, faults: Vec<Fault>) -> Session {
+    let target = reference_target(
+        spec,
+        Options {
+            throttle: false,
+            faults: Faults(faults),
+            sandbox: false,
+            verified: Vec::new(),
+        },
+    )
+    .await;
+    Session::new(Arc::clone(spec), target, RunConfig::default(), None)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn explore(
+    spec: &Arc<Spec>,
+    faults: Vec<Fault>,
+    ops: &[&str],
+    budget: usize,
+    seed: u64,
+) -> ExploreReport {
+    let session = session(spec, faults).await;
+    let options = ExploreOptions {
+        operations: ops.iter().map(|s| s.to_string()).collect(),
+        budget: Some(budget),
+        seed: Some(seed),
+        ..ExploreOptions::default()
+    };
+    let report = run_exploration(&session, Arc::clone(spec), &options, |_| {}).await;
+    session.finish().await;
+    report
+}
+
+fn replay() -> ReplayCommand {
+    ReplayCommand {
+        target: "reference".into(),
+        endpoint: None,
+        regressions: "regressions/reference.json".into(),
+    }
+}
+
+/// The verdict of one case run alone against a reference with `faults`.
+async fn verdict_of(spec: &Arc<Spec>, faults: Vec<Fault>, case: ses_conformance::case::Case) -> Verdict {
+    let session = session(spec, faults).await;
+    let result = session.run_case(Arc::new(case)).await;
+    session.finish().await;
+    match result.outcome {
+        Outcome::Ran { verdict, .. } => verdict,
+        Outcome::Skipped { reason } => panic!("skipped: {reason}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_name_fault_is_found_shrunk_to_the_boundary_kept_and_replayed() {
+    let spec = spec();
+    let faults = vec![Fault::TemplateNameLongRejected];
+    let report = explore(&spec, faults.clone(), &["CreateEmailTemplate"], 400, 12).await;
+    println!("{}", render_console(&report, &replay()));
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    let finding = &report.findings[0];
+    assert_eq!(finding.class, DivergenceClass::RejectedValid);
+    assert_eq!(finding.label, "valid");
+    let name = finding.request()["TemplateName"].as_str().unwrap_or_default();
+    assert!(name.starts_with(PREFIX_PLACEHOLDER), "{name}");
+    assert_eq!(name.chars().count(), 41, "not at the boundary: {name}");
+    assert!(
+        name[PREFIX_PLACEHOLDER.len()..].chars().all(|c| c == 'a'),
+        "not the simplest characters: {name}"
+    );
+    assert!(report.requests <= 400);
+
+    let dir = temp_dir("explore");
+    let path = dir.join("regressions").join("reference.json");
+    assert_eq!(keep_findings(&path, &report.findings).ok(), Some(1));
+    assert_eq!(keep_findings(&path, &report.findings).ok(), Some(0), "kept twice");
+    let cases = regression_cases(&spec, &path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cases.len(), 1);
+    assert!(cases[0].id.starts_with("create_email_template::regression::"));
+
+    let faulty = verdict_of(&spec, faults, cases[0].clone()).await;
+    assert_eq!(faulty.class(), Some(DivergenceClass::RejectedValid), "{faulty:?}");
+    let unbroken = verdict_of(&spec, Vec::new(), cases[0].clone()).await;
+    assert_eq!(unbroken, Verdict::Conforms);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unbroken_reference_gives_no_finding_in_a_long_exploration() {
+    let spec = spec();
+    let report = explore(&spec, Vec::new(), &[], 2000, 2024).await;
+    println!("{}", render_console(&report, &replay()));
+    println!("{}", report.coverage.render());
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {} {}", f.minimal.case.id, f.class, f.request()))
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!(report.requests, 2000);
+    assert!(report.undrawable.is_empty(), "{:?}", report.undrawable);
+}
