@@ -60,7 +60,11 @@ fn replay() -> ReplayCommand {
 }
 
 /// The verdict of one case run alone against a reference with `faults`.
-async fn verdict_of(spec: &Arc<Spec>, faults: Vec<Fault>, case: ses_conformance::case::Case) -> Verdict {
+async fn verdict_of(
+    spec: &Arc<Spec>,
+    faults: Vec<Fault>,
+    case: ses_conformance::case::Case,
+) -> Verdict {
     let session = session(spec, faults).await;
     let result = session.run_case(Arc::new(case)).await;
     session.finish().await;
@@ -80,7 +84,9 @@ async fn a_long_name_fault_is_found_shrunk_to_the_boundary_kept_and_replayed() {
     let finding = &report.findings[0];
     assert_eq!(finding.class, DivergenceClass::RejectedValid);
     assert_eq!(finding.label, "valid");
-    let name = finding.request()["TemplateName"].as_str().unwrap_or_default();
+    let name = finding.request()["TemplateName"]
+        .as_str()
+        .unwrap_or_default();
     assert!(name.starts_with(PREFIX_PLACEHOLDER), "{name}");
     assert_eq!(name.chars().count(), 41, "not at the boundary: {name}");
     assert!(
@@ -92,13 +98,23 @@ async fn a_long_name_fault_is_found_shrunk_to_the_boundary_kept_and_replayed() {
     let dir = temp_dir("explore");
     let path = dir.join("regressions").join("reference.json");
     assert_eq!(keep_findings(&path, &report.findings).ok(), Some(1));
-    assert_eq!(keep_findings(&path, &report.findings).ok(), Some(0), "kept twice");
+    assert_eq!(
+        keep_findings(&path, &report.findings).ok(),
+        Some(0),
+        "kept twice"
+    );
     let cases = regression_cases(&spec, &path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cases.len(), 1);
-    assert!(cases[0].id.starts_with("create_email_template::regression::"));
+    assert!(cases[0]
+        .id
+        .starts_with("create_email_template::regression::"));
 
     let faulty = verdict_of(&spec, faults, cases[0].clone()).await;
-    assert_eq!(faulty.class(), Some(DivergenceClass::RejectedValid), "{faulty:?}");
+    assert_eq!(
+        faulty.class(),
+        Some(DivergenceClass::RejectedValid),
+        "{faulty:?}"
+    );
     let unbroken = verdict_of(&spec, Vec::new(), cases[0].clone()).await;
     assert_eq!(unbroken, Verdict::Conforms);
     let _ = std::fs::remove_dir_all(dir);
@@ -118,4 +134,21 @@ async fn the_unbroken_reference_gives_no_finding_in_a_long_exploration() {
     assert!(found.is_empty(), "{found:#?}");
     assert_eq!(report.requests, 2000);
     assert!(report.undrawable.is_empty(), "{:?}", report.undrawable);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_name_accepted_is_shrunk_to_one_past_the_maximum() {
+    let spec = spec();
+    let faults = vec![Fault::PolicyNameLengthNotChecked];
+    let report = explore(&spec, faults, &["CreateEmailIdentityPolicy"], 400, 5).await;
+    println!("{}", render_console(&report, &replay()));
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.label == "policy_name_length_above_max")
+        .unwrap_or_else(|| panic!("not found: {:#?}", report.findings));
+    assert_eq!(finding.class, DivergenceClass::AcceptedInvalid);
+    let name = finding.request()["PolicyName"].as_str().unwrap_or_default();
+    assert_eq!(name.chars().count(), 65, "not at the boundary: {name}");
+    assert!(name.starts_with(PREFIX_PLACEHOLDER), "{name}");
 }

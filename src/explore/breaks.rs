@@ -89,8 +89,11 @@ fn items_past(
         // Too few items of an empty anchor list: the empty list is the class.
         _ => Just(Value::Null).boxed(),
     };
-    let list = proptest::collection::vec(item, counts)
-        .prop_map(|items| Some(Value::Array(items.into_iter().filter(|v| !v.is_null()).collect())));
+    let list = proptest::collection::vec(item, counts).prop_map(|items| {
+        Some(Value::Array(
+            items.into_iter().filter(|v| !v.is_null()).collect(),
+        ))
+    });
     Some(list.boxed())
 }
 
@@ -108,8 +111,8 @@ fn forbidden_char(member: &Member, anchor: &str) -> Option<SlotStrategy> {
     let rest = n.saturating_sub(prefix).max(1);
     let alphabet = alphabet_of(member);
     let last = alphabet.len().saturating_sub(1);
-    let strategy = (proptest::collection::vec(0..=last, rest), 0..rest).prop_map(
-        move |(indices, at)| {
+    let strategy =
+        (proptest::collection::vec(0..=last, rest), 0..rest).prop_map(move |(indices, at)| {
             let mut chars: Vec<char> = indices.iter().map(|&i| alphabet[i]).collect();
             chars[at] = forbidden;
             let body: String = chars.into_iter().collect();
@@ -119,8 +122,7 @@ fn forbidden_char(member: &Member, anchor: &str) -> Option<SlotStrategy> {
                 body
             };
             Some(Value::String(text))
-        },
-    );
+        });
     Some(strategy.boxed())
 }
 

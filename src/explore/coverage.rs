@@ -270,7 +270,11 @@ mod tests {
     #[test]
     fn members_are_found_in_lists_and_structures() {
         let request = json!({"Tags": [{"Key": "a"}], "Content": {"Simple": {}}});
-        let tags_key = [Step::Member("Tags".into()), Step::Item, Step::Member("Key".into())];
+        let tags_key = [
+            Step::Member("Tags".into()),
+            Step::Item,
+            Step::Member("Key".into()),
+        ];
         assert!(present_at(&request, &tags_key));
         assert!(present_at(&request, &[Step::Member("Content".into())]));
         assert!(!present_at(&request, &[Step::Member("Missing".into())]));

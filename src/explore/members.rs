@@ -51,10 +51,9 @@ impl Shaper<'_> {
             MemberType::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
             MemberType::List => self.list(member, anchor),
             MemberType::Structure => self.structure_of(member, anchor),
-            MemberType::Double
-            | MemberType::Blob
-            | MemberType::Timestamp
-            | MemberType::Map => Just(anchor.clone()).boxed(),
+            MemberType::Double | MemberType::Blob | MemberType::Timestamp | MemberType::Map => {
+                Just(anchor.clone()).boxed()
+            }
         }
     }
 
@@ -79,7 +78,10 @@ impl Shaper<'_> {
             return proptest::sample::select(values).boxed();
         }
         let (min, max) = drawn_length(member);
-        let strategy = if anchor.as_str().is_some_and(|s| s.starts_with(PREFIX_PLACEHOLDER)) {
+        let strategy = if anchor
+            .as_str()
+            .is_some_and(|s| s.starts_with(PREFIX_PLACEHOLDER))
+        {
             prefixed_string(member, min, max)
         } else {
             plain_string(member, min.max(1), max)
@@ -186,15 +188,18 @@ fn is_run_name(semantic: Semantic, anchor: &Value) -> bool {
             | Semantic::PolicyName
             | Semantic::ResourceLabel
     );
-    named && anchor.as_str().is_some_and(|s| s.starts_with(PREFIX_PLACEHOLDER))
+    named
+        && anchor
+            .as_str()
+            .is_some_and(|s| s.starts_with(PREFIX_PLACEHOLDER))
 }
 
 /// The length range valid strings of `member` are drawn from: its documented bounds, with an
 /// open or very large maximum brought down to [`OPEN_LENGTH`] above the minimum.
 pub fn drawn_length(member: &Member) -> (usize, usize) {
     let (min, max) = match Hints::of(member).length {
-        Some((min, max)) if crate::spec::kinds::length::Length::of(member)
-            .is_some_and(|b| b.max.is_some()) =>
+        Some((min, max))
+            if crate::spec::kinds::length::Length::of(member).is_some_and(|b| b.max.is_some()) =>
         {
             (min, max)
         }

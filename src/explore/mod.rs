@@ -26,6 +26,8 @@ pub mod run;
 pub mod strategy;
 
 pub use coverage::{Coverage, CoverageCounter};
-pub use regressions::{default_path, keep_findings, regression_cases, Entry, RegressionError, Regressions};
+pub use regressions::{
+    default_path, keep_findings, regression_cases, Entry, RegressionError, Regressions,
+};
 pub use report::{render_console, ExploreReport, Finding, ReplayCommand, Stop};
 pub use run::{run_exploration, ExploreEvent, ExploreOptions, DEFAULT_BUDGET};

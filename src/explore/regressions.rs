@@ -179,16 +179,22 @@ impl Regressions {
     }
 
     /// The fixed cases replaying every entry, in the file's order.
-    pub fn cases(&self, spec: &std::sync::Arc<Spec>, path: &Path) -> Result<Vec<Case>, RegressionError> {
+    pub fn cases(
+        &self,
+        spec: &std::sync::Arc<Spec>,
+        path: &Path,
+    ) -> Result<Vec<Case>, RegressionError> {
         self.entries
             .iter()
             .enumerate()
-            .map(|(index, entry)| case_of_entry(spec, entry).ok_or_else(|| RegressionError::UnknownClass {
-                path: path.to_path_buf(),
-                index,
-                operation: entry.operation.clone(),
-                label: entry.class.clone(),
-            }))
+            .map(|(index, entry)| {
+                case_of_entry(spec, entry).ok_or_else(|| RegressionError::UnknownClass {
+                    path: path.to_path_buf(),
+                    index,
+                    operation: entry.operation.clone(),
+                    label: entry.class.clone(),
+                })
+            })
             .collect()
     }
 }
@@ -196,10 +202,7 @@ impl Regressions {
 /// Keep the findings in the file at `path`: how many were new.
 pub fn keep_findings(path: &Path, findings: &[Finding]) -> Result<usize, RegressionError> {
     let mut file = Regressions::load(path)?;
-    let added = findings
-        .iter()
-        .filter(|f| file.add(Entry::of(f)))
-        .count();
+    let added = findings.iter().filter(|f| file.add(Entry::of(f))).count();
     if added > 0 {
         file.save(path)?;
     }
@@ -208,7 +211,10 @@ pub fn keep_findings(path: &Path, findings: &[Finding]) -> Result<usize, Regress
 
 /// The cases of the regressions file at `path` (none when it does not exist): what
 /// `run --regressions` adds to the run.
-pub fn regression_cases(spec: &std::sync::Arc<Spec>, path: &Path) -> Result<Vec<Case>, RegressionError> {
+pub fn regression_cases(
+    spec: &std::sync::Arc<Spec>,
+    path: &Path,
+) -> Result<Vec<Case>, RegressionError> {
     Regressions::load(path)?.cases(spec, path)
 }
 
@@ -227,7 +233,11 @@ fn canonical(value: &Value) -> String {
             Value::Object(obj) => {
                 let mut keys: Vec<&String> = obj.keys().collect();
                 keys.sort();
-                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&obj[k]))).collect())
+                Value::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sorted(&obj[k])))
+                        .collect(),
+                )
             }
             Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
             other => other.clone(),
@@ -297,12 +307,16 @@ mod tests {
             "TemplateContent": {"Subject": "s", "Text": "t"}
         });
         let e = entry(request.clone());
-        let file = Regressions { entries: vec![e.clone()] };
+        let file = Regressions {
+            entries: vec![e.clone()],
+        };
         let cases = file
             .cases(&spec, Path::new("regressions/reference.json"))
             .unwrap_or_else(|err| panic!("{err}"));
         assert_eq!(cases[0].id, e.case_id());
-        assert!(cases[0].id.starts_with("create_email_template::regression::"));
+        assert!(cases[0]
+            .id
+            .starts_with("create_email_template::regression::"));
         assert_eq!(cases[0].request, request);
         assert_eq!(cases[0].creates.len(), 1);
     }
@@ -311,8 +325,13 @@ mod tests {
     fn a_file_round_trips_and_a_missing_file_is_empty() {
         let dir = std::env::temp_dir().join(format!("ses-explore-{}", crate::case::new_run_id()));
         let path = dir.join("nested").join("reference.json");
-        assert_eq!(Regressions::load(&path).map(|r| r.entries.len()).ok(), Some(0));
-        let file = Regressions { entries: vec![entry(json!({"TemplateName": "conf000000-x"}))] };
+        assert_eq!(
+            Regressions::load(&path).map(|r| r.entries.len()).ok(),
+            Some(0)
+        );
+        let file = Regressions {
+            entries: vec![entry(json!({"TemplateName": "conf000000-x"}))],
+        };
         file.save(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(Regressions::load(&path).ok(), Some(file));
         let _ = std::fs::remove_dir_all(dir);
@@ -325,7 +344,10 @@ mod tests {
         let path = dir.join("bad.json");
         std::fs::write(&path, r#"{"entries": [{"operation": "X", "colour": 1}]}"#)
             .unwrap_or_else(|e| panic!("{e}"));
-        let err = Regressions::load(&path).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Regressions::load(&path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("entries[0]"), "{err}");
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -182,7 +182,11 @@ fn render_finding(finding: &Finding, replay: &ReplayCommand) -> String {
     let case = &finding.minimal.case;
     let _ = writeln!(out, "--- {} [diverges: {}]", case.id, finding.class);
     let _ = writeln!(out, "    class: {} ({})", finding.label, finding.constraint);
-    let _ = writeln!(out, "    minimal request ({:?} path): {}", case.path, case.request);
+    let _ = writeln!(
+        out,
+        "    minimal request ({:?} path): {}",
+        case.path, case.request
+    );
     let _ = writeln!(out, "    expected: {}", describe_expect(&case.expect));
     if let Some(obs) = finding.observation() {
         let _ = writeln!(

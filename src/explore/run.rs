@@ -168,7 +168,9 @@ fn explorer_label(class: &Class) -> String {
 /// Which class of an operation's to draw in its `turn`th turn: valid requests every other
 /// turn (their space is the widest), the invalid classes in order in between.
 fn pick_class(classes: &[Class], turn: usize) -> usize {
-    let valid = classes.iter().position(|c| c.kind == crate::case::Kind::Valid);
+    let valid = classes
+        .iter()
+        .position(|c| c.kind == crate::case::Kind::Valid);
     let invalid: Vec<usize> = (0..classes.len()).filter(|&i| Some(i) != valid).collect();
     match (valid, invalid.is_empty()) {
         (Some(v), true) => v,
@@ -222,7 +224,11 @@ impl Explorer<'_> {
             Some(Stop::Interrupted)
         } else if self.budget.is_some_and(|b| self.sent >= b) {
             Some(Stop::Budget)
-        } else if self.options.time.is_some_and(|t| self.started.elapsed() >= t) {
+        } else if self
+            .options
+            .time
+            .is_some_and(|t| self.started.elapsed() >= t)
+        {
             Some(Stop::Time)
         } else {
             None
@@ -300,7 +306,12 @@ impl Explorer<'_> {
             }
         };
         let profile = &self.session.target().profile;
-        let known = classify(&self.spec, profile, &as_gen_case(class, &result.case), verdict);
+        let known = classify(
+            &self.spec,
+            profile,
+            &as_gen_case(class, &result.case),
+            verdict,
+        );
         match (verdict, known) {
             (Verdict::Diverges { .. }, Known::AsListed) => {
                 self.known += 1;

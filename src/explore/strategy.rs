@@ -158,7 +158,9 @@ fn request_strategy(spec: &Arc<Spec>, op: &Operation, anchor: &Case) -> BoxedStr
     };
     let keeps_class = class_check(spec, op, constraint.as_ref());
     drawn
-        .prop_filter("the request left its class", move |request| keeps_class(request))
+        .prop_filter("the request left its class", move |request| {
+            keeps_class(request)
+        })
         .boxed()
 }
 
@@ -265,7 +267,9 @@ mod tests {
 
     /// Draw and shrink all the way down, checking the class at every step.
     fn shrink_fully(spec: &Arc<Spec>, class: &Class, runner: &mut TestRunner) -> Value {
-        let op = spec.operation(&class.operation).unwrap_or_else(|| panic!("op"));
+        let op = spec
+            .operation(&class.operation)
+            .unwrap_or_else(|| panic!("op"));
         let constraint = named_constraints(spec, op)
             .into_iter()
             .find(|c| c.name() == class.anchor.constraint);
@@ -278,7 +282,12 @@ mod tests {
         let mut steps = 0;
         while tree.simplify() && steps < 2000 {
             steps += 1;
-            assert!(keeps(&tree.current()), "{}: {}", class.variant, tree.current());
+            assert!(
+                keeps(&tree.current()),
+                "{}: {}",
+                class.variant,
+                tree.current()
+            );
         }
         tree.current()
     }
@@ -302,7 +311,10 @@ mod tests {
         let spec = spec();
         let mut runner = TestRunner::deterministic();
         let all = classes(&spec, "CreateEmailTemplate");
-        let valid = all.iter().find(|c| c.kind == Kind::Valid).unwrap_or_else(|| panic!("valid"));
+        let valid = all
+            .iter()
+            .find(|c| c.kind == Kind::Valid)
+            .unwrap_or_else(|| panic!("valid"));
         for _ in 0..10 {
             let request = shrink_fully(&spec, valid, &mut runner);
             assert_eq!(
@@ -317,10 +329,16 @@ mod tests {
         let spec = spec();
         let mut runner = TestRunner::deterministic();
         let all = classes(&spec, "GetEmailTemplate");
-        let valid = all.iter().find(|c| c.kind == Kind::Valid).unwrap_or_else(|| panic!("valid"));
+        let valid = all
+            .iter()
+            .find(|c| c.kind == Kind::Valid)
+            .unwrap_or_else(|| panic!("valid"));
         let fixture = valid.anchor.fixtures[0].resource.keys["TemplateName"].clone();
         for _ in 0..10 {
-            let tree = valid.strategy.new_tree(&mut runner).unwrap_or_else(|e| panic!("{e}"));
+            let tree = valid
+                .strategy
+                .new_tree(&mut runner)
+                .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(tree.current()["TemplateName"], fixture);
         }
     }
@@ -337,7 +355,9 @@ mod tests {
         let request = shrink_fully(&spec, above, &mut runner);
         let name = request["PolicyName"].as_str().unwrap_or_default();
         assert_eq!(name.chars().count(), 65, "{name}");
-        let rest = name.strip_prefix(PREFIX_PLACEHOLDER).unwrap_or_else(|| panic!("{name}"));
+        let rest = name
+            .strip_prefix(PREFIX_PLACEHOLDER)
+            .unwrap_or_else(|| panic!("{name}"));
         assert!(rest.chars().all(|c| c == 'a'), "{name}");
     }
 
