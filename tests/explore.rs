@@ -152,3 +152,33 @@ async fn an_invalid_name_accepted_is_shrunk_to_one_past_the_maximum() {
     assert_eq!(name.chars().count(), 65, "not at the boundary: {name}");
     assert!(name.starts_with(PREFIX_PLACEHOLDER), "{name}");
 }
+
+/// Not a check: the figures of the closing note (explored requests per second against `run`'s
+/// cases per second, same process, same reference). `cargo test --release --test explore --
+/// --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn explore_rate_against_run_rate() {
+    let spec = spec();
+    let session = session(&spec, Vec::new()).await;
+    let settings = ses_conformance::gen::Settings::default();
+    let cases: Vec<_> = ses_conformance::gen::generate(&spec, &settings)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let count = cases.len();
+    let started = std::time::Instant::now();
+    // One case at a time, as exploration sends them.
+    for case in cases {
+        session.run_case(case).await;
+    }
+    let run_rate = count as f64 / started.elapsed().as_secs_f64();
+    session.finish().await;
+    let report = explore(&spec, Vec::new(), &[], 2000, 2024).await;
+    let explore_rate = report.requests_per_second();
+    println!(
+        "run: {count} cases at {run_rate:.1}/s; explore: {} requests at {explore_rate:.1}/s; ratio {:.2}",
+        report.requests,
+        explore_rate / run_rate
+    );
+}
