@@ -19,6 +19,7 @@ pub mod case;
 pub mod check;
 pub mod command;
 pub mod exit;
+pub mod explore;
 pub mod gen;
 pub mod report;
 pub mod run;

@@ -144,7 +144,7 @@ fn finish(
 }
 
 /// Valid calls of a paginating operation never return more items than the PageSize asked for.
-fn accept_with_paging(op: &Operation, request: &Map<String, Value>) -> Expect {
+pub fn accept_with_paging(op: &Operation, request: &Map<String, Value>) -> Expect {
     let mut checks = Vec::new();
     let paging = op
         .behaviours

@@ -76,7 +76,7 @@ pub(super) fn drop_fixtures_not_named(ctx: &mut Ctx, request: &Map<String, Value
 /// A create request may create its resource even when a lax target should have refused it, and
 /// some calls create a resource as a side effect: every such case is followed by the delete of
 /// whatever it named.
-pub(super) fn cleanup_of_own_creation(
+pub fn cleanup_of_own_creation(
     spec: &Spec,
     op: &Operation,
     request: &Map<String, Value>,

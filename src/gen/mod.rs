@@ -12,6 +12,8 @@ pub mod text;
 pub mod values;
 pub mod variants;
 
+pub use build::accept_with_paging;
+pub use fixtures::cleanup_of_own_creation;
 pub use kind::{Edit, Generate, Group, Hints, LeafEdit};
 pub use plan::{
     case_ids, cases_for, generate, plans, plans_for, Plan, Settings, DEFAULT_RANDOM_CASES,

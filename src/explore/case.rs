@@ -1,0 +1,80 @@
+//! A drawn request becomes a [`Case`]: the class's anchor with the request swapped in, what the
+//! request itself may create, and the expectation recomputed where it depends on the request
+//! (a page holds at most the PageSize asked for). Nothing else changes, so the case runs through
+//! the same session, gate and check as any case of `run`.
+
+use serde_json::{Map, Value};
+
+use super::strategy::Class;
+use crate::case::{Case, Kind};
+use crate::gen::{accept_with_paging, cleanup_of_own_creation};
+use crate::spec::{snake_case, Spec};
+
+/// The id of the `n`th request of an exploration: `<operation>::explore::<valid|variant>::<n>`.
+pub fn explore_id(class: &Class, n: usize) -> String {
+    format!(
+        "{}::explore::{}::{n}",
+        snake_case(&class.operation),
+        class.label()
+    )
+}
+
+/// The case sending `request`, a member of `class`, under `id`.
+pub fn case_of(spec: &Spec, class: &Class, request: Value, id: String, seed: u64) -> Case {
+    let mut case = (*class.anchor).clone();
+    let empty = Map::new();
+    let members = request.as_object().unwrap_or(&empty);
+    if let Some(op) = spec.operation(&class.operation) {
+        // What the request may create, unless a fixture of the same name stands for it.
+        case.creates = cleanup_of_own_creation(spec, op, members)
+            .into_iter()
+            .filter(|c| !case.fixtures.iter().any(|f| f.resource == c.resource))
+            .collect();
+        if class.kind == Kind::Valid {
+            case.expect = accept_with_paging(op, members);
+        }
+    }
+    case.id = id;
+    case.request = request;
+    case.seed = seed;
+    case
+}
+
+/// The same case under the id `gen` gives its class, for the target profile's known
+/// divergences, which are written against `gen`'s ids.
+pub fn as_gen_case(class: &Class, case: &Case) -> Case {
+    let mut renamed = case.clone();
+    renamed.id = class.gen_id("explore");
+    renamed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::explore::strategy::classes_for;
+
+    #[test]
+    fn a_drawn_create_is_cleaned_up_under_its_own_name() {
+        let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
+        let op = spec
+            .operation("CreateEmailTemplate")
+            .unwrap_or_else(|| panic!("CreateEmailTemplate"));
+        let classes = classes_for(&spec, op);
+        let valid = &classes[0];
+        let mut request = valid.anchor.request.clone();
+        request["TemplateName"] = Value::String("conf000000-drawn".into());
+        let case = case_of(&spec, valid, request, explore_id(valid, 7), 1);
+        assert_eq!(case.id, "create_email_template::explore::valid::7");
+        assert_eq!(case.creates.len(), 1);
+        assert_eq!(
+            case.creates[0].resource.keys["TemplateName"],
+            Value::String("conf000000-drawn".into())
+        );
+        assert_eq!(
+            as_gen_case(valid, &case).id,
+            "create_email_template::valid::all_members::explore"
+        );
+    }
+}
