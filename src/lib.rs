@@ -9,6 +9,9 @@
 //! * [`spec`] loads the documented contract strictly and validates requests against it;
 //! * [`gen`] derives valid requests and invalid ones, each breaking exactly one named constraint;
 //! * [`case`] names them, seeds them from their names, and states what the contract expects.
+//!
+//! Beside the pipeline, [`sdk_model`] holds the spec against the model of the `aws-sdk-sesv2`
+//! the crate compiles against (model drift, before an SDK upgrade).
 #![warn(missing_docs)]
 
 pub mod baseline;
@@ -19,6 +22,8 @@ pub mod exit;
 pub mod gen;
 pub mod report;
 pub mod run;
+pub mod sdk_model;
+pub mod sequence;
 pub mod snapshot;
 pub mod spec;
 pub mod target;

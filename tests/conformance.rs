@@ -28,7 +28,7 @@ use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
 use ses_conformance::target::gate::PaceSettings;
 use ses_conformance::target::{
-    reference, GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind,
+    reference, GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind, Unreachable,
 };
 
 /// One target the suite runs against in this process.
@@ -47,11 +47,11 @@ struct TargetUnderTest {
 enum NoSession {
     #[error(transparent)]
     Connect(Arc<TargetError>),
-    #[error("target {name} at {endpoint} is not reachable: {detail}")]
+    #[error("target {name} at {endpoint} is not reachable: {source}")]
     Unreachable {
         name: String,
         endpoint: String,
-        detail: String,
+        source: Arc<Unreachable>,
     },
     #[error(transparent)]
     Ledger(Arc<LedgerError>),
@@ -157,10 +157,10 @@ impl TargetUnderTest {
                     target
                         .reachable()
                         .await
-                        .map_err(|detail| NoSession::Unreachable {
+                        .map_err(|source| NoSession::Unreachable {
                             name: self.name.clone(),
                             endpoint: target.endpoint.clone(),
-                            detail,
+                            source: Arc::new(source),
                         })?;
                     let run_config = RunConfig::default();
                     Session::new(Arc::clone(spec), Arc::new(target), run_config, None)

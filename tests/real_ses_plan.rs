@@ -306,9 +306,24 @@ fn the_audits_seeds_plan_only_safe_traffic() {
     }
 }
 
+/// Every seed of 0..200, every `--cases` of 0..=8, every operation: the whole space the audit
+/// names. Too long for every `cargo test` (minutes in a release build); run it with
+/// `cargo test --release --test real_ses_plan -- --ignored`.
+#[test]
+#[ignore = "exhaustive: run with --release -- --ignored"]
+fn planned_real_ses_traffic_is_safe_for_every_seed_and_case_count() {
+    let spec = common::spec();
+    for seed in 0..200 {
+        for cases in 0..=8 {
+            check_traffic(&spec, seed, cases, Vec::new())
+                .unwrap_or_else(|e| panic!("seed {seed}, --cases {cases}: {e}"));
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 48,
+        cases: 96,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

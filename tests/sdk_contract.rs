@@ -10,13 +10,15 @@
 //!   snapshotted under `snapshots/wire-requests/`.
 //!
 //! After an SDK upgrade, any change in how it serialises requests or parses SES answers is a
-//! snapshot diff (`ses-conformance sdk-check` runs this and the model drift test).
+//! snapshot diff (`ses-conformance sdk-check` runs this, and checks model drift itself). With
+//! `SES_CONFORMANCE_FAILED_TRIALS` set, the names of the failing trials are written to that file
+//! as a JSON list once every trial has run, for `sdk-check` to report.
 
 mod common;
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use common::selected;
@@ -25,6 +27,7 @@ use serde_json::{json, Value};
 use ses_conformance::baseline;
 use ses_conformance::case::{Case, RequestPath};
 use ses_conformance::gen::{self, Settings};
+use ses_conformance::sdk_model::trials as failed_trials;
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
 use ses_conformance::target::exchange::{SdkView, SentRequest};
@@ -203,8 +206,32 @@ fn wire_trial(case: Case) -> Result<(), Failed> {
     )
 }
 
+/// The names of the trials that failed, for [`failed_trials::FAILED_TRIALS_VAR`].
+type FailedTrials = Arc<Mutex<Vec<String>>>;
+
+/// A trial whose failure (an error or a panic) is also noted in `failed`.
+fn noted(
+    name: String,
+    failed: &FailedTrials,
+    run: impl FnOnce() -> Result<(), Failed> + Send + 'static,
+) -> Trial {
+    let failed = Arc::clone(failed);
+    let note = name.clone();
+    Trial::test(name, move || {
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(run));
+        if !matches!(outcome, Ok(Ok(()))) {
+            failed.lock().unwrap_or_else(|p| p.into_inner()).push(note);
+        }
+        match outcome {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 fn main() {
     let args = Arguments::from_args();
+    let failed = FailedTrials::default();
     let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
     let dir = baseline_dir();
     let meta = baseline::read_meta(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -241,7 +268,7 @@ fn main() {
             settings.clone(),
         );
         let plan = plans.iter().find(|p| p.id == entry.id).cloned();
-        trials.push(Trial::test(name, move || {
+        trials.push(noted(name, &failed, move || {
             let case = plan.and_then(|p| p.build(&spec, &settings));
             replay_trial(spec, minimal, entry, case, folder)
         }));
@@ -252,12 +279,19 @@ fn main() {
             continue;
         }
         let (spec, settings, plan) = (Arc::clone(&spec), settings.clone(), plan.clone());
-        trials.push(Trial::test(name, move || {
+        trials.push(noted(name, &failed, move || {
             let case = plan
                 .build(&spec, &settings)
                 .ok_or_else(|| Failed::from(format!("{} cannot be built", plan.id)))?;
             wire_trial(case)
         }));
     }
-    libtest_mimic::run(&args, trials).exit();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Some(path) = std::env::var_os(failed_trials::FAILED_TRIALS_VAR) {
+        let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        failed.sort();
+        failed_trials::write(path.as_ref(), &failed)
+            .unwrap_or_else(|e| panic!("{}: {e}", PathBuf::from(path).display()));
+    }
+    conclusion.exit();
 }

@@ -3,6 +3,7 @@
 pub mod known;
 pub mod mask;
 pub mod observe;
+pub mod semantic;
 pub mod shape;
 pub mod verdict;
 

@@ -270,6 +270,9 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                     detail: format!("no spec for {}", case.operation),
                 };
             };
+            if let Some((class, problem)) = super::semantic::success_problem(spec, op, case, obs) {
+                return Verdict::diverges(class, problem);
+            }
             let mut issues = shape_issues(spec, op, obs);
             if let crate::target::exchange::SdkView::ResponseError { detail } = &obs.sdk {
                 issues.push(format!("the SDK could not parse the answer: {detail}"));
@@ -297,6 +300,9 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                     DivergenceClass::AcceptedInvalid
                 };
                 return Verdict::diverges(class, format!("accepted with {}", describe_status(obs)));
+            }
+            if let Some(problem) = super::semantic::error_body_problem(obs) {
+                return Verdict::diverges(DivergenceClass::MalformedError, problem);
             }
             let Some(error_type) = &obs.error_type else {
                 return Verdict::diverges(

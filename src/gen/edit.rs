@@ -114,11 +114,11 @@ fn edit_in_value(
     }
 }
 
-/// Entering one member of an `exactly_one_of` group removes the others.
+/// Entering one member of an exclusive group (`exactly_one_of`) removes the others.
 fn drop_exclusive_siblings(rules: &ShapeRules, name: &str, obj: &mut Map<String, Value>) {
-    if let Some(set) = &rules.exactly_one_of {
-        if set.members.iter().any(|m| m == name) {
-            for other in set.members.iter().filter(|m| *m != name) {
+    for (_, group) in super::kind::groups(rules) {
+        if group.exclusive && group.members.iter().any(|m| m == name) {
+            for other in group.members.iter().filter(|m| *m != name) {
                 obj.shift_remove(other);
             }
         }

@@ -7,6 +7,7 @@
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
+use super::kind::{self, Hints};
 use super::rng::Rng;
 use super::text::{self, MimeSpec};
 use crate::case::{
@@ -95,7 +96,7 @@ impl<'a> Ctx<'a> {
         let chosen = self.choose_rule_members(members, rules);
         let mut out = Map::new();
         for (name, member) in members {
-            let in_group = rule_groups(rules).iter().any(|g| g.contains(name));
+            let in_group = kind::groups(rules).any(|(_, g)| g.members.contains(name));
             let include = if top && self.forced.contains_key(name) {
                 true
             } else if in_group {
@@ -147,34 +148,9 @@ impl<'a> Ctx<'a> {
                 .collect()
         };
         let mut chosen = Vec::new();
-        if let Some(set) = &rules.exactly_one_of {
-            let options = generatable(&set.members);
-            if !options.is_empty() {
-                let pick = match self.mode {
-                    Mode::Minimal => options[0].clone(),
-                    Mode::Full | Mode::Random => self.rng.pick(&options),
-                };
-                chosen.push(pick);
-            }
-        }
-        if let Some(set) = &rules.at_least_one_of {
-            let options = generatable(&set.members);
-            match self.mode {
-                Mode::Minimal => chosen.extend(options.first().cloned()),
-                Mode::Full => chosen.extend(options),
-                Mode::Random => {
-                    let mut any = false;
-                    for option in &options {
-                        if self.rng.coin() {
-                            chosen.push(option.clone());
-                            any = true;
-                        }
-                    }
-                    if !any {
-                        chosen.extend(options.first().cloned());
-                    }
-                }
-            }
+        for (kind, group) in kind::groups(rules) {
+            let options = generatable(group.members);
+            kind.generate().choose(self, options, &mut chosen);
         }
         chosen
     }
@@ -196,15 +172,13 @@ impl<'a> Ctx<'a> {
 
     /// A valid value from the member's type and constraints alone.
     pub fn typed_value(&mut self, member: &Member) -> Value {
+        if let Some(value) = kind::picked(self, member) {
+            return value;
+        }
         match member.ty {
             MemberType::String => self.string_value(member),
             MemberType::Integer => {
-                let (lo, hi) = member
-                    .constraints
-                    .range
-                    .as_ref()
-                    .map(|b| (b.min.unwrap_or(1), b.max.unwrap_or(100)))
-                    .unwrap_or((1, 100));
+                let (lo, hi) = Hints::of(member).range.unwrap_or((1, 100));
                 match self.mode {
                     Mode::Minimal => json!(lo),
                     _ => json!(self.rng.int(lo, hi)),
@@ -227,55 +201,25 @@ impl<'a> Ctx<'a> {
     }
 
     fn string_value(&mut self, member: &Member) -> Value {
-        if let Some(values) = self.spec.enum_values(member) {
-            let values = values.to_vec();
-            return match self.mode {
-                Mode::Minimal => json!(values[0]),
-                _ => json!(self.rng.pick(&values)),
-            };
-        }
-        let c = &member.constraints;
-        let (min, max) = c
-            .length
-            .as_ref()
-            .map(|b| {
-                (
-                    b.min.unwrap_or(0).max(0) as usize,
-                    b.max.unwrap_or(24).max(0) as usize,
-                )
-            })
-            .unwrap_or((1, 24));
+        let hints = Hints::of(member);
+        let (min, max) = hints.length.unwrap_or((1, 24));
         let len = match self.mode {
             Mode::Minimal => 12.clamp(min.max(1), max.max(min)),
             _ => self
                 .rng
                 .size(min.max(1), max.clamp(min.max(1), 24).max(min)),
         };
-        let alphabet = text::alphabet(c.charset.as_ref());
-        let mut s = text::random_string(&mut self.rng, &alphabet, len);
-        if let Some(rule) = &c.reserved_prefix {
-            if s.to_lowercase().starts_with(&rule.prefix.to_lowercase()) {
-                s.replace_range(..1, &text::filler(c.charset.as_ref()).to_string());
-            }
-        }
-        json!(s)
+        let alphabet = hints.alphabet.unwrap_or_else(|| text::alphabet(None));
+        let mut value = json!(text::random_string(&mut self.rng, &alphabet, len));
+        kind::make_valid(member, &mut value);
+        value
     }
 
     fn list_value(&mut self, member: &Member) -> Value {
         let Some(item) = &member.member else {
             return json!([]);
         };
-        let (min, max) = member
-            .constraints
-            .items
-            .as_ref()
-            .map(|b| {
-                (
-                    b.min.unwrap_or(0).max(0) as usize,
-                    b.max.unwrap_or(3).max(0) as usize,
-                )
-            })
-            .unwrap_or((0, 3));
+        let (min, max) = Hints::of(member).count.unwrap_or((0, 3));
         // Every recipient counts against the account's sending quota: a list of recipients (or
         // of anything holding them) has one item unless a case is about its length.
         let recipients = self.spec.can_deliver(item);
@@ -285,13 +229,12 @@ impl<'a> Ctx<'a> {
             Mode::Full => 2.clamp(min, max.max(min)),
             Mode::Random => self.rng.size(min.max(1), max.clamp(min.max(1), 3)),
         };
-        let mut items: Vec<Value> = (0..count)
+        let items: Vec<Value> = (0..count)
             .map(|_| self.typed_or_semantic_item(item))
             .collect();
-        if let Some(rule) = &member.constraints.unique {
-            make_field_unique(&mut items, &rule.field);
-        }
-        Value::Array(items)
+        let mut value = Value::Array(items);
+        kind::make_valid(member, &mut value);
+        value
     }
 
     fn typed_or_semantic_item(&mut self, item: &Member) -> Value {
@@ -395,7 +338,7 @@ impl<'a> Ctx<'a> {
                 resource
                     .keys
                     .get(member_name)
-                    .or_else(|| resource.keys.values().last())
+                    .or_else(|| resource.keys.values().next_back())
                     .cloned()
                     .unwrap_or(Value::Null)
             }
@@ -530,16 +473,6 @@ pub fn shared_fixture(spec: &Spec, kind: &str) -> Option<Fixture> {
     })
 }
 
-/// The member groups of a structure's rules.
-fn rule_groups(rules: &ShapeRules) -> Vec<&Vec<String>> {
-    rules
-        .exactly_one_of
-        .iter()
-        .map(|s| &s.members)
-        .chain(rules.at_least_one_of.iter().map(|s| &s.members))
-        .collect()
-}
-
 /// A short tag for names of each resource kind.
 fn tag(kind: &str) -> &'static str {
     match kind {
@@ -548,18 +481,5 @@ fn tag(kind: &str) -> &'static str {
         "identity_policy" => "pol",
         "identity" => "id",
         _ => "res",
-    }
-}
-
-/// Append the item index to repeated values of `field`, so list items stay distinct.
-pub fn make_field_unique(items: &mut [Value], field: &str) {
-    let mut seen = std::collections::HashSet::new();
-    for (i, item) in items.iter_mut().enumerate() {
-        if let Some(Value::String(s)) = item.get_mut(field) {
-            if !seen.insert(s.clone()) {
-                s.push_str(&i.to_string());
-                seen.insert(s.clone());
-            }
-        }
     }
 }

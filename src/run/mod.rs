@@ -10,6 +10,7 @@ pub mod outcome;
 pub mod pacing;
 pub mod plan;
 pub mod resources;
+pub mod sequences;
 pub mod session;
 pub mod signals;
 

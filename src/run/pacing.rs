@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::case::Case;
+use super::session::{Session, SessionError};
+use crate::case::{Case, RequestPath};
 
 /// What a run may send of the account's sending quota, read at its start (real SES).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,6 +27,34 @@ pub struct SendAllowance {
 
 /// The sandbox's documented quota: 1 recipient per second, 200 a day.
 pub const SANDBOX_QUOTA: (f64, f64) = (1.0, 200.0);
+
+impl Session {
+    /// Against real SES: read the account's sending quota (GetAccount) and set the run's sending
+    /// rate and send budget from it. Other targets need nothing: `Ok(None)`.
+    pub async fn start(&self) -> Result<Option<SendAllowance>, SessionError> {
+        if !self.target().gate.is_strict() {
+            return Ok(None);
+        }
+        let (_, obs) = self
+            .call("GetAccount", &json!({}), RequestPath::Sdk, None)
+            .await;
+        if let Some(failure) = &obs.failure {
+            return Err(SessionError::Quota {
+                answer: failure.clone(),
+            });
+        }
+        if !obs.is_success() {
+            return Err(SessionError::Quota {
+                answer: crate::check::verdict::describe_error(&obs),
+            });
+        }
+        let allowance = allowance(obs.body.as_ref(), self.config().max_sends);
+        let gate = &self.target().gate;
+        gate.pacer().set_send_rate(Some(allowance.max_send_rate));
+        gate.sends().set_max(Some(allowance.budget));
+        Ok(Some(allowance))
+    }
+}
 
 /// The send allowance from GetAccount's answer: the account's rate, and a budget of half of
 /// what is left of its 24-hour quota (or `--max-sends`, never more than what is left).
@@ -81,7 +110,6 @@ pub fn interleave(cases: Vec<Arc<Case>>) -> Vec<Arc<Case>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn the_default_budget_is_half_of_what_is_left() {

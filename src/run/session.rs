@@ -15,7 +15,7 @@ use super::config::RunConfig;
 use super::fixtures::SharedFixtures;
 use super::ledger::{gone, Deleter, Entry, Ledger, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Event, Outcome, Totals};
-use super::pacing::{allowance, interleave, SendAllowance};
+use super::pacing::interleave;
 use super::plan::{CasePlan, Planner};
 use super::resources::{deleted_by, identity_calls, not_created};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
@@ -90,9 +90,19 @@ impl Session {
         })
     }
 
+    /// The spec.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
     /// The target.
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// The run's settings.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
     }
 
     /// The ledger, if the run keeps one.
@@ -150,32 +160,6 @@ impl Session {
             bindings: &self.target.bindings,
             gate: &self.target.gate,
         }
-    }
-
-    /// Against real SES: read the account's sending quota (GetAccount) and set the run's sending
-    /// rate and send budget from it. Other targets need nothing: `Ok(None)`.
-    pub async fn start(&self) -> Result<Option<SendAllowance>, SessionError> {
-        if !self.target.gate.is_strict() {
-            return Ok(None);
-        }
-        let (_, obs) = self
-            .call("GetAccount", &json!({}), RequestPath::Sdk, None)
-            .await;
-        if let Some(failure) = &obs.failure {
-            return Err(SessionError::Quota {
-                answer: failure.clone(),
-            });
-        }
-        if !obs.is_success() {
-            return Err(SessionError::Quota {
-                answer: crate::check::verdict::describe_error(&obs),
-            });
-        }
-        let allowance = allowance(obs.body.as_ref(), self.config.max_sends);
-        let gate = &self.target.gate;
-        gate.pacer().set_send_rate(Some(allowance.max_send_rate));
-        gate.sends().set_max(Some(allowance.budget));
-        Ok(Some(allowance))
     }
 
     /// Run one case through the whole pipeline.
@@ -372,7 +356,12 @@ impl Session {
     ) {
         for made in &case.creates {
             let exists = if made.resource.kind == "identity" {
-                if !observation.is_success() {
+                if exchange.fate() == crate::target::gate::Fate::NoAnswer {
+                    // SES may have added it: no proof either way. The ledger keeps it as
+                    // unproven, which `cleanup` names for the user to check.
+                    self.left.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                } else if !observation.is_success() {
                     false
                 } else if self.may_remove_identities() {
                     let _ = self.record(&made.resource, &made.delete, ResourceEvent::Proven);
@@ -508,6 +497,18 @@ impl Session {
             })
             .await
             .clone()
+    }
+
+    /// Make sure the run's identity exists before sequences use it (cases do this themselves).
+    /// Says why not, when it could not be made.
+    pub async fn prepare_identity(&self) -> Result<(), SessionError> {
+        self.ensure_identity().await.map(|_| ())
+    }
+
+    /// Note a resource in the run's ledger (no-op without a ledger): before it is created, or
+    /// once it is proven gone. Sequences use this for what they create.
+    pub fn note_resource(&self, resource: &Resource, delete: &Call, event: ResourceEvent) {
+        let _ = self.record(resource, delete, event);
     }
 
     /// Remove what the session itself made (shared fixtures, the run's identity).

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::kinds::{self, ConstraintKind, Documented};
 use super::model::{Location, Member, MemberType, Operation, Shape};
 use super::Spec;
 
@@ -105,84 +106,6 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
-/// The kinds of constraint, named as they appear in constraint names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)]
-pub enum ConstraintKind {
-    Required,
-    /// The JSON type of the value (only broken on the wire path).
-    Type,
-    Length,
-    Bytes,
-    Range,
-    Items,
-    Charset,
-    Enum,
-    Unique,
-    ReservedPrefix,
-    Json,
-    Base64,
-    MimeBlankLine,
-    MimeLineLength,
-    AsciiLocalPart,
-    PunycodeDomain,
-    ExactlyOneOf,
-    AtLeastOneOf,
-    AsciiOrCharset,
-    /// The request body must be well-formed JSON (only broken on the wire path).
-    JsonBody,
-}
-
-impl ConstraintKind {
-    /// The snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConstraintKind::Required => "required",
-            ConstraintKind::Type => "type",
-            ConstraintKind::Length => "length",
-            ConstraintKind::Bytes => "bytes",
-            ConstraintKind::Range => "range",
-            ConstraintKind::Items => "items",
-            ConstraintKind::Charset => "charset",
-            ConstraintKind::Enum => "enum",
-            ConstraintKind::Unique => "unique",
-            ConstraintKind::ReservedPrefix => "reserved_prefix",
-            ConstraintKind::Json => "json",
-            ConstraintKind::Base64 => "base64",
-            ConstraintKind::MimeBlankLine => "mime_blank_line",
-            ConstraintKind::MimeLineLength => "mime_line_length",
-            ConstraintKind::AsciiLocalPart => "ascii_local_part",
-            ConstraintKind::PunycodeDomain => "punycode_domain",
-            ConstraintKind::ExactlyOneOf => "exactly_one_of",
-            ConstraintKind::AtLeastOneOf => "at_least_one_of",
-            ConstraintKind::AsciiOrCharset => "ascii_or_charset",
-            ConstraintKind::JsonBody => "json_body",
-        }
-    }
-
-    /// The error types a target answers with when it enforces a constraint of this kind but the
-    /// spec row names none: type and syntax errors may come back as the `SerializationException`
-    /// real SES uses outside its published model.
-    pub fn default_errors(self) -> Vec<String> {
-        match self {
-            // A blob that is not base64 cannot be deserialized, like a wrong type.
-            ConstraintKind::Type | ConstraintKind::JsonBody | ConstraintKind::Base64 => {
-                vec![
-                    "BadRequestException".into(),
-                    "SerializationException".into(),
-                ]
-            }
-            _ => vec!["BadRequestException".into()],
-        }
-    }
-}
-
-impl fmt::Display for ConstraintKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// One named constraint of an operation's input.
 #[derive(Debug, Clone)]
 pub struct ConstraintRef {
@@ -203,6 +126,18 @@ pub struct ConstraintRef {
 }
 
 impl ConstraintRef {
+    /// The constraint of `kind` at `path`, as the table documents it.
+    pub fn new(path: &MemberPath, kind: ConstraintKind, doc: Documented) -> ConstraintRef {
+        ConstraintRef {
+            path: path.clone(),
+            kind,
+            source: doc.source,
+            errors: doc.errors,
+            enforced: doc.enforced,
+            in_seed: doc.in_seed,
+        }
+    }
+
     /// The constraint's name: `PolicyName.length`, `Content.exactly_one_of`.
     pub fn name(&self) -> String {
         constraint_name(&self.path, self.kind)
@@ -214,40 +149,22 @@ pub fn constraint_name(path: &MemberPath, kind: ConstraintKind) -> String {
     format!("{path}.{kind}")
 }
 
-fn errors_or_default(errors: &[String], kind: ConstraintKind) -> Vec<String> {
-    if errors.is_empty() {
-        kind.default_errors()
-    } else {
-        errors.to_vec()
-    }
-}
-
-/// Every named constraint of an operation's input, in member order.
+/// Every named constraint of an operation's input, in member order and, on each member, in the
+/// order of the registry.
 pub fn named_constraints(spec: &Spec, op: &Operation) -> Vec<ConstraintRef> {
     let mut out = Vec::new();
     let root = MemberPath::default();
-    let protocol = &spec.protocol;
-    if has_body(op) {
-        out.push(ConstraintRef {
-            path: root.clone(),
-            kind: ConstraintKind::JsonBody,
-            source: protocol.json_body.source.clone(),
-            errors: protocol.json_body.errors.clone(),
-            enforced: protocol.json_body.enforced.clone(),
-            in_seed: true,
-        });
+    for kind in kinds::all() {
+        if let Some(doc) = kind.def().on_request(spec, op) {
+            out.push(ConstraintRef::new(&root, kind, doc));
+        }
     }
     for (name, member) in &op.input {
         let path = root.member(name);
-        if wire_type_can_be_broken(member) {
-            out.push(ConstraintRef {
-                path: path.clone(),
-                kind: ConstraintKind::Type,
-                source: format!("{}: type {}", op.source, member.ty.as_str()),
-                errors: protocol.ty.errors.clone(),
-                enforced: protocol.ty.enforced.clone(),
-                in_seed: true,
-            });
+        for kind in kinds::all() {
+            if let Some(doc) = kind.def().on_input(spec, op, member) {
+                out.push(ConstraintRef::new(&path, kind, doc));
+            }
         }
         member_constraints(spec, member, &path, &mut out);
     }
@@ -261,86 +178,20 @@ pub fn has_body(op: &Operation) -> bool {
         .any(|m| m.location == Some(Location::Body))
 }
 
-/// A wrong JSON type can be sent for body members and for non-string query members; URI labels
-/// and string query parameters are text whatever the value.
-fn wire_type_can_be_broken(member: &Member) -> bool {
-    match member.location {
-        Some(Location::Body) => true,
-        Some(Location::Query) => member.ty != MemberType::String,
-        _ => false,
-    }
-}
-
 fn member_constraints(
     spec: &Spec,
     member: &Member,
     path: &MemberPath,
     out: &mut Vec<ConstraintRef>,
 ) {
-    let c = &member.constraints;
-    let mut push = |kind: ConstraintKind,
-                    source: &str,
-                    errors: &[String],
-                    enforced: &Option<String>,
-                    in_seed: bool| {
-        out.push(ConstraintRef {
-            path: path.clone(),
-            kind,
-            source: source.to_string(),
-            errors: errors_or_default(errors, kind),
-            enforced: enforced.clone(),
-            in_seed,
-        });
-    };
-    // A bound only the current API documents has no seed bound.
-    let seed_bound = |b: &crate::spec::Bounds| b.min.is_some() || b.max.is_some();
-    use ConstraintKind as K;
-    if let Some(x) = &c.required {
-        push(K::Required, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.length {
-        push(K::Length, &x.source, &x.errors, &x.enforced, seed_bound(x));
-    }
-    if let Some(x) = &c.bytes {
-        push(K::Bytes, &x.source, &x.errors, &x.enforced, seed_bound(x));
-    }
-    if let Some(x) = &c.range {
-        push(K::Range, &x.source, &x.errors, &x.enforced, seed_bound(x));
-    }
-    if let Some(x) = &c.items {
-        push(K::Items, &x.source, &x.errors, &x.enforced, seed_bound(x));
-    }
-    if let Some(x) = &c.charset {
-        push(K::Charset, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(shape) = member.shape.as_ref().and_then(|s| spec.shapes.get(s)) {
-        if spec.enum_values(member).is_some() {
-            push(K::Enum, &shape.source, &[], &shape.enforced, true);
+    for kind in kinds::all() {
+        let doc = match kind.row(member) {
+            Some(row) => Some(Documented::of_row(kind, row)),
+            None => kind.def().on_member(spec, member),
+        };
+        if let Some(doc) = doc {
+            out.push(ConstraintRef::new(path, kind, doc));
         }
-    }
-    if let Some(x) = &c.unique {
-        push(K::Unique, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.reserved_prefix {
-        push(K::ReservedPrefix, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.json {
-        push(K::Json, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.base64 {
-        push(K::Base64, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.mime_blank_line {
-        push(K::MimeBlankLine, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.mime_line_length {
-        push(K::MimeLineLength, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.ascii_local_part {
-        push(K::AsciiLocalPart, &x.source, &x.errors, &x.enforced, true);
-    }
-    if let Some(x) = &c.punycode_domain {
-        push(K::PunycodeDomain, &x.source, &x.errors, &x.enforced, true);
     }
     match member.ty {
         MemberType::List => {
@@ -366,36 +217,14 @@ fn member_constraints(
 }
 
 fn shape_constraints(spec: &Spec, shape: &Shape, path: &MemberPath, out: &mut Vec<ConstraintRef>) {
-    let rules = &shape.rules;
-    if let Some(set) = &rules.exactly_one_of {
-        out.push(ConstraintRef {
-            path: path.clone(),
-            kind: ConstraintKind::ExactlyOneOf,
-            source: set.source.clone(),
-            errors: errors_or_default(&set.errors, ConstraintKind::ExactlyOneOf),
-            enforced: set.enforced.clone(),
-            in_seed: true,
-        });
-    }
-    if let Some(set) = &rules.at_least_one_of {
-        out.push(ConstraintRef {
-            path: path.clone(),
-            kind: ConstraintKind::AtLeastOneOf,
-            source: set.source.clone(),
-            errors: errors_or_default(&set.errors, ConstraintKind::AtLeastOneOf),
-            enforced: set.enforced.clone(),
-            in_seed: true,
-        });
-    }
-    if let Some(rule) = &rules.ascii_or_charset {
-        out.push(ConstraintRef {
-            path: path.clone(),
-            kind: ConstraintKind::AsciiOrCharset,
-            source: rule.source.clone(),
-            errors: errors_or_default(&rule.errors, ConstraintKind::AsciiOrCharset),
-            enforced: rule.enforced.clone(),
-            in_seed: true,
-        });
+    for kind in kinds::all() {
+        if let Some(rule) = kind.rule(&shape.rules) {
+            out.push(ConstraintRef::new(
+                path,
+                kind,
+                Documented::of_row(kind, rule),
+            ));
+        }
     }
     for (name, member) in &shape.members {
         member_constraints(spec, member, &path.member(name), out);

@@ -1,274 +1,30 @@
 //! The spec table: the documented contract of each operation, loaded strictly from `specs/`.
 
-mod charset;
+pub mod kinds;
+
+mod blobs;
 mod constraint;
+mod integrity;
 mod load;
 mod model;
+mod table;
 mod validate;
 
+pub use blobs::blob_pointers;
 pub use constraint::{
-    constraint_name, has_body, named_constraints, snake_case, ConstraintKind, ConstraintRef,
-    MemberPath, Step,
+    constraint_name, has_body, named_constraints, snake_case, ConstraintRef, MemberPath, Step,
 };
+pub use kinds::ascii_or_charset::AsciiOrCharsetRule;
+pub use kinds::bounds::{Bounds, LaterBounds};
+pub use kinds::charset::{CharClass, CharsetRule};
+pub use kinds::json::JsonRule;
+pub use kinds::member_set::MemberSet;
+pub use kinds::reserved_prefix::PrefixRule;
+pub use kinds::sourced::{LaterRule, ProtocolRule, Sourced};
+pub use kinds::unique::UniqueRule;
+pub use kinds::wire_type::type_matches;
+pub use kinds::{ConstraintKind, Constraints, Protocol, ShapeRules};
 pub use load::{load_dir, parse_file, parse_str, SpecError};
 pub use model::*;
-pub use validate::{json_kind, type_matches, validate, validate_in, Edition, Violation};
-
-use std::path::{Path, PathBuf};
-
-use indexmap::IndexMap;
-
-/// The 22 operations of the contract, in the order the seed documents them.
-pub const OPERATIONS: &[&str] = &[
-    "ListEmailTemplates",
-    "DeleteEmailIdentityPolicy",
-    "GetEmailIdentityPolicies",
-    "PutAccountDetails",
-    "GetCustomVerificationEmailTemplate",
-    "ListCustomVerificationEmailTemplates",
-    "DeleteCustomVerificationEmailTemplate",
-    "TestRenderEmailTemplate",
-    "UpdateCustomVerificationEmailTemplate",
-    "DeleteEmailTemplate",
-    "SendCustomVerificationEmail",
-    "CreateEmailTemplate",
-    "UpdateEmailTemplate",
-    "UpdateEmailIdentityPolicy",
-    "CreateEmailIdentityPolicy",
-    "GetEmailTemplate",
-    "CreateCustomVerificationEmailTemplate",
-    "SendBulkEmail",
-    "CreateDeliverabilityTestReport",
-    "GetAccount",
-    "GetEmailIdentity",
-    "SendEmail",
-];
-
-/// Operations outside the contract that the harness needs to set up fixtures (an identity for the
-/// policy operations). They are never tested.
-pub const SETUP_OPERATIONS: &[&str] = &["CreateEmailIdentity", "DeleteEmailIdentity"];
-
-/// The loaded, checked spec table.
-#[derive(Debug, Clone)]
-pub struct Spec {
-    /// The directory it was loaded from (target profiles live under it too).
-    pub dir: PathBuf,
-    /// The 22 operations, keyed by name, sorted by name.
-    pub operations: IndexMap<String, Operation>,
-    /// Setup-only operations, keyed by name.
-    pub setup: IndexMap<String, Operation>,
-    /// Shared shapes, keyed by name.
-    pub shapes: IndexMap<String, Shape>,
-    /// Resource kinds, keyed by kind.
-    pub resources: IndexMap<String, ResourceDef>,
-    /// Error types and their HTTP status, keyed by type.
-    pub errors: IndexMap<String, ErrorDef>,
-    /// The protocol's own rules (member types, a JSON body).
-    pub protocol: Protocol,
-}
-
-impl Spec {
-    /// The spec directory shipped with this crate.
-    pub fn default_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")
-    }
-
-    /// Load the spec directory shipped with this crate.
-    pub fn load_default() -> Result<Spec, SpecError> {
-        load_dir(&Self::default_dir())
-    }
-
-    /// Load a spec directory.
-    pub fn load(dir: &Path) -> Result<Spec, SpecError> {
-        load_dir(dir)
-    }
-
-    /// One of the 22 operations.
-    pub fn operation(&self, name: &str) -> Option<&Operation> {
-        self.operations.get(name)
-    }
-
-    /// One of the 22 operations or a setup operation.
-    pub fn operation_or_setup(&self, name: &str) -> Option<&Operation> {
-        self.operations.get(name).or_else(|| self.setup.get(name))
-    }
-
-    /// The documented HTTP status of an error type.
-    pub fn error_status(&self, error_type: &str) -> Option<u16> {
-        self.errors.get(error_type).map(|e| e.status)
-    }
-
-    /// A structure shape by name.
-    pub fn structure(&self, name: &str) -> Option<&Shape> {
-        self.shapes
-            .get(name)
-            .filter(|s| s.kind == ShapeKind::Structure)
-    }
-
-    /// The enum values of an enum-valued member, if it is one.
-    pub fn enum_values(&self, member: &Member) -> Option<&[String]> {
-        let shape = self.shapes.get(member.shape.as_ref()?)?;
-        (shape.kind == ShapeKind::Enum).then_some(shape.values.as_slice())
-    }
-
-    /// The members of a structure member's shape (empty for other members).
-    pub fn members_of<'a>(&'a self, member: &'a Member) -> Option<&'a Shape> {
-        member.shape.as_deref().and_then(|s| self.structure(s))
-    }
-
-    /// Whether a member can hold an address SES writes to (a recipient, a reply-to or feedback
-    /// address, a raw message's headers), anywhere inside it.
-    pub fn can_mail(&self, member: &Member) -> bool {
-        self.can_mail_within(member, 0)
-    }
-
-    fn can_mail_within(&self, member: &Member, depth: usize) -> bool {
-        // Shapes do not recurse in the SES model; the bound only guards a hand-made spec.
-        if depth > 8 {
-            return false;
-        }
-        match member.ty {
-            MemberType::String => matches!(
-                member.semantic,
-                Some(Semantic::RecipientAddress) | Some(Semantic::EmailAddress)
-            ),
-            MemberType::Blob => member.semantic == Some(Semantic::MimeMessage),
-            MemberType::List => member
-                .member
-                .as_deref()
-                .is_some_and(|m| self.can_mail_within(m, depth + 1)),
-            MemberType::Structure => self.members_of(member).is_some_and(|s| {
-                s.members
-                    .values()
-                    .any(|m| self.can_mail_within(m, depth + 1))
-            }),
-            _ => false,
-        }
-    }
-
-    /// Whether a member can hold a recipient SES delivers to (what counts against the quotas).
-    pub fn can_deliver(&self, member: &Member) -> bool {
-        fn within(spec: &Spec, member: &Member, depth: usize) -> bool {
-            if depth > 8 {
-                return false;
-            }
-            match member.ty {
-                MemberType::String => member.semantic == Some(Semantic::RecipientAddress),
-                MemberType::List => member
-                    .member
-                    .as_deref()
-                    .is_some_and(|m| within(spec, m, depth + 1)),
-                MemberType::Structure => spec
-                    .members_of(member)
-                    .is_some_and(|s| s.members.values().any(|m| within(spec, m, depth + 1))),
-                _ => false,
-            }
-        }
-        within(self, member, 0)
-    }
-
-    /// Operations sorted by name, optionally filtered to the given names.
-    pub fn operations_named<'a>(
-        &'a self,
-        only: &'a [String],
-    ) -> impl Iterator<Item = &'a Operation> {
-        self.operations
-            .values()
-            .filter(move |op| only.is_empty() || only.iter().any(|n| n == &op.operation))
-    }
-}
-
-/// The `{Label}` names of a URI template, in order.
-pub fn uri_labels(template: &str) -> Vec<String> {
-    let mut labels = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        labels.push(
-            rest[start + 1..start + len]
-                .trim_end_matches('+')
-                .to_string(),
-        );
-        rest = &rest[start + len + 1..];
-    }
-    labels
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uri_labels_are_read_in_order() {
-        assert_eq!(
-            uri_labels("/v2/email/identities/{EmailIdentity}/policies/{PolicyName}"),
-            vec!["EmailIdentity", "PolicyName"]
-        );
-        assert!(uri_labels("/v2/email/account").is_empty());
-    }
-
-    #[test]
-    fn default_spec_loads() {
-        let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(spec.operations.len(), 22);
-    }
-
-    #[test]
-    fn operation_list_has_22_distinct_names() {
-        let mut names: Vec<_> = OPERATIONS.to_vec();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), 22);
-    }
-}
-
-/// JSON pointers of every blob value in a request (raw messages), so bindings can reach inside
-/// their base64.
-pub fn blob_pointers(spec: &Spec, op: &Operation, request: &serde_json::Value) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(obj) = request.as_object() {
-        blobs_in(spec, &op.input, obj, "", &mut out);
-    }
-    out
-}
-
-fn blobs_in(
-    spec: &Spec,
-    members: &IndexMap<String, Member>,
-    obj: &serde_json::Map<String, serde_json::Value>,
-    pointer: &str,
-    out: &mut Vec<String>,
-) {
-    for (name, member) in members {
-        if let Some(value) = obj.get(name) {
-            blob_value(spec, member, value, &format!("{pointer}/{name}"), out);
-        }
-    }
-}
-
-fn blob_value(
-    spec: &Spec,
-    member: &Member,
-    value: &serde_json::Value,
-    pointer: &str,
-    out: &mut Vec<String>,
-) {
-    match member.ty {
-        MemberType::Blob => out.push(pointer.to_string()),
-        MemberType::Structure => {
-            if let (Some(shape), Some(obj)) = (spec.members_of(member), value.as_object()) {
-                blobs_in(spec, &shape.members, obj, pointer, out);
-            }
-        }
-        MemberType::List => {
-            if let (Some(item), Some(items)) = (member.member.as_deref(), value.as_array()) {
-                for (i, v) in items.iter().enumerate() {
-                    blob_value(spec, item, v, &format!("{pointer}/{i}"), out);
-                }
-            }
-        }
-        _ => {}
-    }
-}
+pub use table::{uri_labels, Spec, OPERATIONS, SETUP_OPERATIONS};
+pub use validate::{json_kind, validate, validate_in, Edition, Violation};

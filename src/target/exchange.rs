@@ -6,6 +6,26 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
+/// Headers whose values are secrets: kept in an exchange only as `[redacted]`.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+
+/// Headers as an exchange keeps them: names lowercase, secret values redacted, so no credential
+/// or signature is ever held where it could be printed.
+pub fn kept_headers(headers: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .map(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            let v = if SECRET_HEADERS.contains(&k.as_str()) {
+                "[redacted]".to_string()
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect()
+}
+
 /// A request as it went on the wire.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SentRequest {

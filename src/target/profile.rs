@@ -88,10 +88,33 @@ pub struct Profile {
     /// Divergences the target is known to have.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known_divergences: Vec<KnownDivergence>,
+    /// Divergences the target is known to have inside sequences, by the operation whose answer
+    /// departs: a call they cover is recorded as known, the model follows what the target did,
+    /// and the sequence goes on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequence_divergences: Vec<KnownStepDivergence>,
     /// Differences from a baseline (`diff`) the target is known to have. Unlike known
     /// divergences these are allowances: a case that matches anyway is fine.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub baseline_mismatches: Vec<BaselineMismatch>,
+}
+
+/// A divergence a target is known to have inside sequences.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownStepDivergence {
+    /// The operation whose answer departs; `*` matches any run of characters.
+    pub operation: String,
+    /// How it departs.
+    pub class: crate::check::DivergenceClass,
+    /// Only when the model expected this (as sequences print it, e.g. `AlreadyExistsException`
+    /// or `success*`; `*` matches any run of characters); any expectation when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What the target does.
+    pub what: String,
+    /// Why, with the source in the target's code.
+    pub why: String,
 }
 
 /// A known difference from a baseline.
@@ -257,6 +280,7 @@ impl Profile {
             current_rules: None,
             unsupported: IndexMap::new(),
             known_divergences: Vec::new(),
+            sequence_divergences: Vec::new(),
             baseline_mismatches: Vec::new(),
         }
     }
@@ -268,6 +292,22 @@ impl Profile {
 
     /// The known divergence covering a case, if any: the first whose ids match and whose
     /// request shape (if it names one) the case's request has.
+    pub fn known_step(
+        &self,
+        operation: &str,
+        class: crate::check::DivergenceClass,
+        expected: &str,
+    ) -> Option<&KnownStepDivergence> {
+        self.sequence_divergences.iter().find(|k| {
+            k.class == class
+                && glob_match(&k.operation, operation)
+                && k.expected
+                    .as_deref()
+                    .is_none_or(|e| glob_match(e, expected))
+        })
+    }
+
+    /// The known divergence covering a case, if any.
     pub fn known_for(
         &self,
         case_id: &str,

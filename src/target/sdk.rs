@@ -188,7 +188,7 @@ impl Intercept for Capture {
         let sent = SentRequest {
             method: request.method().to_string(),
             uri: request.uri().to_string(),
-            headers: headers_of(request.headers()),
+            headers: super::exchange::kept_headers(headers_of(request.headers())),
             body: request
                 .body()
                 .bytes()

@@ -151,12 +151,14 @@ impl WireClient {
         let built = self.build(request);
         let (http_request, sent) = match built {
             Ok(pair) => pair,
-            Err(detail) => {
+            Err(error) => {
                 return Exchange {
                     request: None,
                     response: None,
                     sdk: SdkView::NotUsed,
-                    failure: Some(TransportFailure::Construction { detail }),
+                    failure: Some(TransportFailure::Construction {
+                        detail: error.to_string(),
+                    }),
                     elapsed: started.elapsed(),
                 };
             }
@@ -169,7 +171,12 @@ impl WireClient {
                     detail: format!("no complete answer within {:?}", self.timeout),
                 }),
             ),
-            Ok(Err(detail)) => (None, Some(TransportFailure::Connection { detail })),
+            Ok(Err(error)) => (
+                None,
+                Some(TransportFailure::Connection {
+                    detail: error.to_string(),
+                }),
+            ),
             Ok(Ok(response)) => (Some(response), None),
         };
         Exchange {
@@ -181,12 +188,15 @@ impl WireClient {
         }
     }
 
-    async fn round_trip(&self, request: http::Request<Full<Bytes>>) -> Result<RawResponse, String> {
+    async fn round_trip(
+        &self,
+        request: http::Request<Full<Bytes>>,
+    ) -> Result<RawResponse, RoundTripError> {
         let response = self
             .http
             .request(request)
             .await
-            .map_err(|e| super::sdk::error_chain(&e))?;
+            .map_err(RoundTripError::Send)?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -202,7 +212,7 @@ impl WireClient {
             .into_body()
             .collect()
             .await
-            .map_err(|e| format!("reading the body: {}", super::sdk::error_chain(&e)))?
+            .map_err(RoundTripError::Body)?
             .to_bytes()
             .to_vec();
         Ok(RawResponse {
@@ -215,13 +225,16 @@ impl WireClient {
     fn build(
         &self,
         request: &WireRequest,
-    ) -> Result<(http::Request<Full<Bytes>>, SentRequest), String> {
+    ) -> Result<(http::Request<Full<Bytes>>, SentRequest), BuildError> {
         let url = format!("{}{}", self.base_url, request.path_and_query);
-        let uri: http::Uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;
+        let uri: http::Uri = url.parse().map_err(|source| BuildError::BadUrl {
+            url: url.clone(),
+            source,
+        })?;
         let host = uri
             .authority()
             .map(|a| a.as_str().to_string())
-            .ok_or_else(|| format!("URL {url} has no host"))?;
+            .ok_or_else(|| BuildError::NoHost { url: url.clone() })?;
         let body = request.body.clone().unwrap_or_default();
         let amz_date = aws_date(SystemTime::now());
         let mut headers: Vec<(String, String)> = vec![("host".into(), host)];
@@ -241,11 +254,11 @@ impl WireClient {
         }
         let http_request = builder
             .body(Full::new(Bytes::from(body.clone())))
-            .map_err(|e| format!("building the request: {e}"))?;
+            .map_err(BuildError::Http)?;
         let sent = SentRequest {
             method: request.method.to_string(),
             uri: request.path_and_query.clone(),
-            headers,
+            headers: super::exchange::kept_headers(headers),
             body,
         };
         Ok((http_request, sent))
@@ -257,7 +270,7 @@ impl WireClient {
         url: &str,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<String, String> {
+    ) -> Result<String, BuildError> {
         let identity = self.credentials.clone().into();
         let params = v4::SigningParams::builder()
             .identity(&identity)
@@ -266,7 +279,7 @@ impl WireClient {
             .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()
-            .map_err(|e| format!("signing parameters: {e}"))?
+            .map_err(|e| BuildError::signing("signing parameters", e))?
             .into();
         let signable = SignableRequest::new(
             method,
@@ -274,16 +287,74 @@ impl WireClient {
             headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             SignableBody::Bytes(body),
         )
-        .map_err(|e| format!("signable request: {e}"))?;
+        .map_err(|e| BuildError::signing("signable request", e))?;
         let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| format!("signing: {e}"))?
+            .map_err(|e| BuildError::signing("signing", e))?
             .into_parts();
         let authorization = instructions
             .headers()
             .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
             .map(|(_, value)| value.to_string());
-        authorization.ok_or_else(|| "the signer produced no Authorization header".to_string())
+        authorization.ok_or(BuildError::NoAuthorization)
     }
+}
+
+/// Why a wire request could not be built and signed; the exchange records it as a
+/// construction failure.
+#[derive(Debug, thiserror::Error)]
+enum BuildError {
+    /// The base URL and the path do not make a URL.
+    #[error("bad URL {url}: {source}")]
+    BadUrl {
+        /// The URL tried.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: http::uri::InvalidUri,
+    },
+    /// The URL names no host to sign for.
+    #[error("URL {url} has no host")]
+    NoHost {
+        /// The URL tried.
+        url: String,
+    },
+    /// SigV4 signing failed at `step`.
+    #[error("{step}: {source}")]
+    Signing {
+        /// `signing parameters`, `signable request` or `signing`.
+        step: &'static str,
+        /// The signer's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The signer returned no `Authorization` header.
+    #[error("the signer produced no Authorization header")]
+    NoAuthorization,
+    /// The HTTP request could not be assembled.
+    #[error("building the request: {0}")]
+    Http(#[source] http::Error),
+}
+
+impl BuildError {
+    fn signing(step: &'static str, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        BuildError::Signing {
+            step,
+            source: Box::new(source),
+        }
+    }
+}
+
+/// Why no answer came back; the exchange records it as a connection failure. The message is the
+/// whole error chain on one line (hyper's own message alone says little, e.g. "client error
+/// (Connect)"), so the chain is not also exposed as a source.
+#[derive(Debug, thiserror::Error)]
+enum RoundTripError {
+    /// The request could not be sent, or the connection failed before an answer.
+    #[error("{}", super::sdk::error_chain(.0))]
+    Send(hyper_util::client::legacy::Error),
+    /// The answer's body could not be read to its end.
+    #[error("reading the body: {}", super::sdk::error_chain(.0))]
+    Body(hyper::Error),
 }
 
 /// An HTTP(S) connector: system roots when there are any, otherwise none (local endpoints are

@@ -191,6 +191,12 @@ impl SendBudget {
         }
     }
 
+    /// Count recipients SES accepted beyond what was sent as spending (a message judged certain
+    /// to be refused that was accepted after all).
+    pub fn charge(&self, n: u64) {
+        self.tally().committed += n;
+    }
+
     /// Recipients of accepted messages so far.
     pub fn committed(&self) -> u64 {
         self.tally().committed

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::budget::{RequestBudget, SendBudget};
 use super::pace::{PaceSettings, Pacer, Slot};
+use super::read::{read_strictly, Read};
 use super::rules::{self, Judged, Policy};
 use super::Refusal;
 use crate::spec::Spec;
@@ -152,8 +153,12 @@ impl Gate {
     }
 
     /// Judge a request without sending or counting anything: what the planner and `--dry-run`
-    /// ask. Against a lenient target it only counts recipients.
+    /// ask. Against real SES the request is read strictly and judged by the real-SES rules;
+    /// against a lenient target only its recipients are counted.
     pub fn preflight(&self, outgoing: Outgoing<'_>) -> Result<(String, Judged), Refusal> {
+        if let Some(policy) = &self.policy {
+            return self.preflight_strictly(policy, outgoing);
+        }
         let decoded = match decode(
             &self.spec,
             outgoing.method,
@@ -161,54 +166,41 @@ impl Gate {
             outgoing.body,
         ) {
             Ok(d) => d,
-            Err(e) => {
-                let body_unreadable = matches!(e, DecodeError::Body { .. });
-                let operation = self.undecodable(e, outgoing)?;
-                let judged = Judged {
-                    certain_rejection: body_unreadable.then(|| "request.json_body".into()),
-                    ..Judged::default()
-                };
-                return Ok((operation, judged));
-            }
+            // A lenient target is told whatever it is sent.
+            Err(DecodeError::Body { operation, .. }) => return Ok((operation, Judged::default())),
+            Err(DecodeError::NoRoute { .. }) => return Ok((String::new(), Judged::default())),
         };
-        let operation = decoded.op.operation.clone();
-        let judged = match &self.policy {
-            Some(policy) => rules::judge(&self.spec, policy, decoded.op, &decoded.request, &|a| {
-                self.is_proven(a)
-            })?,
-            None => Judged {
-                deliveries: super::recipients::check(&self.spec, decoded.op, &decoded.request)
-                    .map(|r| r.deliveries)
-                    .unwrap_or(0),
-                ..Judged::default()
-            },
+        let deliveries = super::recipients::check(&self.spec, decoded.op, &decoded.request)
+            .map(|r| r.deliveries)
+            .unwrap_or(0);
+        let judged = Judged {
+            deliveries,
+            ..Judged::default()
         };
-        Ok((operation, judged))
+        Ok((decoded.op.operation.clone(), judged))
     }
 
-    /// A request SES cannot read. Against real SES it may still go when it is a body the
-    /// protocol certainly rejects before acting (a malformed JSON body, per the spec's
-    /// `protocol.json`) and it holds no address at all; anything else unreadable is refused.
-    fn undecodable(&self, error: DecodeError, outgoing: Outgoing<'_>) -> Result<String, Refusal> {
-        let DecodeError::Body { operation, .. } = &error else {
-            return if self.is_strict() {
-                Err(Refusal::Unreadable {
-                    detail: error.to_string(),
-                })
-            } else {
-                Ok(String::new())
-            };
-        };
-        if !self.is_strict() {
-            return Ok(operation.clone());
-        }
-        let certain = self.spec.protocol.json_body.enforced.is_some();
-        if certain && !outgoing.body.contains(&b'@') {
-            Ok(operation.clone())
-        } else {
-            Err(Refusal::Unreadable {
-                detail: error.to_string(),
-            })
+    /// The real-SES rules on a request read strictly (see `read`).
+    fn preflight_strictly(
+        &self,
+        policy: &Policy,
+        outgoing: Outgoing<'_>,
+    ) -> Result<(String, Judged), Refusal> {
+        let proven = |a: &str| self.is_proven(a);
+        match read_strictly(
+            &self.spec,
+            outgoing.method,
+            outgoing.path_and_query,
+            outgoing.body,
+        )? {
+            Read::Request { op, request } => {
+                let judged = rules::judge(&self.spec, policy, op, &request, &proven)?;
+                Ok((op.operation.clone(), judged))
+            }
+            Read::UnreadableBody { op, request } => {
+                let judged = rules::judge_unreadable(&self.spec, policy, op, &request, &proven)?;
+                Ok((op.operation.clone(), judged))
+            }
         }
     }
 
@@ -236,10 +228,12 @@ impl Gate {
     }
 
     /// The last check, on the bytes as they leave: the same rules, and the same call as was
-    /// scheduled with no more recipients.
+    /// scheduled, mailing and spending no more.
     pub fn inspect(&self, ticket: &Scheduled, outgoing: Outgoing<'_>) -> Result<(), Refusal> {
         let (operation, judged) = self.preflight(outgoing)?;
-        if operation != ticket.operation || judged.deliveries > ticket.judged.deliveries {
+        let more = judged.deliveries > ticket.judged.deliveries
+            || judged.spends() > ticket.judged.spends();
+        if operation != ticket.operation || more {
             return Err(Refusal::NotScheduled {
                 scheduled: format!(
                     "{} to {} recipients",
@@ -263,13 +257,17 @@ impl Gate {
                 .entry(ticket.scheduled.operation.clone())
                 .or_default() += 1;
         }
+        // A refusal (4xx) or a request that never left mailed no one; a 5xx or no answer may
+        // have, like a 2xx.
+        let mailed_no_one = matches!(fate, Fate::NotSent | Fate::Answered(300..=499));
         let ticket = {
             let Ticket { scheduled, _slot } = ticket;
-            // The slot goes now: the interval before the next call starts from this answer. An
-            // error answer (or none sent) mailed no one, so it holds up no other message.
-            match fate {
-                Fate::NotSent | Fate::Answered(300..) => _slot.unsent(),
-                _ => drop(_slot),
+            // The slot goes now: the interval before the next call starts from this answer, and a
+            // message that mailed no one holds up no other.
+            if mailed_no_one {
+                _slot.unsent();
+            } else {
+                drop(_slot);
             }
             scheduled
         };
@@ -277,8 +275,13 @@ impl Gate {
             self.requests.untake(&ticket.operation);
         }
         if self.is_strict() {
-            let spent = accepted || fate == Fate::NoAnswer;
-            self.sends.settle(ticket.judged.spends(), spent);
+            self.sends.settle(ticket.judged.spends(), !mailed_no_one);
+            // Accepted although judged certain to be refused: the `enforced` mark was wrong for
+            // this request, and what it mailed counts all the same.
+            if accepted && ticket.judged.spends() < ticket.judged.deliveries {
+                self.sends
+                    .charge(ticket.judged.deliveries - ticket.judged.spends());
+            }
         }
         if let (true, Some(address)) = (accepted, &ticket.judged.adds_identity) {
             self.prove_identity(address);
@@ -306,5 +309,115 @@ impl Gate {
             .iter()
             .cloned()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate(allow: &[&str]) -> Gate {
+        let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
+        Gate::new(
+            spec,
+            Limits {
+                policy: Some(Policy {
+                    run_id: "abc123".into(),
+                    identity: "example.org".into(),
+                    allow: allow.iter().map(|a| a.to_string()).collect(),
+                }),
+                max_requests: Some(0),
+                ..Limits::default()
+            },
+        )
+    }
+
+    fn preflight(gate: &Gate, method: &str, path: &str, body: &str) -> Result<Judged, Refusal> {
+        gate.preflight(Outgoing {
+            method,
+            path_and_query: path,
+            body: body.as_bytes(),
+        })
+        .map(|(_, j)| j)
+    }
+
+    /// The review's findings: a body the gate cannot read never lets a request around the rules.
+    #[test]
+    fn an_unreadable_body_lets_nothing_around_the_rules() {
+        let g = gate(&[]);
+        for (method, path, body) in [
+            (
+                "DELETE",
+                "/v2/email/identities/example.org/policies/userpolicy",
+                "{",
+            ),
+            ("DELETE", "/v2/email/templates/welcome", "{"),
+            ("DELETE", "/v2/email/identities/example.org", "{"),
+            (
+                "POST",
+                "/v2/email/account/details",
+                r#"{"MailType":"MARKETING","WebsiteURL":"https://x"} x"#,
+            ),
+            (
+                "POST",
+                "/v2/email/account/details",
+                "\u{feff}{\"MailType\":\"MARKETING\",\"WebsiteURL\":\"https://x\"}",
+            ),
+            (
+                "POST",
+                "/v2/email/identities/example.org/policies/userpolicy",
+                r#"{"Policy": "#,
+            ),
+        ] {
+            assert!(
+                preflight(&g, method, path, body).is_err(),
+                "{method} {path} {body}"
+            );
+        }
+        // A body no parser reads, on the run's own resource: SES cannot act on it.
+        let own = preflight(
+            &g,
+            "POST",
+            "/v2/email/identities/example.org/policies/confabc123-p",
+            r#"{"Policy": "#,
+        );
+        assert_eq!(
+            own.map(|j| j.certain_rejection),
+            Ok(Some("request.json_body".into()))
+        );
+        // Opt-in operations: a truncated body is refused by SES before anything happens.
+        let truncated = preflight(&g, "POST", "/v2/email/account/details", r#"{"MailType": "#);
+        assert!(truncated.is_ok(), "{truncated:?}");
+    }
+
+    #[test]
+    fn keys_given_twice_and_members_the_spec_lacks_are_refused() {
+        let g = gate(&[]);
+        for body in [
+            r#"{"TemplateName":"victim","TemplateName":"confabc123-x","TemplateContent":{}}"#,
+            r#"{"FromEmailAddress":"a@example.org","Destination":{"ToAddresses":["ceo@example.com"],"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"s"},"Body":{"Text":{"Data":"b"}}}}}"#,
+            r#"{"FromEmailAddress":"a@example.org","Destination":{"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"s"},"Body":{"Text":{"Data":"b"}},"Headers":[{"Name":"Disposition-Notification-To","Value":"ceo@example.com"}]}}}"#,
+        ] {
+            let path = if body.contains("TemplateName") {
+                "/v2/email/templates"
+            } else {
+                "/v2/email/outbound-emails"
+            };
+            assert!(preflight(&g, "POST", path, body).is_err(), "{body}");
+        }
+    }
+
+    #[test]
+    fn removing_a_proven_identity_is_a_removal_the_budget_never_refuses() {
+        let g = gate(&["sends-mail"]);
+        let address = "success+confabc123-x@simulator.amazonses.com";
+        g.prove_identity(address);
+        let path = format!(
+            "/v2/email/identities/{}",
+            crate::target::wire::percent_encode(address)
+        );
+        let judged = preflight(&g, "DELETE", &path, "");
+        assert_eq!(judged.map(|j| j.removal), Ok(true));
+        assert!(g.requests().take("DeleteEmailIdentity", true).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod checkpoint;
 pub mod pace;
+pub mod read;
 pub mod recipients;
 pub mod refusal;
 pub mod rules;

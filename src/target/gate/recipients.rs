@@ -210,7 +210,7 @@ impl Walk<'_> {
             for mailbox in mailboxes {
                 if self.simulator_only {
                     if let Err(why) = at_simulator(&mailbox) {
-                        return Err(self.refuse(at, why));
+                        return Err(self.refuse(at, why.to_string()));
                     }
                 }
                 self.found.addresses.push(mailbox.clone());
@@ -280,21 +280,46 @@ impl Walk<'_> {
     }
 }
 
+/// Why an address is not a mailbox-simulator address.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotAtSimulator {
+    /// No `@`, or more than one: which part is the domain is a guess.
+    #[error("{address:?} does not hold exactly one @, so its domain is ambiguous")]
+    AmbiguousDomain {
+        /// The address.
+        address: String,
+    },
+    /// Nothing before the `@`.
+    #[error("{address:?} has no local part")]
+    NoLocalPart {
+        /// The address.
+        address: String,
+    },
+    /// A domain other than the simulator's.
+    #[error("recipient {address:?} is not at the SES mailbox simulator ({SIMULATOR_DOMAIN})")]
+    OtherDomain {
+        /// The address.
+        address: String,
+    },
+}
+
 /// `local@simulator.amazonses.com`, the domain compared exactly in ASCII, one `@` only.
-pub fn at_simulator(address: &str) -> Result<(), String> {
+pub fn at_simulator(address: &str) -> Result<(), NotAtSimulator> {
     let mut parts = address.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(format!(
-            "{address:?} does not hold exactly one @, so its domain is ambiguous"
-        ));
+        return Err(NotAtSimulator::AmbiguousDomain {
+            address: address.to_string(),
+        });
     };
     if local.is_empty() {
-        return Err(format!("{address:?} has no local part"));
+        return Err(NotAtSimulator::NoLocalPart {
+            address: address.to_string(),
+        });
     }
     if !domain.is_ascii() || !domain.eq_ignore_ascii_case(SIMULATOR_DOMAIN) {
-        return Err(format!(
-            "recipient {address:?} is not at the SES mailbox simulator ({SIMULATOR_DOMAIN})"
-        ));
+        return Err(NotAtSimulator::OtherDomain {
+            address: address.to_string(),
+        });
     }
     Ok(())
 }

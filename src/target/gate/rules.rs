@@ -72,6 +72,25 @@ pub fn judge(
     Ok(judged)
 }
 
+/// Judge a request whose body no JSON parser can read: SES cannot deserialize it, so it acts on
+/// nothing in it; what the route and the query name must still be the run's (a delete names its
+/// resource in the path), and an opt-in operation goes without its flag only because the
+/// protocol's JSON-body rule is one SES certainly enforces (`specs/protocol.json`).
+pub fn judge_unreadable(
+    spec: &Spec,
+    policy: &Policy,
+    op: &Operation,
+    route_and_query: &Value,
+    proven: &dyn Fn(&str) -> bool,
+) -> Result<Judged, Refusal> {
+    let mut judged = Judged::default();
+    names(spec, policy, op, route_and_query, proven, &mut judged)?;
+    let certain = spec.protocol.json_body.enforced.is_some();
+    judged.certain_rejection = certain.then(|| "request.json_body".to_string());
+    opt_in(spec, policy, op, route_and_query, certain)?;
+    Ok(judged)
+}
+
 impl Judged {
     /// Recipients this request may spend of the sending quota: none when SES certainly rejects
     /// it first.
@@ -153,13 +172,10 @@ fn names(
     };
     if resource.kind == "identity" {
         let allowed = policy.allows("sends-mail");
-        return identity(
-            op,
-            action,
-            def.keys.last().map(|k| text(request, k)),
-            allowed,
-            proven,
-        );
+        let name = def.keys.last().map(|k| text(request, k));
+        // Removing what the run proved it added is a removal like any other.
+        judged.removal = identity(op, action, name, allowed, proven)?;
+        return Ok(());
     }
     let Some((name_member, parents)) = def.keys.split_last() else {
         return Ok(());
@@ -189,13 +205,14 @@ fn names(
 }
 
 /// Identities on real SES: never created; deleted only when a 200 proved the run added them.
+/// `Ok(true)`: a delete the run may make (of what it proved it added).
 fn identity(
     op: &Operation,
     action: &'static str,
     name: Option<&str>,
     allowed: bool,
     proven: &dyn Fn(&str) -> bool,
-) -> Result<(), Refusal> {
+) -> Result<bool, Refusal> {
     let name = name.unwrap_or_default();
     let refuse = |why: &str| Refusal::Identity {
         operation: op.operation.clone(),
@@ -203,7 +220,7 @@ fn identity(
         why: why.to_string(),
     };
     match action {
-        "delete" if allowed && proven(name) => Ok(()),
+        "delete" if allowed && proven(name) => Ok(true),
         "delete" if !allowed => Err(refuse(
             "an identity is deleted only with --allow sends-mail, the opt-in under which the run may add one",
         )),

@@ -33,11 +33,39 @@ pub enum Fault {
     TimestampAsText,
     /// SendEmail rejects a request that declares a Charset.
     CharsetRejected,
+    /// UpdateEmailTemplate answers 200 and changes nothing.
+    UpdateTemplateIgnored,
+    /// DeleteEmailTemplate answers 200 and the template stays.
+    DeleteTemplateIgnored,
+    /// CreateCustomVerificationEmailTemplate answers 200 and stores nothing.
+    CustomTemplateNotStored,
+    /// ListEmailTemplates repeats a page's first item at its end (when the page has room).
+    ListingRepeatsItem,
+    /// ListEmailTemplates never answers a NextToken: items past the first page are lost.
+    ListingStopsEarly,
+    /// ListCustomVerificationEmailTemplates always answers a NextToken.
+    NextTokenNeverEnds,
+    /// GetEmailIdentity answers without the identity's Policies.
+    IdentityPoliciesMissing,
+    /// ListCustomVerificationEmailTemplates entries show a FromEmailAddress Get does not.
+    VerificationListingDisagrees,
+    /// TestRenderEmailTemplate answers the template with its tags not replaced.
+    RenderNotSubstituted,
+    /// Create operations answer 201 instead of the documented 200.
+    CreatedAs201,
+    /// SendEmail answers 200 without the MessageId.
+    SendWithoutMessageId,
+    /// SendBulkEmail entries with Status SUCCESS come without a MessageId.
+    BulkSuccessWithoutMessageId,
+    /// Error bodies are plain text (x-amzn-ErrorType still names the type).
+    ErrorBodyNotJson,
+    /// An identity takes a 21st policy.
+    PolicyLimitNotEnforced,
 }
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 13] = [
+    pub const ALL: [Fault; 27] = [
         Fault::PageBoundNotEnforced,
         Fault::RequiredNotChecked,
         Fault::NotFoundAs400,
@@ -51,6 +79,20 @@ impl Fault {
         Fault::PagingIgnored,
         Fault::TimestampAsText,
         Fault::CharsetRejected,
+        Fault::UpdateTemplateIgnored,
+        Fault::DeleteTemplateIgnored,
+        Fault::CustomTemplateNotStored,
+        Fault::ListingRepeatsItem,
+        Fault::ListingStopsEarly,
+        Fault::NextTokenNeverEnds,
+        Fault::IdentityPoliciesMissing,
+        Fault::VerificationListingDisagrees,
+        Fault::RenderNotSubstituted,
+        Fault::CreatedAs201,
+        Fault::SendWithoutMessageId,
+        Fault::BulkSuccessWithoutMessageId,
+        Fault::ErrorBodyNotJson,
+        Fault::PolicyLimitNotEnforced,
     ];
 }
 
@@ -132,6 +174,129 @@ impl Faults {
                         *ts = json!(ts.to_string());
                     }
                 }
+            }
+        }
+    }
+
+    /// Whether the server answers `operation` with 200 {} without doing anything.
+    pub fn skips_action(&self, operation: &str) -> bool {
+        (self.has(Fault::UpdateTemplateIgnored) && operation == "UpdateEmailTemplate")
+            || (self.has(Fault::DeleteTemplateIgnored) && operation == "DeleteEmailTemplate")
+            || (self.has(Fault::CustomTemplateNotStored)
+                && operation == "CreateCustomVerificationEmailTemplate")
+    }
+
+    /// The status of a successful answer to `operation`.
+    pub fn success_status(&self, operation: &str) -> u16 {
+        if self.has(Fault::CreatedAs201) && operation.starts_with("Create") {
+            201
+        } else {
+            200
+        }
+    }
+
+    /// Whether error bodies are plain text instead of a JSON object.
+    pub fn error_body_as_text(&self) -> bool {
+        self.has(Fault::ErrorBodyNotJson)
+    }
+
+    /// Whether an identity takes policies past the documented 20.
+    pub fn allows_policies_past_limit(&self) -> bool {
+        self.has(Fault::PolicyLimitNotEnforced)
+    }
+
+    /// Change a successful answer's body, knowing the request.
+    pub fn rewrite_answer(&self, operation: &str, request: &Value, body: &mut Value) {
+        match operation {
+            "ListEmailTemplates" => self.rewrite_template_listing(request, body),
+            "ListCustomVerificationEmailTemplates" => self.rewrite_custom_listing(request, body),
+            "GetEmailIdentity" if self.has(Fault::IdentityPoliciesMissing) => {
+                if let Some(obj) = body.as_object_mut() {
+                    obj.shift_remove("Policies");
+                }
+            }
+            "TestRenderEmailTemplate" if self.has(Fault::RenderNotSubstituted) => {
+                unrender(request, body)
+            }
+            "SendEmail" if self.has(Fault::SendWithoutMessageId) => {
+                if let Some(obj) = body.as_object_mut() {
+                    obj.shift_remove("MessageId");
+                }
+            }
+            "SendBulkEmail" if self.has(Fault::BulkSuccessWithoutMessageId) => {
+                let results = body
+                    .get_mut("BulkEmailEntryResults")
+                    .and_then(Value::as_array_mut);
+                for result in results.into_iter().flatten() {
+                    if let Some(obj) = result.as_object_mut() {
+                        obj.shift_remove("MessageId");
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn rewrite_template_listing(&self, request: &Value, body: &mut Value) {
+        if self.has(Fault::ListingStopsEarly) {
+            if let Some(obj) = body.as_object_mut() {
+                obj.shift_remove("NextToken");
+            }
+        }
+        if self.has(Fault::ListingRepeatsItem) {
+            let page_size = request
+                .get("PageSize")
+                .and_then(Value::as_u64)
+                .unwrap_or(10);
+            let items = body
+                .get_mut("TemplatesMetadata")
+                .and_then(Value::as_array_mut);
+            if let Some(items) = items {
+                if let Some(first) = items.first().cloned() {
+                    if (items.len() as u64) < page_size {
+                        items.push(first);
+                    }
+                }
+            }
+        }
+    }
+
+    fn rewrite_custom_listing(&self, request: &Value, body: &mut Value) {
+        if self.has(Fault::NextTokenNeverEnds) && body.get("NextToken").is_none() {
+            // The token the walk sent comes back: a listing that never ends.
+            let token = request
+                .get("NextToken")
+                .cloned()
+                .unwrap_or(json!("Zm9yZXZlcg"));
+            body["NextToken"] = token;
+        }
+        if self.has(Fault::VerificationListingDisagrees) {
+            let items = body
+                .get_mut("CustomVerificationEmailTemplates")
+                .and_then(Value::as_array_mut);
+            for item in items.into_iter().flatten() {
+                if item.get("FromEmailAddress").is_some() {
+                    item["FromEmailAddress"] = json!("stale@example.com");
+                }
+            }
+        }
+    }
+}
+
+/// Put the tags back where TemplateData's values were substituted.
+fn unrender(request: &Value, body: &mut Value) {
+    let data = request
+        .get("TemplateData")
+        .and_then(Value::as_str)
+        .and_then(|d| serde_json::from_str::<serde_json::Map<String, Value>>(d).ok())
+        .unwrap_or_default();
+    let Some(Value::String(rendered)) = body.get_mut("RenderedTemplate") else {
+        return;
+    };
+    for (tag, value) in data {
+        if let Value::String(value) = value {
+            if !value.is_empty() {
+                *rendered = rendered.replace(&value, &format!("{{{{{tag}}}}}"));
             }
         }
     }

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::state::ApiError;
+use super::error::ApiError;
 
 /// The sandbox's sending quota and what was spent of it.
 #[derive(Debug)]

@@ -1,0 +1,100 @@
+//! Sequences inside a run: they send through the session, so every call passes the same gate
+//! (prefix, budget, pacing) as a case's, throttling is retried the same way, and what they
+//! create goes to the run's ledger.
+
+use serde_json::Value;
+
+use super::ledger::ResourceEvent;
+use super::session::Session;
+use crate::case::{Call, RequestPath, Resource};
+use crate::check::{DivergenceClass, Observation};
+use crate::sequence::{
+    run_sequence, sequence_id, sequence_seed, Caller, SequenceConfig, SequenceResult,
+};
+
+impl Caller for Session {
+    async fn call(&self, operation: &str, request: &Value) -> Observation {
+        let (_, observation) =
+            Session::call(self, operation, request, RequestPath::Sdk, None).await;
+        observation
+    }
+
+    fn creating(&self, resource: &Resource, delete: &Call) {
+        self.note_resource(resource, delete, ResourceEvent::Creating);
+    }
+
+    fn removed(&self, resource: &Resource, delete: &Call) {
+        self.note_resource(resource, delete, ResourceEvent::Removed);
+    }
+
+    fn may_fill_policies(&self) -> bool {
+        !self.target().real_aws
+    }
+
+    fn known_step(
+        &self,
+        operation: &str,
+        class: DivergenceClass,
+        expected: &str,
+    ) -> Option<String> {
+        let profile = &self.target().profile;
+        profile
+            .known_step(operation, class, expected)
+            .map(|k| k.what.clone())
+    }
+}
+
+/// Which sequences a run runs: `count` of them, or only the one named.
+#[derive(Debug, Clone, Default)]
+pub struct SequencePlan {
+    /// How many (`sequence::0` .. `sequence::<count-1>`).
+    pub count: usize,
+    /// Only this one (`sequence::<n>`), to reproduce it.
+    pub only: Option<String>,
+    /// The run's seed.
+    pub seed: u64,
+    /// Drawing and shrinking.
+    pub config: SequenceConfig,
+}
+
+impl SequencePlan {
+    /// The ids to run.
+    pub fn ids(&self) -> Vec<String> {
+        match &self.only {
+            Some(id) => vec![id.clone()],
+            None => (0..self.count).map(sequence_id).collect(),
+        }
+    }
+}
+
+impl Session {
+    /// Run the plan's sequences one after another (each reads listings and the identity, which
+    /// other work would disturb), after making sure the run's identity exists.
+    pub async fn run_sequences(
+        &self,
+        plan: &SequencePlan,
+        mut on_result: impl FnMut(&SequenceResult),
+    ) -> Vec<SequenceResult> {
+        let mut results = Vec::new();
+        if let Err(error) = self.prepare_identity().await {
+            let detail = error.to_string();
+            for id in plan.ids() {
+                let result = SequenceResult::not_run(&id, sequence_seed(&id, plan.seed), &detail);
+                on_result(&result);
+                results.push(result);
+            }
+            return results;
+        }
+        for id in plan.ids() {
+            let seed = sequence_seed(&id, plan.seed);
+            let result = if self.is_interrupted() {
+                SequenceResult::not_run(&id, seed, "the run was interrupted")
+            } else {
+                run_sequence(self.spec(), self, &id, seed, &plan.config).await
+            };
+            on_result(&result);
+            results.push(result);
+        }
+        results
+    }
+}

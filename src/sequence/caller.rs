@@ -1,0 +1,31 @@
+//! What a sequence needs from the runner: a way to send one call (through the gate, paced and
+//! retried like every case's call) and a ledger to note what it creates.
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use crate::case::{Call, Resource};
+use crate::check::{DivergenceClass, Observation};
+
+/// Sends a sequence's calls and keeps the ledger.
+pub trait Caller: Sync {
+    /// Send one call (placeholders unbound in `request`) and read the answer.
+    fn call(&self, operation: &str, request: &Value) -> impl Future<Output = Observation> + Send;
+
+    /// Note, before it is created, a resource and the call that deletes it (the run's ledger on
+    /// real SES, so that `cleanup` can remove it if the run is stopped).
+    fn creating(&self, resource: &Resource, delete: &Call);
+
+    /// Note that a resource noted by [`Caller::creating`] is gone.
+    fn removed(&self, resource: &Resource, delete: &Call);
+
+    /// Whether the limit step may run: it makes 21 policies on the identity, which real SES is
+    /// not asked to do (the user's identity may hold policies of its own, and each call is paced).
+    fn may_fill_policies(&self) -> bool;
+
+    /// The target profile's word on a departure inside a sequence: what the target is known to
+    /// do, when its profile declares this departure.
+    fn known_step(&self, operation: &str, class: DivergenceClass, expected: &str)
+        -> Option<String>;
+}

@@ -1,0 +1,404 @@
+//! One execution of a sequence: each step sent, judged against the model, and the model moved
+//! on; then everything the execution may have created is deleted.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value};
+
+use super::caller::Caller;
+use super::model::{Expected, Model, Read};
+use super::record::{describe_observation, CallRecord, FindingRecord, StepRecord};
+use super::step::{self, Names, Step, POLICY_SLOTS};
+use super::verify::{inconclusive, judge_call, Finding, StepOutcome};
+use crate::case::{Call, Resource, IDENTITY_PLACEHOLDER};
+use crate::check::{DivergenceClass, Observation};
+use crate::spec::Spec;
+
+/// The most pages one listing walk reads before giving up on it.
+pub const MAX_PAGES: usize = 100;
+
+/// What one execution did.
+#[derive(Debug, Clone, Default)]
+pub struct Execution {
+    /// Its steps, up to and including the first that departed.
+    pub steps: Vec<StepRecord>,
+    /// The first departure.
+    pub finding: Option<Finding>,
+    /// Requests sent, cleanup included.
+    pub requests: usize,
+    /// The prefix of its names.
+    pub prefix: String,
+}
+
+impl Execution {
+    /// Whether a step departed from the model.
+    pub fn fails(&self) -> bool {
+        self.finding.is_some()
+    }
+}
+
+/// Everything an execution touched, so cleanup can delete it whatever the model believes.
+#[derive(Default)]
+struct Touched {
+    templates: BTreeSet<String>,
+    verifications: BTreeSet<String>,
+    policies: BTreeSet<String>,
+}
+
+/// Run `steps` against the target under `names`, stopping at the first departure.
+pub async fn execute<C: Caller>(
+    spec: &Spec,
+    caller: &C,
+    steps: &[Step],
+    names: &Names,
+) -> Execution {
+    let mut run = Run {
+        spec,
+        caller,
+        names,
+        model: Model::default(),
+        touched: Touched::default(),
+        requests: 0,
+    };
+    let mut execution = Execution {
+        prefix: names.prefix().to_string(),
+        ..Execution::default()
+    };
+    for &step in steps {
+        let record = run.step(step).await;
+        let finding = record.finding.clone();
+        execution.steps.push(record);
+        if let Some(f) = finding {
+            execution.finding = Some(Finding::new(f.class, f.detail));
+            break;
+        }
+    }
+    run.clean_up().await;
+    execution.requests = run.requests;
+    execution
+}
+
+struct Run<'a, C: Caller> {
+    spec: &'a Spec,
+    caller: &'a C,
+    names: &'a Names,
+    model: Model,
+    touched: Touched,
+    requests: usize,
+}
+
+impl<C: Caller> Run<'_, C> {
+    async fn step(&mut self, step: Step) -> StepRecord {
+        let mut record = StepRecord {
+            step: step.to_string(),
+            calls: Vec::new(),
+            inconclusive: None,
+            unsupported: None,
+            finding: None,
+        };
+        let outcome = match step {
+            Step::ListTemplates { .. } | Step::ListVerifications { .. } => {
+                self.walk_listing(step, &mut record).await
+            }
+            Step::FillPolicies => self.fill_policies(&mut record).await,
+            _ => self.single(step, &mut record).await,
+        };
+        match outcome {
+            StepOutcome::Met { .. } => {}
+            StepOutcome::Diverged(f) => record.finding = Some(FindingRecord::from(&f)),
+            StepOutcome::Inconclusive(reason) => record.inconclusive = Some(reason),
+            StepOutcome::Unsupported(reason) => record.unsupported = Some(reason),
+        }
+        record
+    }
+
+    /// Send one call, judge it against `expected`, and record it.
+    async fn judged(
+        &mut self,
+        operation: &str,
+        request: Value,
+        expected: &Expected,
+        record: &mut StepRecord,
+    ) -> (StepOutcome, Observation) {
+        self.note_creation(operation, &request);
+        let obs = self.caller.call(operation, &request).await;
+        self.requests += 1;
+        let mut outcome = judge_call(self.spec, operation, expected, &obs, self.names);
+        let expected = expected.describe();
+        let mut known = None;
+        if let StepOutcome::Diverged(finding) = &outcome {
+            known = self.caller.known_step(operation, finding.class, &expected);
+            if known.is_some() {
+                // The model follows what the target did, so later steps judge what it holds.
+                outcome = StepOutcome::Met {
+                    succeeded: obs.is_success(),
+                };
+            }
+        }
+        record.calls.push(CallRecord {
+            operation: operation.to_string(),
+            request,
+            expected,
+            observed: describe_observation(&obs),
+            known,
+            observation: Some(obs.clone()),
+        });
+        (outcome, obs)
+    }
+
+    async fn single(&mut self, step: Step, record: &mut StepRecord) -> StepOutcome {
+        let Some((operation, request)) = step::request(step, self.names) else {
+            return StepOutcome::Inconclusive(format!("{step} has no single request"));
+        };
+        let expected = self.model.expect(step, self.names);
+        let (outcome, _) = self.judged(operation, request, &expected, record).await;
+        if let StepOutcome::Met { succeeded } = outcome {
+            self.model.apply(step, self.names, succeeded);
+        }
+        outcome
+    }
+
+    /// Walk every page of a listing and compare what it shows with the model.
+    async fn walk_listing(&mut self, step: Step, record: &mut StepRecord) -> StepOutcome {
+        let (page_size, list_member) = match step {
+            Step::ListTemplates { page_size } => (page_size, "TemplatesMetadata"),
+            Step::ListVerifications { page_size } => {
+                (page_size, "CustomVerificationEmailTemplates")
+            }
+            _ => return StepOutcome::Inconclusive("not a listing".into()),
+        };
+        let mut seen: Vec<Value> = Vec::new();
+        let mut tokens = BTreeSet::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let Some((operation, request)) = step::list_request(step, token.as_deref()) else {
+                break;
+            };
+            let expected = Expected::Success(Read::Nothing);
+            let (outcome, obs) = self.judged(operation, request, &expected, record).await;
+            if !matches!(outcome, StepOutcome::Met { .. }) {
+                return outcome;
+            }
+            let body = obs.body.unwrap_or(Value::Null);
+            let items = body
+                .get(list_member)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            if items.len() > usize::from(page_size) {
+                return diverged(format!(
+                    "{operation}: a page of {} items for PageSize {page_size}",
+                    items.len()
+                ));
+            }
+            seen.extend(items);
+            match body
+                .get("NextToken")
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+            {
+                None => return self.compare_listing(step, &seen),
+                Some(next) if !tokens.insert(next.to_string()) => {
+                    return diverged(format!("{operation}: NextToken {next:?} came back twice"));
+                }
+                Some(next) => token = Some(next.to_string()),
+            }
+        }
+        StepOutcome::Inconclusive(format!(
+            "the listing still had a NextToken after {MAX_PAGES} pages"
+        ))
+    }
+
+    /// The run-prefixed items a listing showed, against the model: no item twice, exactly the
+    /// model's set, and (custom verification templates) the same fields Get shows.
+    fn compare_listing(&self, step: Step, items: &[Value]) -> StepOutcome {
+        let ours: Vec<&Value> = items
+            .iter()
+            .filter(|i| item_name(i).is_some_and(|n| n.starts_with(self.names.prefix())))
+            .collect();
+        let mut names = BTreeSet::new();
+        for item in &ours {
+            let name = item_name(item).unwrap_or_default();
+            if !names.insert(name.to_string()) {
+                return diverged(format!("the listing shows {name} twice"));
+            }
+        }
+        let wanted: BTreeSet<String> = match step {
+            Step::ListTemplates { .. } => {
+                self.model.template_names(self.names).into_iter().collect()
+            }
+            _ => self
+                .model
+                .verifications(self.names)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect(),
+        };
+        if names != wanted {
+            let missing: Vec<_> = wanted.difference(&names).collect();
+            let extra: Vec<_> = names.difference(&wanted).collect();
+            return diverged(format!(
+                "the listing's run items: missing {missing:?}, unexpected {extra:?}"
+            ));
+        }
+        if let Step::ListVerifications { .. } = step {
+            for (name, content) in self.model.verifications(self.names) {
+                let expected = step::verification_content(&name, content);
+                let Some(entry) = ours.iter().find(|i| item_name(i) == Some(name.as_str())) else {
+                    continue;
+                };
+                if let Some(problem) = entry_disagrees(entry, &expected) {
+                    return diverged(format!(
+                        "the listing entry of {name} disagrees with Get: {problem}"
+                    ));
+                }
+            }
+        }
+        StepOutcome::Met { succeeded: true }
+    }
+
+    /// Create policies until the identity holds the documented maximum, then one more, which
+    /// must be refused with LimitExceededException.
+    async fn fill_policies(&mut self, record: &mut StepRecord) -> StepOutcome {
+        if !self.caller.may_fill_policies() {
+            return StepOutcome::Inconclusive(
+                "the limit step does not run against real SES".into(),
+            );
+        }
+        let read = json!({"EmailIdentity": IDENTITY_PLACEHOLDER});
+        let expected = self.model.expect(Step::GetPolicies, self.names);
+        let (outcome, obs) = self
+            .judged("GetEmailIdentityPolicies", read, &expected, record)
+            .await;
+        if !matches!(outcome, StepOutcome::Met { .. }) {
+            return outcome;
+        }
+        let total = obs
+            .body
+            .as_ref()
+            .and_then(|b| b.get("Policies"))
+            .and_then(Value::as_object)
+            .map_or(0, Map::len);
+        self.model
+            .set_foreign_policies(total.saturating_sub(self.model.own_policies()));
+        let room = self.model.policy_room();
+        for k in 0..=room {
+            let slot = POLICY_SLOTS + u8::try_from(k).unwrap_or(u8::MAX - POLICY_SLOTS);
+            let (operation, request) = step::create_policy(self.names, slot, 0);
+            let name = self.names.policy(slot);
+            let expected = self.model.expect_policy_creation(&name);
+            let (outcome, _) = self.judged(operation, request, &expected, record).await;
+            match outcome {
+                StepOutcome::Met { succeeded: true } => self.model.add_policy(name, 0),
+                StepOutcome::Met { succeeded: false } => {}
+                other => return other,
+            }
+        }
+        StepOutcome::Met { succeeded: true }
+    }
+
+    /// Note a resource in the ledger before the call that may create it, and remember its name.
+    fn note_creation(&mut self, operation: &str, request: &Value) {
+        let name = |m: &str| request.get(m).and_then(Value::as_str).map(str::to_string);
+        let (kind, name) = match operation {
+            "CreateEmailTemplate" | "UpdateEmailTemplate" => {
+                ("email_template", name("TemplateName"))
+            }
+            "CreateCustomVerificationEmailTemplate" | "UpdateCustomVerificationEmailTemplate" => {
+                ("custom_verification_template", name("TemplateName"))
+            }
+            "CreateEmailIdentityPolicy" | "UpdateEmailIdentityPolicy" => {
+                ("identity_policy", name("PolicyName"))
+            }
+            _ => return,
+        };
+        let Some(name) = name else { return };
+        let newly = match kind {
+            "email_template" => self.touched.templates.insert(name.clone()),
+            "custom_verification_template" => self.touched.verifications.insert(name.clone()),
+            _ => self.touched.policies.insert(name.clone()),
+        };
+        if newly {
+            let (resource, delete) = removal(kind, &name);
+            self.caller.creating(&resource, &delete);
+        }
+    }
+
+    /// Delete everything the execution may have created: every name a create or update named,
+    /// whatever the model believes (a faulty target may hold what the model does not).
+    async fn clean_up(&mut self) {
+        let touched = std::mem::take(&mut self.touched);
+        let all = touched
+            .templates
+            .iter()
+            .map(|n| ("email_template", n))
+            .chain(
+                touched
+                    .verifications
+                    .iter()
+                    .map(|n| ("custom_verification_template", n)),
+            )
+            .chain(touched.policies.iter().map(|n| ("identity_policy", n)));
+        for (kind, name) in all {
+            let (resource, delete) = removal(kind, name);
+            let obs = self.caller.call(&delete.operation, &delete.request).await;
+            self.requests += 1;
+            let deleter = crate::run::ledger::Deleter::Run;
+            if crate::run::ledger::gone(
+                self.spec,
+                &delete.operation,
+                &delete.request,
+                &obs,
+                deleter,
+            ) && inconclusive(&obs).is_none()
+            {
+                self.caller.removed(&resource, &delete);
+            }
+        }
+    }
+}
+
+fn diverged(detail: String) -> StepOutcome {
+    StepOutcome::Diverged(Finding::new(DivergenceClass::Behaviour, detail))
+}
+
+/// The name of a listing entry.
+fn item_name(item: &Value) -> Option<&str> {
+    item.get("TemplateName").and_then(Value::as_str)
+}
+
+/// A field of a listing entry that differs from what Get shows (fields the entry leaves out
+/// are the shape check's business).
+fn entry_disagrees(entry: &Value, expected: &Value) -> Option<String> {
+    let entry = entry.as_object()?;
+    entry.iter().find_map(|(member, found)| {
+        let want = expected.get(member)?;
+        (found != want).then(|| format!("{member} {found}, Get shows {want}"))
+    })
+}
+
+/// A resource of this execution and the call that deletes it.
+fn removal(kind: &str, name: &str) -> (Resource, Call) {
+    let (operation, keys) = match kind {
+        "email_template" => ("DeleteEmailTemplate", json!({"TemplateName": name})),
+        "custom_verification_template" => (
+            "DeleteCustomVerificationEmailTemplate",
+            json!({"TemplateName": name}),
+        ),
+        _ => (
+            "DeleteEmailIdentityPolicy",
+            json!({"EmailIdentity": IDENTITY_PLACEHOLDER, "PolicyName": name}),
+        ),
+    };
+    let keys = keys.as_object().cloned().unwrap_or_default();
+    (
+        Resource {
+            kind: kind.to_string(),
+            keys: keys.clone(),
+        },
+        Call {
+            operation: operation.to_string(),
+            request: Value::Object(keys),
+        },
+    )
+}
