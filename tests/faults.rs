@@ -297,8 +297,42 @@ async fn a_valid_charset_rejected_is_rejected_valid() {
     assert_caught(&records, "rejected-valid", &["SendEmail"]);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_success_status_other_than_200_is_wrong_status() {
+    let records = run(
+        vec![Fault::CreatedAs201],
+        &["CreateEmailTemplate", "GetEmailTemplate"],
+    )
+    .await;
+    assert_caught(&records, "wrong-status", &["CreateEmailTemplate"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_body_that_is_not_json_is_malformed_error_despite_its_type_header() {
+    let records = run(vec![Fault::ErrorBodyNotJson], &["GetEmailTemplate"]).await;
+    assert_caught(&records, "malformed-error", &["GetEmailTemplate"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_without_its_promised_message_id_is_response_shape() {
+    let records = run(
+        vec![Fault::SendWithoutMessageId],
+        &["SendEmail", "GetAccount"],
+    )
+    .await;
+    assert_caught(&records, "response-shape", &["SendEmail"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_results_that_contradict_their_status_are_response_shape() {
+    let records = run(vec![Fault::BulkSuccessWithoutMessageId], &["SendBulkEmail"]).await;
+    assert_caught(&records, "response-shape", &["SendBulkEmail"]);
+}
+
 #[test]
 fn every_fault_has_a_test() {
-    // Thirteen faults, thirteen tests above; a new fault without a test fails here.
-    assert_eq!(Fault::ALL.len(), 13);
+    // 27 faults: 17 with a test above, the ten that only a sequence can see (state, listings,
+    // views, rendering, the policy limit) in tests/sequences.rs, which also catches two of the
+    // above. A new fault without a test fails here.
+    assert_eq!(Fault::ALL.len(), 27);
 }

@@ -79,11 +79,15 @@ async fn probe() {
         limits: GateLimits::default(),
     };
     let target = Arc::new(Target::connect(Arc::clone(&spec), config).await.unwrap());
-    let results = run(target, 20, 0).await;
+    let count = std::env::var("SEQ_PROBE_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(20);
+    let results = run(target, count, 0).await;
     println!("{}", show(&results));
 }
 
-/// Run 40 sequences against a reference with `fault`; every sequence that departs does so with
+/// Run 80 sequences against a reference with `fault`; every sequence that departs does so with
 /// `class`, at least one does, and the shortest failing one has at most `max_steps` steps.
 async fn caught(fault: Fault, class: DivergenceClass, max_steps: usize) {
     let spec = spec();
@@ -92,14 +96,19 @@ async fn caught(fault: Fault, class: DivergenceClass, max_steps: usize) {
         ..Options::default()
     };
     let target = reference_target(&spec, options).await;
-    let results = run(target, 40, 0).await;
+    // The run's seed, as the suite's other tests take it: any seed must catch the fault.
+    let seed = std::env::var("SES_CONFORMANCE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let results = run(target, 80, seed).await;
     let failing: Vec<&SequenceResult> = results
         .iter()
         .filter(|r| matches!(r.verdict, SequenceVerdict::Diverges { .. }))
         .collect();
     assert!(
         !failing.is_empty(),
-        "{fault:?} went unnoticed by 40 sequences"
+        "{fault:?} went unnoticed by 80 sequences"
     );
     for r in &failing {
         assert!(

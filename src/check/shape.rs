@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::observe::Observation;
+use crate::spec::kinds::promised::Promised;
 use crate::spec::{Member, MemberType, Operation, Spec};
 
 /// Every way the body of a 2xx answer departs from the documented output.
@@ -78,6 +79,9 @@ fn members(
             None if member.is_required() => {
                 issues.push(format!("{here}: documented member missing"))
             }
+            None if Promised::of(member).is_some() => issues.push(format!(
+                "{here}: missing, though the text promises it on success"
+            )),
             None => {}
             Some(value) => self::value(spec, member, value, &here, issues),
         }

@@ -31,6 +31,11 @@ impl Caller for Session {
         !self.target().real_aws
     }
 
+    fn may_create_identities(&self) -> bool {
+        let target = self.target();
+        !target.real_aws && target.profile.identity == crate::target::IdentityMode::Create
+    }
+
     fn known_step(
         &self,
         operation: &str,

@@ -24,6 +24,10 @@ pub trait Caller: Sync {
     /// not asked to do (the user's identity may hold policies of its own, and each call is paced).
     fn may_fill_policies(&self) -> bool;
 
+    /// Whether the identity step may create an email address identity: never on real SES, and
+    /// only on targets whose profile lets the harness create identities.
+    fn may_create_identities(&self) -> bool;
+
     /// The target profile's word on a departure inside a sequence: what the target is known to
     /// do, when its profile declares this departure.
     fn known_step(&self, operation: &str, class: DivergenceClass, expected: &str)

@@ -43,6 +43,7 @@ struct Touched {
     templates: BTreeSet<String>,
     verifications: BTreeSet<String>,
     policies: BTreeSet<String>,
+    identities: BTreeSet<String>,
 }
 
 /// Run `steps` against the target under `names`, stopping at the first departure.
@@ -94,6 +95,7 @@ impl<C: Caller> Run<'_, C> {
             calls: Vec::new(),
             inconclusive: None,
             unsupported: None,
+            not_run: None,
             finding: None,
         };
         let outcome = match step {
@@ -101,6 +103,7 @@ impl<C: Caller> Run<'_, C> {
                 self.walk_listing(step, &mut record).await
             }
             Step::FillPolicies => self.fill_policies(&mut record).await,
+            Step::AddressIdentity => self.address_identity(&mut record).await,
             _ => self.single(step, &mut record).await,
         };
         match outcome {
@@ -108,6 +111,7 @@ impl<C: Caller> Run<'_, C> {
             StepOutcome::Diverged(f) => record.finding = Some(FindingRecord::from(&f)),
             StepOutcome::Inconclusive(reason) => record.inconclusive = Some(reason),
             StepOutcome::Unsupported(reason) => record.unsupported = Some(reason),
+            StepOutcome::NotRun(reason) => record.not_run = Some(reason),
         }
         record
     }
@@ -297,6 +301,36 @@ impl<C: Caller> Run<'_, C> {
         StepOutcome::Met { succeeded: true }
     }
 
+    /// Create an email address identity, read it, delete it, read it again.
+    async fn address_identity(&mut self, record: &mut StepRecord) -> StepOutcome {
+        if !self.caller.may_create_identities() {
+            return StepOutcome::NotRun(
+                "the harness does not create identities on this target".into(),
+            );
+        }
+        let address = self.names.address_identity();
+        let key = json!({ "EmailIdentity": address });
+        let calls = [
+            ("CreateEmailIdentity", Expected::Success(Read::Nothing)),
+            (
+                "GetEmailIdentity",
+                Expected::Success(Read::IdentityType("EMAIL_ADDRESS")),
+            ),
+            ("DeleteEmailIdentity", Expected::Success(Read::Nothing)),
+            (
+                "GetEmailIdentity",
+                Expected::Error(vec!["NotFoundException"]),
+            ),
+        ];
+        for (operation, expected) in calls {
+            let (outcome, _) = self.judged(operation, key.clone(), &expected, record).await;
+            if !matches!(outcome, StepOutcome::Met { .. }) {
+                return outcome;
+            }
+        }
+        StepOutcome::Met { succeeded: true }
+    }
+
     /// Note a resource in the ledger before the call that may create it, and remember its name.
     fn note_creation(&mut self, operation: &str, request: &Value) {
         let name = |m: &str| request.get(m).and_then(Value::as_str).map(str::to_string);
@@ -315,6 +349,7 @@ impl<C: Caller> Run<'_, C> {
         let Some(name) = name else { return };
         let newly = match kind {
             "email_template" => self.touched.templates.insert(name.clone()),
+            "identity" => self.touched.identities.insert(name.clone()),
             "custom_verification_template" => self.touched.verifications.insert(name.clone()),
             _ => self.touched.policies.insert(name.clone()),
         };
@@ -338,7 +373,8 @@ impl<C: Caller> Run<'_, C> {
                     .iter()
                     .map(|n| ("custom_verification_template", n)),
             )
-            .chain(touched.policies.iter().map(|n| ("identity_policy", n)));
+            .chain(touched.policies.iter().map(|n| ("identity_policy", n)))
+            .chain(touched.identities.iter().map(|n| ("identity", n)));
         for (kind, name) in all {
             let (resource, delete) = removal(kind, name);
             let obs = self.caller.call(&delete.operation, &delete.request).await;

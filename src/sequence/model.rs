@@ -42,6 +42,8 @@ pub enum Read {
     Policies(BTreeMap<String, u8>),
     /// Exactly these run policies in GetEmailIdentity's Policies.
     IdentityPolicies(BTreeMap<String, u8>),
+    /// An identity of this IdentityType.
+    IdentityType(&'static str),
 }
 
 /// The resources one execution holds, as far as the answers so far say.
@@ -105,9 +107,10 @@ impl Model {
             }
             Step::GetPolicies => success(Read::Policies(self.policies.clone())),
             Step::GetIdentity => success(Read::IdentityPolicies(self.policies.clone())),
-            Step::ListTemplates { .. } | Step::ListVerifications { .. } | Step::FillPolicies => {
-                success(Read::Nothing)
-            }
+            Step::ListTemplates { .. }
+            | Step::ListVerifications { .. }
+            | Step::FillPolicies
+            | Step::AddressIdentity => success(Read::Nothing),
         }
     }
 

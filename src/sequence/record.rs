@@ -38,6 +38,9 @@ pub struct StepRecord {
     /// Why it was not judged, if it was not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inconclusive: Option<String>,
+    /// Why the step was not run (real SES: no identity is created, no 21 policies are made).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_run: Option<String>,
     /// The operation the target lacks, if it lacks the step's operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsupported: Option<String>,
@@ -123,6 +126,7 @@ impl Expected {
                 Read::Verification { slot, content } => {
                     format!("success showing v{slot} with content {content}")
                 }
+                Read::IdentityType(ty) => format!("success showing IdentityType {ty}"),
                 Read::Policies(p) | Read::IdentityPolicies(p) => {
                     let names: Vec<String> = p
                         .iter()
@@ -205,6 +209,9 @@ impl SequenceResult {
             }
             if let Some(reason) = &step.inconclusive {
                 out.push_str(&format!("       not judged: {reason}\n"));
+            }
+            if let Some(reason) = &step.not_run {
+                out.push_str(&format!("       not run: {reason}\n"));
             }
             if let Some(reason) = &step.unsupported {
                 out.push_str(&format!(

@@ -58,6 +58,9 @@ pub enum Step {
     GetIdentity,
     /// Create policies until the identity holds the documented 20, then one more.
     FillPolicies,
+    /// Create an email address identity, read it (IdentityType EMAIL_ADDRESS), delete it, and
+    /// read it again (NotFound): the run's own identity is a domain, so both kinds are read.
+    AddressIdentity,
 }
 
 /// The documented page-size bounds of the two listings.
@@ -68,9 +71,9 @@ pub const VERIFICATION_PAGE: (u8, u8) = (1, 50);
 /// Any step. Creates come first in each group so that shrinking (toward the first alternative
 /// and toward slot 0) leads to simple sequences; the limit step is rare, it costs 21 calls.
 pub fn any_step() -> impl Strategy<Value = Step> {
-    let t = 0..TEMPLATE_SLOTS;
-    let v = 0..VERIFICATION_SLOTS;
-    let p = 0..POLICY_SLOTS;
+    let t = slot(TEMPLATE_SLOTS);
+    let v = slot(VERIFICATION_SLOTS);
+    let p = slot(POLICY_SLOTS);
     let c = 0..CONTENTS;
     prop_oneof![
         4 => (t.clone(), c.clone()).prop_map(|(slot, content)| Step::CreateTemplate { slot, content }),
@@ -78,19 +81,32 @@ pub fn any_step() -> impl Strategy<Value = Step> {
         2 => t.clone().prop_map(|slot| Step::GetTemplate { slot }),
         2 => t.clone().prop_map(|slot| Step::DeleteTemplate { slot }),
         2 => (t, c.clone()).prop_map(|(slot, data)| Step::RenderTemplate { slot, data }),
-        2 => (TEMPLATE_PAGE.0..=TEMPLATE_PAGE.1).prop_map(|page_size| Step::ListTemplates { page_size }),
+        3 => page_size(TEMPLATE_PAGE).prop_map(|page_size| Step::ListTemplates { page_size }),
         3 => (v.clone(), c.clone()).prop_map(|(slot, content)| Step::CreateVerification { slot, content }),
         1 => (v.clone(), c.clone()).prop_map(|(slot, content)| Step::UpdateVerification { slot, content }),
         1 => v.clone().prop_map(|slot| Step::GetVerification { slot }),
         1 => v.prop_map(|slot| Step::DeleteVerification { slot }),
-        1 => (VERIFICATION_PAGE.0..=VERIFICATION_PAGE.1).prop_map(|page_size| Step::ListVerifications { page_size }),
+        1 => page_size(VERIFICATION_PAGE).prop_map(|page_size| Step::ListVerifications { page_size }),
         3 => (p.clone(), c.clone()).prop_map(|(slot, document)| Step::CreatePolicy { slot, document }),
         1 => (p.clone(), c).prop_map(|(slot, document)| Step::UpdatePolicy { slot, document }),
         1 => p.prop_map(|slot| Step::DeletePolicy { slot }),
         1 => Just(Step::GetPolicies),
         1 => Just(Step::GetIdentity),
         1 => Just(Step::FillPolicies),
+        1 => Just(Step::AddressIdentity),
     ]
+}
+
+/// A slot below `n`, the first two most often: steps that meet on the same resource are what
+/// read-your-writes needs.
+fn slot(n: u8) -> impl Strategy<Value = u8> + Clone {
+    prop_oneof![2 => Just(0u8), 2 => Just(1u8), 1 => 0..n]
+}
+
+/// A page size within `bounds`, small ones most often: a listing only pages, and so only shows
+/// paging faults, when it holds more items than a page.
+fn page_size(bounds: (u8, u8)) -> impl Strategy<Value = u8> {
+    prop_oneof![3 => Just(bounds.0), 1 => bounds.0..=bounds.1]
 }
 
 /// A sequence of 1 to `max_len` steps.
@@ -126,6 +142,11 @@ impl Names {
     /// Custom verification template `slot`.
     pub fn verification(&self, slot: u8) -> String {
         format!("{}v{slot}", self.prefix)
+    }
+
+    /// The email address identity of the identity step.
+    pub fn address_identity(&self) -> String {
+        format!("{}addr@example.com", self.prefix)
     }
 
     /// Policy `slot` (the limit step uses slots past [`POLICY_SLOTS`]).
@@ -241,9 +262,10 @@ pub fn request(step: Step, names: &Names) -> Option<(&'static str, Value)> {
             "GetEmailIdentity",
             json!({"EmailIdentity": IDENTITY_PLACEHOLDER}),
         ),
-        Step::ListTemplates { .. } | Step::ListVerifications { .. } | Step::FillPolicies => {
-            return None
-        }
+        Step::ListTemplates { .. }
+        | Step::ListVerifications { .. }
+        | Step::FillPolicies
+        | Step::AddressIdentity => return None,
     };
     Some(call)
 }
@@ -324,6 +346,9 @@ impl std::fmt::Display for Step {
                 f,
                 "CreateEmailIdentityPolicy until 20 policies, then one more"
             ),
+            Step::AddressIdentity => {
+                write!(f, "an email address identity: create, read, delete, read")
+            }
         }
     }
 }

@@ -26,6 +26,8 @@ pub enum StepOutcome {
     Inconclusive(String),
     /// The target does not implement the operation. The model is left as it was.
     Unsupported(String),
+    /// The step was not run against this target, and why.
+    NotRun(String),
 }
 
 /// A departure found by a sequence.
@@ -135,7 +137,7 @@ fn judge_success(
     obs: &Observation,
     names: &Names,
 ) -> Result<(), Finding> {
-    let Some(op) = spec.operation(operation) else {
+    let Some(op) = spec.operation_or_setup(operation) else {
         return Err(Finding::new(
             DivergenceClass::Behaviour,
             format!("{operation} is not in the spec"),
@@ -195,6 +197,7 @@ fn read_problem(read: &Read, body: &Value, names: &Names) -> Option<String> {
                     .map(|d| format!("{d} (written by the last create or update)"))
             })
         }
+        Read::IdentityType(ty) => differs(body, "/IdentityType", &Value::String(ty.to_string())),
         Read::Policies(policies) => policies_problem(
             body.get("Policies"),
             policies,

@@ -46,6 +46,7 @@ kinds! {
         mime_line_length: mime_line_length::MimeLineLength,
         ascii_local_part: ascii_local_part::AsciiLocalPart,
         punycode_domain: punycode_domain::PunycodeDomain,
+        promised: promised::Promised,
     }
     structure {
         exactly_one_of: exactly_one_of::ExactlyOneOf,

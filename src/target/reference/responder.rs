@@ -35,10 +35,11 @@ impl Respond for Responder {
         let request_id = self.request_id();
         let answer = self.answer(request);
         let (status, body, error) = match answer {
-            Ok((operation, body)) => {
+            Ok((operation, request, body)) => {
                 let mut body = body;
                 self.faults.rewrite_output(&operation, &mut body);
-                (200, body, None)
+                self.faults.rewrite_answer(&operation, &request, &mut body);
+                (self.faults.success_status(&operation), body, None)
             }
             Err(e) => {
                 let documented = self.spec.error_status(&e.error_type).unwrap_or(400);
@@ -46,9 +47,21 @@ impl Respond for Responder {
                 (status, json!({"message": e.message}), Some(error_type))
             }
         };
-        let mut template = ResponseTemplate::new(status)
-            .insert_header("x-amzn-RequestId", request_id.as_str())
-            .set_body_raw(body.to_string().into_bytes(), "application/json");
+        let template =
+            ResponseTemplate::new(status).insert_header("x-amzn-RequestId", request_id.as_str());
+        let mut template = match (&error, self.faults.error_body_as_text()) {
+            (Some(error_type), true) => {
+                let message = body
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                template.set_body_raw(
+                    format!("{error_type}: {message}").into_bytes(),
+                    "text/plain",
+                )
+            }
+            _ => template.set_body_raw(body.to_string().into_bytes(), "application/json"),
+        };
         if let (Some(error_type), true) = (error, self.faults.error_type_visible()) {
             // Real SES appends the model's namespace; checks must strip it.
             template = template.insert_header(
@@ -75,7 +88,7 @@ impl Responder {
         )
     }
 
-    fn answer(&self, request: &wiremock::Request) -> Result<(String, Value), ApiError> {
+    fn answer(&self, request: &wiremock::Request) -> Result<(String, Value, Value), ApiError> {
         check_signature_shape(request)?;
         let path = request.url.path();
         let method = request.method.as_str();
@@ -111,8 +124,11 @@ impl Responder {
         if self.edition == Edition::Current && routed.op.safety != crate::spec::Safety::Read {
             if let Some(reply) = self.sandbox_send(routed.op, &json_request, &members, &bad_entries)
             {
-                return reply.map(|body| (operation, body));
+                return reply.map(|body| (operation, json_request, body));
             }
+        }
+        if self.faults.skips_action(&operation) {
+            return Ok((operation, json_request, json!({})));
         }
         let mut state = self
             .state
@@ -120,7 +136,7 @@ impl Responder {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         state
             .handle(&operation, &members)
-            .map(|body| (operation, body))
+            .map(|body| (operation, json_request, body))
     }
 
     /// Every documented constraint, through the table's validator. Input that cannot be
