@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
 use super::config::RunConfig;
@@ -544,6 +544,8 @@ impl Session {
         } else {
             cases
         };
+        // Listening before the first case starts: a signal then always stops the run gracefully.
+        let mut stop = super::signals::listen();
         let semaphore = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let session = Arc::clone(self);
@@ -566,7 +568,7 @@ impl Session {
         let interrupter = {
             let session = Arc::clone(self);
             tokio::spawn(async move {
-                super::signals::stop_signal().await;
+                stop.recv().await;
                 session.interrupt();
             })
         };
