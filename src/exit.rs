@@ -4,9 +4,13 @@
 pub const OK: i32 = 0;
 /// At least one case diverged from the contract, or a known divergence stopped happening.
 pub const DIVERGED: i32 = 1;
-/// Bad usage, or a spec or profile file that does not load.
+/// Bad usage, or a spec, profile, baseline or ledger file that does not load.
 pub const USAGE_OR_SPEC: i32 = 2;
 /// The target could not be reached.
 pub const UNREACHABLE: i32 = 3;
+/// A file the run writes could not be written: `--json`, `--junit`, the ledger (mid-run, or when
+/// `cleanup` marks what it removed), a baseline. Takes precedence over `DIVERGED`: the
+/// record of the run is incomplete.
+pub const IO_FAILURE: i32 = 4;
 /// A run was interrupted (Ctrl-C); what it created was cleaned up.
 pub const INTERRUPTED: i32 = 130;

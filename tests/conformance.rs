@@ -21,12 +21,15 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
 use ses_conformance::gen::{self, Plan, Settings};
 use ses_conformance::report::{console, Record};
+use ses_conformance::run::ledger::LedgerError;
 use ses_conformance::run::plan::unsupported;
 use ses_conformance::run::{Outcome, RunConfig, Session};
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
 use ses_conformance::target::gate::PaceSettings;
-use ses_conformance::target::{reference, GateLimits, Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::target::{
+    reference, GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind, Unreachable,
+};
 
 /// One target the suite runs against in this process.
 struct TargetUnderTest {
@@ -36,7 +39,22 @@ struct TargetUnderTest {
     kind: TargetKind,
     profile: Profile,
     snapshots: bool,
-    session: OnceLock<Result<Arc<Session>, String>>,
+    session: OnceLock<Result<Arc<Session>, NoSession>>,
+}
+
+/// Why a target's session could not be started: every trial of the target fails with it.
+#[derive(Debug, Clone, thiserror::Error)]
+enum NoSession {
+    #[error(transparent)]
+    Connect(Arc<TargetError>),
+    #[error("target {name} at {endpoint} is not reachable: {source}")]
+    Unreachable {
+        name: String,
+        endpoint: String,
+        source: Arc<Unreachable>,
+    },
+    #[error(transparent)]
+    Ledger(Arc<LedgerError>),
 }
 
 fn runtime() -> &'static tokio::runtime::Runtime {
@@ -54,15 +72,15 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn profile_for(name: &str) -> Profile {
-    match Profile::shipped(&Spec::default_dir(), name) {
+fn profile_for(spec: &Spec, name: &str) -> Profile {
+    match Profile::shipped(spec, name) {
         Ok(Some(p)) => p,
         Ok(None) => Profile::bare(name),
         Err(e) => panic!("{e}"),
     }
 }
 
-fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
+fn targets(spec: &Spec) -> (Vec<TargetUnderTest>, Vec<Trial>) {
     let snapshots = env("SES_CONFORMANCE_SNAPSHOTS").as_deref() != Some("0");
     let mut targets = Vec::new();
     let primary_name = env("SES_CONFORMANCE_TARGET").unwrap_or_else(|| {
@@ -77,7 +95,7 @@ fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
         None => TargetKind::Reference(reference::Options::default()),
     };
     targets.push(TargetUnderTest {
-        profile: profile_for(&primary_name),
+        profile: profile_for(spec, &primary_name),
         name: primary_name,
         prefix: String::new(),
         kind: primary_kind,
@@ -97,7 +115,7 @@ fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
                 name: name.into(),
                 prefix: format!("{name}::"),
                 kind: TargetKind::Local { url },
-                profile: profile_for(name),
+                profile: profile_for(spec, name),
                 snapshots,
                 session: OnceLock::new(),
             }),
@@ -114,7 +132,7 @@ fn targets() -> (Vec<TargetUnderTest>, Vec<Trial>) {
 }
 
 impl TargetUnderTest {
-    fn session(&self, spec: &Arc<Spec>) -> Result<Arc<Session>, String> {
+    fn session(&self, spec: &Arc<Spec>) -> Result<Arc<Session>, NoSession> {
         self.session
             .get_or_init(|| {
                 let config = TargetConfig {
@@ -135,17 +153,19 @@ impl TargetUnderTest {
                 runtime().block_on(async {
                     let target = Target::connect(Arc::clone(spec), config)
                         .await
-                        .map_err(|e| e.to_string())?;
-                    target.reachable().await.map_err(|e| {
-                        format!(
-                            "target {} at {} is not reachable: {e}",
-                            self.name, target.endpoint
-                        )
-                    })?;
+                        .map_err(|e| NoSession::Connect(Arc::new(e)))?;
+                    target
+                        .reachable()
+                        .await
+                        .map_err(|source| NoSession::Unreachable {
+                            name: self.name.clone(),
+                            endpoint: target.endpoint.clone(),
+                            source: Arc::new(source),
+                        })?;
                     let run_config = RunConfig::default();
                     Session::new(Arc::clone(spec), Arc::new(target), run_config, None)
                         .map(Arc::new)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| NoSession::Ledger(Arc::new(e)))
                 })
             })
             .clone()
@@ -184,11 +204,11 @@ impl TargetUnderTest {
                         .ok_or_else(|| Failed::from(format!("{} cannot be built", plan.id)))?,
                 ),
             };
-            me.run(&spec, case)
+            me.run(&spec, &settings, case)
         })
     }
 
-    fn run(&self, spec: &Arc<Spec>, case: Arc<Case>) -> Result<(), Failed> {
+    fn run(&self, spec: &Arc<Spec>, settings: &Settings, case: Arc<Case>) -> Result<(), Failed> {
         let session = self.session(spec)?;
         let result = runtime().block_on(session.run_case(Arc::clone(&case)));
         let record = Record::of(&result, &self.name);
@@ -198,7 +218,8 @@ impl TargetUnderTest {
                 TargetKind::Local { url } => Some(url.clone()),
                 _ => None,
             },
-            seed: 0,
+            seed: settings.global_seed,
+            cases: settings.random_cases,
             identity: None,
         };
         if let Outcome::Ran { observation, .. } = &result.outcome {
@@ -243,13 +264,15 @@ fn main() {
             .unwrap_or(0),
         operations: Vec::new(),
     });
-    let (targets, mut trials) = targets();
+    let (targets, mut trials) = targets(&spec);
     let targets: Vec<Arc<TargetUnderTest>> = targets.into_iter().map(Arc::new).collect();
     let plans = gen::plans(&spec, &settings);
     for target in &targets {
-        // Whether a case's fixtures are supported is only known once it is built; targets that
-        // lack operations build their cases while listing, the others build each case when it runs.
-        let build_now = !target.profile.unsupported.is_empty();
+        // Whether a case's fixtures are supported is only known once it is built: targets that
+        // lack operations build their cases up front to mark those trials ignored, the others
+        // build each case when it runs. `--list` builds nothing (it names trials, and nextest
+        // lists once per run), so there only a missing operation marks a trial unsupported.
+        let build_now = !args.list && !target.profile.unsupported.is_empty();
         for plan in plans
             .iter()
             .filter(|p| selected(&args, &format!("{}{}", target.prefix, p.id)))

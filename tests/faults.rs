@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use common::{reference_target, spec};
+use ses_conformance::check::DivergenceClass;
 use ses_conformance::gen::{self, Settings};
-use ses_conformance::report::Record;
+use ses_conformance::report::{Record, RecordVerdict};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::target::reference::{Fault, Faults, Options};
 
@@ -64,15 +65,24 @@ fn assert_caught(records: &[Record], class: &str, ops: &[&str]) {
 }
 
 fn assert_caught_as(records: &[Record], classes: &[&str], ops: &[&str]) {
-    let diverging: Vec<&Record> = records.iter().filter(|r| r.verdict != "conforms").collect();
+    let diverging: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.verdict != RecordVerdict::CONFORMS)
+        .collect();
     assert!(
         !diverging.is_empty(),
         "the fault went unnoticed: every case conformed"
     );
     for r in &diverging {
-        assert_eq!(r.verdict, "diverges", "{}: {:?}", r.id, r.detail);
+        assert_eq!(
+            r.verdict,
+            RecordVerdict::DIVERGES,
+            "{}: {:?}",
+            r.id,
+            r.detail
+        );
         assert!(
-            classes.contains(&r.class.as_deref().unwrap_or_default()),
+            classes.contains(&r.class.map(|c| c.as_str()).unwrap_or_default()),
             "{}: {:?} {:?}",
             r.id,
             r.class,
@@ -90,7 +100,7 @@ fn assert_caught_as(records: &[Record], classes: &[&str], ops: &[&str]) {
 fn ops_with_divergences(records: &[Record]) -> BTreeSet<String> {
     records
         .iter()
-        .filter(|r| r.verdict == "diverges")
+        .filter(|r| r.verdict == RecordVerdict::DIVERGES)
         .map(|r| r.operation.clone())
         .collect()
 }
@@ -100,7 +110,7 @@ async fn the_unbroken_reference_gives_no_divergence() {
     let records = run(vec![], &[]).await;
     let bad: Vec<String> = records
         .iter()
-        .filter(|r| r.verdict != "conforms")
+        .filter(|r| r.verdict != RecordVerdict::CONFORMS)
         .map(|r| format!("{} {} {:?} {:?}", r.id, r.verdict, r.class, r.detail))
         .collect();
     assert!(bad.is_empty(), "false alarms:\n{}", bad.join("\n"));
@@ -127,7 +137,7 @@ async fn a_page_bound_not_enforced_is_accepted_invalid() {
     assert_caught(&records, "accepted-invalid", &["ListEmailTemplates"]);
     assert!(records.iter().any(|r| r.id
         == "list_email_templates::invalid::page_size_above_max::0"
-        && r.verdict == "diverges"));
+        && r.verdict == RecordVerdict::DIVERGES));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,7 +150,7 @@ async fn a_required_member_not_checked_is_accepted_invalid() {
     assert_caught(&records, "accepted-invalid", &["CreateEmailTemplate"]);
     assert!(records.iter().any(|r| r.id
         == "create_email_template::invalid::template_content_missing::0"
-        && r.verdict == "diverges"));
+        && r.verdict == RecordVerdict::DIVERGES));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -205,7 +215,7 @@ async fn a_duplicate_create_accepted_is_a_behaviour_divergence() {
     assert_caught(&records, "behaviour", &["CreateEmailTemplate"]);
     assert!(records.iter().any(|r| r.id
         == "create_email_template::invalid::duplicate_template_rejected::0"
-        && r.verdict == "diverges"));
+        && r.verdict == RecordVerdict::DIVERGES));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,8 +262,8 @@ async fn deleting_a_missing_policy_that_fails_is_a_behaviour_divergence() {
         .iter()
         .find(|r| r.id == "delete_email_identity_policy::valid::delete_missing_policy_succeeds::0");
     assert_eq!(
-        behaviour_case.and_then(|r| r.class.as_deref()),
-        Some("behaviour")
+        behaviour_case.and_then(|r| r.class),
+        Some(DivergenceClass::Behaviour)
     );
 }
 

@@ -46,7 +46,7 @@ struct Sent {
 /// Every call the planner lets through for these settings.
 fn planned_traffic(spec: &Arc<Spec>, settings: &Settings, allow: &[&str]) -> Vec<Sent> {
     let gate = gate(spec, allow);
-    let profile = Profile::shipped(&spec.dir, "aws")
+    let profile = Profile::shipped(spec, "aws")
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("no aws profile"));
     let bindings = Bindings::for_identity(RUN, IDENTITY, "us-east-1", "111122223333");

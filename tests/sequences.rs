@@ -68,7 +68,7 @@ async fn probe() {
     let spec = spec();
     let file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("specs/targets/{name}.json"));
-    let profile = Profile::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    let profile = Profile::load(&spec, &file).unwrap_or_else(|e| panic!("{e}"));
     let config = TargetConfig {
         name: name.clone(),
         kind: TargetKind::Local { url },

@@ -1,9 +1,16 @@
 //! Comparing an answer with its baseline at two levels: the verdict level (status and error
 //! type) and the full level (the whole normalised answer: message and body too).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value;
 
+use super::Entry;
+use crate::report::record::BaselineMatch;
+use crate::run::{CaseResult, Outcome};
+use crate::spec::Spec;
 use crate::target::profile::{glob_match, MismatchLevel, Profile};
 
 /// How an answer compares with its baseline.
@@ -38,6 +45,67 @@ pub fn explained(profile: &Profile, case: &crate::case::Case, m: Match) -> bool 
         .iter()
         .filter(|b| glob_match(&b.cases, case_id))
         .any(|b| m.verdict || b.level == MismatchLevel::Verdict)
+}
+
+/// A finished case's answer against its recorded one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The recorded answer (normalised).
+    pub recorded: Value,
+    /// The answer just observed, normalised the same way.
+    pub observed: Value,
+    /// How far they agree.
+    pub level: Match,
+    /// Whether they agree, or the target's profile explains the difference (see `explained`).
+    pub explained: bool,
+}
+
+impl Comparison {
+    /// What a result record keeps of it.
+    pub fn matched(&self) -> BaselineMatch {
+        BaselineMatch {
+            verdict: self.level.verdict,
+            full: self.level.full,
+            allowed: self.explained,
+        }
+    }
+}
+
+/// Compares each finished case of a run with its baseline entry.
+pub struct Comparer {
+    spec: Arc<Spec>,
+    profile: Profile,
+    recorded: HashMap<String, Value>,
+}
+
+impl Comparer {
+    /// A comparer against these entries, explaining differences with the target's profile.
+    pub fn new(spec: Arc<Spec>, profile: Profile, entries: &[Entry]) -> Comparer {
+        Comparer {
+            spec,
+            profile,
+            recorded: entries
+                .iter()
+                .map(|e| (e.id.clone(), e.answer.clone()))
+                .collect(),
+        }
+    }
+
+    /// The comparison of a case that was sent and recorded.
+    pub fn compare(&self, result: &CaseResult) -> Option<Comparison> {
+        let Outcome::Ran { observation, .. } = &result.outcome else {
+            return None;
+        };
+        let recorded = self.recorded.get(&result.case.id)?;
+        let observed = crate::snapshot::normalise(&self.spec, &result.case, observation);
+        let level = compare(recorded, &observed);
+        Some(Comparison {
+            recorded: recorded.clone(),
+            observed,
+            level,
+            explained: explained(&self.profile, &result.case, level),
+        })
+    }
 }
 
 /// The two answers side by side, for a person.

@@ -2,18 +2,21 @@
 //! Known divergences are strict: one that stops happening is `Stale`, and fails the run, so a
 //! fixed emulator bug is noticed and the list never rots.
 
-use serde::Serialize;
+use std::sync::OnceLock;
 
-use super::verdict::{DivergenceClass, Verdict};
+use serde::{Deserialize, Serialize};
+
+use super::verdict::{DivergenceClass, Verdict, VerdictName};
 use crate::case::{Case, Kind, Origin};
 use crate::spec::{validate_in, Edition, Spec};
 use crate::target::profile::Profile;
 
-/// How a case's verdict stands against its target's known divergences.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// How a case's verdict stands against its target's known divergences. In result files it is
+/// the text `as-listed` or `stale: <pattern> expects <class>` (and absent when not listed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Known {
     /// No known divergence covers the case.
+    #[default]
     NotListed,
     /// A known divergence covers it, and it happened as listed.
     AsListed,
@@ -22,31 +25,156 @@ pub enum Known {
         /// The entry's `cases` pattern.
         pattern: String,
         /// The class the entry expects.
-        expected: String,
+        expected: KnownClass,
     },
+}
+
+impl Known {
+    /// Whether no known divergence covers the case.
+    pub fn is_not_listed(&self) -> bool {
+        *self == Known::NotListed
+    }
+
+    /// Whether a case with this verdict (`None`: not judged, as a skipped case) fails a run: a
+    /// divergence, harness error or unsupported operation no known divergence lists, or a listed
+    /// one that no longer happens.
+    pub fn fails(&self, verdict: Option<VerdictName>) -> bool {
+        match self {
+            Known::AsListed => false,
+            Known::Stale { .. } => true,
+            Known::NotListed => matches!(
+                verdict,
+                Some(VerdictName::Diverges | VerdictName::HarnessError | VerdictName::Unsupported)
+            ),
+        }
+    }
+
+    /// Parse the text `Display` writes.
+    pub fn parse(text: &str) -> Option<Known> {
+        match text {
+            "not-listed" => Some(Known::NotListed),
+            "as-listed" => Some(Known::AsListed),
+            _ => {
+                // A pattern may hold spaces (`... (current rules)`); a class never does.
+                let (pattern, expected) = text.strip_prefix("stale: ")?.rsplit_once(" expects ")?;
+                Some(Known::Stale {
+                    pattern: pattern.to_string(),
+                    expected: KnownClass::parse(expected)?,
+                })
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Known {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Known::NotListed => f.write_str("not-listed"),
+            Known::AsListed => f.write_str("as-listed"),
+            Known::Stale { pattern, expected } => write!(f, "stale: {pattern} expects {expected}"),
+        }
+    }
+}
+
+impl Serialize for Known {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Known {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Known, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Known::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not `as-listed` or `stale: <pattern> expects <class>`"
+            ))
+        })
+    }
+}
+
+/// The outcome a known divergence names: a divergence class, or `unsupported`, spelled as
+/// verdicts spell them (`accepted-invalid`, ..., `unsupported`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KnownClass {
+    /// The target diverges with this class.
+    Diverges(DivergenceClass),
+    /// The target says it does not implement the operation.
+    Unsupported,
+}
+
+impl KnownClass {
+    /// Every class a known divergence can name, in report order.
+    pub fn all() -> impl Iterator<Item = KnownClass> {
+        DivergenceClass::ALL
+            .into_iter()
+            .map(KnownClass::Diverges)
+            .chain([KnownClass::Unsupported])
+    }
+
+    /// The kebab-case name, as verdicts and reports spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KnownClass::Diverges(class) => class.as_str(),
+            KnownClass::Unsupported => VerdictName::Unsupported.as_str(),
+        }
+    }
+
+    /// Parse a kebab-case name.
+    pub fn parse(text: &str) -> Option<KnownClass> {
+        Self::all().find(|k| k.as_str() == text)
+    }
+
+    /// What a verdict shows, in the terms of a known divergence: its class, `unsupported`, or
+    /// nothing a known divergence could name (it conforms, or nothing was judged).
+    pub fn of(verdict: &Verdict) -> Option<KnownClass> {
+        match verdict {
+            Verdict::Diverges { class, .. } => Some(KnownClass::Diverges(*class)),
+            Verdict::Unsupported { .. } => Some(KnownClass::Unsupported),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for KnownClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for KnownClass {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for KnownClass {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<KnownClass, D::Error> {
+        static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+        let text = String::deserialize(deserializer)?;
+        KnownClass::parse(&text).ok_or_else(|| {
+            let names = NAMES.get_or_init(|| KnownClass::all().map(KnownClass::as_str).collect());
+            serde::de::Error::unknown_variant(&text, names)
+        })
+    }
 }
 
 /// How a verdict stands against the profile's known divergences: the listed ones, then those
 /// the profile's `current_rules` imply for this case's request.
 pub fn classify(spec: &Spec, profile: &Profile, case: &Case, verdict: &Verdict) -> Known {
     let expected = match profile.known_for(&case.id, &case.request) {
-        Some(known) => Some((known.cases.clone(), known.class.as_str().to_string())),
+        Some(known) => Some((known.cases.clone(), known.class)),
         None => current_rules_divergence(spec, profile, case).map(|class| {
             (
                 format!("{} (current rules)", case.id),
-                class.as_str().to_string(),
+                KnownClass::Diverges(class),
             )
         }),
     };
     let Some((pattern, expected)) = expected else {
         return Known::NotListed;
     };
-    let observed = match verdict {
-        Verdict::Diverges { class, .. } => Some(class.as_str()),
-        Verdict::Unsupported { .. } => Some("unsupported"),
-        _ => None,
-    };
-    if observed == Some(expected.as_str()) {
+    if KnownClass::of(verdict) == Some(expected) {
         Known::AsListed
     } else {
         Known::Stale { pattern, expected }
@@ -83,7 +211,7 @@ pub fn current_rules_divergence(
 mod tests {
     use super::*;
     use crate::check::DivergenceClass;
-    use crate::target::profile::{KnownClass, KnownDivergence};
+    use crate::target::profile::KnownDivergence;
 
     #[test]
     fn a_listed_divergence_that_no_longer_happens_is_stale() {
@@ -91,7 +219,7 @@ mod tests {
         p.known_divergences.push(KnownDivergence {
             cases: "x::*".into(),
             when: None,
-            class: KnownClass::AcceptedInvalid,
+            class: KnownClass::Diverges(DivergenceClass::AcceptedInvalid),
             what: "w".into(),
             why: "y".into(),
         });
@@ -158,12 +286,65 @@ mod tests {
     }
 
     #[test]
-    fn every_divergence_class_can_be_listed() {
+    fn standings_read_back_as_written() {
+        let standings = [
+            Known::AsListed,
+            Known::Stale {
+                pattern: "x::*".into(),
+                expected: KnownClass::Diverges(DivergenceClass::WrongStatus),
+            },
+            Known::Stale {
+                pattern: "list_email_templates::invalid::page_size_above_max::0 (current rules)"
+                    .into(),
+                expected: KnownClass::Unsupported,
+            },
+        ];
+        for known in standings {
+            let json = serde_json::to_string(&known).unwrap_or_default();
+            let back: Known = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(back, known, "{json}");
+        }
+        assert_eq!(
+            serde_json::to_string(&Known::AsListed).unwrap_or_default(),
+            "\"as-listed\""
+        );
+        assert!(serde_json::from_str::<Known>("\"stale: x expects conforms\"").is_err());
+    }
+
+    #[test]
+    fn only_unlisted_failures_and_stale_entries_fail_a_run() {
+        let stale = Known::Stale {
+            pattern: "x".into(),
+            expected: KnownClass::Unsupported,
+        };
+        for name in VerdictName::ALL {
+            assert!(!Known::AsListed.fails(Some(name)));
+            assert!(stale.fails(Some(name)));
+            assert_eq!(
+                Known::NotListed.fails(Some(name)),
+                name != VerdictName::Conforms
+            );
+        }
+        assert!(!Known::NotListed.fails(None));
+    }
+
+    #[test]
+    fn known_classes_are_divergence_classes_and_unsupported() {
         for class in DivergenceClass::ALL {
             let json = format!("\"{}\"", class.as_str());
             let known: KnownClass =
                 serde_json::from_str(&json).unwrap_or_else(|e| panic!("{class}: {e}"));
-            assert_eq!(known.as_str(), class.as_str());
+            assert_eq!(known, KnownClass::Diverges(class));
+            assert_eq!(serde_json::to_string(&known).unwrap_or_default(), json);
         }
+        let unsupported: KnownClass =
+            serde_json::from_str("\"unsupported\"").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unsupported, KnownClass::Unsupported);
+        let err = serde_json::from_str::<KnownClass>("\"conforms\"")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown variant `conforms`"), "{err}");
+        assert!(err.contains("`unsupported`"), "{err}");
     }
 }

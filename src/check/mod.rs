@@ -10,4 +10,4 @@ pub mod verdict;
 pub use known::{classify, Known};
 pub use mask::{mask_account_ids, AccountMask};
 pub use observe::{observe, Observation};
-pub use verdict::{judge, DivergenceClass, Verdict};
+pub use verdict::{judge, DivergenceClass, Verdict, VerdictName};

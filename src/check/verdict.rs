@@ -96,14 +96,70 @@ pub enum Verdict {
     },
 }
 
+/// What a verdict says, without its detail: the word reports print and result files keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerdictName {
+    /// `conforms` (also when the rejection happened item by item).
+    Conforms,
+    /// `diverges`.
+    Diverges,
+    /// `unsupported`.
+    Unsupported,
+    /// `harness-error`.
+    HarnessError,
+}
+
+impl VerdictName {
+    /// Every name.
+    pub const ALL: [VerdictName; 4] = [
+        VerdictName::Conforms,
+        VerdictName::Diverges,
+        VerdictName::Unsupported,
+        VerdictName::HarnessError,
+    ];
+
+    /// The kebab-case word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictName::Conforms => "conforms",
+            VerdictName::Diverges => "diverges",
+            VerdictName::Unsupported => "unsupported",
+            VerdictName::HarnessError => "harness-error",
+        }
+    }
+
+    /// Parse a kebab-case word.
+    pub fn parse(text: &str) -> Option<VerdictName> {
+        Self::ALL.into_iter().find(|n| n.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for VerdictName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Verdict {
     /// `conforms`, `diverges`, `unsupported` or `harness-error`.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> VerdictName {
         match self {
-            Verdict::Conforms | Verdict::ConformsInItems { .. } => "conforms",
-            Verdict::Diverges { .. } => "diverges",
-            Verdict::Unsupported { .. } => "unsupported",
-            Verdict::HarnessError { .. } => "harness-error",
+            Verdict::Conforms | Verdict::ConformsInItems { .. } => VerdictName::Conforms,
+            Verdict::Diverges { .. } => VerdictName::Diverges,
+            Verdict::Unsupported { .. } => VerdictName::Unsupported,
+            Verdict::HarnessError { .. } => VerdictName::HarnessError,
+        }
+    }
+
+    /// The detail of anything but a plain `conforms`.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Verdict::Conforms => None,
+            Verdict::ConformsInItems { detail }
+            | Verdict::Diverges { detail, .. }
+            | Verdict::Unsupported { detail }
+            | Verdict::HarnessError { detail } => Some(detail),
         }
     }
 
@@ -397,5 +453,30 @@ fn short(v: &Value) -> String {
         format!("{}...", s.chars().take(120).collect::<String>())
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_serialize_as_reports_spell_them() {
+        for name in VerdictName::ALL {
+            let json = serde_json::to_string(&name).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", name.as_str()));
+            assert_eq!(VerdictName::parse(name.as_str()), Some(name));
+            let back: VerdictName =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(back, name);
+        }
+        for class in DivergenceClass::ALL {
+            let json = serde_json::to_string(&class).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", class.as_str()));
+            assert_eq!(DivergenceClass::parse(class.as_str()), Some(class));
+            let back: DivergenceClass =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{class}: {e}"));
+            assert_eq!(back, class);
+        }
     }
 }

@@ -1,16 +1,18 @@
-//! The console: a progress display while the run goes, then a per-operation summary and, for
-//! each divergence, the case, its request, what the contract expected, what came back, and the
-//! one command that reproduces it.
+//! The console, once a run is over: for each failing case, the case, its request, what the
+//! contract expected, what came back, and the one command that reproduces it; then a
+//! per-operation summary and what the run spent. (The progress display while it goes is
+//! `progress`.)
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
 
 use crate::case::{Case, Expect};
-use crate::run::{CaseResult, Event, Outcome};
+use crate::check::VerdictName;
+use crate::gen::DEFAULT_RANDOM_CASES;
+use crate::run::{CaseResult, Totals};
 
-use super::record::Record;
+use super::events::{ReportError, ReportEvent, Reporter};
+use super::record::{Record, RecordVerdict};
 
 /// How to reproduce a case from the command line.
 #[derive(Debug, Clone)]
@@ -19,8 +21,11 @@ pub struct Repro {
     pub target: String,
     /// `--endpoint` value, if the target is not the embedded reference.
     pub endpoint: Option<String>,
-    /// `--seed` value, if not 0.
+    /// `--seed` value, shown if not 0.
     pub seed: u64,
+    /// `--cases` value, shown if not the default: a case `::3` exists only with `--cases 3` or
+    /// more.
+    pub cases: usize,
     /// `--identity` value, for real SES.
     pub identity: Option<String>,
 }
@@ -38,108 +43,69 @@ impl Repro {
         if self.seed != 0 {
             let _ = write!(cmd, " --seed {}", self.seed);
         }
+        if self.cases != DEFAULT_RANDOM_CASES {
+            let _ = write!(cmd, " --cases {}", self.cases);
+        }
         let _ = write!(cmd, " --case '{case_id}'");
         cmd
     }
 }
 
-/// Shows progress: a bar on a terminal once a run has taken a few seconds, a line now and then
-/// otherwise.
-pub struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    shown: bool,
-    started: Instant,
-    total: usize,
-    done: usize,
-    last_line: Instant,
+/// The console reporter: the failing cases in full, then the summary table and the totals line,
+/// written to `out` once the run is over.
+pub struct Console<W: std::io::Write> {
+    out: W,
+    repro: Repro,
+    failures: String,
+    records: Vec<Record>,
+    totals: Totals,
 }
 
-/// How long a run goes before it gets a progress bar.
-const BAR_AFTER: Duration = Duration::from_secs(3);
-
-impl Progress {
-    /// A progress display for `total` cases on stderr.
-    pub fn new(total: usize) -> Progress {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} {msg}",
-            ) {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            // Hidden until the run has lasted a few seconds: short runs never flash a bar.
-            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-            bar
-        });
-        Progress {
-            bar,
-            shown: false,
-            started: Instant::now(),
-            total,
-            done: 0,
-            last_line: Instant::now(),
-        }
-    }
-
-    /// Take one event.
-    pub fn on_event(&mut self, event: &Event) {
-        let Event::Finished(result) = event else {
-            return;
-        };
-        self.done += 1;
-        let record_line = match &result.outcome {
-            Outcome::Ran { .. } if result.fails_run() => Some(format!(
-                "FAIL {} ({})",
-                result.case.id,
-                verdict_word(result)
-            )),
-            _ => None,
-        };
-        if let (Some(bar), false) = (&self.bar, self.shown) {
-            if self.started.elapsed() >= BAR_AFTER {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
-                self.shown = true;
-            }
-        }
-        match &self.bar {
-            Some(bar) => {
-                bar.inc(1);
-                if let Some(line) = record_line {
-                    // A hidden bar would swallow the line.
-                    if self.shown {
-                        bar.println(line);
-                    } else {
-                        eprintln!("{line}");
-                    }
-                }
-            }
-            None => {
-                if let Some(line) = record_line {
-                    eprintln!("{line}");
-                }
-                if self.last_line.elapsed() >= Duration::from_secs(5) {
-                    eprintln!("... {}/{} cases", self.done, self.total);
-                    self.last_line = Instant::now();
-                }
-            }
-        }
-    }
-
-    /// Remove the bar.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+impl<W: std::io::Write> Console<W> {
+    /// A console report on `out`, reproducing cases with `repro`.
+    pub fn new(out: W, repro: Repro) -> Console<W> {
+        Console {
+            out,
+            repro,
+            failures: String::new(),
+            records: Vec::new(),
+            totals: Totals::default(),
         }
     }
 }
 
-fn verdict_word(result: &CaseResult) -> String {
-    match &result.outcome {
-        Outcome::Skipped { .. } => "skipped".into(),
-        Outcome::Ran { verdict, .. } => match verdict.class() {
-            Some(class) => format!("diverges: {class}"),
-            None => verdict.name().into(),
-        },
+impl<W: std::io::Write> Reporter for Console<W> {
+    fn on_event(&mut self, event: &ReportEvent<'_>) -> Result<(), ReportError> {
+        match event {
+            ReportEvent::Started { .. } => {}
+            ReportEvent::Finished(finished) => {
+                if finished.record.fails() {
+                    self.failures.push_str(&failure_report(
+                        &finished.result,
+                        &finished.record,
+                        &self.repro,
+                    ));
+                }
+                self.records.push(finished.record.clone());
+            }
+            ReportEvent::Done { totals, .. } => self.totals = (*totals).clone(),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), ReportError> {
+        // The console is for people: a closed stdout does not fail the run.
+        let failing = self.records.iter().filter(|r| r.fails()).count();
+        let _ = write!(
+            self.out,
+            "{}\n{}{} cases, {failing} failing, {}\n",
+            self.failures,
+            summary_table(&self.records),
+            self.records.len(),
+            totals(&self.totals)
+        );
+        let _ = self.out.flush();
+        Ok(())
     }
 }
 
@@ -160,13 +126,13 @@ pub fn summary_table(records: &[Record]) -> String {
     for r in records {
         let c = by_op.entry(&r.operation).or_default();
         c.cases += 1;
-        match r.verdict.as_str() {
-            "conforms" => c.conforms += 1,
-            "diverges" if r.known.as_deref() == Some("as-listed") => c.known += 1,
-            "diverges" => c.diverges += 1,
-            "unsupported" => c.unsupported += 1,
-            "harness-error" => c.errors += 1,
-            _ => c.skipped += 1,
+        match r.verdict {
+            RecordVerdict::Ran(VerdictName::Conforms) => c.conforms += 1,
+            RecordVerdict::Ran(VerdictName::Diverges) if r.known_as_listed() => c.known += 1,
+            RecordVerdict::Ran(VerdictName::Diverges) => c.diverges += 1,
+            RecordVerdict::Ran(VerdictName::Unsupported) => c.unsupported += 1,
+            RecordVerdict::Ran(VerdictName::HarnessError) => c.errors += 1,
+            RecordVerdict::Skipped => c.skipped += 1,
         }
     }
     let width = by_op.keys().map(|k| k.len()).max().unwrap_or(9).max(9);
@@ -250,12 +216,12 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
 }
 
 fn describe_verdict(record: &Record) -> String {
-    let mut s = record.verdict.clone();
+    let mut s = record.verdict.to_string();
     if let Some(c) = &record.class {
         s = format!("{s}: {c}");
     }
-    if let Some(k) = &record.known {
-        s = format!("{s}; known divergence {k}");
+    if !record.known.is_not_listed() {
+        s = format!("{s}; known divergence {}", record.known);
     }
     s
 }
@@ -313,7 +279,7 @@ pub fn allowance(a: &crate::run::SendAllowance) -> String {
 }
 
 /// What a run spent, in words: `123 requests sent (40 fixtures, 41 removals, 0 retries), 12 recipients mailed`.
-pub fn totals(t: &crate::run::Totals) -> String {
+pub fn totals(t: &Totals) -> String {
     let mut out = format!(
         "{} requests sent ({} to make fixtures, {} removals, {} retries after throttling",
         t.requests, t.fixtures, t.removals, t.retries
@@ -341,4 +307,35 @@ pub fn totals(t: &crate::run::Totals) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reproduction_carries_the_seed_and_case_count_that_name_the_case() {
+        let repro = |seed, cases| Repro {
+            target: "moto".into(),
+            endpoint: Some("http://127.0.0.1:5000".into()),
+            seed,
+            cases,
+            identity: None,
+        };
+        let id = "send_email::invalid::content_missing::3";
+        assert_eq!(
+            repro(0, DEFAULT_RANDOM_CASES).command(id),
+            format!(
+                "ses-conformance run --target moto --endpoint http://127.0.0.1:5000 --case '{id}'"
+            )
+        );
+        assert_eq!(
+            repro(7, 5).command(id),
+            format!("ses-conformance run --target moto --endpoint http://127.0.0.1:5000 --seed 7 --cases 5 --case '{id}'")
+        );
+        assert_eq!(
+            repro(0, 0).command(id),
+            format!("ses-conformance run --target moto --endpoint http://127.0.0.1:5000 --cases 0 --case '{id}'")
+        );
+    }
 }

@@ -1,11 +1,13 @@
-//! JUnit XML: one test suite per operation, one test case per case.
+//! JUnit XML: one test suite per operation, one test case per case, written once the run is
+//! over.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::record::Record;
+use super::events::{ReportError, ReportEvent, Reporter};
+use super::record::{Record, RecordVerdict};
 
 /// The JUnit report of a run's records.
 pub fn report(records: &[Record], name: &str) -> Report {
@@ -15,21 +17,23 @@ pub fn report(records: &[Record], name: &str) -> Report {
         let suite = suites
             .entry(&r.operation)
             .or_insert_with(|| TestSuite::new(r.operation.clone()));
-        let status = if r.verdict == "skipped" || r.verdict == "unsupported" && !r.fails() {
+        let status = if r.verdict == RecordVerdict::Skipped
+            || r.verdict == RecordVerdict::UNSUPPORTED && !r.fails()
+        {
             let mut s = TestCaseStatus::skipped();
             if let Some(d) = &r.detail {
                 s.set_message(d.clone());
             }
             s
         } else if r.fails() {
-            let mut s = TestCaseStatus::non_success(if r.verdict == "harness-error" {
+            let mut s = TestCaseStatus::non_success(if r.verdict == RecordVerdict::HARNESS_ERROR {
                 NonSuccessKind::Error
             } else {
                 NonSuccessKind::Failure
             });
             s.set_message(match &r.class {
                 Some(c) => format!("{}: {c}", r.verdict),
-                None => r.verdict.clone(),
+                None => r.verdict.to_string(),
             });
             if let Some(d) = &r.detail {
                 s.set_description(d.clone());
@@ -47,10 +51,43 @@ pub fn report(records: &[Record], name: &str) -> Report {
     report
 }
 
-/// Write the JUnit report to a file.
-pub fn write(path: &Path, records: &[Record], name: &str) -> Result<(), String> {
-    let xml = report(records, name)
-        .to_string()
-        .map_err(|e| e.to_string())?;
-    std::fs::write(path, xml).map_err(|e| format!("{}: {e}", path.display()))
+/// The `--junit` reporter: collects the records and writes the report once the run is over.
+pub struct Junit {
+    path: PathBuf,
+    name: String,
+    records: Vec<Record>,
+}
+
+impl Junit {
+    /// A reporter writing to `path`, the report named after the target `name`.
+    pub fn new(path: PathBuf, name: &str) -> Junit {
+        Junit {
+            path,
+            name: name.to_string(),
+            records: Vec::new(),
+        }
+    }
+}
+
+impl Reporter for Junit {
+    fn on_event(&mut self, event: &ReportEvent<'_>) -> Result<(), ReportError> {
+        if let ReportEvent::Finished(finished) = event {
+            self.records.push(finished.record.clone());
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), ReportError> {
+        let xml = report(&self.records, &self.name)
+            .to_string()
+            .map_err(|source| ReportError::Junit {
+                path: self.path.clone(),
+                source,
+            })?;
+        std::fs::write(&self.path, xml).map_err(|source| ReportError::Write {
+            what: "--junit",
+            path: self.path.clone(),
+            source,
+        })
+    }
 }

@@ -4,14 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::record::Record;
+use super::record::{Record, RecordVerdict};
+use crate::check::VerdictName;
 
 #[derive(Default)]
 struct Cell {
     conforms: usize,
     diverges: usize,
     unsupported: usize,
-    classes: BTreeSet<String>,
+    classes: BTreeSet<&'static str>,
 }
 
 /// A Markdown table over the records of any number of runs (targets in order of appearance).
@@ -27,18 +28,20 @@ pub fn markdown(records: &[Record]) -> String {
         let cell = cells
             .entry((r.operation.clone(), r.target.clone()))
             .or_default();
-        match r.verdict.as_str() {
-            "conforms" => cell.conforms += 1,
-            "diverges" => {
+        match r.verdict {
+            RecordVerdict::Ran(VerdictName::Conforms) => cell.conforms += 1,
+            RecordVerdict::Ran(VerdictName::Diverges) => {
                 cell.diverges += 1;
-                if let Some(c) = &r.class {
-                    cell.classes.insert(c.clone());
+                if let Some(c) = r.class {
+                    cell.classes.insert(c.as_str());
                 }
             }
-            "unsupported" | "skipped" => cell.unsupported += 1,
-            _ => {
+            RecordVerdict::Ran(VerdictName::Unsupported) | RecordVerdict::Skipped => {
+                cell.unsupported += 1
+            }
+            RecordVerdict::Ran(VerdictName::HarnessError) => {
                 cell.diverges += 1;
-                cell.classes.insert("harness-error".into());
+                cell.classes.insert(VerdictName::HarnessError.as_str());
             }
         }
     }
@@ -64,7 +67,7 @@ pub fn markdown(records: &[Record]) -> String {
                     let classes = if c.classes.is_empty() {
                         "".to_string()
                     } else {
-                        c.classes.iter().cloned().collect::<Vec<_>>().join(", ")
+                        c.classes.iter().copied().collect::<Vec<_>>().join(", ")
                     };
                     let _ = write!(
                         out,
@@ -85,9 +88,15 @@ pub fn markdown(records: &[Record]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{DivergenceClass, Known};
     use crate::report::record::Observed;
 
-    fn record(target: &str, op: &str, verdict: &str, class: Option<&str>) -> Record {
+    fn record(
+        target: &str,
+        op: &str,
+        verdict: RecordVerdict,
+        class: Option<DivergenceClass>,
+    ) -> Record {
         Record {
             id: format!("{op}::x"),
             operation: op.into(),
@@ -95,11 +104,11 @@ mod tests {
             constraint: "c".into(),
             expect: "accept".into(),
             observed: Observed::default(),
-            verdict: verdict.into(),
-            class: class.map(str::to_string),
+            verdict,
+            class,
             detail: None,
             target: target.into(),
-            known: None,
+            known: Known::NotListed,
             millis: 0,
             baseline: None,
         }
@@ -108,10 +117,15 @@ mod tests {
     #[test]
     fn matrix_counts_per_operation_and_target() {
         let md = markdown(&[
-            record("reference", "GetAccount", "conforms", None),
-            record("moto", "GetAccount", "skipped", None),
-            record("moto", "SendEmail", "diverges", Some("accepted-invalid")),
-            record("moto", "SendEmail", "conforms", None),
+            record("reference", "GetAccount", RecordVerdict::CONFORMS, None),
+            record("moto", "GetAccount", RecordVerdict::Skipped, None),
+            record(
+                "moto",
+                "SendEmail",
+                RecordVerdict::DIVERGES,
+                Some(DivergenceClass::AcceptedInvalid),
+            ),
+            record("moto", "SendEmail", RecordVerdict::CONFORMS, None),
         ]);
         assert!(
             md.contains("| GetAccount | 1 / 0 / 0 |  | 0 / 0 / 1 |  |"),

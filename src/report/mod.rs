@@ -1,11 +1,18 @@
-//! Reports, all built from the runner's events: the console, a JSON result file, JUnit XML and
-//! the conformance matrix.
+//! Reports, all readers of the runner's events (`events`, `dispatch`): the progress display, the
+//! console, a JSON result file, JUnit XML, the comparison with a baseline; and the conformance
+//! matrix over result files.
 
 pub mod console;
+pub mod diff;
+pub mod dispatch;
+pub mod events;
 pub mod json;
 pub mod junit;
 pub mod matrix;
 pub mod plan;
+pub mod progress;
 pub mod record;
 
-pub use record::{Observed, Record};
+pub use dispatch::{Reporters, Summary};
+pub use events::{Finished, ReportError, ReportEvent, Reporter};
+pub use record::{Observed, Record, RecordVerdict};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Known;
+use crate::check::{DivergenceClass, Known, VerdictName};
 use crate::run::{CaseResult, Outcome};
 
 /// What came back, in short.
@@ -15,6 +15,77 @@ pub struct Observed {
     pub error_type: Option<String>,
     /// Error message.
     pub message: Option<String>,
+}
+
+/// A record's verdict: the check's verdict on a case that ran, or `skipped`. Written as the
+/// word (`conforms`, `diverges`, `unsupported`, `harness-error`, `skipped`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordVerdict {
+    /// The case ran and was judged.
+    Ran(VerdictName),
+    /// The case was not sent.
+    Skipped,
+}
+
+impl RecordVerdict {
+    /// `conforms`.
+    pub const CONFORMS: RecordVerdict = RecordVerdict::Ran(VerdictName::Conforms);
+    /// `diverges`.
+    pub const DIVERGES: RecordVerdict = RecordVerdict::Ran(VerdictName::Diverges);
+    /// `unsupported`.
+    pub const UNSUPPORTED: RecordVerdict = RecordVerdict::Ran(VerdictName::Unsupported);
+    /// `harness-error`.
+    pub const HARNESS_ERROR: RecordVerdict = RecordVerdict::Ran(VerdictName::HarnessError);
+
+    /// The word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordVerdict::Ran(name) => name.as_str(),
+            RecordVerdict::Skipped => "skipped",
+        }
+    }
+
+    /// Parse the word.
+    pub fn parse(text: &str) -> Option<RecordVerdict> {
+        match text {
+            "skipped" => Some(RecordVerdict::Skipped),
+            _ => VerdictName::parse(text).map(RecordVerdict::Ran),
+        }
+    }
+
+    /// The check's verdict, if the case ran.
+    pub fn ran(self) -> Option<VerdictName> {
+        match self {
+            RecordVerdict::Ran(name) => Some(name),
+            RecordVerdict::Skipped => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RecordVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RecordVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<RecordVerdict, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        RecordVerdict::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown verdict `{text}`, expected one of {}, skipped",
+                VerdictName::ALL.map(VerdictName::as_str).join(", ")
+            ))
+        })
+    }
 }
 
 /// One case's result.
@@ -33,17 +104,18 @@ pub struct Record {
     /// What came back.
     pub observed: Observed,
     /// `conforms`, `diverges`, `unsupported`, `harness-error` or `skipped`.
-    pub verdict: String,
+    pub verdict: RecordVerdict,
     /// The divergence class, when it diverges.
-    pub class: Option<String>,
+    pub class: Option<DivergenceClass>,
     /// The detail of a divergence, an error or a skip.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The target.
     pub target: String,
-    /// Whether a known divergence of the target's profile covers it (`as-listed` or `stale`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub known: Option<String>,
+    /// Whether a known divergence of the target's profile covers it (`as-listed` or
+    /// `stale: <pattern> expects <class>`; absent when none does).
+    #[serde(default, skip_serializing_if = "Known::is_not_listed")]
+    pub known: Known,
     /// Wall time in milliseconds.
     #[serde(default)]
     pub millis: u64,
@@ -70,42 +142,26 @@ impl Record {
         let (observed, verdict, class, detail, known) = match &result.outcome {
             Outcome::Skipped { reason } => (
                 Observed::default(),
-                "skipped".to_string(),
+                RecordVerdict::Skipped,
                 None,
                 Some(reason.clone()),
-                None,
+                Known::NotListed,
             ),
             Outcome::Ran {
                 verdict,
                 observation,
                 known,
-            } => {
-                let detail = match verdict {
-                    crate::check::Verdict::Conforms => None,
-                    crate::check::Verdict::ConformsInItems { detail }
-                    | crate::check::Verdict::Diverges { detail, .. }
-                    | crate::check::Verdict::Unsupported { detail }
-                    | crate::check::Verdict::HarnessError { detail } => Some(detail.clone()),
-                };
-                let known = match known {
-                    Known::NotListed => None,
-                    Known::AsListed => Some("as-listed".to_string()),
-                    Known::Stale { pattern, expected } => {
-                        Some(format!("stale: {pattern} expects {expected}"))
-                    }
-                };
-                (
-                    Observed {
-                        status: observation.status,
-                        error_type: observation.error_type.clone(),
-                        message: observation.message.clone(),
-                    },
-                    verdict.name().to_string(),
-                    verdict.class().map(|c| c.as_str().to_string()),
-                    detail,
-                    known,
-                )
-            }
+            } => (
+                Observed {
+                    status: observation.status,
+                    error_type: observation.error_type.clone(),
+                    message: observation.message.clone(),
+                },
+                RecordVerdict::Ran(verdict.name()),
+                verdict.class(),
+                verdict.detail().map(str::to_string),
+                known.clone(),
+            ),
         };
         Record {
             id: case.id.clone(),
@@ -126,13 +182,61 @@ impl Record {
 
     /// Whether the record fails a run (see `CaseResult::fails_run`).
     pub fn fails(&self) -> bool {
-        match self.known.as_deref() {
-            Some("as-listed") => false,
-            Some(_) => true,
-            None => matches!(
-                self.verdict.as_str(),
-                "diverges" | "harness-error" | "unsupported"
-            ),
+        self.known.fails(self.verdict.ran())
+    }
+
+    /// Whether a known divergence covers it and it happened as listed.
+    pub fn known_as_listed(&self) -> bool {
+        self.known == Known::AsListed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::profile::KnownClass;
+
+    /// Lines as `run --json` wrote them before records were typed.
+    const WRITTEN_BEFORE: [&str; 4] = [
+        r#"{"id":"get_account::valid::minimal::0","operation":"GetAccount","kind":"valid","constraint":"request","expect":"accept","observed":{"status":200,"error_type":null,"message":null},"verdict":"conforms","class":null,"target":"reference","millis":3}"#,
+        r#"{"id":"list_email_templates::invalid::page_size_above_max::0","operation":"ListEmailTemplates","kind":"invalid","constraint":"PageSize.range","expect":"reject","observed":{"status":200,"error_type":null,"message":null},"verdict":"diverges","class":"accepted-invalid","detail":"accepted with HTTP 200","target":"aws","known":"stale: list_email_templates::invalid::page_size_above_max::0 (current rules) expects accepted-invalid","millis":40}"#,
+        r#"{"id":"delete_email_template::invalid::template_name_missing::0","operation":"DeleteEmailTemplate","kind":"invalid","constraint":"TemplateName.required","expect":"reject","observed":{"status":404,"error_type":null,"message":null},"verdict":"unsupported","class":null,"detail":"HTTP 404 ","target":"aws-ses-v2-local","known":"as-listed","millis":2}"#,
+        r#"{"id":"put_account_details::valid::minimal::0","operation":"PutAccountDetails","kind":"valid","constraint":"request","expect":"accept","observed":{"status":null,"error_type":null,"message":null},"verdict":"skipped","class":null,"detail":"needs --allow account-change","target":"aws","millis":0,"baseline":{"verdict":true,"full":false,"allowed":true}}"#,
+    ];
+
+    #[test]
+    fn records_written_before_read_back_typed_and_write_the_same_line() {
+        let records: Vec<Record> = WRITTEN_BEFORE
+            .iter()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
+            .collect();
+        assert_eq!(records[0].verdict, RecordVerdict::CONFORMS);
+        assert_eq!(records[0].known, Known::NotListed);
+        assert_eq!(records[1].class, Some(DivergenceClass::AcceptedInvalid));
+        assert_eq!(
+            records[1].known,
+            Known::Stale {
+                pattern: "list_email_templates::invalid::page_size_above_max::0 (current rules)"
+                    .into(),
+                expected: KnownClass::Diverges(DivergenceClass::AcceptedInvalid),
+            }
+        );
+        assert!(records[1].fails());
+        assert!(records[2].known_as_listed() && !records[2].fails());
+        assert_eq!(records[3].verdict, RecordVerdict::Skipped);
+        assert!(!records[3].fails());
+        for (record, line) in records.iter().zip(WRITTEN_BEFORE) {
+            assert_eq!(serde_json::to_string(record).unwrap_or_default(), line);
         }
+    }
+
+    #[test]
+    fn an_unknown_verdict_is_refused() {
+        let line = WRITTEN_BEFORE[0].replace("\"conforms\"", "\"passes\"");
+        let err = serde_json::from_str::<Record>(&line)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown verdict `passes`"), "{err}");
     }
 }

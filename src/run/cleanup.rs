@@ -39,7 +39,73 @@ impl CleanupTarget {
     }
 }
 
-/// What a cleanup of one ledger did.
+/// What cleanup did with one pending entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// `admit` refused it: never sent, still pending.
+    Refused(Refused),
+    /// Deleted now, or found already gone; marked removed in the ledger.
+    Removed {
+        /// The resource kind.
+        kind: String,
+        /// Its delete request.
+        request: serde_json::Value,
+    },
+    /// Sent, but the answer did not show the resource gone: still pending.
+    Left {
+        /// The resource kind.
+        kind: String,
+        /// Its delete request.
+        request: serde_json::Value,
+        /// The ledger line that recorded it.
+        line: usize,
+        /// The answer, in short.
+        answer: String,
+    },
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Refused(refused) => write!(f, "{refused}"),
+            Step::Removed { kind, request } => write!(f, "removed {kind} {request}"),
+            Step::Left {
+                kind,
+                request,
+                line,
+                answer,
+            } => write!(
+                f,
+                "could not remove {kind} {request} (ledger line {line}): {answer}"
+            ),
+        }
+    }
+}
+
+/// What a cleanup of one ledger did, entry by entry: the refused ones first, then the others
+/// newest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cleaned {
+    /// Each step, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Cleaned {
+    /// The steps counted.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for step in &self.steps {
+            match step {
+                Step::Refused(_) => tally.refused += 1,
+                Step::Removed { .. } => tally.removed += 1,
+                Step::Left { .. } => tally.left += 1,
+            }
+        }
+        tally
+    }
+}
+
+/// What a cleanup of one ledger did, counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Deleted now, or found already gone.
@@ -67,7 +133,7 @@ pub enum CleanupError {
     },
 }
 
-/// Check every pending entry; the refused ones are reported on stderr and never sent.
+/// Check every pending entry: the admitted ones, and the refused ones, which are never sent.
 pub fn admit_all<'a>(
     spec: &Spec,
     pending: &'a [Recorded],
@@ -85,23 +151,26 @@ pub fn admit_all<'a>(
 }
 
 /// Remove the pending resources of a ledger (newest first, so a policy goes before its
-/// identity), refusing any that `admit` does not pass.
+/// identity), refusing any that `admit` does not pass. Each step is handed to `on_step` as it
+/// happens (a paced cleanup takes a while) and returned with the others.
 pub async fn cleanup_entries(
     spec: Arc<Spec>,
     ledger_path: &Path,
     pending: &[Recorded],
     to: &CleanupTarget,
-) -> Result<Tally, CleanupError> {
+    mut on_step: impl FnMut(&Step),
+) -> Result<Cleaned, CleanupError> {
     let (admitted, refused) = admit_all(&spec, pending, &to.endpoint);
-    for refusal in &refused {
-        eprintln!("{refusal}");
-    }
-    let mut tally = Tally {
-        refused: refused.len(),
-        ..Tally::default()
+    let mut cleaned = Cleaned::default();
+    let mut step = |step: Step| {
+        on_step(&step);
+        cleaned.steps.push(step);
     };
+    for refusal in refused {
+        step(Step::Refused(refusal));
+    }
     if admitted.is_empty() {
-        return Ok(tally);
+        return Ok(cleaned);
     }
     let ledger = Ledger::open(ledger_path)?;
     let mut targets: HashMap<(bool, String), Arc<Target>> = HashMap::new();
@@ -125,24 +194,22 @@ pub async fn cleanup_entries(
             }
         };
         let obs = send_admitted_delete(&spec, &target, admitted).await;
-        if ledger::gone(obs.status, obs.error_type.as_deref())
-            || cannot_exist(&spec, admitted, &obs)
-        {
+        let kind = admitted.kind().to_string();
+        let request = admitted.request().clone();
+        let deleter = ledger::Deleter::Cleanup;
+        if ledger::gone(&spec, admitted.operation(), &request, &obs, deleter) {
             ledger.append(&Line::Removed(recorded.entry.clone()))?;
-            println!("removed {} {}", admitted.kind(), admitted.request());
-            tally.removed += 1;
+            step(Step::Removed { kind, request });
         } else {
-            eprintln!(
-                "could not remove {} {} (ledger line {}): {}",
-                admitted.kind(),
-                admitted.request(),
-                admitted.line(),
-                crate::check::verdict::describe_error(&obs)
-            );
-            tally.left += 1;
+            step(Step::Left {
+                kind,
+                request,
+                line: admitted.line(),
+                answer: crate::check::verdict::describe_error(&obs),
+            });
         }
     }
-    Ok(tally)
+    Ok(cleaned)
 }
 
 /// Send one admitted delete and read the answer: the only request cleanup makes, and so the one
@@ -162,20 +229,6 @@ pub async fn send_admitted_delete(
         )
         .await;
     observe(&exchange, &Bindings::placeholders(), &target.mask)
-}
-
-/// A resource whose very name SES refuses (a crash came between recording an invalid case's
-/// create and its refusal): the delete of that name is refused as a bad request, because the
-/// name breaks a rule of the delete operation itself, so nothing by that name can exist.
-fn cannot_exist(spec: &Spec, admitted: &Admitted, obs: &Observation) -> bool {
-    let refused_as_bad =
-        obs.status == Some(400) && obs.error_type.as_deref() == Some("BadRequestException");
-    let Some(op) = spec.operation_or_setup(admitted.operation()) else {
-        return false;
-    };
-    refused_as_bad
-        && !crate::spec::validate_in(spec, op, admitted.request(), crate::spec::Edition::Current)
-            .is_empty()
 }
 
 /// The identity a policy entry lives on (the gate lets a run change policies there only).
@@ -221,7 +274,7 @@ pub async fn connect_for_cleanup(
         ),
     };
     // `admit` checked the name is plain, so it can only select a file in specs/targets/.
-    let profile = Profile::shipped(&spec.dir, admitted.target())
+    let profile = Profile::shipped(&spec, admitted.target())
         .ok()
         .flatten()
         .unwrap_or_else(|| Profile::bare(admitted.target()));

@@ -7,13 +7,16 @@ pub mod config;
 pub mod fixtures;
 pub mod ledger;
 pub mod outcome;
+pub mod pacing;
 pub mod plan;
+pub mod resources;
 pub mod sequences;
 pub mod session;
 pub mod signals;
 
-pub use cleanup::{cleanup_entries, CleanupError, CleanupTarget, Tally};
+pub use cleanup::{cleanup_entries, Cleaned, CleanupError, CleanupTarget, Step, Tally};
 pub use config::RunConfig;
 pub use outcome::{CaseResult, Event, Outcome, Totals};
+pub use pacing::SendAllowance;
 pub use plan::{CasePlan, PlannedCall, Planner, Role};
-pub use session::{SendAllowance, Session};
+pub use session::{Session, SessionError};

@@ -42,16 +42,7 @@ impl CaseResult {
     pub fn fails_run(&self) -> bool {
         match &self.outcome {
             Outcome::Skipped { .. } => false,
-            Outcome::Ran { verdict, known, .. } => match known {
-                Known::AsListed => false,
-                Known::Stale { .. } => true,
-                Known::NotListed => matches!(
-                    verdict,
-                    Verdict::Diverges { .. }
-                        | Verdict::HarnessError { .. }
-                        | Verdict::Unsupported { .. }
-                ),
-            },
+            Outcome::Ran { verdict, known, .. } => known.fails(Some(verdict.name())),
         }
     }
 }
@@ -86,6 +77,9 @@ pub enum Event {
         total: usize,
         /// The target name.
         target: String,
+        /// The case ids in the order the run was given them: the order reports list them in,
+        /// whatever order the cases finish in.
+        order: Vec<String>,
     },
     /// A case finished.
     Finished(CaseResult),

@@ -146,7 +146,7 @@ impl Planner<'_> {
                 calls.push(removal);
             }
         }
-        let deleted = crate::run::session::deleted_by(self.spec, case);
+        let deleted = crate::run::resources::deleted_by(self.spec, case);
         for fixture in case.fixtures.iter().rev().filter(|f| !f.shared) {
             let mut removal = self.call(Role::Removal, &fixture.delete, RequestPath::Sdk, None);
             removal.expected = !(valid && deleted.as_ref() == Some(&fixture.resource));

@@ -81,7 +81,8 @@ impl Session {
         mut on_result: impl FnMut(&SequenceResult),
     ) -> Vec<SequenceResult> {
         let mut results = Vec::new();
-        if let Err(detail) = self.prepare_identity().await {
+        if let Err(error) = self.prepare_identity().await {
+            let detail = error.to_string();
             for id in plan.ids() {
                 let result = SequenceResult::not_run(&id, sequence_seed(&id, plan.seed), &detail);
                 on_result(&result);

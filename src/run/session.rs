@@ -8,15 +8,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
 use super::config::RunConfig;
 use super::fixtures::SharedFixtures;
-use super::ledger::{Entry, Ledger, LedgerError, Line, ResourceEvent};
+use super::ledger::{gone, Deleter, Entry, Ledger, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Event, Outcome, Totals};
+use super::pacing::interleave;
 use super::plan::{CasePlan, Planner};
-use crate::case::{Call, Case, Fixture, RequestPath, Resource, IDENTITY_PLACEHOLDER};
+use super::resources::{deleted_by, identity_calls, not_created};
+use crate::case::{Call, Case, Fixture, RequestPath, Resource};
 use crate::check::verdict::{
     fixture_failure, is_missing_route, is_throttled, is_unknown_operation,
 };
@@ -25,23 +27,25 @@ use crate::spec::Spec;
 use crate::target::exchange::Exchange;
 use crate::target::{IdentityMode, Target};
 
-/// What a run may send of the account's sending quota, read at its start (real SES).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SendAllowance {
-    /// Recipients per second across every sending operation (MaxSendRate).
-    pub max_send_rate: f64,
-    /// The account's 24-hour quota (Max24HourSend).
-    pub max_24_hour_send: f64,
-    /// Sent in the last 24 hours (SentLast24Hours).
-    pub sent_last_24_hours: f64,
-    /// Recipients this run may mail.
-    pub budget: u64,
-    /// The account's answer had no readable SendQuota: a sandbox account's values were assumed.
-    pub assumed: bool,
+/// Why the session could not do something every case relies on.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SessionError {
+    /// The account's sending quota could not be read (real SES).
+    #[error("reading the account's sending quota (GetAccount): {answer}")]
+    Quota {
+        /// What came back instead, in short.
+        answer: String,
+    },
+    /// The run's identity could not be created.
+    #[error("{answer}")]
+    Identity {
+        /// The CreateEmailIdentity answer, in short.
+        answer: String,
+    },
+    /// A resource could not be recorded in the ledger before its create, so it was not made.
+    #[error(transparent)]
+    Ledger(Arc<LedgerError>),
 }
-
-/// The sandbox's documented quota: 1 recipient per second, 200 a day.
-pub const SANDBOX_QUOTA: (f64, f64) = (1.0, 200.0);
 
 /// A run against one target: the shared state every case needs.
 pub struct Session {
@@ -50,13 +54,14 @@ pub struct Session {
     config: RunConfig,
     ledger: Option<Ledger>,
     exclusive: RwLock<()>,
-    identity: OnceCell<Result<bool, String>>,
+    identity: OnceCell<Result<bool, SessionError>>,
     shared: SharedFixtures,
     interrupted: AtomicBool,
     fixtures_made: AtomicU64,
     removals: AtomicU64,
     retries: AtomicU64,
     left: AtomicU64,
+    ledger_failures: std::sync::Mutex<Vec<Arc<LedgerError>>>,
 }
 
 impl Session {
@@ -81,6 +86,7 @@ impl Session {
             removals: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             left: AtomicU64::new(0),
+            ledger_failures: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -94,9 +100,27 @@ impl Session {
         &self.target
     }
 
+    /// The run's settings.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
     /// The ledger, if the run keeps one.
     pub fn ledger(&self) -> Option<&Ledger> {
         self.ledger.as_ref()
+    }
+
+    /// The ledger writes that failed so far, taken: a case whose resource could not be recorded
+    /// was not run (its verdict says so), and a removal that could not be recorded is still
+    /// pending in the ledger; either way the ledger no longer says what the run did.
+    pub fn take_ledger_failures(&self) -> Vec<Arc<LedgerError>> {
+        std::mem::take(&mut *self.ledger_failures_lock())
+    }
+
+    fn ledger_failures_lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<LedgerError>>> {
+        self.ledger_failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Requests sent so far (counted at the gate: cases, fixtures, removals, retries).
@@ -136,33 +160,6 @@ impl Session {
             bindings: &self.target.bindings,
             gate: &self.target.gate,
         }
-    }
-
-    /// Against real SES: read the account's sending quota (GetAccount) and set the run's sending
-    /// rate and send budget from it. Other targets need nothing: `Ok(None)`.
-    pub async fn start(&self) -> Result<Option<SendAllowance>, String> {
-        if !self.target.gate.is_strict() {
-            return Ok(None);
-        }
-        let (_, obs) = self
-            .call("GetAccount", &json!({}), RequestPath::Sdk, None)
-            .await;
-        if let Some(failure) = &obs.failure {
-            return Err(format!(
-                "reading the account's sending quota (GetAccount): {failure}"
-            ));
-        }
-        if !obs.is_success() {
-            return Err(format!(
-                "reading the account's sending quota (GetAccount): {}",
-                crate::check::verdict::describe_error(&obs)
-            ));
-        }
-        let allowance = allowance(obs.body.as_ref(), self.config.max_sends);
-        let gate = &self.target.gate;
-        gate.pacer().set_send_rate(Some(allowance.max_send_rate));
-        gate.sends().set_max(Some(allowance.budget));
-        Ok(Some(allowance))
     }
 
     /// Run one case through the whole pipeline.
@@ -215,10 +212,10 @@ impl Session {
             _shared = self.exclusive.read().await;
         }
         if case.needs_identity {
-            if let Err(detail) = self.ensure_identity().await {
+            if let Err(error) = self.ensure_identity().await {
                 return self.harness_error(
                     case,
-                    format!("the run's identity could not be created: {detail}"),
+                    format!("the run's identity could not be created: {error}"),
                 );
             }
         }
@@ -236,10 +233,9 @@ impl Session {
             }
         }
         for made in &case.creates {
-            if let Err(detail) = self.record(&made.resource, &made.delete, ResourceEvent::Creating)
-            {
+            if let Err(error) = self.record(&made.resource, &made.delete, ResourceEvent::Creating) {
                 self.remove_all(&own).await;
-                return self.harness_error(case, detail);
+                return self.harness_error(case, error.to_string());
             }
         }
         let (exchange, observation) = self
@@ -286,10 +282,9 @@ impl Session {
         fixture: &Fixture,
         own: &mut Vec<(Resource, Call)>,
     ) -> Result<(), Box<Observation>> {
-        if let Err(detail) =
-            self.record(&fixture.resource, &fixture.delete, ResourceEvent::Creating)
+        if let Err(error) = self.record(&fixture.resource, &fixture.delete, ResourceEvent::Creating)
         {
-            return Err(Box::new(Observation::failed(detail)));
+            return Err(Box::new(Observation::failed(error.to_string())));
         }
         let (exchange, obs) = self
             .call(
@@ -430,7 +425,7 @@ impl Session {
         resource: &Resource,
         delete: &Call,
         event: ResourceEvent,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError> {
         let Some(ledger) = &self.ledger else {
             return Ok(());
         };
@@ -444,9 +439,11 @@ impl Session {
             delete_operation: delete.operation.clone(),
             delete_request: bindings.bind_value(&delete.request, &[]),
         };
-        ledger
-            .append(&Line::of(event, entry))
-            .map_err(|e| e.to_string())
+        ledger.append(&Line::of(event, entry)).map_err(|error| {
+            let error = Arc::new(error);
+            self.ledger_failures_lock().push(Arc::clone(&error));
+            SessionError::Ledger(error)
+        })
     }
 
     /// Remove resources, newest first; a resource is marked removed only once it is gone.
@@ -456,7 +453,14 @@ impl Session {
                 .call(&delete.operation, &delete.request, RequestPath::Sdk, None)
                 .await;
             self.removals.fetch_add(1, Ordering::Relaxed);
-            if super::ledger::gone(obs.status, obs.error_type.as_deref()) {
+            let deleter = Deleter::Run;
+            if gone(
+                &self.spec,
+                &delete.operation,
+                &delete.request,
+                &obs,
+                deleter,
+            ) {
                 let _ = self.record(resource, delete, ResourceEvent::Removed);
             } else {
                 self.left.fetch_add(1, Ordering::Relaxed);
@@ -466,7 +470,7 @@ impl Session {
 
     /// Create the run's identity once, if the target's profile says the harness creates it.
     /// `Ok(true)` when it was created (and must be deleted at the end).
-    async fn ensure_identity(&self) -> Result<bool, String> {
+    async fn ensure_identity(&self) -> Result<bool, SessionError> {
         self.identity
             .get_or_init(|| async {
                 // Against real SES the harness never creates an identity: it uses the one the
@@ -486,7 +490,9 @@ impl Session {
                     let _ = self.record(&resource, &delete, ResourceEvent::Removed);
                     Ok(false)
                 } else {
-                    Err(crate::check::verdict::describe_error(&obs))
+                    Err(SessionError::Identity {
+                        answer: crate::check::verdict::describe_error(&obs),
+                    })
                 }
             })
             .await
@@ -495,7 +501,7 @@ impl Session {
 
     /// Make sure the run's identity exists before sequences use it (cases do this themselves).
     /// Says why not, when it could not be made.
-    pub async fn prepare_identity(&self) -> Result<(), String> {
+    pub async fn prepare_identity(&self) -> Result<(), SessionError> {
         self.ensure_identity().await.map(|_| ())
     }
 
@@ -531,12 +537,15 @@ impl Session {
         on_event(Event::Started {
             total: cases.len(),
             target: self.target.name.clone(),
+            order: cases.iter().map(|c| c.id.clone()).collect(),
         });
         let cases = if self.config.interleave {
             interleave(cases)
         } else {
             cases
         };
+        // Listening before the first case starts: a signal then always stops the run gracefully.
+        let mut stop = super::signals::listen();
         let semaphore = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let session = Arc::clone(self);
@@ -559,7 +568,7 @@ impl Session {
         let interrupter = {
             let session = Arc::clone(self);
             tokio::spawn(async move {
-                super::signals::stop_signal().await;
+                stop.recv().await;
                 session.interrupt();
             })
         };
@@ -578,126 +587,8 @@ impl Session {
     }
 }
 
-/// Cases taken round-robin from each operation's cases, each operation's in their order: paced
-/// calls then spread over every operation's slots.
-fn interleave(cases: Vec<Arc<Case>>) -> Vec<Arc<Case>> {
-    let mut by_operation: Vec<(String, std::collections::VecDeque<Arc<Case>>)> = Vec::new();
-    for case in cases {
-        match by_operation
-            .iter_mut()
-            .find(|(op, _)| *op == case.operation)
-        {
-            Some((_, queue)) => queue.push_back(case),
-            None => by_operation.push((case.operation.clone(), [case].into())),
-        }
-    }
-    let mut out = Vec::new();
-    while by_operation.iter().any(|(_, q)| !q.is_empty()) {
-        for (_, queue) in &mut by_operation {
-            out.extend(queue.pop_front());
-        }
-    }
-    out
-}
-
 fn skipped(reason: &str) -> Outcome {
     Outcome::Skipped {
         reason: reason.to_string(),
-    }
-}
-
-/// The resource a delete case's request names, if the case is a delete.
-pub fn deleted_by(spec: &Spec, case: &Case) -> Option<Resource> {
-    let resource = spec.operation(&case.operation)?.resource.as_ref()?;
-    if resource.action != crate::spec::ResourceAction::Delete {
-        return None;
-    }
-    let def = spec.resources.get(&resource.kind)?;
-    let keys = def
-        .keys
-        .iter()
-        .map(|k| Some((k.clone(), case.request.get(k)?.clone())))
-        .collect::<Option<Map<String, Value>>>()?;
-    Some(Resource {
-        kind: resource.kind.clone(),
-        keys,
-    })
-}
-
-/// Whether an exchange shows its create did not happen: it never left, or the target refused it
-/// with a 4xx. Anything else (a 2xx, a 5xx, no answer) may have made it.
-fn not_created(exchange: &Exchange) -> bool {
-    use crate::target::gate::Fate;
-    matches!(exchange.fate(), Fate::NotSent | Fate::Answered(400..=499))
-}
-
-/// The send allowance from GetAccount's answer: the account's rate, and a budget of half of
-/// what is left of its 24-hour quota (or `--max-sends`, never more than what is left).
-fn allowance(body: Option<&Value>, max_sends: Option<u64>) -> SendAllowance {
-    let quota = body.and_then(|b| b.get("SendQuota"));
-    let number = |name: &str| quota.and_then(|q| q.get(name)).and_then(Value::as_f64);
-    let (rate, max, sent) = (
-        number("MaxSendRate").filter(|r| *r > 0.0),
-        number("Max24HourSend").filter(|m| *m >= 0.0),
-        number("SentLast24Hours").filter(|s| *s >= 0.0),
-    );
-    let assumed = rate.is_none() || max.is_none();
-    let (max_send_rate, max_24_hour_send, sent_last_24_hours) = match (rate, max) {
-        (Some(rate), Some(max)) => (rate, max, sent.unwrap_or(0.0)),
-        _ => (SANDBOX_QUOTA.0, SANDBOX_QUOTA.1, sent.unwrap_or(0.0)),
-    };
-    let left = (max_24_hour_send - sent_last_24_hours).max(0.0).floor() as u64;
-    let budget = match max_sends {
-        Some(n) => n.min(left),
-        None => left / 2,
-    };
-    SendAllowance {
-        max_send_rate,
-        max_24_hour_send,
-        sent_last_24_hours,
-        budget,
-        assumed,
-    }
-}
-
-/// The calls that create and delete the run's identity.
-fn identity_calls() -> (Resource, Call, Call) {
-    let mut keys = Map::new();
-    keys.insert("EmailIdentity".into(), json!(IDENTITY_PLACEHOLDER));
-    let resource = Resource {
-        kind: "identity".into(),
-        keys: keys.clone(),
-    };
-    let create = Call {
-        operation: "CreateEmailIdentity".into(),
-        request: Value::Object(keys.clone()),
-    };
-    let delete = Call {
-        operation: "DeleteEmailIdentity".into(),
-        request: Value::Object(keys),
-    };
-    (resource, create, delete)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_budget_is_half_of_what_is_left() {
-        let fresh = json!({"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0}});
-        let a = allowance(Some(&fresh), None);
-        assert_eq!((a.budget, a.max_send_rate, a.assumed), (100, 1.0, false));
-        let used = json!({"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 150.0}});
-        assert_eq!(allowance(Some(&used), None).budget, 25);
-        assert_eq!(allowance(Some(&used), Some(40)).budget, 40);
-        assert_eq!(
-            allowance(Some(&used), Some(500)).budget,
-            50,
-            "never more than what is left"
-        );
-        let unreadable = allowance(Some(&json!({})), None);
-        assert!(unreadable.assumed);
-        assert_eq!(unreadable.budget, 100, "a fresh sandbox account assumed");
     }
 }

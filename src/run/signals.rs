@@ -2,29 +2,70 @@
 //! SIGHUP (a closed terminal) all stop a run the same way: no new case starts, cases in flight
 //! finish and clean up, and the run's resources are removed.
 
-/// Wait for the first stop signal. Never returns if none can be listened for.
+/// Stop signals being listened for. The handlers are installed when this is made, not when it is
+/// first awaited: a signal that comes before the waiting task is first polled still counts
+/// (otherwise it would kill the process the default way, leaving the run's resources behind).
+pub struct StopSignals {
+    #[cfg(unix)]
+    streams: Vec<tokio::signal::unix::Signal>,
+}
+
+/// Start listening for stop signals. Must be called inside a tokio runtime.
 #[cfg(unix)]
-pub async fn stop_signal() {
+pub fn listen() -> StopSignals {
     use tokio::signal::unix::{signal, SignalKind};
-    async fn wait_for(kind: SignalKind) {
-        match signal(kind) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    }
-    tokio::select! {
-        _ = wait_for(SignalKind::interrupt()) => {}
-        _ = wait_for(SignalKind::terminate()) => {}
-        _ = wait_for(SignalKind::hangup()) => {}
+    let kinds = [
+        SignalKind::interrupt(),
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+    ];
+    StopSignals {
+        streams: kinds.into_iter().filter_map(|k| signal(k).ok()).collect(),
     }
 }
 
-/// Wait for Ctrl-C. Never returns if it cannot be listened for.
+/// Start listening for Ctrl-C.
 #[cfg(not(unix))]
-pub async fn stop_signal() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+pub fn listen() -> StopSignals {
+    StopSignals {}
+}
+
+impl StopSignals {
+    /// Wait for the first stop signal. Never returns if none can be listened for.
+    #[cfg(unix)]
+    pub async fn recv(&mut self) {
+        if self.streams.is_empty() {
+            return std::future::pending::<()>().await;
+        }
+        let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
+        futures_select_first(waits).await;
     }
+
+    /// Wait for Ctrl-C. Never returns if it cannot be listened for.
+    #[cfg(not(unix))]
+    pub async fn recv(&mut self) {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Wait until the first of several futures completes.
+#[cfg(unix)]
+async fn futures_select_first<F: std::future::Future + Unpin>(futures: impl Iterator<Item = F>) {
+    let mut futures: Vec<F> = futures.collect();
+    std::future::poll_fn(|cx| {
+        for future in &mut futures {
+            if std::pin::Pin::new(future).poll(cx).is_ready() {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+/// Wait for the first stop signal. Never returns if none can be listened for.
+pub async fn stop_signal() {
+    listen().recv().await;
 }

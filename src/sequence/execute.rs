@@ -379,8 +379,14 @@ impl<C: Caller> Run<'_, C> {
             let (resource, delete) = removal(kind, name);
             let obs = self.caller.call(&delete.operation, &delete.request).await;
             self.requests += 1;
-            if crate::run::ledger::gone(obs.status, obs.error_type.as_deref())
-                && inconclusive(&obs).is_none()
+            let deleter = crate::run::ledger::Deleter::Run;
+            if crate::run::ledger::gone(
+                self.spec,
+                &delete.operation,
+                &delete.request,
+                &obs,
+                deleter,
+            ) && inconclusive(&obs).is_none()
             {
                 self.caller.removed(&resource, &delete);
             }

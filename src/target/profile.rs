@@ -3,11 +3,43 @@
 //! that stops happening fails the run, so a fixed emulator bug is noticed and the list never rots.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use crate::check::known::KnownClass;
+use crate::gen::{self, Plan, Settings};
 use crate::spec::{parse_file, Spec, SpecError};
+
+/// Why a profile does not load. Every variant names the file, and where it can, the JSON path.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// The file cannot be read, is not JSON, or does not fit the model.
+    #[error(transparent)]
+    Parse(#[from] SpecError),
+    /// An `unsupported` key is not an operation of the spec.
+    #[error("{file}: at $.unsupported.{operation}: `{operation}` is not one of the 22 operations")]
+    UnknownOperation {
+        /// The profile file.
+        file: PathBuf,
+        /// The key.
+        operation: String,
+    },
+    /// A known divergence that covers no case of the default suite: it can never happen, so it
+    /// can never go stale either, and would rot unnoticed.
+    #[error("{file}: at $.known_divergences[{index}]: `{pattern}` matches no case of the default suite{}", when.as_ref().map(|w| format!(" whose request has {w}")).unwrap_or_default())]
+    DeadEntry {
+        /// The profile file.
+        file: PathBuf,
+        /// The entry's index in `known_divergences`.
+        index: usize,
+        /// The entry's `cases` pattern.
+        pattern: String,
+        /// The entry's request shape, if it names one.
+        when: Option<Box<RequestShape>>,
+    },
+}
 
 /// How the harness gets a verified identity on a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -108,37 +140,6 @@ pub enum MismatchLevel {
     Full,
 }
 
-/// The outcome a known divergence names: a divergence class, or `unsupported`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum KnownClass {
-    AcceptedInvalid,
-    RejectedValid,
-    WrongErrorType,
-    WrongStatus,
-    MalformedError,
-    ResponseShape,
-    Behaviour,
-    Unsupported,
-}
-
-impl KnownClass {
-    /// The kebab-case name, as verdicts and reports spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KnownClass::AcceptedInvalid => "accepted-invalid",
-            KnownClass::RejectedValid => "rejected-valid",
-            KnownClass::WrongErrorType => "wrong-error-type",
-            KnownClass::WrongStatus => "wrong-status",
-            KnownClass::MalformedError => "malformed-error",
-            KnownClass::ResponseShape => "response-shape",
-            KnownClass::Behaviour => "behaviour",
-            KnownClass::Unsupported => "unsupported",
-        }
-    }
-}
-
 /// A divergence a target is known to have.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +171,19 @@ pub struct RequestShape {
     /// A value there is an integer within these bounds (inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub between: Option<[i64; 2]>,
+}
+
+impl std::fmt::Display for RequestShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`", self.at)?;
+        if let Some(lacks) = &self.lacks {
+            write!(f, " lacking `{lacks}`")?;
+        }
+        if let Some([lo, hi]) = self.between {
+            write!(f, " between {lo} and {hi}")?;
+        }
+        Ok(())
+    }
 }
 
 impl RequestShape {
@@ -214,13 +228,14 @@ fn lookup<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json
 }
 
 impl Profile {
-    /// The profile of `name` in a spec directory's `targets/`, if there is one.
-    pub fn shipped(spec_dir: &Path, name: &str) -> Result<Option<Profile>, SpecError> {
-        let file = Self::path(spec_dir, name);
+    /// The profile of `name` in the spec directory's `targets/`, if there is one, checked
+    /// against the spec (see `load`).
+    pub fn shipped(spec: &Spec, name: &str) -> Result<Option<Profile>, ProfileError> {
+        let file = Self::path(&spec.dir, name);
         if !file.exists() {
             return Ok(None);
         }
-        Self::load(&file).map(Some)
+        Self::load(spec, &file).map(Some)
     }
 
     /// Where the profile of `name` lives under a spec directory.
@@ -228,9 +243,29 @@ impl Profile {
         spec_dir.join("targets").join(format!("{name}.json"))
     }
 
-    /// Load and check a profile file.
-    pub fn load(file: &Path) -> Result<Profile, SpecError> {
-        parse_file(file)
+    /// Load a profile file and check it against the spec: every `unsupported` key is an
+    /// operation, and every known divergence covers a case of the default suite.
+    pub fn load(spec: &Spec, file: &Path) -> Result<Profile, ProfileError> {
+        let profile: Profile = parse_file(file)?;
+        profile.check(spec, file)?;
+        Ok(profile)
+    }
+
+    fn check(&self, spec: &Spec, file: &Path) -> Result<(), ProfileError> {
+        if let Some(op) = self
+            .unsupported
+            .keys()
+            .find(|op| spec.operation(op).is_none())
+        {
+            return Err(ProfileError::UnknownOperation {
+                file: file.to_path_buf(),
+                operation: op.clone(),
+            });
+        }
+        if self.known_divergences.is_empty() {
+            return Ok(());
+        }
+        DefaultSuite::new(spec).check(self, file)
     }
 
     /// A profile with nothing in it, for an endpoint without a shipped profile.
@@ -248,19 +283,6 @@ impl Profile {
             sequence_divergences: Vec::new(),
             baseline_mismatches: Vec::new(),
         }
-    }
-
-    /// Check the profile's operation names against the spec.
-    pub fn check_operations(&self, spec: &Spec) -> Result<(), String> {
-        for op in self.unsupported.keys() {
-            if spec.operation(op).is_none() {
-                return Err(format!(
-                    "profile {}: unsupported operation `{op}` is not one of the 22",
-                    self.target
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Why the target cannot run a case of `operation`, if it cannot.
@@ -297,6 +319,64 @@ impl Profile {
     }
 }
 
+/// The default suite (default seed and case count), planned once; requests are built only for
+/// the cases an entry's request shape has to be checked against, each at most once.
+struct DefaultSuite<'s> {
+    spec: &'s Spec,
+    settings: Settings,
+    plans: Vec<Plan>,
+    requests: Vec<OnceLock<Option<serde_json::Value>>>,
+}
+
+impl<'s> DefaultSuite<'s> {
+    fn new(spec: &'s Spec) -> DefaultSuite<'s> {
+        let settings = Settings::default();
+        let plans = gen::plans(spec, &settings);
+        let requests = plans.iter().map(|_| OnceLock::new()).collect();
+        DefaultSuite {
+            spec,
+            settings,
+            plans,
+            requests,
+        }
+    }
+
+    /// Every known divergence of the profile covers at least one case.
+    fn check(&self, profile: &Profile, file: &Path) -> Result<(), ProfileError> {
+        for (index, known) in profile.known_divergences.iter().enumerate() {
+            if !self.covers(known) {
+                return Err(ProfileError::DeadEntry {
+                    file: file.to_path_buf(),
+                    index,
+                    pattern: known.cases.clone(),
+                    when: known.when.clone().map(Box::new),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn covers(&self, known: &KnownDivergence) -> bool {
+        self.plans.iter().enumerate().any(|(i, plan)| {
+            glob_match(&known.cases, &plan.id)
+                && known.when.as_ref().is_none_or(|shape| {
+                    self.request(i)
+                        .is_some_and(|request| shape.matches(request))
+                })
+        })
+    }
+
+    fn request(&self, i: usize) -> Option<&serde_json::Value> {
+        self.requests[i]
+            .get_or_init(|| {
+                self.plans[i]
+                    .build(self.spec, &self.settings)
+                    .map(|case| case.request)
+            })
+            .as_ref()
+    }
+}
+
 /// `*` matches any run of characters; everything else matches itself.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
@@ -325,6 +405,117 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn spec() -> Spec {
+        Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Load a profile holding `known_divergences` from a file of its own.
+    fn load_with(
+        name: &str,
+        known_divergences: serde_json::Value,
+    ) -> (PathBuf, Result<Profile, ProfileError>) {
+        let dir = std::env::temp_dir().join(format!(
+            "ses-conformance-profile-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.join("t.json");
+        let profile = json!({
+            "target": "t",
+            "description": "a test profile",
+            "known_divergences": known_divergences,
+        });
+        std::fs::write(&file, profile.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = Profile::load(&spec(), &file);
+        let _ = std::fs::remove_dir_all(&dir);
+        (file, loaded)
+    }
+
+    fn entry(cases: &str, when: Option<serde_json::Value>) -> serde_json::Value {
+        let mut e = json!({"cases": cases, "class": "accepted-invalid", "what": "w", "why": "y"});
+        if let Some(when) = when {
+            e["when"] = when;
+        }
+        e
+    }
+
+    #[test]
+    fn every_shipped_profile_loads() {
+        let spec = spec();
+        let dir = spec.dir.join("targets");
+        let mut loaded = 0;
+        for item in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+            let file = item.unwrap_or_else(|e| panic!("{e}")).path();
+            if file.extension().is_some_and(|e| e == "json") {
+                Profile::load(&spec, &file).unwrap_or_else(|e| panic!("{e}"));
+                loaded += 1;
+            }
+        }
+        assert!(loaded >= 4, "{loaded} profiles in {}", dir.display());
+    }
+
+    #[test]
+    fn a_known_divergence_that_covers_no_case_fails_naming_the_entry() {
+        let (file, loaded) = load_with(
+            "dead",
+            json!([
+                entry(
+                    "list_email_templates::invalid::page_size_above_max::*",
+                    None
+                ),
+                entry(
+                    "list_email_templates::invalid::page_size_far_above_max::*",
+                    None
+                ),
+            ]),
+        );
+        let err = match loaded {
+            Ok(_) => panic!("a profile with a dead entry loaded"),
+            Err(e) => e,
+        };
+        assert!(
+            matches!(&err, ProfileError::DeadEntry { index: 1, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        for says in [
+            file.display().to_string().as_str(),
+            "$.known_divergences[1]",
+            "`list_email_templates::invalid::page_size_far_above_max::*`",
+        ] {
+            assert!(text.contains(says), "{text} does not say {says}");
+        }
+    }
+
+    #[test]
+    fn a_request_shape_no_covered_case_has_is_a_dead_entry() {
+        let cases = "list_email_templates::invalid::page_size_above_max::*";
+        let (_, live) = load_with(
+            "shape-live",
+            json!([entry(
+                cases,
+                Some(json!({"at": "PageSize", "between": [11, 100]}))
+            )]),
+        );
+        live.unwrap_or_else(|e| panic!("{e}"));
+        let (_, dead) = load_with(
+            "shape-dead",
+            json!([entry(
+                cases,
+                Some(json!({"at": "PageSize", "between": [1, 10]}))
+            )]),
+        );
+        let text = match dead {
+            Ok(_) => panic!("an entry whose shape no covered case has loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            text.contains("$.known_divergences[0]") && text.contains("`PageSize` between 1 and 10"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn request_shapes_match_by_member_path() {

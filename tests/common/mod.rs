@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod owner;
+pub mod real_ses;
 pub mod recorder;
 
 use std::path::PathBuf;

@@ -1,6 +1,5 @@
 //! The ledger file: one JSON object per line, each appended and synced before the call it
-//! announces. Reading it back tolerates what a crash can leave (a torn last line) and reports,
-//! rather than hides, anything else it cannot read.
+//! announces. Reading it back is `read.rs`.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -10,6 +9,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use super::read::parse;
 
 /// The resource kind whose entries need a `proven` line before cleanup may touch them.
 pub const IDENTITY_KIND: &str = "identity";
@@ -148,212 +149,11 @@ pub enum LedgerError {
     RunId(String),
 }
 
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
+pub(super) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
     move |source| LedgerError::Io {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// A line of the file that was read as a ledger line, with its 1-based number.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Numbered {
-    /// The 1-based line number.
-    pub number: usize,
-    /// What it says.
-    pub line: Line,
-}
-
-/// A resource entry with the number of the line that recorded it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recorded {
-    /// The 1-based line number.
-    pub line: usize,
-    /// The entry.
-    pub entry: Entry,
-}
-
-/// What kind of unreadable line a warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineProblem {
-    /// The last line (or one a `torn` line names): a write cut short by a crash. The call it
-    /// announced never happened, so skipping it loses nothing.
-    Torn,
-    /// Any other line: someone has to look at it.
-    Malformed,
-}
-
-/// A line that was skipped.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", describe_warning(*.line, *.problem, .detail))]
-pub struct LineWarning {
-    /// The 1-based line number.
-    pub line: usize,
-    /// Torn or malformed.
-    pub problem: LineProblem,
-    /// Why it could not be read.
-    pub detail: String,
-}
-
-fn describe_warning(line: usize, problem: LineProblem, detail: &str) -> String {
-    match problem {
-        LineProblem::Torn => format!("line {line} was torn by a crash and is skipped ({detail})"),
-        LineProblem::Malformed => {
-            format!("line {line} could not be read; check it by hand ({detail})")
-        }
-    }
-}
-
-/// A ledger as read: the lines that parsed, and a warning for each that did not.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReadLedger {
-    /// The readable lines, in file order.
-    pub lines: Vec<Numbered>,
-    /// The skipped lines.
-    pub warnings: Vec<LineWarning>,
-}
-
-impl ReadLedger {
-    /// What is still to be removed.
-    pub fn pending(&self) -> Pending {
-        pending(&self.lines)
-    }
-
-    /// Whether a `finished` line follows the last resource that was created.
-    pub fn is_finished(&self) -> bool {
-        self.lines.iter().fold(false, |finished, n| match n.line {
-            Line::Finished => true,
-            Line::Creating(_) | Line::Proven(_) => false,
-            Line::Removed(_) | Line::Torn { .. } => finished,
-        })
-    }
-
-    /// Skipped lines that were not torn by a crash: nobody knows what they recorded.
-    pub fn malformed(&self) -> impl Iterator<Item = &LineWarning> {
-        self.warnings
-            .iter()
-            .filter(|w| w.problem == LineProblem::Malformed)
-    }
-
-    /// The number of the last non-blank line, when that line was torn and not yet marked so.
-    fn unmarked_torn_tail(&self) -> Option<usize> {
-        let last_torn = self
-            .warnings
-            .iter()
-            .rfind(|w| w.problem == LineProblem::Torn)?
-            .line;
-        let marked = self
-            .lines
-            .iter()
-            .any(|n| n.line == Line::Torn { line: last_torn });
-        let later_line = self.lines.iter().any(|n| n.number > last_torn);
-        (!marked && !later_line).then_some(last_torn)
-    }
-}
-
-/// Parse the bytes of a ledger file. Never fails: every line that does not parse becomes a
-/// warning, torn when it is the last line or a `torn` line names it, malformed otherwise.
-pub fn parse(bytes: &[u8]) -> ReadLedger {
-    let raw: Vec<(usize, &[u8])> = bytes
-        .split(|b| *b == b'\n')
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
-        .collect();
-    let last = raw.last().map(|(n, _)| *n);
-    let mut read = ReadLedger::default();
-    for (number, text) in raw {
-        match parse_line(text) {
-            Ok(line) => read.lines.push(Numbered { number, line }),
-            Err(detail) => read.warnings.push(LineWarning {
-                line: number,
-                problem: if Some(number) == last {
-                    LineProblem::Torn
-                } else {
-                    LineProblem::Malformed
-                },
-                detail,
-            }),
-        }
-    }
-    let marked: Vec<usize> = read
-        .lines
-        .iter()
-        .filter_map(|n| match n.line {
-            Line::Torn { line } => Some(line),
-            _ => None,
-        })
-        .collect();
-    for warning in &mut read.warnings {
-        if marked.contains(&warning.line) {
-            warning.problem = LineProblem::Torn;
-        }
-    }
-    read
-}
-
-fn parse_line(text: &[u8]) -> Result<Line, String> {
-    let text = std::str::from_utf8(text).map_err(|e| format!("not UTF-8: {e}"))?;
-    serde_json::from_str(text).map_err(|e| e.to_string())
-}
-
-/// Every line of a ledger file. Fails only when the file cannot be read at all.
-pub fn read(path: &Path) -> Result<ReadLedger, LedgerError> {
-    std::fs::read(path)
-        .map(|b| parse(&b))
-        .map_err(io_error(path))
-}
-
-/// What a ledger still holds.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Pending {
-    /// Resources recorded as created and never as removed, oldest first; identities only with
-    /// a `proven` line.
-    pub entries: Vec<Recorded>,
-    /// Identities recorded as `creating` with no `proven` (and no `removed`) line: there is no
-    /// proof they were created, so cleanup leaves them alone and says so.
-    pub unproven: Vec<Recorded>,
-}
-
-impl Pending {
-    /// Whether nothing is left to remove.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
-
-/// Resources recorded as `creating` and never as `removed`, in creation order, newest last.
-pub fn pending(lines: &[Numbered]) -> Pending {
-    // (first line about it, its entry, whether a `proven` line was seen)
-    let mut open: Vec<(usize, Entry, bool)> = Vec::new();
-    for numbered in lines {
-        let Some(entry) = numbered.line.entry() else {
-            continue;
-        };
-        let key = entry.key();
-        let at = open.iter().position(|(_, e, _)| e.key() == key);
-        match (&numbered.line, at) {
-            (Line::Creating(_), None) => open.push((numbered.number, entry.clone(), false)),
-            (Line::Proven(_), Some(i)) => open[i].2 = true,
-            // A proof without its `creating` line still proves the resource exists.
-            (Line::Proven(_), None) => open.push((numbered.number, entry.clone(), true)),
-            (Line::Removed(_), Some(i)) => {
-                open.remove(i);
-            }
-            _ => {}
-        }
-    }
-    let mut out = Pending::default();
-    for (line, entry, proven) in open {
-        let needs_proof = entry.kind == IDENTITY_KIND;
-        let recorded = Recorded { line, entry };
-        if needs_proof && !proven {
-            out.unproven.push(recorded);
-        } else {
-            out.entries.push(recorded);
-        }
-    }
-    out
 }
 
 /// An open ledger.
@@ -474,11 +274,12 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use crate::run::ledger::read::{read, LineProblem, Numbered};
     use serde_json::json;
 
-    fn entry(name: &str) -> Entry {
+    pub(crate) fn entry(name: &str) -> Entry {
         Entry {
             run: "abc123".into(),
             target: "t".into(),
@@ -490,7 +291,7 @@ mod tests {
         }
     }
 
-    fn identity(address: &str) -> Entry {
+    pub(crate) fn identity(address: &str) -> Entry {
         Entry {
             kind: IDENTITY_KIND.into(),
             delete_operation: "DeleteEmailIdentity".into(),
@@ -499,7 +300,7 @@ mod tests {
         }
     }
 
-    fn numbered(lines: Vec<Line>) -> Vec<Numbered> {
+    pub(crate) fn numbered(lines: Vec<Line>) -> Vec<Numbered> {
         lines
             .into_iter()
             .enumerate()
@@ -510,7 +311,7 @@ mod tests {
             .collect()
     }
 
-    fn temp_dir(name: &str) -> PathBuf {
+    pub(crate) fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
             "ses-conformance-ledger-{name}-{}-{}",
             std::process::id(),
@@ -520,74 +321,11 @@ mod tests {
         dir
     }
 
-    fn text_of(lines: &[Line]) -> String {
+    pub(crate) fn text_of(lines: &[Line]) -> String {
         lines
             .iter()
             .map(|l| serde_json::to_string(l).unwrap_or_default() + "\n")
             .collect()
-    }
-
-    #[test]
-    fn pending_is_created_minus_removed() {
-        let lines = numbered(vec![
-            Line::Creating(entry("confabc123-a")),
-            Line::Creating(entry("confabc123-b")),
-            Line::Removed(entry("confabc123-a")),
-        ]);
-        let p = pending(&lines);
-        assert_eq!(p.entries.len(), 1);
-        assert_eq!(p.entries[0].line, 2);
-        assert_eq!(
-            p.entries[0].entry.delete_request,
-            json!({"TemplateName": "confabc123-b"})
-        );
-    }
-
-    #[test]
-    fn an_identity_is_pending_only_with_proof_and_reported_without() {
-        let proven = "success+confabc123-aaaaaa@simulator.amazonses.com";
-        let unproven = "success+confabc123-bbbbbb@simulator.amazonses.com";
-        let lines = numbered(vec![
-            Line::Creating(identity(proven)),
-            Line::Creating(identity(unproven)),
-            Line::Proven(identity(proven)),
-        ]);
-        let p = pending(&lines);
-        assert_eq!(p.entries.len(), 1);
-        assert_eq!(
-            p.entries[0].entry.delete_request["EmailIdentity"],
-            json!(proven)
-        );
-        assert_eq!(p.unproven.len(), 1);
-        assert_eq!(p.unproven[0].line, 2);
-    }
-
-    #[test]
-    fn a_removed_identity_is_neither_pending_nor_unproven() {
-        let address = "success+confabc123-aaaaaa@simulator.amazonses.com";
-        let lines = numbered(vec![
-            Line::Creating(identity(address)),
-            Line::Removed(identity(address)),
-        ]);
-        assert_eq!(pending(&lines), Pending::default());
-    }
-
-    #[test]
-    fn finished_means_a_finished_line_after_the_last_creation() {
-        let read = |lines: Vec<Line>| ReadLedger {
-            lines: numbered(lines),
-            warnings: Vec::new(),
-        };
-        let a = || entry("confabc123-a");
-        assert!(!read(vec![Line::Creating(a())]).is_finished());
-        assert!(read(vec![
-            Line::Creating(a()),
-            Line::Removed(a()),
-            Line::Finished
-        ])
-        .is_finished());
-        assert!(!read(vec![Line::Finished, Line::Creating(a())]).is_finished());
-        assert!(read(vec![Line::Finished, Line::Removed(a())]).is_finished());
     }
 
     #[test]
@@ -623,63 +361,6 @@ mod tests {
             serde_json::from_str::<Line>(old).ok(),
             Some(Line::Removed(entry("confabc123-a")))
         );
-    }
-
-    #[test]
-    fn a_torn_last_line_is_skipped_with_a_warning_and_the_rest_is_used() {
-        let whole = text_of(&[
-            Line::Creating(entry("confabc123-a")),
-            Line::Creating(entry("confabc123-b")),
-        ]);
-        let third =
-            serde_json::to_string(&Line::Creating(entry("confabc123-c"))).unwrap_or_default();
-        let torn = format!("{whole}{}", &third[..third.len() / 2]);
-        let read = parse(torn.as_bytes());
-        assert_eq!(read.lines.len(), 2);
-        assert_eq!(read.pending().entries.len(), 2);
-        assert_eq!(read.warnings.len(), 1);
-        assert_eq!(read.warnings[0].line, 3);
-        assert_eq!(read.warnings[0].problem, LineProblem::Torn);
-        assert_eq!(read.malformed().count(), 0);
-        // With its newline (the write got that far) it is still the torn last line.
-        let read = parse(format!("{torn}\n").as_bytes());
-        assert_eq!(read.warnings[0].problem, LineProblem::Torn);
-    }
-
-    #[test]
-    fn a_torn_line_cut_inside_a_utf8_character_is_still_torn() {
-        let mut bytes = text_of(&[Line::Creating(entry("confabc123-a"))]).into_bytes();
-        bytes.extend_from_slice(b"{\"event\":\"creating\",\"run\":\"\xc3");
-        let read = parse(&bytes);
-        assert_eq!(read.lines.len(), 1);
-        assert_eq!(read.warnings[0].problem, LineProblem::Torn);
-    }
-
-    #[test]
-    fn a_malformed_line_elsewhere_is_skipped_and_reported_as_such() {
-        let text = format!(
-            "{}garbage\n{}",
-            text_of(&[Line::Creating(entry("confabc123-a"))]),
-            text_of(&[Line::Creating(entry("confabc123-b"))])
-        );
-        let read = parse(text.as_bytes());
-        assert_eq!(read.lines.len(), 2);
-        let malformed: Vec<&LineWarning> = read.malformed().collect();
-        assert_eq!(malformed.len(), 1);
-        assert_eq!(malformed[0].line, 2);
-        assert!(malformed[0]
-            .to_string()
-            .contains("line 2 could not be read; check it by hand"));
-    }
-
-    #[test]
-    fn a_line_with_an_unknown_event_is_malformed_not_ignored() {
-        let text = format!(
-            "{{\"event\":\"creatin\",\"run\":\"abc123\"}}\n{}",
-            text_of(&[Line::Finished])
-        );
-        let read = parse(text.as_bytes());
-        assert_eq!(read.malformed().count(), 1);
     }
 
     #[test]

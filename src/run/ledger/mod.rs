@@ -3,23 +3,27 @@
 //! a crash, `ses-conformance cleanup` removes whatever is still pending, and only what `admit`
 //! shows the run named, at the endpoint the user chose.
 //!
-//! * [`file`]: the line format, appending durably, reading back (torn lines tolerated);
+//! * [`file`]: the line format, appending durably;
+//! * [`read`]: reading back (torn lines tolerated), and what is still pending;
 //! * [`admit`]: what cleanup may delete, taking nothing in the ledger on trust;
+//! * [`run_names`]: the names a run gives what it creates, and the checks that recognise them;
 //! * [`gone`]: the one rule for marking a resource removed;
 //! * [`state_dir`]: where ledgers live by default, and which are unfinished.
 
 pub mod admit;
 pub mod file;
 pub mod gone;
+pub mod read;
+pub mod run_names;
 pub mod state_dir;
 
-pub use admit::{
-    admit, is_run_id, is_run_simulator_address, names_run_resource, run_prefix,
-    starts_with_run_prefix, Admitted, Refusal, Refused,
+pub use admit::{admit, Admitted, Refusal, Refused};
+pub use file::{Entry, Ledger, LedgerError, Line, ResourceEvent, UnknownEvent, IDENTITY_KIND};
+pub use gone::{gone, Deleter};
+pub use read::{
+    parse, pending, read, LineProblem, LineWarning, Numbered, Pending, ReadLedger, Recorded,
 };
-pub use file::{
-    parse, pending, read, Entry, Ledger, LedgerError, Line, LineProblem, LineWarning, Numbered,
-    Pending, ReadLedger, Recorded, ResourceEvent, UnknownEvent, IDENTITY_KIND,
+pub use run_names::{
+    is_run_id, is_run_simulator_address, names_run_resource, run_prefix, starts_with_run_prefix,
 };
-pub use gone::gone;
 pub use state_dir::{default_ledger_path, ledger_dir, unfinished_ledgers};

@@ -5,8 +5,9 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::admit::is_run_id;
-use super::file::{read, LedgerError};
+use super::file::LedgerError;
+use super::read::read;
+use super::run_names::is_run_id;
 
 /// The extension of ledger files in the state directory.
 const EXTENSION: &str = "jsonl";

@@ -1,0 +1,226 @@
+//! Running prepared cases against a target, shared by `run`, `record` and `diff`: connect, run
+//! every case while the reporters read the events, close the ledger, and decide the exit code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::case::{new_run_id, Case};
+use crate::exit;
+use crate::report::console::{self, Repro};
+use crate::report::json::JsonLines;
+use crate::report::junit::Junit;
+use crate::report::progress::Progress;
+use crate::report::{Reporter, Reporters, Summary};
+use crate::run::{self, RunConfig, Session};
+use crate::spec::Spec;
+use crate::target::{Target, TargetConfig, TargetKind};
+
+use super::ledger::close_ledger;
+use super::options::RunOptions;
+use super::prepare::{gate_limits, usage_error, Prepared};
+
+/// What a run produced.
+pub(super) struct Executed {
+    /// What the reporters saw, and what they could not write.
+    pub summary: Summary,
+    /// Whether the ledger could not be written (mid-run, or when it was closed).
+    pub ledger_failed: bool,
+}
+
+/// The reporters of a run: the progress display, the command's own report (`main`), and the
+/// result files the flags ask for.
+pub(super) fn reporters(
+    options: &RunOptions,
+    name: &str,
+    main: impl Reporter + 'static,
+) -> Reporters {
+    let mut reporters = Reporters::new().live(Progress::new()).ordered(main);
+    if let Some(path) = &options.json {
+        reporters = reporters.ordered(JsonLines::new(path.clone()));
+    }
+    if let Some(path) = &options.junit {
+        reporters = reporters.ordered(Junit::new(path.clone(), name));
+    }
+    reporters
+}
+
+/// How the console says to reproduce a case of this run.
+pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
+    Repro {
+        target: name.to_string(),
+        endpoint: (name != "reference")
+            .then(|| options.endpoint.clone())
+            .flatten(),
+        seed: options.seed,
+        cases: options.random_cases,
+        identity: options.identity.clone(),
+    }
+}
+
+/// The exit code of a run: interrupted, then a file that could not be written, then `failing`.
+pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
+    if executed.summary.interrupted {
+        eprintln!("interrupted: cases in flight finished and what the run created was removed");
+        exit::INTERRUPTED
+    } else if executed.ledger_failed || !executed.summary.errors.is_empty() {
+        exit::IO_FAILURE
+    } else if failing {
+        exit::DIVERGED
+    } else {
+        exit::OK
+    }
+}
+
+/// Cases in flight: as asked, else 8 when calls are paced (so waiting cases keep every
+/// operation's slots busy), else 1.
+fn concurrency(options: &RunOptions, target: &Target) -> usize {
+    let paced = target.gate.pacer().settings().per_operation;
+    options
+        .concurrency
+        .unwrap_or(if paced { 8 } else { 1 })
+        .max(1)
+}
+
+/// Connect, run every prepared case with `reporters` reading the events, and let them finish.
+/// With `isolate_answers`, cases whose answers depend on what else exists run alone (what
+/// baselines need); a plain run judges them alike without waiting.
+pub(super) async fn execute(
+    spec: Arc<Spec>,
+    options: &RunOptions,
+    prepared: &Prepared,
+    isolate_answers: bool,
+    mut reporters: Reporters,
+) -> Result<Executed, i32> {
+    let name = &prepared.name;
+    let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
+    let run_id = new_run_id();
+    let config = TargetConfig {
+        name: name.clone(),
+        kind: prepared.kind.clone(),
+        region: options.region.clone(),
+        timeout: Duration::from_secs_f64(options.timeout_secs.max(0.001)),
+        profile: prepared.profile.clone(),
+        run_id: run_id.clone(),
+        limits: gate_limits(options, &prepared.profile, real_aws),
+    };
+    let target = match Target::connect(Arc::clone(&spec), config).await {
+        Ok(t) => Arc::new(t),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(exit::UNREACHABLE);
+        }
+    };
+    if let Err(detail) = target.reachable().await {
+        eprintln!(
+            "error: target {name} at {} is not reachable: {detail}",
+            target.endpoint
+        );
+        return Err(exit::UNREACHABLE);
+    }
+    // Real SES always gets a ledger: the safety rules require one.
+    let ledger = match &options.ledger {
+        Some(path) => Some(path.clone()),
+        None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
+        None => None,
+    };
+    let paced = target.gate.pacer().settings().per_operation;
+    let run_config = RunConfig {
+        concurrency: concurrency(options, &target),
+        max_sends: options.max_sends,
+        isolate_answers,
+        interleave: paced,
+        ..RunConfig::default()
+    };
+    let session = Session::new(
+        Arc::clone(&spec),
+        Arc::clone(&target),
+        run_config,
+        ledger.as_deref(),
+    )
+    .map(Arc::new)
+    .map_err(usage_error)?;
+    if let Some(path) = &ledger {
+        eprintln!(
+            "run {run_id}: every resource it creates is recorded first in the ledger {} (after a crash, `ses-conformance cleanup` removes what is left)",
+            path.display()
+        );
+    }
+    match session.start().await {
+        Ok(Some(allowance)) => eprintln!("{}", console::allowance(&allowance)),
+        Ok(None) => {}
+        Err(detail) => {
+            eprintln!("error: target {name} at {}: {detail}", target.endpoint);
+            return Err(exit::UNREACHABLE);
+        }
+    }
+    let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
+    session
+        .run_all(cases, |event| reporters.on_event(event))
+        .await;
+    let failures = session.take_ledger_failures();
+    if let Some(first) = failures.first() {
+        eprintln!(
+            "error: {first} ({} ledger writes failed; the ledger may not name everything the run created)",
+            failures.len()
+        );
+    }
+    let closed = match &ledger {
+        Some(path) => close_ledger(path),
+        None => true,
+    };
+    let summary = reporters.finish();
+    for error in &summary.errors {
+        eprintln!("error: {error}");
+    }
+    Ok(Executed {
+        summary,
+        ledger_failed: !failures.is_empty() || !closed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(ops: &[&str]) -> RunOptions {
+        RunOptions {
+            region: "us-east-1".into(),
+            ops: ops.iter().map(|s| s.to_string()).collect(),
+            random_cases: 0,
+            timeout_secs: 10.0,
+            ..RunOptions::default()
+        }
+    }
+
+    fn spec() -> Arc<Spec> {
+        Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn a_file_the_run_cannot_write_has_its_own_exit_code() {
+        let nowhere = std::env::temp_dir()
+            .join(format!("ses-conformance-nowhere-{}", std::process::id()))
+            .join("missing-dir");
+        let json = RunOptions {
+            json: Some(nowhere.join("results.jsonl")),
+            ..options(&["GetAccount"])
+        };
+        assert_eq!(crate::command::run(spec(), json), exit::IO_FAILURE);
+        let junit = RunOptions {
+            junit: Some(nowhere.join("junit.xml")),
+            ..options(&["GetAccount"])
+        };
+        assert_eq!(crate::command::run(spec(), junit), exit::IO_FAILURE);
+        // A baseline directory that cannot be made: a file stands where its parent should be.
+        let file =
+            std::env::temp_dir().join(format!("ses-conformance-not-a-dir-{}", std::process::id()));
+        std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
+        let code = crate::command::record(spec(), options(&["GetAccount"]), file.join("b"), None);
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(code, exit::IO_FAILURE);
+        assert_eq!(
+            crate::command::run(spec(), options(&["GetAccount"])),
+            exit::OK
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! What `run` and `cleanup` say about a ledger after reading it.
+
+use std::path::Path;
+
+use crate::run::ledger::{self, LineProblem, ReadLedger};
+
+/// After the session's own cleanup: mark the ledger finished when nothing in it is pending, or
+/// say what is left. Whether the ledger could be read and written.
+pub(super) fn close_ledger(path: &Path) -> bool {
+    let read = match ledger::read(path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    report_ledger_lines(path, &read);
+    let pending = read.pending();
+    if pending.is_empty() && read.malformed().next().is_none() {
+        if let Err(e) = ledger::Ledger::open(path).and_then(|l| l.finish()) {
+            eprintln!("error: {e}");
+            return false;
+        }
+    } else if !pending.is_empty() {
+        eprintln!(
+            "{}: {} resources are still pending; `ses-conformance cleanup` removes them",
+            path.display(),
+            pending.entries.len()
+        );
+    }
+    true
+}
+
+/// Print what a ledger's reader skipped, and the identities with no proof of creation.
+pub(super) fn report_ledger_lines(path: &Path, read: &ReadLedger) {
+    for warning in &read.warnings {
+        let level = match warning.problem {
+            LineProblem::Torn => "warning",
+            LineProblem::Malformed => "error",
+        };
+        eprintln!("{level}: {}: {warning}", path.display());
+    }
+    for unproven in &read.pending().unproven {
+        let address = unproven.entry.delete_request["EmailIdentity"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| unproven.entry.delete_request.to_string());
+        eprintln!(
+            "note: {} line {}: no proof it was created; check the account for {address}",
+            path.display(),
+            unproven.line
+        );
+    }
+}

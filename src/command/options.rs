@@ -1,0 +1,52 @@
+//! The options `run`, `record` and `diff` share.
+
+use std::path::PathBuf;
+
+/// Options of `run` (and of `record` and `diff`).
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// `--endpoint`.
+    pub endpoint: Option<String>,
+    /// `--target`.
+    pub target: Option<String>,
+    /// `--region`.
+    pub region: String,
+    /// `--op`.
+    pub ops: Vec<String>,
+    /// `--case`.
+    pub case_ids: Vec<String>,
+    /// `--seed`.
+    pub seed: u64,
+    /// `--cases`.
+    pub random_cases: usize,
+    /// `--json`.
+    pub json: Option<PathBuf>,
+    /// `--junit`.
+    pub junit: Option<PathBuf>,
+    /// `--concurrency`; by default 1, or 8 when calls are paced (real SES), so that waiting
+    /// cases keep every operation's slots busy.
+    pub concurrency: Option<usize>,
+    /// `--timeout` in seconds.
+    pub timeout_secs: f64,
+    /// `--identity`.
+    pub identity: Option<String>,
+    /// `--account-id`.
+    pub account_id: Option<String>,
+    /// `--allow`.
+    pub allow: Vec<String>,
+    /// `--max-requests`.
+    pub max_requests: Option<u64>,
+    /// `--max-sends`: real SES, the most recipients the run may mail.
+    pub max_sends: Option<u64>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--ledger`.
+    pub ledger: Option<PathBuf>,
+    /// `--throttle`: the embedded reference enforces the documented rate limits.
+    pub reference_throttle: bool,
+    /// `--pace`: pace calls at the documented rate limits (always on for real SES).
+    pub pace: bool,
+}
+
+/// The opt-in names `--allow` accepts.
+pub const ALLOW_VALUES: [&str; 3] = ["account-change", "sends-mail", "billable"];

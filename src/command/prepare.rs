@@ -1,0 +1,182 @@
+//! Everything before the network: the target chosen from the flags, its profile, its cases.
+
+use crate::case::Case;
+use crate::exit;
+use crate::gen::{self, Settings};
+use crate::spec::Spec;
+use crate::target::gate::PaceSettings;
+use crate::target::{reference, GateLimits, Profile, TargetKind};
+
+use super::options::{RunOptions, ALLOW_VALUES};
+
+/// Flags that do not fit together or name nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// `--op` names no operation of the spec.
+    #[error("--op {op}: unknown operation (known: {})", known.join(", "))]
+    UnknownOperation {
+        /// The value given.
+        op: String,
+        /// The operations of the spec.
+        known: Vec<String>,
+    },
+    /// `--case` names no case of the selection.
+    #[error("--case {0}: no such case (see `ses-conformance list`)")]
+    UnknownCase(String),
+    /// `--allow` names no opt-in.
+    #[error("--allow {value}: one of {}", ALLOW_VALUES.join(", "))]
+    UnknownAllow {
+        /// The value given.
+        value: String,
+    },
+    /// Real SES without a verified identity.
+    #[error("--target aws needs --identity NAME: a domain or address you verified in SES (the harness cannot verify one)")]
+    NoIdentity,
+    /// A named target with nowhere to connect.
+    #[error("--target {name}: no --endpoint given{}", env.as_deref().map(|v| format!(" and {v} is not set")).unwrap_or_default())]
+    NoEndpoint {
+        /// The target.
+        name: String,
+        /// The environment variable its profile reads the URL from.
+        env: Option<String>,
+    },
+}
+
+/// Print an error the user can fix; the usage exit code.
+pub(super) fn usage_error(message: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {message}");
+    exit::USAGE_OR_SPEC
+}
+
+/// Check `--op` values against the spec.
+pub fn check_ops(spec: &Spec, ops: &[String]) -> Result<(), UsageError> {
+    match ops.iter().find(|op| spec.operation(op).is_none()) {
+        Some(op) => Err(UsageError::UnknownOperation {
+            op: op.clone(),
+            known: spec.operations.keys().cloned().collect(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The name a run reports under.
+fn target_name(options: &RunOptions) -> String {
+    match (&options.target, &options.endpoint) {
+        (Some(t), _) => t.clone(),
+        (None, Some(_)) => "endpoint".into(),
+        (None, None) => "reference".into(),
+    }
+}
+
+/// Resolve what to connect to from the flags (and the profile's endpoint variable).
+fn target_kind(
+    options: &RunOptions,
+    name: &str,
+    profile: &Profile,
+) -> Result<TargetKind, UsageError> {
+    if name == "aws" {
+        let identity = options.identity.clone().ok_or(UsageError::NoIdentity)?;
+        return Ok(TargetKind::Aws {
+            url: options.endpoint.clone(),
+            identity,
+            account_id: options.account_id.clone(),
+        });
+    }
+    if let Some(url) = &options.endpoint {
+        return Ok(TargetKind::Local { url: url.clone() });
+    }
+    if name == "reference" {
+        return Ok(TargetKind::Reference(reference::Options {
+            throttle: options.reference_throttle,
+            ..Default::default()
+        }));
+    }
+    match profile
+        .endpoint_env
+        .as_deref()
+        .and_then(|var| std::env::var(var).ok())
+    {
+        Some(url) => Ok(TargetKind::Local { url }),
+        None => Err(UsageError::NoEndpoint {
+            name: name.to_string(),
+            env: profile.endpoint_env.clone(),
+        }),
+    }
+}
+
+/// Select the cases of a run.
+fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, UsageError> {
+    check_ops(spec, &options.ops)?;
+    let settings = Settings {
+        global_seed: options.seed,
+        random_cases: options.random_cases,
+        operations: options.ops.clone(),
+    };
+    let mut cases = gen::generate(spec, &settings);
+    if !options.case_ids.is_empty() {
+        if let Some(id) = options
+            .case_ids
+            .iter()
+            .find(|id| !cases.iter().any(|c| &c.id == *id))
+        {
+            return Err(UsageError::UnknownCase(id.clone()));
+        }
+        cases.retain(|c| options.case_ids.contains(&c.id));
+    }
+    Ok(cases)
+}
+
+/// A target chosen and its cases selected: everything before the network.
+pub(super) struct Prepared {
+    pub name: String,
+    pub profile: Profile,
+    pub kind: TargetKind,
+    pub cases: Vec<Case>,
+}
+
+/// Choose the target and select the cases; on a usage error, say so and return the exit code.
+pub(super) fn prepare(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32> {
+    if let Some(a) = options
+        .allow
+        .iter()
+        .find(|a| !ALLOW_VALUES.contains(&a.as_str()))
+    {
+        return Err(usage_error(UsageError::UnknownAllow { value: a.clone() }));
+    }
+    let name = target_name(options);
+    let profile = match Profile::shipped(spec, &name) {
+        Ok(Some(p)) => p,
+        Ok(None) => Profile::bare(&name),
+        Err(e) => return Err(usage_error(e)),
+    };
+    let kind = target_kind(options, &name, &profile).map_err(usage_error)?;
+    let cases = select_cases(spec, options).map_err(usage_error)?;
+    Ok(Prepared {
+        name,
+        profile,
+        kind,
+        cases,
+    })
+}
+
+/// The async runtime a command runs on.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| usage_error(format!("cannot start the async runtime: {e}")))
+}
+
+/// What the target's gate enforces, from the flags and the profile. Real SES is always paced:
+/// each operation at its documented rate, and 1 per second where none is documented.
+pub(super) fn gate_limits(options: &RunOptions, profile: &Profile, real_aws: bool) -> GateLimits {
+    GateLimits {
+        allow: options.allow.clone(),
+        max_requests: options.max_requests,
+        pace: PaceSettings {
+            per_operation: options.pace || real_aws || profile.rate_limits,
+            default_rate: real_aws.then_some(1.0),
+            send_rate: None,
+        },
+    }
+}

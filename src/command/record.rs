@@ -1,0 +1,65 @@
+//! `record`: run the cases once and store their answers as a baseline.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::baseline::{self, writer::Writer};
+use crate::spec::Spec;
+
+use super::execute::{conclude, execute, reporters};
+use super::options::RunOptions;
+use super::prepare::{prepare, runtime, usage_error};
+
+/// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
+/// cases never recorded or recorded more than that many days ago are run.
+pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Option<f64>) -> i32 {
+    let mut prepared = match prepare(&spec, &options) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let meta = baseline::Meta {
+        target: prepared.name.clone(),
+        region: options.region.clone(),
+        seed: options.seed,
+        random_cases: options.random_cases,
+    };
+    if let Ok(existing) = baseline::read_meta(&out) {
+        if (existing.seed, existing.random_cases) != (meta.seed, meta.random_cases) {
+            return usage_error(format!(
+                "{}: recorded with --seed {} --cases {}; re-record with the same settings or into a new directory",
+                out.display(),
+                existing.seed,
+                existing.random_cases
+            ));
+        }
+    }
+    if let Some(days) = older_than {
+        let now = SystemTime::now();
+        prepared
+            .cases
+            .retain(|c| match baseline::read_entry(&out, &c.id) {
+                Ok(Some(entry)) => baseline::older_than(&entry, days, now),
+                _ => true,
+            });
+        eprintln!(
+            "{} cases are missing or older than {days} days",
+            prepared.cases.len()
+        );
+    }
+    let writer = Writer::new(Arc::clone(&spec), out, meta, std::io::stdout());
+    let reporters = reporters(&options, &prepared.name, writer);
+    let executed = match runtime().and_then(|rt| {
+        rt.block_on(execute(
+            Arc::clone(&spec),
+            &options,
+            &prepared,
+            true,
+            reporters,
+        ))
+    }) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    conclude(&executed, false)
+}

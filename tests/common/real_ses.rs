@@ -1,0 +1,107 @@
+//! What the real-SES tests share: the `aws` target's arguments pointed at a local endpoint, the
+//! secrets no output may hold, and reading a run's ledger.
+
+use std::path::{Path, PathBuf};
+use std::process::Child;
+
+use ses_conformance::run::ledger;
+use ses_conformance::target::reference::{Options, ReferenceServer};
+
+use super::cli::{harness, ACCESS_KEY, SECRET_KEY};
+use super::owner::{Owner, IDENTITY};
+use super::{spec, temp_dir};
+
+/// The account id the runs claim (`--account-id`): no output may show it.
+pub const ACCOUNT: &str = "111122223333";
+
+/// `run` against the `aws` target at `url`, with the test identity and a ledger at `ledger`.
+pub fn aws_args<'a>(url: &'a str, ledger: &'a str) -> Vec<&'a str> {
+    vec![
+        "run",
+        "--target",
+        "aws",
+        "--endpoint",
+        url,
+        "--identity",
+        IDENTITY,
+        "--account-id",
+        ACCOUNT,
+        "--ledger",
+        ledger,
+    ]
+}
+
+/// No credential, signature or account id in `text`.
+pub fn assert_no_secret_in(what: &str, text: &str) {
+    for secret in [
+        ACCESS_KEY,
+        SECRET_KEY,
+        ACCOUNT,
+        "Signature=",
+        "AWS4-HMAC-SHA256",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{what} contains {secret:?}:\n{text}"
+        );
+    }
+}
+
+/// What the ledger still holds.
+pub fn pending(ledger_path: &Path) -> Vec<ledger::Recorded> {
+    ledger::read(ledger_path)
+        .map(|r| r.pending().entries)
+        .unwrap_or_default()
+}
+
+/// Whether the ledger ends with a `finished` line.
+pub fn finished(ledger_path: &Path) -> bool {
+    ledger::read(ledger_path).is_ok_and(|r| r.is_finished())
+}
+
+/// A run against "real SES" (the reference, as the `aws` target) long enough to interrupt: an
+/// account with resources the harness did not make, and the harness running as a child process.
+pub struct LongRun {
+    /// The reference playing real SES.
+    pub _server: ReferenceServer,
+    /// The account's owner, who made what the harness must not touch.
+    pub owner: Owner,
+    /// The run's working directory.
+    pub dir: PathBuf,
+    /// The run's ledger.
+    pub ledger_path: PathBuf,
+    /// The harness process.
+    pub child: Child,
+}
+
+impl LongRun {
+    /// Start the harness against a fresh reference whose account holds the owner's resources.
+    pub async fn start(name: &str) -> LongRun {
+        let server = ReferenceServer::start(spec(), Options::default()).await;
+        let owner = Owner::of(&server).await;
+        owner.set_up_account().await;
+        let dir = temp_dir(name);
+        let url = server.url();
+        let ledger_path = dir.join("run.ledger.jsonl");
+        let mut args = aws_args(&url, ledger_path.to_str().unwrap_or_default());
+        // Paced at the documented rates, these take minutes: plenty of time to interrupt.
+        args.extend([
+            "--op",
+            "CreateEmailTemplate",
+            "--op",
+            "UpdateEmailIdentityPolicy",
+            "--concurrency",
+            "2",
+        ]);
+        let child = harness(&args, &dir)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        LongRun {
+            _server: server,
+            owner,
+            dir,
+            ledger_path,
+            child,
+        }
+    }
+}

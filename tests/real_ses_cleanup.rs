@@ -1,0 +1,377 @@
+//! The real-SES code path (the `aws` target pointed at the embedded reference): cleanup after a
+//! crash removes only what the run's ledger shows the run named, and ledgers live in the state
+//! directory.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use common::cli::{harness, wait};
+use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
+use common::real_ses::{finished, pending, LongRun, ACCOUNT};
+use common::{spec, temp_dir};
+use serde_json::{json, Value};
+use ses_conformance::run::ledger;
+use ses_conformance::target::reference::{Options, ReferenceServer};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
+    let LongRun {
+        _server,
+        owner,
+        dir,
+        ledger_path,
+        mut child,
+    } = LongRun::start("killed").await;
+    let signal = |sig: &str, pid: u32| {
+        Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    let run_made_something = || async { owner.names().await.iter().any(|n| n.starts_with("conf")) };
+    // Kill while something the run made exists: freeze the run when something appears, look
+    // again (it may have been removed in between), and kill it only then.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if run_made_something().await {
+            assert!(signal("-STOP", child.id()));
+            if run_made_something().await {
+                break;
+            }
+            assert!(signal("-CONT", child.id()));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait();
+    assert!(
+        owner.names().await.iter().any(|n| n.starts_with("conf")),
+        "nothing of the run existed when it was killed"
+    );
+    // A foreign resource slipped into the ledger (a tampered or buggy ledger) must be refused.
+    let mut foreign = pending(&ledger_path)
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("empty ledger"))
+        .entry;
+    foreign.kind = "email_template".into();
+    foreign.delete_operation = "DeleteEmailTemplate".into();
+    foreign.delete_request = json!({"TemplateName": FOREIGN_TEMPLATE});
+    ledger::Ledger::open(&ledger_path)
+        .and_then(|l| l.append(&ledger::Line::Creating(foreign)))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let url = _server.url();
+    let cleanup = harness(
+        &[
+            "cleanup",
+            ledger_path.to_str().unwrap_or_default(),
+            "--endpoint",
+            &url,
+        ],
+        &dir,
+    )
+    .output()
+    .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&cleanup.stderr);
+    assert!(
+        stderr.contains("refusing to remove email_template"),
+        "{stderr}"
+    );
+    assert_eq!(
+        cleanup.status.code(),
+        Some(1),
+        "the refused entry stays pending: {stderr}"
+    );
+    owner.assert_only_its_own_resources_left().await;
+    assert_eq!(
+        pending(&ledger_path).len(),
+        1,
+        "only the refused foreign entry remains: {:?}\n{stderr}",
+        pending(&ledger_path)
+    );
+    assert!(
+        !finished(&ledger_path),
+        "a refused entry keeps it unfinished"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A ledger line as a hand-made (or tampered) ledger would hold it.
+fn ledger_line(
+    run: &str,
+    endpoint: &str,
+    real_aws: bool,
+    kind: &str,
+    operation: &str,
+    request: Value,
+) -> String {
+    json!({
+        "event": "creating",
+        "run": run,
+        "target": "aws",
+        "endpoint": endpoint,
+        "real_aws": real_aws,
+        "kind": kind,
+        "delete_operation": operation,
+        "delete_request": request,
+    })
+    .to_string()
+}
+
+fn requests_seen(server: &ReferenceServer) -> u64 {
+    server.stats().requests.load(Ordering::Relaxed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audits_hand_made_ledger_is_refused_entirely() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    // What the hostile ledger aims at: the owner's template and identity.
+    owner
+        .call(
+            "CreateEmailTemplate",
+            json!({"TemplateName": "prod-confabc123-welcome", "TemplateContent": {"Subject": "mine", "Text": "mine"}}),
+        )
+        .await;
+    owner
+        .call(
+            "CreateEmailIdentity",
+            json!({"EmailIdentity": "conference-mail.example.com"}),
+        )
+        .await;
+    // Where the ledger wants the account details sent: it must never hear from cleanup.
+    let attacker = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    attacker
+        .set_nonblocking(true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let attacker_url = format!(
+        "http://{}",
+        attacker.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    );
+    let url = server.url();
+    let account_details = json!({
+        "MailType": "MARKETING",
+        "WebsiteURL": "https://attacker.example",
+        "UseCaseDescription": "hostile",
+        "ContactLanguage": "EN",
+    });
+    let lines = [
+        ledger_line(
+            "abc123",
+            &url,
+            true,
+            "email_template",
+            "DeleteEmailTemplate",
+            json!({"TemplateName": "prod-confabc123-welcome"}),
+        ),
+        ledger_line(
+            "erence",
+            &url,
+            true,
+            "identity",
+            "DeleteEmailIdentity",
+            json!({"EmailIdentity": "conference-mail.example.com"}),
+        ),
+        ledger_line(
+            "erence",
+            &url,
+            false,
+            "identity",
+            "DeleteEmailIdentity",
+            json!({"EmailIdentity": "conference-mail.example.com"}),
+        ),
+        ledger_line(
+            "abc123",
+            &attacker_url,
+            true,
+            "email_template",
+            "PutAccountDetails",
+            account_details.clone(),
+        ),
+        ledger_line(
+            "abc123",
+            &url,
+            true,
+            "email_template",
+            "PutAccountDetails",
+            account_details,
+        ),
+    ];
+    let dir = temp_dir("hostile-ledger");
+    let path = dir.join("hostile.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap_or_else(|e| panic!("{e}"));
+    // Proven lines too, so the identities are offered to `admit` rather than set aside.
+    let proven: Vec<String> = lines[1..3]
+        .iter()
+        .map(|l| l.replacen("\"creating\"", "\"proven\"", 1))
+        .collect();
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap_or_default() + &proven.join("\n") + "\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let before = requests_seen(&server);
+
+    let path_arg = path.to_string_lossy().into_owned();
+    for endpoint in [Some(url.as_str()), None] {
+        let mut args = vec!["cleanup", path_arg.as_str()];
+        args.extend(endpoint.map(|e| ["--endpoint", e]).into_iter().flatten());
+        let output = harness(&args, &dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        for line in 1..=5 {
+            assert!(
+                stderr.contains(&format!("(ledger line {line})")),
+                "line {line} not refused:\n{stderr}"
+            );
+        }
+        assert_eq!(stderr.matches("refusing to remove").count(), 5, "{stderr}");
+        assert!(!stderr.contains("removed "), "{stderr}");
+    }
+    assert_eq!(requests_seen(&server), before, "cleanup sent a request");
+    assert!(
+        matches!(attacker.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "cleanup connected to the ledger's endpoint"
+    );
+    owner
+        .call(
+            "GetEmailTemplate",
+            json!({"TemplateName": "prod-confabc123-welcome"}),
+        )
+        .await;
+    owner
+        .call(
+            "GetEmailIdentity",
+            json!({"EmailIdentity": "conference-mail.example.com"}),
+        )
+        .await;
+    assert!(!finished(&path));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_with_no_argument_finishes_every_unfinished_ledger_in_the_state_directory() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    owner
+        .call(
+            "CreateEmailTemplate",
+            json!({"TemplateName": "confabc123-left", "TemplateContent": {"Subject": "s", "Text": "t"}}),
+        )
+        .await;
+    let url = server.url();
+    let dir = temp_dir("state-dir");
+    let state = dir.join("state");
+    let ledgers = state.join("ses-conformance").join("ledgers");
+    std::fs::create_dir_all(&ledgers).unwrap_or_else(|e| panic!("{e}"));
+    let template = |name: &str| {
+        ledger_line(
+            "abc123",
+            &url,
+            true,
+            "email_template",
+            "DeleteEmailTemplate",
+            json!({"TemplateName": name}),
+        )
+    };
+    // A crashed run: a template it made, one whose create never happened, and the line it was
+    // writing when it died.
+    let crashed = ledgers.join("abc123.jsonl");
+    let torn = template("confabc123-torn");
+    std::fs::write(
+        &crashed,
+        format!(
+            "{}\n{}\n{}",
+            template("confabc123-left"),
+            template("confabc123-never"),
+            &torn[..torn.len() / 2]
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // A finished ledger is not looked at.
+    let done = ledgers.join("zzz999.jsonl");
+    std::fs::write(&done, "{\"event\":\"finished\"}\n").unwrap_or_else(|e| panic!("{e}"));
+
+    let cleanup = || {
+        let mut cmd = harness(&["cleanup", "--endpoint", &url], &dir);
+        cmd.env("XDG_STATE_HOME", &state);
+        cmd.output().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let output = cleanup();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("line 3 was torn by a crash"), "{stderr}");
+    assert!(stdout.contains("abc123.jsonl: 2 removed"), "{stdout}");
+    assert!(!stdout.contains("zzz999"), "{stdout}");
+    assert!(finished(&crashed));
+    owner.assert_only_its_own_resources_left().await;
+
+    let again = cleanup();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("no unfinished ledgers"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_ses_run_keeps_its_ledger_in_the_state_directory_not_the_working_one() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let dir = temp_dir("default-ledger");
+    let url = server.url();
+    let args = [
+        "run",
+        "--target",
+        "aws",
+        "--endpoint",
+        &url,
+        "--identity",
+        IDENTITY,
+        "--account-id",
+        ACCOUNT,
+        "--case",
+        "get_account::valid::minimal::0",
+    ];
+    let output = wait(
+        harness(&args, &dir)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}")),
+        Duration::from_secs(60),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // HOME is the test directory and XDG_STATE_HOME is unset.
+    let ledgers = dir.join(".local/state/ses-conformance/ledgers");
+    let files: Vec<PathBuf> = std::fs::read_dir(&ledgers)
+        .unwrap_or_else(|e| panic!("{}: {e}", ledgers.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(stderr.contains(&files[0].display().to_string()), "{stderr}");
+    assert!(finished(&files[0]), "nothing was left, so it is finished");
+    let in_working_dir = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .count();
+    assert_eq!(
+        in_working_dir, 0,
+        "a ledger was left in the working directory"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
