@@ -101,6 +101,10 @@ enum Command {
         /// An identity that exists, verified, from the start (repeatable).
         #[arg(long = "identity")]
         identities: Vec<String>,
+        /// A deliberate fault, to see the harness catch it (repeatable; kebab-case names of
+        /// `src/target/reference/faults.rs`, e.g. update-template-ignored).
+        #[arg(long = "fault")]
+        faults: Vec<String>,
     },
     /// Render a Markdown conformance matrix from result files written by `run --json`.
     Report {
@@ -127,6 +131,13 @@ struct RunArgs {
     /// Only this case id (repeatable).
     #[arg(long = "case")]
     cases_only: Vec<String>,
+    /// Model-based sequences to run after the cases (default 80; 4 against real SES, where each
+    /// step is paced; 0 for none).
+    #[arg(long)]
+    sequences: Option<usize>,
+    /// Run only this sequence (`sequence::<n>`) and no case: how a failing one is reproduced.
+    #[arg(long)]
+    sequence: Option<String>,
     /// Global seed mixed into every case's seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -242,7 +253,8 @@ fn main() -> ExitCode {
             sandbox,
             throttle,
             identities,
-        } => command::serve(spec, port, sandbox, throttle, identities),
+            faults,
+        } => command::serve(spec, port, sandbox, throttle, identities, faults),
     };
     ExitCode::from(code as u8)
 }
@@ -254,6 +266,8 @@ fn run_options(a: RunArgs) -> RunOptions {
         region: a.region,
         ops: a.ops,
         case_ids: a.cases_only,
+        sequences: a.sequences,
+        sequence: a.sequence,
         seed: a.seed,
         random_cases: a.cases,
         json: a.json,

@@ -201,3 +201,52 @@ async fn a_created_status_other_than_200_is_caught_in_sequences() {
 async fn an_error_body_that_is_not_json_is_caught_in_sequences() {
     caught(Fault::ErrorBodyNotJson, DivergenceClass::MalformedError, 1).await;
 }
+
+/// As a user sees it: a run against a server that keeps no update fails (exit 1), prints the
+/// shortest failing sequence as numbered steps with one reproduction command, and that command
+/// alone fails the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_sequence_fails_the_run_and_its_printed_command_reproduces_it() {
+    use ses_conformance::target::reference::ReferenceServer;
+    let options = Options {
+        faults: Faults(vec![Fault::UpdateTemplateIgnored]),
+        ..Options::default()
+    };
+    let server = ReferenceServer::start(spec(), options).await;
+    let url = server.url();
+    let dir = common::temp_dir("sequence-cli");
+    let args = [
+        "run",
+        "--target",
+        "faulty",
+        "--endpoint",
+        &url,
+        "--op",
+        "GetAccount",
+        "--sequences",
+        "40",
+    ];
+    let (code, stdout, _) =
+        tokio::task::block_in_place(|| common::cli::run(&args, &dir, Duration::from_secs(120)));
+    assert_eq!(code, Some(1), "{stdout}");
+    let repro = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("reproduce: ses-conformance "))
+        .unwrap_or_else(|| panic!("no reproduction command:\n{stdout}"))
+        .to_string();
+    assert!(stdout.contains("  1. "), "numbered steps: {stdout}");
+    assert!(repro.contains("--sequence 'sequence::"), "{repro}");
+    let repro_args: Vec<String> = repro
+        .split_whitespace()
+        .map(|a| a.trim_matches('\'').to_string())
+        .collect();
+    let repro_args: Vec<&str> = repro_args.iter().map(String::as_str).collect();
+    let (code, again, _) = tokio::task::block_in_place(|| {
+        common::cli::run(&repro_args, &dir, Duration::from_secs(120))
+    });
+    assert_eq!(code, Some(1), "{again}");
+    assert!(
+        again.contains("0 cases and 1 sequences, 1 failing"),
+        "{again}"
+    );
+}

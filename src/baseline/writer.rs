@@ -57,7 +57,8 @@ impl<W: Write> Reporter for Writer<W> {
                     self.written += 1;
                 }
             }
-            ReportEvent::Done { .. } => {}
+            // Baselines hold single answers by case id; a sequence's answers depend on its run.
+            ReportEvent::Sequence { .. } | ReportEvent::Done { .. } => {}
         }
         Ok(())
     }

@@ -11,7 +11,9 @@ use crate::report::json::JsonLines;
 use crate::report::junit::Junit;
 use crate::report::progress::Progress;
 use crate::report::{Reporter, Reporters, Summary};
+use crate::run::sequences::SequencePlan;
 use crate::run::{self, RunConfig, Session};
+use crate::sequence::SequenceConfig;
 use crate::spec::Spec;
 use crate::target::{Target, TargetConfig, TargetKind};
 
@@ -80,6 +82,35 @@ fn concurrency(options: &RunOptions, target: &Target) -> usize {
         .unwrap_or(if paced { 8 } else { 1 })
         .max(1)
 }
+
+/// Sequences a run has after its cases: `--sequence` alone, else `--sequences` or the
+/// default. `record` and `diff` (which isolate answers) have none: a baseline holds single
+/// answers by case id, and a sequence's answers depend on the run that drew it.
+fn sequence_plan(options: &RunOptions, real_aws: bool, isolate_answers: bool) -> SequencePlan {
+    let default = if real_aws {
+        DEFAULT_SEQUENCES_REAL_SES
+    } else {
+        DEFAULT_SEQUENCES
+    };
+    let count = match (isolate_answers, options.sequence.is_some()) {
+        (true, _) => 0,
+        (false, true) => 1,
+        (false, false) => options.sequences.unwrap_or(default),
+    };
+    SequencePlan {
+        count,
+        only: options.sequence.clone().filter(|_| !isolate_answers),
+        seed: options.seed,
+        config: SequenceConfig::default(),
+    }
+}
+
+/// Sequences per run on a local target: enough to meet the state faults the self-tests plant
+/// (tests/sequences.rs) whatever the seed, in a few seconds against the embedded reference.
+pub const DEFAULT_SEQUENCES: usize = 80;
+
+/// Sequences per run against real SES, where every step is paced at the documented rate.
+pub const DEFAULT_SEQUENCES_REAL_SES: usize = 4;
 
 /// Connect, run every prepared case with `reporters` reading the events, and let them finish.
 /// With `isolate_answers`, cases whose answers depend on what else exists run alone (what
@@ -154,8 +185,9 @@ pub(super) async fn execute(
         }
     }
     let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
+    let sequences = sequence_plan(options, real_aws, isolate_answers);
     session
-        .run_all(cases, |event| reporters.on_event(event))
+        .run_suite(cases, &sequences, |event| reporters.on_event(event))
         .await;
     let failures = session.take_ledger_failures();
     if let Some(first) = failures.first() {

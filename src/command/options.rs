@@ -15,6 +15,10 @@ pub struct RunOptions {
     pub ops: Vec<String>,
     /// `--case`.
     pub case_ids: Vec<String>,
+    /// `--sequences`: how many sequences after the cases (`None`: the default for the target).
+    pub sequences: Option<usize>,
+    /// `--sequence`: only this sequence, and no case.
+    pub sequence: Option<String>,
     /// `--seed`.
     pub seed: u64,
     /// `--cases`.

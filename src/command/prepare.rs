@@ -23,6 +23,9 @@ pub enum UsageError {
     /// `--case` names no case of the selection.
     #[error("--case {0}: no such case (see `ses-conformance list`)")]
     UnknownCase(String),
+    /// `--sequence` names no sequence.
+    #[error("--sequence {0}: a sequence id is `sequence::<n>` (see a run's output)")]
+    UnknownSequence(String),
     /// `--allow` names no opt-in.
     #[error("--allow {value}: one of {}", ALLOW_VALUES.join(", "))]
     UnknownAllow {
@@ -112,6 +115,10 @@ fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, UsageErr
         random_cases: options.random_cases,
         operations: options.ops.clone(),
     };
+    if let Some(id) = &options.sequence {
+        check_sequence_id(id)?;
+        return Ok(Vec::new());
+    }
     let mut cases = gen::generate(spec, &settings);
     if !options.case_ids.is_empty() {
         if let Some(id) = options
@@ -124,6 +131,18 @@ fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, UsageErr
         cases.retain(|c| options.case_ids.contains(&c.id));
     }
     Ok(cases)
+}
+
+/// `sequence::<n>`, as `--sequence` needs it.
+fn check_sequence_id(id: &str) -> Result<(), UsageError> {
+    let well_formed = id
+        .strip_prefix("sequence::")
+        .is_some_and(|n| n.parse::<usize>().is_ok());
+    if well_formed {
+        Ok(())
+    } else {
+        Err(UsageError::UnknownSequence(id.to_string()))
+    }
 }
 
 /// A target chosen and its cases selected: everything before the network.

@@ -15,7 +15,18 @@ pub fn serve(
     sandbox: bool,
     throttle: bool,
     verified: Vec<String>,
+    fault_names: Vec<String>,
 ) -> i32 {
+    let mut faults = Vec::new();
+    for name in &fault_names {
+        match reference::Fault::parse(name) {
+            Some(fault) => faults.push(fault),
+            None => {
+                let known: Vec<String> = reference::Fault::ALL.iter().map(|f| f.name()).collect();
+                return usage_error(format!("--fault {name}: one of {}", known.join(", ")));
+            }
+        }
+    }
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
@@ -25,7 +36,7 @@ pub fn serve(
             throttle,
             sandbox,
             verified,
-            ..Default::default()
+            faults: reference::Faults(faults),
         };
         let server = match reference::ReferenceServer::start_on(spec, options, port).await {
             Ok(server) => server,

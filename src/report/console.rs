@@ -13,6 +13,7 @@ use crate::run::{CaseResult, Totals};
 
 use super::events::{ReportError, ReportEvent, Reporter};
 use super::record::{Record, RecordVerdict};
+use crate::sequence::SequenceResult;
 
 /// How to reproduce a case from the command line.
 #[derive(Debug, Clone)]
@@ -47,6 +48,22 @@ impl Repro {
             let _ = write!(cmd, " --cases {}", self.cases);
         }
         let _ = write!(cmd, " --case '{case_id}'");
+        cmd
+    }
+
+    /// The command reproducing one sequence: its id and the run's seed draw the same steps.
+    pub fn sequence_command(&self, sequence_id: &str) -> String {
+        let mut cmd = format!("ses-conformance run --target {}", self.target);
+        if let Some(e) = &self.endpoint {
+            let _ = write!(cmd, " --endpoint {e}");
+        }
+        if let Some(i) = &self.identity {
+            let _ = write!(cmd, " --identity {i}");
+        }
+        if self.seed != 0 {
+            let _ = write!(cmd, " --seed {}", self.seed);
+        }
+        let _ = write!(cmd, " --sequence '{sequence_id}'");
         cmd
     }
 }
@@ -88,6 +105,13 @@ impl<W: std::io::Write> Reporter for Console<W> {
                 }
                 self.records.push(finished.record.clone());
             }
+            ReportEvent::Sequence { result, record } => {
+                if record.fails() {
+                    self.failures
+                        .push_str(&sequence_report(result, record, &self.repro));
+                }
+                self.records.push((*record).clone());
+            }
             ReportEvent::Done { totals, .. } => self.totals = (*totals).clone(),
         }
         Ok(())
@@ -96,12 +120,16 @@ impl<W: std::io::Write> Reporter for Console<W> {
     fn finish(&mut self) -> Result<(), ReportError> {
         // The console is for people: a closed stdout does not fail the run.
         let failing = self.records.iter().filter(|r| r.fails()).count();
+        let sequences = self.records.iter().filter(|r| r.kind == "sequence").count();
+        let ran = match sequences {
+            0 => format!("{} cases", self.records.len()),
+            n => format!("{} cases and {n} sequences", self.records.len() - n),
+        };
         let _ = write!(
             self.out,
-            "{}\n{}{} cases, {failing} failing, {}\n",
+            "{}\n{}{ran}, {failing} failing, {}\n",
             self.failures,
             summary_table(&self.records),
-            self.records.len(),
             totals(&self.totals)
         );
         let _ = self.out.flush();
@@ -212,6 +240,19 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
         let _ = writeln!(out, "    detail: {}", abbreviate(detail, 600));
     }
     let _ = writeln!(out, "    reproduce: {}", repro.command(&case.id));
+    out
+}
+
+/// One failing sequence in full: its verdict, the shortest failing steps (request, expected,
+/// observed), and the command that reproduces it.
+pub fn sequence_report(result: &SequenceResult, record: &Record, repro: &Repro) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "--- {} [{}]", result.id, describe_verdict(record));
+    if let Some(detail) = &record.detail {
+        let _ = writeln!(out, "    {}", abbreviate(detail, 600));
+    }
+    out.push_str(&result.render_steps());
+    let _ = writeln!(out, "    reproduce: {}", repro.sequence_command(&result.id));
     out
 }
 

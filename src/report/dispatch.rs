@@ -33,8 +33,10 @@ struct Slot {
 pub struct Summary {
     /// Finished cases.
     pub cases: usize,
-    /// Of those, cases that fail the run (see `Record::fails`).
+    /// Of those and of the sequences, the ones that fail the run (see `Record::fails`).
     pub failing: usize,
+    /// Finished sequences.
+    pub sequences: usize,
     /// Of those, answers that differ from the baseline in a way the profile does not explain.
     pub unexplained: usize,
     /// Whether the run was interrupted.
@@ -112,6 +114,17 @@ impl Reporters {
                     }
                     None => self.stray.push(finished),
                 }
+            }
+            Event::Sequence(result) => {
+                let record = Record::of_sequence(&result, &self.target);
+                self.summary.sequences += 1;
+                self.summary.failing += usize::from(record.fails());
+                let event = ReportEvent::Sequence {
+                    result: &result,
+                    record: &record,
+                };
+                deliver(&mut self.live, &mut self.summary.errors, &event);
+                deliver(&mut self.ordered, &mut self.summary.errors, &event);
             }
             Event::Done {
                 interrupted,
@@ -201,6 +214,7 @@ mod tests {
             let line = match event {
                 ReportEvent::Started { .. } => "started".to_string(),
                 ReportEvent::Finished(f) => f.record.id.clone(),
+                ReportEvent::Sequence { record, .. } => record.id.clone(),
                 ReportEvent::Done { .. } => "done".to_string(),
             };
             self.0.borrow_mut().push(line);

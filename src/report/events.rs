@@ -36,6 +36,13 @@ pub enum ReportEvent<'a> {
     },
     /// A case finished.
     Finished(&'a Finished),
+    /// A sequence finished (after every case).
+    Sequence {
+        /// What it did.
+        result: &'a crate::sequence::SequenceResult,
+        /// Its record.
+        record: &'a Record,
+    },
     /// The run is over; for ordered reporters, every finished case came before.
     Done {
         /// Whether it was interrupted.

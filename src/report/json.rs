@@ -51,6 +51,11 @@ impl Reporter for JsonLines {
                     return Err(self.error()(e));
                 }
             }
+            ReportEvent::Sequence { record, .. } => {
+                if let Err(e) = self.write(record) {
+                    return Err(self.error()(e));
+                }
+            }
             ReportEvent::Done { .. } => {}
         }
         Ok(())

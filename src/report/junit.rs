@@ -71,8 +71,10 @@ impl Junit {
 
 impl Reporter for Junit {
     fn on_event(&mut self, event: &ReportEvent<'_>) -> Result<(), ReportError> {
-        if let ReportEvent::Finished(finished) = event {
-            self.records.push(finished.record.clone());
+        match event {
+            ReportEvent::Finished(finished) => self.records.push(finished.record.clone()),
+            ReportEvent::Sequence { record, .. } => self.records.push((*record).clone()),
+            _ => {}
         }
         Ok(())
     }

@@ -111,6 +111,7 @@ mod tests {
             known: Known::NotListed,
             millis: 0,
             baseline: None,
+            sequence: None,
         }
     }
 

@@ -55,6 +55,14 @@ impl Progress {
         });
     }
 
+    /// A line above the bar (or on stderr when none is shown).
+    fn print_line(&self, line: &str) {
+        match (&self.bar, self.shown) {
+            (Some(bar), true) => bar.println(line),
+            _ => eprintln!("{line}"),
+        }
+    }
+
     fn case_finished(&mut self, failing: Option<String>) {
         self.done += 1;
         if let (Some(bar), false) = (&self.bar, self.shown) {
@@ -99,6 +107,11 @@ impl Reporter for Progress {
                     None => format!("FAIL {} ({})", r.id, r.verdict),
                 });
                 self.case_finished(failing);
+            }
+            ReportEvent::Sequence { record, .. } => {
+                if record.fails() {
+                    self.print_line(&format!("FAIL {} ({})", record.id, record.verdict));
+                }
             }
             ReportEvent::Done { .. } => {
                 if let Some(bar) = &self.bar {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::{DivergenceClass, Known, VerdictName};
 use crate::run::{CaseResult, Outcome};
+use crate::sequence::{SequenceResult, SequenceVerdict};
 
 /// What came back, in short.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -122,6 +123,9 @@ pub struct Record {
     /// How the answer compares with a baseline (`diff` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineMatch>,
+    /// A sequence's seed and steps (the shortest failing ones when it diverges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<serde_json::Value>,
 }
 
 /// How an answer compares with its baseline.
@@ -177,6 +181,64 @@ impl Record {
             known,
             millis: result.duration.as_millis() as u64,
             baseline: None,
+            sequence: None,
+        }
+    }
+
+    /// A sequence's result as a record: operation and kind `sequence`, the failing call's
+    /// operation and expectation as its constraint and expectation.
+    pub fn of_sequence(result: &SequenceResult, target: &str) -> Record {
+        let failing_call = result
+            .steps
+            .iter()
+            .filter(|s| s.finding.is_some())
+            .filter_map(|s| s.calls.last())
+            .next_back();
+        let observed = failing_call
+            .and_then(|c| c.observation.as_ref())
+            .map(|o| Observed {
+                status: o.status,
+                error_type: o.error_type.clone(),
+                message: o.message.clone(),
+            })
+            .unwrap_or_default();
+        let (verdict, class, detail) = match &result.verdict {
+            SequenceVerdict::Conforms => (RecordVerdict::CONFORMS, None, None),
+            SequenceVerdict::Diverges { class, detail } => (
+                RecordVerdict::DIVERGES,
+                Some(*class),
+                Some(format!(
+                    "step {} (shrunk from {} steps in {} attempts): {detail}",
+                    result.steps.len(),
+                    result.drawn_steps,
+                    result.shrink_attempts
+                )),
+            ),
+            SequenceVerdict::Inconclusive { detail } => {
+                (RecordVerdict::HARNESS_ERROR, None, Some(detail.clone()))
+            }
+        };
+        Record {
+            id: result.id.clone(),
+            operation: "sequence".into(),
+            kind: "sequence".into(),
+            constraint: failing_call.map_or_else(|| "model".into(), |c| c.operation.clone()),
+            expect: failing_call.map_or_else(|| "model".into(), |c| c.expected.clone()),
+            observed,
+            verdict,
+            class,
+            detail,
+            target: target.into(),
+            known: Known::NotListed,
+            millis: 0,
+            baseline: None,
+            sequence: Some(serde_json::json!({
+                "seed": result.seed,
+                "drawn_steps": result.drawn_steps,
+                "shrink_attempts": result.shrink_attempts,
+                "requests": result.requests,
+                "steps": result.steps,
+            })),
         }
     }
 

@@ -83,6 +83,8 @@ pub enum Event {
     },
     /// A case finished.
     Finished(CaseResult),
+    /// A sequence finished (sequences run after every case).
+    Sequence(Box<crate::sequence::SequenceResult>),
     /// The run is over.
     Done {
         /// Whether it was interrupted.

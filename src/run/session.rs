@@ -18,6 +18,7 @@ use super::outcome::{CaseResult, Event, Outcome, Totals};
 use super::pacing::interleave;
 use super::plan::{CasePlan, Planner};
 use super::resources::{deleted_by, identity_calls, not_created};
+use super::sequences::SequencePlan;
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
 use crate::check::verdict::{
     fixture_failure, is_missing_route, is_throttled, is_unknown_operation,
@@ -532,6 +533,19 @@ impl Session {
     pub async fn run_all(
         self: &Arc<Self>,
         cases: Vec<Arc<Case>>,
+        on_event: impl FnMut(Event),
+    ) -> bool {
+        self.run_suite(cases, &SequencePlan::default(), on_event)
+            .await
+    }
+
+    /// [`Session::run_all`], then the plan's sequences (after every case: they read listings
+    /// and the identity, which cases in flight would disturb), before the session's own
+    /// resources are removed.
+    pub async fn run_suite(
+        self: &Arc<Self>,
+        cases: Vec<Arc<Case>>,
+        sequences: &SequencePlan,
         mut on_event: impl FnMut(Event),
     ) -> bool {
         on_event(Event::Started {
@@ -576,6 +590,12 @@ impl Session {
             on_event(Event::Finished(result));
         }
         let _ = feeder.await;
+        if !sequences.ids().is_empty() && !self.is_interrupted() {
+            self.run_sequences(sequences, |result| {
+                on_event(Event::Sequence(Box::new(result.clone())))
+            })
+            .await;
+        }
         interrupter.abort();
         self.finish().await;
         let interrupted = self.is_interrupted();

@@ -67,6 +67,24 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The kebab-case name `serve --fault` takes (`UpdateTemplateIgnored`:
+    /// `update-template-ignored`).
+    pub fn name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    /// The fault named `name` (see [`Fault::name`]).
+    pub fn parse(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// Every fault.
     pub const ALL: [Fault; 28] = [
         Fault::PageBoundNotEnforced,
