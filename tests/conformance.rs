@@ -9,6 +9,9 @@
 //!   saying so. Operations a target lacks are ignored trials with the reason.
 //! * Every answer is also snapshotted under `snapshots/<target>/` (`SES_CONFORMANCE_SNAPSHOTS=0`
 //!   turns that off for ad-hoc endpoints).
+//! * Each target also runs `run`'s default number of model-based sequences
+//!   (`SES_CONFORMANCE_SEQUENCES` to change it), trials named `<target>::sequence::<n>`, their
+//!   steps snapshotted under `snapshots/<target>/sequences/`.
 
 mod common;
 
@@ -19,11 +22,13 @@ use std::time::Duration;
 use common::selected;
 use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
+use ses_conformance::command::DEFAULT_SEQUENCES;
 use ses_conformance::gen::{self, Plan, Settings};
 use ses_conformance::report::{console, Record};
 use ses_conformance::run::ledger::LedgerError;
 use ses_conformance::run::plan::unsupported;
 use ses_conformance::run::{Outcome, RunConfig, Session};
+use ses_conformance::sequence::{sequence_id, SequenceConfig, SequenceVerdict};
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
 use ses_conformance::target::gate::PaceSettings;
@@ -252,6 +257,61 @@ impl TargetUnderTest {
     }
 }
 
+impl TargetUnderTest {
+    /// A trial for one sequence (`<prefix>sequence::<n>`): run while no case runs, its steps
+    /// snapshotted under `snapshots/<target>/sequences/`.
+    fn sequence_trial(self: &Arc<Self>, spec: &Arc<Spec>, seed: u64, index: usize) -> Trial {
+        let id = sequence_id(index);
+        let name = format!("{}{id}", self.prefix);
+        let me = Arc::clone(self);
+        let spec = Arc::clone(spec);
+        Trial::test(name, move || me.run_sequence(&spec, seed, &id)).with_kind("sequence")
+    }
+
+    fn run_sequence(&self, spec: &Arc<Spec>, seed: u64, id: &str) -> Result<(), Failed> {
+        let session = self.session(spec)?;
+        let config = SequenceConfig::default();
+        let result = runtime().block_on(session.run_sequence_alone(id, seed, &config));
+        let record = Record::of_sequence(&result, &self.name);
+        if self.snapshots && !matches!(result.verdict, SequenceVerdict::Inconclusive { .. }) {
+            let (name, snap_spec, snap) = (self.name.clone(), Arc::clone(spec), result.clone());
+            if std::panic::catch_unwind(AssertUnwindSafe(move || {
+                snapshot::assert_sequence(&snap_spec, &name, &snap)
+            }))
+            .is_err()
+            {
+                return Err(format!(
+                    "the steps differ from snapshots/{}/sequences/{}.snap (see the diff above; review with `cargo insta review`)",
+                    self.name,
+                    snapshot::name(id)
+                )
+                .into());
+            }
+        }
+        if record.fails() {
+            let repro = console::Repro {
+                target: self.name.clone(),
+                endpoint: match &self.kind {
+                    TargetKind::Local { url } => Some(url.clone()),
+                    _ => None,
+                },
+                seed,
+                cases: gen::DEFAULT_RANDOM_CASES,
+                identity: None,
+            };
+            return Err(console::sequence_report(&result, &record, &repro).into());
+        }
+        Ok(())
+    }
+}
+
+/// Sequences per target: `SES_CONFORMANCE_SEQUENCES`, else `run`'s default.
+fn sequence_count() -> usize {
+    env("SES_CONFORMANCE_SEQUENCES")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_SEQUENCES)
+}
+
 fn main() {
     let args = Arguments::from_args();
     let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
@@ -283,6 +343,12 @@ fn main() {
                 None
             };
             trials.push(target.trial(&spec, &settings, plan.clone(), case));
+        }
+        for index in 0..sequence_count() {
+            let name = format!("{}{}", target.prefix, sequence_id(index));
+            if selected(&args, &name) {
+                trials.push(target.sequence_trial(&spec, settings.global_seed, index));
+            }
         }
     }
     let conclusion = libtest_mimic::run(&args, trials);

@@ -17,6 +17,7 @@ mod serve;
 
 pub use cleanup::{cleanup, CleanupOptions};
 pub use diff::diff;
+pub use execute::{DEFAULT_SEQUENCES, DEFAULT_SEQUENCES_REAL_SES};
 pub use list::list;
 pub use options::{RunOptions, ALLOW_VALUES};
 pub use prepare::{check_ops, UsageError};

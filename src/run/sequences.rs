@@ -73,6 +73,23 @@ impl SequencePlan {
 }
 
 impl Session {
+    /// Run one sequence while no case runs (cases in flight hold the session's shared lock): the
+    /// limit step counts the identity's policies, which a concurrent case would change. For
+    /// harnesses that mix sequences with cases, such as the libtest suite.
+    pub async fn run_sequence_alone(
+        &self,
+        id: &str,
+        global_seed: u64,
+        config: &SequenceConfig,
+    ) -> SequenceResult {
+        let seed = sequence_seed(id, global_seed);
+        if let Err(detail) = self.prepare_identity().await {
+            return SequenceResult::not_run(id, seed, &detail.to_string());
+        }
+        let _alone = self.exclusive.write().await;
+        run_sequence(self.spec(), self, id, seed, config).await
+    }
+
     /// Run the plan's sequences one after another (each reads listings and the identity, which
     /// other work would disturb), after making sure the run's identity exists.
     pub async fn run_sequences(

@@ -54,7 +54,7 @@ pub struct Session {
     target: Arc<Target>,
     config: RunConfig,
     ledger: Option<Ledger>,
-    exclusive: RwLock<()>,
+    pub(super) exclusive: RwLock<()>,
     identity: OnceCell<Result<bool, SessionError>>,
     shared: SharedFixtures,
     interrupted: AtomicBool,
