@@ -8,51 +8,62 @@ use serde_json::{json, Map, Value};
 use ses_conformance::run::ledger::{self, Entry, Line};
 use ses_conformance::spec::Spec;
 
+/// A rule a test checks, broken, and how.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Broken(String);
+
 const URL: &str = "http://127.0.0.1:4566";
 const REAL_SES: &str = "aws:us-east-1";
 
 /// Whether an admitted entry obeys the rule, judged from the spec and the entry alone.
-fn obeys_the_rule(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), String> {
+fn obeys_the_rule(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Broken> {
     let run_ok = entry.run.len() == 6
         && entry
             .run
             .chars()
             .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase());
     if !run_ok {
-        return Err(format!("run id {:?}", entry.run));
+        return Err(Broken(format!("run id {:?}", entry.run)));
     }
     if entry.endpoint != endpoint {
-        return Err(format!("endpoint {:?} for {endpoint:?}", entry.endpoint));
+        return Err(Broken(format!(
+            "endpoint {:?} for {endpoint:?}",
+            entry.endpoint
+        )));
     }
     let def = spec
         .resources
         .get(&entry.kind)
-        .ok_or_else(|| format!("kind {:?}", entry.kind))?;
+        .ok_or_else(|| Broken(format!("kind {:?}", entry.kind)))?;
     if entry.delete_operation != def.delete {
-        return Err(format!("operation {:?}", entry.delete_operation));
+        return Err(Broken(format!("operation {:?}", entry.delete_operation)));
     }
     let object = entry
         .delete_request
         .as_object()
-        .ok_or("request not an object")?;
+        .ok_or(Broken("request not an object".into()))?;
     let mut members: Vec<&String> = object.keys().collect();
     let mut keys: Vec<&String> = def.keys.iter().collect();
     members.sort();
     keys.sort();
     if members != keys {
-        return Err(format!("members {members:?}"));
+        return Err(Broken(format!("members {members:?}")));
     }
-    let own_key = def.keys.last().ok_or("a kind without keys")?;
+    let own_key = def
+        .keys
+        .last()
+        .ok_or(Broken("a kind without keys".into()))?;
     let own = object
         .get(own_key)
         .and_then(Value::as_str)
-        .ok_or("own name not a string")?;
+        .ok_or(Broken("own name not a string".into()))?;
     let prefix = format!("conf{}-", entry.run);
     if entry.kind != "identity" {
         return own
             .starts_with(&prefix)
             .then_some(())
-            .ok_or(format!("{own:?} lacks {prefix}"));
+            .ok_or(Broken(format!("{own:?} lacks {prefix}")));
     }
     let local_own = !entry.real_aws && own == format!("{prefix}identity.example.com");
     let simulator = own.split('@').collect::<Vec<_>>();
@@ -63,7 +74,7 @@ fn obeys_the_rule(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Stri
             .is_some_and(|(word, label)| !word.is_empty() && label.starts_with(&prefix));
     (local_own || labelled)
         .then_some(())
-        .ok_or(format!("identity {own:?}"))
+        .ok_or(Broken(format!("identity {own:?}")))
 }
 
 fn spec() -> Spec {

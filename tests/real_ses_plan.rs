@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::Broken;
+
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -105,15 +107,15 @@ fn named_members(operation: &str) -> Option<(&'static str, &'static [&'static st
     }
 }
 
-fn only_run_prefixed_names(sent: &Sent) -> Result<(), String> {
+fn only_run_prefixed_names(sent: &Sent) -> Result<(), Broken> {
     let Some((name, parents)) = named_members(&sent.operation) else {
         return Ok(());
     };
     if sent.operation.ends_with("EmailIdentity") {
-        return Err(format!(
+        return Err(Broken(format!(
             "{}: {} is never sent to real SES",
             sent.case, sent.operation
-        ));
+        )));
     }
     let prefix = format!("conf{RUN}-");
     let value = sent
@@ -122,7 +124,10 @@ fn only_run_prefixed_names(sent: &Sent) -> Result<(), String> {
         .and_then(Value::as_str)
         .unwrap_or_default();
     if !value.starts_with(&prefix) {
-        return Err(format!("{}: {} names {value:?}", sent.case, sent.operation));
+        return Err(Broken(format!(
+            "{}: {} names {value:?}",
+            sent.case, sent.operation
+        )));
     }
     for parent in parents {
         let v = sent
@@ -131,10 +136,10 @@ fn only_run_prefixed_names(sent: &Sent) -> Result<(), String> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         if v != IDENTITY && !v.starts_with(&prefix) {
-            return Err(format!(
+            return Err(Broken(format!(
                 "{}: {} on identity {v:?}",
                 sent.case, sent.operation
-            ));
+            )));
         }
     }
     Ok(())
@@ -152,7 +157,7 @@ fn foreign_addresses(text: &str) -> Vec<String> {
 /// Every address the request holds where SES could write to it: any member named `...Address`
 /// or `...Addresses` but the From address, and every header line of a raw message but `From:`.
 /// Each must be at the simulator.
-fn only_simulator_mail(sent: &Sent) -> Result<(), String> {
+fn only_simulator_mail(sent: &Sent) -> Result<(), Broken> {
     fn walk(key: &str, value: &Value, found: &mut Vec<String>) {
         match value {
             Value::String(s) if key == "Data" => {
@@ -187,7 +192,10 @@ fn only_simulator_mail(sent: &Sent) -> Result<(), String> {
     walk("", &sent.request, &mut found);
     match found.first() {
         None => Ok(()),
-        Some(word) => Err(format!("{}: {} mails {word:?}", sent.case, sent.operation)),
+        Some(word) => Err(Broken(format!(
+            "{}: {} mails {word:?}",
+            sent.case, sent.operation
+        ))),
     }
 }
 
@@ -195,7 +203,7 @@ fn only_simulator_mail(sent: &Sent) -> Result<(), String> {
 /// before acting: a member today's model requires is missing, a value of the wrong JSON type, an
 /// enum value outside its set, a blob that is not base64, or a body that is not JSON. Restated
 /// from the model, not read from the spec.
-fn no_opt_in_without_allow(sent: &Sent) -> Result<(), String> {
+fn no_opt_in_without_allow(sent: &Sent) -> Result<(), Broken> {
     let required: &[&str] = match sent.operation.as_str() {
         "PutAccountDetails" => &["MailType", "WebsiteURL"],
         "CreateDeliverabilityTestReport" => &["FromEmailAddress", "Content"],
@@ -271,10 +279,10 @@ fn no_opt_in_without_allow(sent: &Sent) -> Result<(), String> {
             return Ok(());
         }
     }
-    Err(format!(
+    Err(Broken(format!(
         "{}: {} goes without --allow, and SES could act on it: {}",
         sent.case, sent.operation, sent.request
-    ))
+    )))
 }
 
 fn check_traffic(
@@ -282,7 +290,7 @@ fn check_traffic(
     seed: u64,
     cases: usize,
     ops: Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), Broken> {
     let settings = Settings {
         global_seed: seed,
         random_cases: cases,

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::ledger::ResourceEvent;
-use super::session::Session;
+use super::session::{Session, SessionError};
 use crate::case::{Call, RequestPath, Resource};
 use crate::check::{DivergenceClass, Observation};
 use crate::sequence::{
@@ -73,6 +73,18 @@ impl SequencePlan {
 }
 
 impl Session {
+    /// Make sure the run's identity exists before sequences use it (cases do this themselves).
+    /// Says why not, when it could not be made.
+    pub async fn prepare_identity(&self) -> Result<(), SessionError> {
+        self.ensure_identity().await.map(|_| ())
+    }
+
+    /// Note a resource in the run's ledger (no-op without a ledger): before it is created, or
+    /// once it is proven gone. Sequences use this for what they create.
+    pub fn note_resource(&self, resource: &Resource, delete: &Call, event: ResourceEvent) {
+        let _ = self.record(resource, delete, event);
+    }
+
     /// Run one sequence while no case runs (cases in flight hold the session's shared lock): the
     /// limit step counts the identity's policies, which a concurrent case would change. For
     /// harnesses that mix sequences with cases, such as the libtest suite.

@@ -11,14 +11,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
-use super::config::RunConfig;
-use super::fixtures::SharedFixtures;
 use super::ledger::{gone, Deleter, Entry, Ledger, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Event, Outcome, Totals};
 use super::pacing::interleave;
 use super::plan::{CasePlan, Planner};
 use super::resources::{deleted_by, identity_calls, not_created};
 use super::sequences::SequencePlan;
+use super::{config::RunConfig, fixtures::SharedFixtures};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
 use crate::check::verdict::{
     fixture_failure, is_missing_route, is_throttled, is_unknown_operation,
@@ -421,7 +420,7 @@ impl Session {
         }
     }
 
-    fn record(
+    pub(super) fn record(
         &self,
         resource: &Resource,
         delete: &Call,
@@ -471,7 +470,7 @@ impl Session {
 
     /// Create the run's identity once, if the target's profile says the harness creates it.
     /// `Ok(true)` when it was created (and must be deleted at the end).
-    async fn ensure_identity(&self) -> Result<bool, SessionError> {
+    pub(super) async fn ensure_identity(&self) -> Result<bool, SessionError> {
         self.identity
             .get_or_init(|| async {
                 // Against real SES the harness never creates an identity: it uses the one the
@@ -498,18 +497,6 @@ impl Session {
             })
             .await
             .clone()
-    }
-
-    /// Make sure the run's identity exists before sequences use it (cases do this themselves).
-    /// Says why not, when it could not be made.
-    pub async fn prepare_identity(&self) -> Result<(), SessionError> {
-        self.ensure_identity().await.map(|_| ())
-    }
-
-    /// Note a resource in the run's ledger (no-op without a ledger): before it is created, or
-    /// once it is proven gone. Sequences use this for what they create.
-    pub fn note_resource(&self, resource: &Resource, delete: &Call, event: ResourceEvent) {
-        let _ = self.record(resource, delete, event);
     }
 
     /// Remove what the session itself made (shared fixtures, the run's identity).
@@ -539,9 +526,8 @@ impl Session {
             .await
     }
 
-    /// [`Session::run_all`], then the plan's sequences (after every case: they read listings
-    /// and the identity, which cases in flight would disturb), before the session's own
-    /// resources are removed.
+    /// [`Session::run_all`], then the plan's sequences (after every case: cases in flight would
+    /// disturb their listings), before the session's own resources are removed.
     pub async fn run_suite(
         self: &Arc<Self>,
         cases: Vec<Arc<Case>>,

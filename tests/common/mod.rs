@@ -70,3 +70,8 @@ pub fn selected(args: &libtest_mimic::Arguments, name: &str) -> bool {
     };
     args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
 }
+
+/// A rule a test checks, broken, and how: the message of the assertion that reports it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Broken(pub String);
