@@ -14,7 +14,7 @@ use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
 use common::real_ses::{finished, pending, LongRun, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::run::ledger;
+use ses_conformance::run::{ledger, Cleanup, CleanupTarget, Step};
 use ses_conformance::target::reference::{Options, ReferenceServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -373,5 +373,143 @@ async fn a_real_ses_run_keeps_its_ledger_in_the_state_directory_not_the_working_
         in_working_dir, 0,
         "a ledger was left in the working directory"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A reference that answers 429 to a call of an operation that comes sooner than its documented
+/// rate after the last one it accepted (DeleteEmailTemplate: once a second).
+async fn throttling_server() -> ReferenceServer {
+    ReferenceServer::start(
+        spec(),
+        Options {
+            throttle: true,
+            ..Options::default()
+        },
+    )
+    .await
+}
+
+fn throttled_so_far(server: &ReferenceServer) -> u64 {
+    server.stats().throttled.load(Ordering::Relaxed)
+}
+
+/// The owner makes a template, as a crashed run `run` would have left it.
+async fn left_template(owner: &Owner, name: &str) {
+    owner
+        .call(
+            "CreateEmailTemplate",
+            json!({"TemplateName": name, "TemplateContent": {"Subject": "s", "Text": "t"}}),
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_ledgers_cleaned_in_one_invocation_share_the_pacing_of_each_operation() {
+    let server = throttling_server().await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    left_template(&owner, "confabc123-left").await;
+    left_template(&owner, "confxyz789-left").await;
+    let url = server.url();
+    let dir = temp_dir("shared-pacing");
+    let state = dir.join("state");
+    let ledgers = state.join("ses-conformance").join("ledgers");
+    std::fs::create_dir_all(&ledgers).unwrap_or_else(|e| panic!("{e}"));
+    for run in ["abc123", "xyz789"] {
+        let line = ledger_line(
+            run,
+            &url,
+            true,
+            "email_template",
+            "DeleteEmailTemplate",
+            json!({"TemplateName": format!("conf{run}-left")}),
+        );
+        std::fs::write(ledgers.join(format!("{run}.jsonl")), line + "\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let throttled_before = throttled_so_far(&server);
+
+    let started = Instant::now();
+    let mut cmd = harness(&["cleanup", "--endpoint", &url], &dir);
+    cmd.env("XDG_STATE_HOME", &state);
+    let output = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    let elapsed = started.elapsed();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    for run in ["abc123", "xyz789"] {
+        assert!(
+            stdout.contains(&format!("{run}.jsonl: 1 removed")),
+            "{stdout}"
+        );
+    }
+    // A pacer per ledger would send the second ledger's delete right after the first one's,
+    // and the server would answer 429.
+    assert_eq!(
+        throttled_so_far(&server),
+        throttled_before,
+        "a delete came sooner than DeleteEmailTemplate's documented rate\n{stderr}"
+    );
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    owner.assert_only_its_own_resources_left().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_delete_is_retried_with_backoff_and_ends_removed() {
+    // Credentials come from the aws-config chain, as against real SES.
+    std::env::set_var("AWS_ACCESS_KEY_ID", common::cli::ACCESS_KEY);
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", common::cli::SECRET_KEY);
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    let server = throttling_server().await;
+    let owner = Owner::of(&server).await;
+    owner.set_up_account().await;
+    left_template(&owner, "confabc123-left").await;
+    left_template(&owner, "owner-scratch").await;
+    let url = server.url();
+    let dir = temp_dir("throttled-cleanup");
+    let path = dir.join("abc123.jsonl");
+    let line = ledger_line(
+        "abc123",
+        &url,
+        true,
+        "email_template",
+        "DeleteEmailTemplate",
+        json!({"TemplateName": "confabc123-left"}),
+    );
+    std::fs::write(&path, line + "\n").unwrap_or_else(|e| panic!("{e}"));
+    let entries = pending(&path);
+    let to = CleanupTarget::new(Some(url.clone()), "us-east-1", Duration::from_secs(10));
+    let cleanup = Cleanup::new(spec(), to);
+
+    // The owner's own delete has just taken DeleteEmailTemplate's slot for the next second, so
+    // cleanup's first attempt is answered 429.
+    owner
+        .call(
+            "DeleteEmailTemplate",
+            json!({"TemplateName": "owner-scratch"}),
+        )
+        .await;
+    let throttled_before = throttled_so_far(&server);
+    let cleaned = cleanup
+        .ledger(&path, &entries, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    assert!(
+        throttled_so_far(&server) > throttled_before,
+        "the first delete was not throttled: the test proves nothing"
+    );
+    assert_eq!(
+        cleaned.steps,
+        vec![Step::Removed {
+            kind: "email_template".into(),
+            request: json!({"TemplateName": "confabc123-left"}),
+        }]
+    );
+    assert!(pending(&path).is_empty(), "the ledger still holds it");
+    owner.assert_only_its_own_resources_left().await;
     let _ = std::fs::remove_dir_all(dir);
 }

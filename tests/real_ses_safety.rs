@@ -286,22 +286,65 @@ async fn a_govcloud_recording_leaks_no_account_id_or_account_detail() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dry_run_sends_nothing() {
+async fn a_dry_run_sends_nothing_and_shows_every_call_and_the_send_budget() {
     let server = ReferenceServer::start(spec(), Options::default()).await;
     let dir = temp_dir("dry-run");
     let url = server.url();
-    let mut args = aws_args(&url, "unused-ledger");
-    args.extend(["--op", "CreateEmailTemplate", "--dry-run"]);
-    let output = harness(&args, &dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0));
+    let dry_run = |extra: &[&str]| {
+        let mut args = aws_args(&url, "unused-ledger");
+        args.extend(extra);
+        args.push("--dry-run");
+        let output = harness(&args, &dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+
+    let stdout = dry_run(&["--op", "CreateEmailTemplate"]);
     assert!(
         stdout.contains("SEND   create_email_template::valid::minimal::0"),
         "{stdout}"
     );
     assert!(stdout.contains("REMOVE DeleteEmailTemplate"), "{stdout}");
+
+    // (a) The quota read comes first, and (b) the shared template's removal last, each with the
+    // gate's decision, and both counted: 1 GetAccount + 1 shared template + 8 reads + 1 removal.
+    let stdout = dry_run(&["--op", "GetEmailTemplate"]);
+    let calls: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.starts_with("dry run") && !l.starts_with("SKIP"))
+        .take_while(|l| !l.contains("cases would be sent"))
+        .collect();
+    assert!(
+        calls[0].starts_with("READ   GetAccount: {}") && calls[0].ends_with("[gate: passes]"),
+        "{stdout}"
+    );
+    let last = calls.last().copied().unwrap_or_default();
+    assert!(
+        last.starts_with(r#"REMOVE DeleteEmailTemplate: {"TemplateName":"conf000000-shared-tpl"}"#)
+            && last.contains("[gate: passes"),
+        "{stdout}"
+    );
+    assert_eq!(calls.iter().filter(|l| l.starts_with("SEND")).count(), 8);
+    assert!(stdout.contains("estimate: 11 calls"), "{stdout}");
+
+    // (c) The budget a real run would use, and what it would skip.
+    let stdout = dry_run(&["--op", "SendEmail"]);
+    assert!(
+        stdout.contains("mails at most half of what is left of the account's Max24HourSend"),
+        "{stdout}"
+    );
+    let stdout = dry_run(&["--op", "SendEmail", "--max-sends", "2"]);
+    assert!(
+        stdout.contains("mails at most --max-sends 2 recipients"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("valid send(s)") && stdout.contains("would be skipped at run time"),
+        "{stdout}"
+    );
+
     assert_eq!(
         server.stats().requests.load(Ordering::Relaxed),
         0,

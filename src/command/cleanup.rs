@@ -43,9 +43,11 @@ pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
+    // One cleanup for every ledger: their deletes share its pacing.
+    let cleanup = run::Cleanup::new(spec, to);
     paths
         .iter()
-        .map(|path| runtime.block_on(cleanup_ledger(Arc::clone(&spec), path, &to)))
+        .map(|path| runtime.block_on(cleanup_ledger(&cleanup, path)))
         .max()
         .unwrap_or(exit::OK)
 }
@@ -72,14 +74,14 @@ fn print_step(step: &Step) {
 }
 
 /// Clean one ledger; its exit code.
-async fn cleanup_ledger(spec: Arc<Spec>, path: &Path, to: &run::CleanupTarget) -> i32 {
+async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
     let read = match run::ledger::read(path) {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
     report_ledger_lines(path, &read);
     let pending = read.pending();
-    let cleaned = match run::cleanup_entries(spec, path, &pending.entries, to, print_step).await {
+    let cleaned = match cleanup.ledger(path, &pending.entries, print_step).await {
         Ok(cleaned) => cleaned,
         Err(e @ CleanupError::Connect { .. }) => {
             eprintln!("error: {e}");

@@ -197,5 +197,6 @@ pub(super) fn gate_limits(options: &RunOptions, profile: &Profile, real_aws: boo
             default_rate: real_aws.then_some(1.0),
             send_rate: None,
         },
+        shared_pacer: None,
     }
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use crate::case::{Bindings, Case};
 use crate::exit;
 use crate::report::console::Console;
-use crate::report::plan::{plan_lines, Estimate};
+use crate::report::plan::{plan_lines, run_lines, Estimate, SendLimits};
+use crate::run::pacing::SANDBOX_QUOTA;
 use crate::run::Planner;
 use crate::spec::Spec;
 use crate::target::gate::{Gate, Limits, PaceSettings, Policy};
@@ -48,8 +49,8 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
     conclude(&executed, executed.summary.failing > 0)
 }
 
-/// `run --dry-run`: every call each case would make and the gate's decision on it, and what
-/// the run would cost; nothing is sent.
+/// `run --dry-run`: every call the run would make (before, in and after its cases) and the
+/// gate's decision on it, and what the run would cost; nothing is sent.
 fn dry_run(
     spec: &Arc<Spec>,
     profile: &Profile,
@@ -81,9 +82,10 @@ fn dry_run(
             max_requests: limits.max_requests,
             pace: PaceSettings {
                 // A sandbox account's sending rate: a real run reads the account's own.
-                send_rate: real_aws.then_some(crate::run::pacing::SANDBOX_QUOTA.0),
+                send_rate: real_aws.then_some(SANDBOX_QUOTA.0),
                 ..limits.pace
             },
+            shared_pacer: None,
         },
     );
     let planner = Planner {
@@ -96,15 +98,22 @@ fn dry_run(
     let mut out = stdout.lock();
     let _ = writeln!(out, "dry run: nothing is sent. Names show the run prefix as conf000000-; a real run uses a fresh id.");
     let mut estimate = Estimate::default();
-    for case in cases {
-        let plan = planner.plan(case);
-        let _ = write!(out, "{}", plan_lines(case, &plan, &bindings));
-        estimate.add(spec, case, &plan, &gate);
+    // The run's own calls first and last, as `Session::start` and `Session::finish` send them.
+    let opening = planner.opening();
+    let _ = write!(out, "{}", run_lines(&opening, &bindings));
+    estimate.add_run_calls(spec, &opening, &gate);
+    let plans: Vec<_> = cases.iter().map(|case| planner.plan(case)).collect();
+    for (case, plan) in cases.iter().zip(&plans) {
+        let _ = write!(out, "{}", plan_lines(case, plan, &bindings));
+        estimate.add(spec, case, plan, &gate);
     }
-    let _ = write!(
-        out,
-        "{}",
-        estimate.render(gate.pacer().settings().send_rate)
-    );
+    let closing = planner.closing(cases.iter().zip(&plans));
+    let _ = write!(out, "{}", run_lines(&closing, &bindings));
+    estimate.add_run_calls(spec, &closing, &gate);
+    let send_limits = real_aws.then_some(SendLimits {
+        send_rate: SANDBOX_QUOTA.0,
+        max_sends: options.max_sends,
+    });
+    let _ = write!(out, "{}", estimate.render(send_limits));
     exit::OK
 }

@@ -1,8 +1,9 @@
 //! Cleanup after a crash: every pending ledger entry goes through `ledger::admit` against the
-//! endpoint the user chose, the admitted ones are deleted newest first, one request each, and
-//! marked `removed` only when the answer shows the resource is gone. Each delete still passes
-//! the target's gate, like every request: against real SES it is paced and must name what the
-//! run named.
+//! endpoint the user chose, the admitted ones are deleted newest first, and marked `removed`
+//! only when the answer shows the resource is gone. Each delete still passes the target's gate,
+//! like every request: against real SES it is paced (one pacer for the whole invocation, however
+//! many ledgers it cleans) and must name what the run named. A throttled delete is retried with
+//! backoff before it is left pending.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,9 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::case::{Bindings, RequestPath};
+use crate::check::verdict::is_throttled;
 use crate::check::{observe, Observation};
 use crate::spec::Spec;
-use crate::target::gate::PaceSettings;
+use crate::target::gate::{PaceSettings, Pacer};
 use crate::target::{GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind};
 
 use super::ledger::{self, Admitted, Ledger, LedgerError, Line, Recorded, Refused};
@@ -150,85 +152,157 @@ pub fn admit_all<'a>(
     (admitted, refused)
 }
 
-/// Remove the pending resources of a ledger (newest first, so a policy goes before its
-/// identity), refusing any that `admit` does not pass. Each step is handed to `on_step` as it
-/// happens (a paced cleanup takes a while) and returned with the others.
-pub async fn cleanup_entries(
+/// How cleanup waits out throttling: like a run (`RunConfig`'s defaults), from a quarter of a
+/// second, doubling up to 8 s, six times; an entry still throttled then is left pending.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backoff {
+    /// The wait after the first 429.
+    pub first: Duration,
+    /// How many times a throttled delete is sent again.
+    pub retries: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Backoff {
+        let run = super::RunConfig::default();
+        Backoff {
+            first: run.backoff,
+            retries: run.throttle_retries,
+        }
+    }
+}
+
+/// One `cleanup` invocation, over as many ledgers as it is given. Every real-SES delete it sends
+/// shares one pacer, whichever run's ledger it comes from: SES limits the account's calls of
+/// an operation, not a connection's, so a pacer per ledger would let the first delete of the
+/// next ledger follow the last of the previous one too soon.
+pub struct Cleanup {
     spec: Arc<Spec>,
-    ledger_path: &Path,
-    pending: &[Recorded],
-    to: &CleanupTarget,
-    mut on_step: impl FnMut(&Step),
-) -> Result<Cleaned, CleanupError> {
-    let (admitted, refused) = admit_all(&spec, pending, &to.endpoint);
-    let mut cleaned = Cleaned::default();
-    let mut step = |step: Step| {
-        on_step(&step);
-        cleaned.steps.push(step);
-    };
-    for refusal in refused {
-        step(Step::Refused(refusal));
+    to: CleanupTarget,
+    real_ses_pacer: Arc<Pacer>,
+    backoff: Backoff,
+}
+
+impl Cleanup {
+    /// A cleanup connecting to `to`.
+    pub fn new(spec: Arc<Spec>, to: CleanupTarget) -> Cleanup {
+        Cleanup {
+            spec,
+            to,
+            real_ses_pacer: Arc::new(Pacer::new(real_ses_pacing())),
+            backoff: Backoff::default(),
+        }
     }
-    if admitted.is_empty() {
-        return Ok(cleaned);
+
+    /// Remove the pending resources of a ledger (newest first, so a policy goes before its
+    /// identity), refusing any that `admit` does not pass. Each step is handed to `on_step` as
+    /// it happens (a paced cleanup takes a while) and returned with the others.
+    pub async fn ledger(
+        &self,
+        ledger_path: &Path,
+        pending: &[Recorded],
+        mut on_step: impl FnMut(&Step),
+    ) -> Result<Cleaned, CleanupError> {
+        let (admitted, refused) = admit_all(&self.spec, pending, &self.to.endpoint);
+        let mut cleaned = Cleaned::default();
+        let mut step = |step: Step| {
+            on_step(&step);
+            cleaned.steps.push(step);
+        };
+        for refusal in refused {
+            step(Step::Refused(refusal));
+        }
+        if admitted.is_empty() {
+            return Ok(cleaned);
+        }
+        let ledger = Ledger::open(ledger_path)?;
+        let mut targets: HashMap<(bool, String), Arc<Target>> = HashMap::new();
+        for (recorded, admitted) in admitted.iter().rev() {
+            let target = self.target_for(&mut targets, admitted).await?;
+            let obs = send_admitted_delete(&self.spec, &target, admitted, self.backoff).await;
+            let kind = admitted.kind().to_string();
+            let request = admitted.request().clone();
+            let deleter = ledger::Deleter::Cleanup;
+            if ledger::gone(&self.spec, admitted.operation(), &request, &obs, deleter) {
+                ledger.append(&Line::Removed(recorded.entry.clone()))?;
+                step(Step::Removed { kind, request });
+            } else {
+                step(Step::Left {
+                    kind,
+                    request,
+                    line: admitted.line(),
+                    answer: crate::check::verdict::describe_error(&obs),
+                });
+            }
+        }
+        Ok(cleaned)
     }
-    let ledger = Ledger::open(ledger_path)?;
-    let mut targets: HashMap<(bool, String), Arc<Target>> = HashMap::new();
-    for (recorded, admitted) in admitted.iter().rev() {
+
+    /// The connection for an entry: one per kind of run, target and identity within a ledger.
+    async fn target_for(
+        &self,
+        targets: &mut HashMap<(bool, String), Arc<Target>>,
+        admitted: &Admitted,
+    ) -> Result<Arc<Target>, CleanupError> {
         let key = (
             admitted.real_aws(),
             format!("{}|{}", admitted.target(), parent_identity(admitted)),
         );
-        let target = match targets.get(&key) {
-            Some(t) => Arc::clone(t),
-            None => {
-                let t = connect_for_cleanup(Arc::clone(&spec), to, admitted)
-                    .await
-                    .map(Arc::new)
-                    .map_err(|source| CleanupError::Connect {
-                        endpoint: to.endpoint.clone(),
-                        source,
-                    })?;
-                targets.insert(key, Arc::clone(&t));
-                t
-            }
-        };
-        let obs = send_admitted_delete(&spec, &target, admitted).await;
-        let kind = admitted.kind().to_string();
-        let request = admitted.request().clone();
-        let deleter = ledger::Deleter::Cleanup;
-        if ledger::gone(&spec, admitted.operation(), &request, &obs, deleter) {
-            ledger.append(&Line::Removed(recorded.entry.clone()))?;
-            step(Step::Removed { kind, request });
-        } else {
-            step(Step::Left {
-                kind,
-                request,
-                line: admitted.line(),
-                answer: crate::check::verdict::describe_error(&obs),
-            });
+        if let Some(target) = targets.get(&key) {
+            return Ok(Arc::clone(target));
         }
+        let pacer = Arc::clone(&self.real_ses_pacer);
+        let target = connect_for_cleanup(Arc::clone(&self.spec), &self.to, admitted, pacer)
+            .await
+            .map(Arc::new)
+            .map_err(|source| CleanupError::Connect {
+                endpoint: self.to.endpoint.clone(),
+                source,
+            })?;
+        targets.insert(key, Arc::clone(&target));
+        Ok(target)
     }
-    Ok(cleaned)
+}
+
+/// How deletes of a real-SES run's resources are paced: each operation at its documented rate,
+/// and 1 per second where none is documented, as a run is.
+fn real_ses_pacing() -> PaceSettings {
+    PaceSettings {
+        per_operation: true,
+        default_rate: Some(1.0),
+        send_rate: None,
+    }
 }
 
 /// Send one admitted delete and read the answer: the only request cleanup makes, and so the one
-/// place to route through a request gate.
+/// place to route through a request gate. A throttled delete is sent again after a growing
+/// wait, each time through the gate's pacing, before the entry is given up as left.
 pub async fn send_admitted_delete(
     spec: &Spec,
     target: &Target,
     admitted: &Admitted,
+    backoff: Backoff,
 ) -> Observation {
-    let exchange = target
-        .send(
-            spec,
-            admitted.operation(),
-            admitted.request(),
-            RequestPath::Sdk,
-            None,
-        )
-        .await;
-    observe(&exchange, &Bindings::placeholders(), &target.mask)
+    let mut wait = backoff.first;
+    let mut retries = 0;
+    loop {
+        let exchange = target
+            .send(
+                spec,
+                admitted.operation(),
+                admitted.request(),
+                RequestPath::Sdk,
+                None,
+            )
+            .await;
+        let obs = observe(&exchange, &Bindings::placeholders(), &target.mask);
+        if !is_throttled(&obs) || retries >= backoff.retries {
+            return obs;
+        }
+        retries += 1;
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(8));
+    }
 }
 
 /// The identity a policy entry lives on (the gate lets a run change policies there only).
@@ -247,10 +321,13 @@ fn parent_identity(admitted: &Admitted) -> String {
 /// Connect to the endpoint cleanup was given: real SES in its region for `aws:<region>`; at a
 /// URL, signed with the user's credentials only for entries of a real-SES run (the `aws` target
 /// pointed at an endpoint), with the local dummy credentials otherwise.
+/// Real-SES entries are paced by `real_ses_pacer`, which every connection of the invocation
+/// shares.
 pub async fn connect_for_cleanup(
     spec: Arc<Spec>,
     to: &CleanupTarget,
     admitted: &Admitted,
+    real_ses_pacer: Arc<Pacer>,
 ) -> Result<Target, TargetError> {
     // A `proven` line is written only by a run given `--allow sends-mail`: the opt-in stands.
     let allow = if admitted.kind() == "identity" {
@@ -288,11 +365,8 @@ pub async fn connect_for_cleanup(
         run_id: admitted.run().to_string(),
         limits: GateLimits {
             allow,
-            pace: PaceSettings {
-                per_operation: real_aws,
-                default_rate: real_aws.then_some(1.0),
-                send_rate: None,
-            },
+            // Other entries are an emulator's: unpaced, as their run was.
+            shared_pacer: real_aws.then_some(real_ses_pacer),
             ..GateLimits::default()
         },
     };

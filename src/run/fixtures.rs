@@ -26,7 +26,8 @@ struct Entry {
     made: Arc<OnceCell<Made>>,
 }
 
-fn key(fixture: &Fixture) -> String {
+/// What makes two shared fixtures the same one: their kind and keys.
+pub(crate) fn key(fixture: &Fixture) -> String {
     format!(
         "{}|{}",
         fixture.resource.kind,

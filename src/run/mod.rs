@@ -14,7 +14,7 @@ pub mod sequences;
 pub mod session;
 pub mod signals;
 
-pub use cleanup::{cleanup_entries, Cleaned, CleanupError, CleanupTarget, Step, Tally};
+pub use cleanup::{Backoff, Cleaned, Cleanup, CleanupError, CleanupTarget, Step, Tally};
 pub use config::RunConfig;
 pub use outcome::{CaseResult, Event, Outcome, Totals};
 pub use pacing::SendAllowance;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::session::{Session, SessionError};
-use crate::case::{Case, RequestPath};
+use crate::case::{Call, Case, RequestPath};
 
 /// What a run may send of the account's sending quota, read at its start (real SES).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,6 +28,14 @@ pub struct SendAllowance {
 /// The sandbox's documented quota: 1 recipient per second, 200 a day.
 pub const SANDBOX_QUOTA: (f64, f64) = (1.0, 200.0);
 
+/// The call that reads the account's sending quota, before a real-SES run's first case.
+pub fn quota_read() -> Call {
+    Call {
+        operation: "GetAccount".into(),
+        request: json!({}),
+    }
+}
+
 impl Session {
     /// Against real SES: read the account's sending quota (GetAccount) and set the run's sending
     /// rate and send budget from it. Other targets need nothing: `Ok(None)`.
@@ -35,8 +43,9 @@ impl Session {
         if !self.target().gate.is_strict() {
             return Ok(None);
         }
+        let read = quota_read();
         let (_, obs) = self
-            .call("GetAccount", &json!({}), RequestPath::Sdk, None)
+            .call(&read.operation, &read.request, RequestPath::Sdk, None)
             .await;
         if let Some(failure) = &obs.failure {
             return Err(SessionError::Quota {

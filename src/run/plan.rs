@@ -3,7 +3,7 @@
 //! case the gate would refuse, or the target cannot run, is skipped with the reason instead of
 //! failing half way. `--dry-run` prints exactly this.
 
-use crate::case::{Bindings, Call, Case, Kind, RequestPath};
+use crate::case::{Bindings, Call, Case, Fixture, Kind, RequestPath};
 use crate::spec::Spec;
 use crate::target::gate::{Gate, Judged, Refusal};
 use crate::target::{outgoing, serialize_call, Profile};
@@ -21,6 +21,10 @@ pub enum Role {
     Removal,
     /// The removal of an identity SES adds as a side effect, sent only when a 200 proved it.
     RemovalIfProven,
+    /// Before any case, against real SES: the read of the account's sending quota.
+    QuotaRead,
+    /// After every case: the removal of a shared fixture.
+    SharedRemoval,
 }
 
 impl Role {
@@ -31,6 +35,8 @@ impl Role {
             Role::Fixture => "its fixture",
             Role::Case => "its call",
             Role::Removal | Role::RemovalIfProven => "its removal",
+            Role::QuotaRead => "the read of the account's sending quota",
+            Role::SharedRemoval => "the removal of the shared fixture",
         }
     }
 
@@ -40,7 +46,8 @@ impl Role {
             Role::SharedFixture => "SHARED",
             Role::Fixture => "CREATE",
             Role::Case => "SEND",
-            Role::Removal | Role::RemovalIfProven => "REMOVE",
+            Role::Removal | Role::RemovalIfProven | Role::SharedRemoval => "REMOVE",
+            Role::QuotaRead => "READ",
         }
     }
 }
@@ -154,6 +161,42 @@ impl Planner<'_> {
         }
         let skip = unsupported(self.profile, case).or_else(|| refused(&calls));
         CasePlan { calls, skip }
+    }
+
+    /// What the run sends before its first case: against real SES (a strict gate), the read of
+    /// the account's sending quota (`Session::start`); nothing elsewhere.
+    pub fn opening(&self) -> Vec<PlannedCall> {
+        if !self.gate.is_strict() {
+            return Vec::new();
+        }
+        vec![self.call(
+            Role::QuotaRead,
+            &super::pacing::quota_read(),
+            RequestPath::Sdk,
+            None,
+        )]
+    }
+
+    /// What the run sends after its last case: the removal of each shared fixture a case that
+    /// runs would make, newest first, as `Session::finish` removes them.
+    pub fn closing<'c>(
+        &self,
+        planned: impl IntoIterator<Item = (&'c Case, &'c CasePlan)>,
+    ) -> Vec<PlannedCall> {
+        let mut made: Vec<&Fixture> = Vec::new();
+        let runs = planned.into_iter().filter(|(_, plan)| plan.skip.is_none());
+        for fixture in runs.flat_map(|(case, _)| case.fixtures.iter().filter(|f| f.shared)) {
+            if !made
+                .iter()
+                .any(|m| super::fixtures::key(m) == super::fixtures::key(fixture))
+            {
+                made.push(fixture);
+            }
+        }
+        made.iter()
+            .rev()
+            .map(|f| self.call(Role::SharedRemoval, &f.delete, RequestPath::Sdk, None))
+            .collect()
     }
 
     fn call(

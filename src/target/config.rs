@@ -1,6 +1,7 @@
 //! What a target is before it is connected: its kind (the embedded reference, a local
 //! endpoint, real SES), its configuration, and the limits its gate enforces.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::gate::{self, Policy};
@@ -60,6 +61,8 @@ pub struct GateLimits {
     pub max_requests: Option<u64>,
     /// Pacing.
     pub pace: gate::PaceSettings,
+    /// A pacer shared with other targets' gates (see [`gate::Limits::shared_pacer`]).
+    pub shared_pacer: Option<Arc<gate::Pacer>>,
 }
 
 /// The gate's limits for `limits`, with the real-SES `policy` when the target is real SES.
@@ -68,5 +71,6 @@ pub(super) fn gate_limits(limits: &GateLimits, policy: Option<Policy>) -> gate::
         policy,
         max_requests: limits.max_requests,
         pace: limits.pace,
+        shared_pacer: limits.shared_pacer.clone(),
     }
 }

@@ -38,6 +38,10 @@ pub struct Limits {
     pub max_requests: Option<u64>,
     /// Pacing.
     pub pace: PaceSettings,
+    /// A pacer this gate shares with other gates, whose settings then stand instead of `pace`:
+    /// `cleanup` connects once per run it cleans up after, and the rate limits are the
+    /// account's, not a connection's.
+    pub shared_pacer: Option<Arc<Pacer>>,
 }
 
 /// Leave to send one scheduled request: what it is, what it may spend, and its slot in the
@@ -93,7 +97,7 @@ pub struct Gate {
     policy: Option<Policy>,
     requests: RequestBudget,
     sends: SendBudget,
-    pacer: Pacer,
+    pacer: Arc<Pacer>,
     proven: Mutex<BTreeSet<String>>,
     throttled: Mutex<std::collections::BTreeMap<String, u64>>,
 }
@@ -106,7 +110,9 @@ impl Gate {
             policy: limits.policy,
             requests: RequestBudget::new(limits.max_requests),
             sends: SendBudget::default(),
-            pacer: Pacer::new(limits.pace),
+            pacer: limits
+                .shared_pacer
+                .unwrap_or_else(|| Arc::new(Pacer::new(limits.pace))),
             proven: Mutex::new(BTreeSet::new()),
             throttled: Mutex::default(),
         }
