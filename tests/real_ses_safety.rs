@@ -314,8 +314,17 @@ async fn a_dry_run_sends_nothing_and_shows_every_call_and_the_send_budget() {
     let calls: Vec<&str> = stdout
         .lines()
         .filter(|l| !l.starts_with("dry run") && !l.starts_with("SKIP"))
-        .take_while(|l| !l.contains("cases would be sent"))
+        .take_while(|l| !l.starts_with("SEQUENCE") && !l.contains("cases would be sent"))
         .collect();
+    // Then the sequences real SES would get, each with its steps, the ones never run there said.
+    assert!(stdout.contains("SEQUENCE sequence::0: "), "{stdout}");
+    let limit_steps = stdout.matches("then one more").count();
+    assert!(limit_steps > 0, "seed 0 draws the limit step: {stdout}");
+    assert_eq!(
+        stdout.matches("then one more (not run on real SES)").count(),
+        limit_steps,
+        "{stdout}"
+    );
     assert!(
         calls[0].starts_with("READ   GetAccount: {}") && calls[0].ends_with("[gate: passes]"),
         "{stdout}"

@@ -86,7 +86,11 @@ fn concurrency(options: &RunOptions, target: &Target) -> usize {
 /// Sequences a run has after its cases: `--sequence` alone, else `--sequences` or the
 /// default. `record` and `diff` (which isolate answers) have none: a baseline holds single
 /// answers by case id, and a sequence's answers depend on the run that drew it.
-fn sequence_plan(options: &RunOptions, real_aws: bool, isolate_answers: bool) -> SequencePlan {
+pub(super) fn sequence_plan(
+    options: &RunOptions,
+    real_aws: bool,
+    isolate_answers: bool,
+) -> SequencePlan {
     let default = if real_aws {
         DEFAULT_SEQUENCES_REAL_SES
     } else {
@@ -95,13 +99,23 @@ fn sequence_plan(options: &RunOptions, real_aws: bool, isolate_answers: bool) ->
     let count = match (isolate_answers, options.sequence.is_some()) {
         (true, _) => 0,
         (false, true) => 1,
+        // `--case` reproduces cases: no sequences unless asked for.
+        (false, false) if !options.case_ids.is_empty() => options.sequences.unwrap_or(0),
         (false, false) => options.sequences.unwrap_or(default),
     };
     SequencePlan {
         count,
         only: options.sequence.clone().filter(|_| !isolate_answers),
         seed: options.seed,
-        config: SequenceConfig::default(),
+        config: if real_aws {
+            // Every step is paced on real SES: shorter sequences, fewer shrink attempts.
+            SequenceConfig {
+                max_steps: 8,
+                max_shrink_attempts: 16,
+            }
+        } else {
+            SequenceConfig::default()
+        },
     }
 }
 

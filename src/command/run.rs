@@ -114,6 +114,41 @@ fn dry_run(
         send_rate: SANDBOX_QUOTA.0,
         max_sends: options.max_sends,
     });
+    let _ = write!(out, "{}", sequence_lines(options, real_aws));
     let _ = write!(out, "{}", estimate.render(send_limits));
     exit::OK
+}
+
+/// The sequences a run would have after its cases, each with the steps its seed draws. Their
+/// requests pass the same gate as the cases' (the steps of a failing one are shrunk, so a real
+/// run may send more); what a sequence creates it deletes, whatever the answers.
+fn sequence_lines(options: &RunOptions, real_aws: bool) -> String {
+    use crate::sequence::Step;
+    let plan = super::execute::sequence_plan(options, real_aws, false);
+    let mut out = String::new();
+    for id in plan.ids() {
+        let seed = crate::sequence::sequence_seed(&id, plan.seed);
+        let steps = crate::sequence::draw(seed, &plan.config).unwrap_or_default();
+        let names: Vec<String> = steps
+            .iter()
+            .map(|step| match step {
+                Step::FillPolicies | Step::AddressIdentity if real_aws => {
+                    format!("{step} (not run on real SES)")
+                }
+                _ => step.to_string(),
+            })
+            .collect();
+        out.push_str(&format!(
+            "SEQUENCE {id}: {} steps: {}\n",
+            steps.len(),
+            names.join("; ")
+        ));
+    }
+    if !out.is_empty() {
+        out.push_str(&format!(
+            "sequences: {} after the cases; each step's calls pass the gate like a case's, and a failing sequence is shrunk with more calls of the same kinds\n",
+            plan.ids().len()
+        ));
+    }
+    out
 }
