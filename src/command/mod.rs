@@ -5,6 +5,7 @@
 mod cleanup;
 mod diff;
 mod execute;
+mod explore;
 mod ledger;
 mod list;
 mod options;
@@ -17,6 +18,7 @@ mod serve;
 
 pub use cleanup::{cleanup, CleanupOptions};
 pub use diff::diff;
+pub use explore::{explore, ExploreFlags};
 pub use list::list;
 pub use options::{RunOptions, ALLOW_VALUES};
 pub use prepare::{check_ops, UsageError};
