@@ -100,7 +100,7 @@ async fn a_value_dependent_fault_is_found_shrunk_kept_and_replayed_by_run() {
     explore.extend(args(&target));
     explore.extend(args(&["--seed", "12", "--json", "found.jsonl"]));
     let (code, stdout, stderr) = harness(explore.clone(), &dir).await;
-    println!("{stdout}");
+    println!("{stderr}{stdout}");
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stdout.contains("[diverges: rejected-valid]"), "{stdout}");
     assert!(

@@ -3,7 +3,7 @@
 //! file for `run --regressions` to replay.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -161,7 +161,7 @@ fn write_outputs(
 
 /// `--json`: one line per finding (`run`'s record of the minimal case, plus the original
 /// request, the shrink steps and the seed), then the coverage line `report` reads.
-fn write_json(path: &PathBuf, report: &ExploreReport) -> std::io::Result<()> {
+fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
     let mut text = String::new();
     for finding in &report.findings {
         let _ = writeln!(text, "{}", finding.record(&report.target));
