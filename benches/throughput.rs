@@ -5,6 +5,11 @@
 //! cleanup) through the same clients, and does nothing else: no observation, no verdict, no
 //! events. The ratio harness / plain loop is the harness's overhead; machines here are noisy, so
 //! every figure is a median of alternating rounds and only ratios are meaningful.
+//!
+//! `explore` is measured in the same rounds: requests explored per second (every operation,
+//! a fixed seed, the same reference) as a ratio to the harness's cases per second at
+//! concurrency 1 (exploration sends one request at a time), and the shrink steps each finding
+//! took against references with a value-dependent fault.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -14,12 +19,15 @@ use std::time::{Duration, Instant};
 
 use common::reference_target;
 use ses_conformance::case::{Call, Case, RequestPath};
+use ses_conformance::explore::{run_exploration, ExploreOptions};
 use ses_conformance::gen::{self, Settings};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::spec::Spec;
 use ses_conformance::target::{reference, Target};
 
 const ROUNDS: usize = 5;
+/// Requests per exploration round: about twice the suite's cases.
+const EXPLORE_BUDGET: usize = 2000;
 
 /// The same requests as the harness, in a plain loop, nothing else.
 /// One call through the SDK path, as fixtures and cleanups go.
@@ -102,6 +110,53 @@ async fn harness(spec: &Arc<Spec>, cases: &[Arc<Case>], concurrency: usize) -> D
     elapsed
 }
 
+/// A session on a fresh reference with these faults.
+async fn session_on(spec: &Arc<Spec>, faults: Vec<reference::Fault>) -> Session {
+    let options = reference::Options {
+        faults: reference::Faults(faults),
+        ..reference::Options::default()
+    };
+    let target = reference_target(spec, options).await;
+    Session::new(Arc::clone(spec), target, RunConfig::default(), None)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One exploration of every operation: its wall time and the requests it explored.
+async fn explore(spec: &Arc<Spec>) -> (Duration, usize) {
+    let session = session_on(spec, Vec::new()).await;
+    let options = ExploreOptions {
+        budget: Some(EXPLORE_BUDGET),
+        seed: Some(2024),
+        ..ExploreOptions::default()
+    };
+    let report = run_exploration(&session, Arc::clone(spec), &options, |_| {}).await;
+    session.finish().await;
+    assert!(
+        report.findings.is_empty(),
+        "the reference must conform while being measured"
+    );
+    (report.elapsed, report.requests)
+}
+
+/// Shrink steps of each finding against a reference with one value-dependent fault.
+async fn shrink_steps(
+    spec: &Arc<Spec>,
+    fault: reference::Fault,
+    op: &str,
+    seed: u64,
+) -> Vec<usize> {
+    let session = session_on(spec, vec![fault]).await;
+    let options = ExploreOptions {
+        operations: vec![op.to_string()],
+        budget: Some(400),
+        seed: Some(seed),
+        ..ExploreOptions::default()
+    };
+    let report = run_exploration(&session, Arc::clone(spec), &options, |_| {}).await;
+    session.finish().await;
+    report.findings.iter().map(|f| f.shrink_steps).collect()
+}
+
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
     xs[xs.len() / 2]
@@ -121,16 +176,48 @@ fn main() {
     let concurrencies = [1, 2, 4, 8];
     let mut plain = Vec::new();
     let mut by_concurrency: Vec<Vec<Duration>> = vec![Vec::new(); concurrencies.len()];
+    // Explored requests per second, as a ratio to the harness's cases per second at
+    // concurrency 1 in the same round.
+    let mut explore_ratios = Vec::new();
+    let mut explore_rates = Vec::new();
+    let mut shrinks = Vec::new();
     runtime.block_on(async {
         // Warm-up: connection pools, page cache, lazy statics.
         plain_on_worker(&spec, &cases).await;
         harness(&spec, &cases, 1).await;
+        explore(&spec).await;
         for _ in 0..ROUNDS {
             plain.push(plain_on_worker(&spec, &cases).await);
             for (i, c) in concurrencies.iter().enumerate() {
                 by_concurrency[i].push(harness(&spec, &cases, *c).await);
             }
+            let (elapsed, requests) = explore(&spec).await;
+            let explore_rate = requests as f64 / elapsed.as_secs_f64();
+            let run_rate =
+                cases.len() as f64 / by_concurrency[0][by_concurrency[0].len() - 1].as_secs_f64();
+            explore_rates.push(explore_rate);
+            explore_ratios.push(explore_rate / run_rate);
         }
+        shrinks.push((
+            "TemplateNameLongRejected",
+            shrink_steps(
+                &spec,
+                reference::Fault::TemplateNameLongRejected,
+                "CreateEmailTemplate",
+                12,
+            )
+            .await,
+        ));
+        shrinks.push((
+            "PolicyNameLengthNotChecked",
+            shrink_steps(
+                &spec,
+                reference::Fault::PolicyNameLengthNotChecked,
+                "CreateEmailIdentityPolicy",
+                5,
+            )
+            .await,
+        ));
     });
     let plain = median(plain);
     let n = cases.len() as f64;
@@ -151,5 +238,15 @@ fn main() {
             n / t.as_secs_f64(),
             t.as_secs_f64() / plain.as_secs_f64()
         );
+    }
+    explore_rates.sort_by(f64::total_cmp);
+    explore_ratios.sort_by(f64::total_cmp);
+    println!(
+        "explore (every operation, {EXPLORE_BUDGET} requests, seed 2024): {:>7.0} requests/s  ratio to harness --concurrency 1 cases/s {:.3}",
+        explore_rates[ROUNDS / 2],
+        explore_ratios[ROUNDS / 2]
+    );
+    for (fault, steps) in shrinks {
+        println!("explore shrink steps per finding against the {fault} fault: {steps:?}");
     }
 }

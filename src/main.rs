@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use ses_conformance::command::{self, CleanupOptions, RunOptions};
+use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
 use ses_conformance::exit;
 use ses_conformance::gen;
 use ses_conformance::spec::Spec;
@@ -44,6 +44,9 @@ enum Command {
     },
     /// Run the cases against a target and judge every answer.
     Run(RunArgs),
+    /// Search a target with requests drawn from the spec, shrink each divergence to its
+    /// simplest request, and keep it as a regression case for `run --regressions`.
+    Explore(ExploreArgs),
     /// Run the cases once and store their answers as a baseline (plain JSON files).
     Record {
         #[command(flatten)]
@@ -114,8 +117,10 @@ enum Command {
     },
 }
 
+/// Where to connect and the rules every request obeys: what `run`, `record`, `diff` and
+/// `explore` share.
 #[derive(clap::Args)]
-struct RunArgs {
+struct TargetArgs {
     /// Endpoint URL of the target (default: the embedded reference).
     #[arg(long)]
     endpoint: Option<String>,
@@ -125,6 +130,41 @@ struct RunArgs {
     /// Region to sign for.
     #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
     region: String,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Real SES: an identity (domain or address) you verified; the harness never verifies one.
+    #[arg(long)]
+    identity: Option<String>,
+    /// Real SES: your account id, for ARNs in policy documents (never printed).
+    #[arg(long)]
+    account_id: Option<String>,
+    /// Real SES: opt in to valid calls that reach beyond the harness's resources
+    /// (account-change, sends-mail, billable; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    allow: Vec<String>,
+    /// Most requests the run may send (cases, fixtures, removals and retries all count).
+    #[arg(long)]
+    max_requests: Option<u64>,
+    /// Real SES: most recipients the run may mail (default: half of what is left of the
+    /// account's 24-hour quota; never more than what is left).
+    #[arg(long)]
+    max_sends: Option<u64>,
+    /// Record every resource before creating it (always on for real SES).
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// The embedded reference enforces the documented rate limits.
+    #[arg(long)]
+    throttle: bool,
+    /// Pace calls at the documented rate limits (always on for real SES).
+    #[arg(long)]
+    pace: bool,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[command(flatten)]
+    target: TargetArgs,
     /// Only this operation (repeatable).
     #[arg(long = "op")]
     ops: Vec<String>,
@@ -153,38 +193,39 @@ struct RunArgs {
     /// Cases in flight at once (default: 1, or 8 when calls are paced, as against real SES).
     #[arg(long)]
     concurrency: Option<usize>,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 10.0)]
-    timeout: f64,
-    /// Real SES: an identity (domain or address) you verified; the harness never verifies one.
-    #[arg(long)]
-    identity: Option<String>,
-    /// Real SES: your account id, for ARNs in policy documents (never printed).
-    #[arg(long)]
-    account_id: Option<String>,
-    /// Real SES: opt in to valid calls that reach beyond the harness's resources
-    /// (account-change, sends-mail, billable; comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    allow: Vec<String>,
-    /// Most requests the run may send (cases, fixtures, removals and retries all count).
-    #[arg(long)]
-    max_requests: Option<u64>,
-    /// Real SES: most recipients the run may mail (default: half of what is left of the
-    /// account's 24-hour quota; never more than what is left).
-    #[arg(long)]
-    max_sends: Option<u64>,
     /// Print what would be sent, created and removed; send nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Record every resource before creating it (always on for real SES).
+    /// Replay every finding kept in this regressions file (written by `explore`) as a case
+    /// `<operation>::regression::<hash>`; a missing file holds none.
     #[arg(long)]
-    ledger: Option<PathBuf>,
-    /// The embedded reference enforces the documented rate limits.
+    regressions: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ExploreArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Only this operation (repeatable).
+    #[arg(long = "op")]
+    ops: Vec<String>,
+    /// Most requests of the explored operations, shrink steps included (default: 500 unless
+    /// --time is given).
+    #[arg(long, conflicts_with = "time")]
+    budget: Option<usize>,
+    /// Stop drawing after this many seconds.
     #[arg(long)]
-    throttle: bool,
-    /// Pace calls at the documented rate limits (always on for real SES).
+    time: Option<f64>,
+    /// The seed of the search (default: one is picked and printed).
     #[arg(long)]
-    pace: bool,
+    seed: Option<u64>,
+    /// Write one JSON line per finding (run's record plus the original request and the shrink
+    /// steps) and a coverage line to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Keep the findings in this file (default: regressions/<target>.json).
+    #[arg(long)]
+    regressions: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -226,6 +267,7 @@ fn main() -> ExitCode {
             cases,
         } => command::list(&spec, ops, matches!(format, Format::Json), seed, cases),
         Command::Run(args) => command::run(spec, run_options(args)),
+        Command::Explore(args) => command::explore(spec, explore_flags(args)),
         Command::Record {
             run,
             out,
@@ -259,11 +301,27 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
+/// The options of a run on the target the flags name; everything else at its default.
+fn target_options(t: TargetArgs) -> RunOptions {
+    RunOptions {
+        endpoint: t.endpoint,
+        target: t.target,
+        region: t.region,
+        timeout_secs: t.timeout,
+        identity: t.identity,
+        account_id: t.account_id,
+        allow: t.allow,
+        max_requests: t.max_requests,
+        max_sends: t.max_sends,
+        ledger: t.ledger,
+        reference_throttle: t.throttle,
+        pace: t.pace,
+        ..RunOptions::default()
+    }
+}
+
 fn run_options(a: RunArgs) -> RunOptions {
     RunOptions {
-        endpoint: a.endpoint,
-        target: a.target,
-        region: a.region,
         ops: a.ops,
         case_ids: a.cases_only,
         sequences: a.sequences,
@@ -273,15 +331,22 @@ fn run_options(a: RunArgs) -> RunOptions {
         json: a.json,
         junit: a.junit,
         concurrency: a.concurrency,
-        timeout_secs: a.timeout,
-        identity: a.identity,
-        account_id: a.account_id,
-        allow: a.allow,
-        max_requests: a.max_requests,
-        max_sends: a.max_sends,
         dry_run: a.dry_run,
-        ledger: a.ledger,
-        reference_throttle: a.throttle,
-        pace: a.pace,
+        regressions: a.regressions,
+        ..target_options(a.target)
+    }
+}
+
+fn explore_flags(a: ExploreArgs) -> ExploreFlags {
+    ExploreFlags {
+        run: RunOptions {
+            ops: a.ops,
+            json: a.json,
+            regressions: a.regressions,
+            ..target_options(a.target)
+        },
+        budget: a.budget,
+        time_secs: a.time,
+        seed: a.seed,
     }
 }

@@ -12,10 +12,13 @@
 //! * Each target also runs `run`'s default number of model-based sequences
 //!   (`SES_CONFORMANCE_SEQUENCES` to change it), trials named `<target>::sequence::<n>`, their
 //!   steps snapshotted under `snapshots/<target>/sequences/`.
+//! * Findings `explore` kept in `regressions/<target>.json` replay as trials named
+//!   `<operation>::regression::<hash>` (prefixed like the target's other trials).
 
 mod common;
 
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -23,6 +26,7 @@ use common::selected;
 use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
 use ses_conformance::command::DEFAULT_SEQUENCES;
+use ses_conformance::explore::{Entry, Regressions};
 use ses_conformance::gen::{self, Plan, Settings};
 use ses_conformance::report::{console, Record};
 use ses_conformance::run::ledger::LedgerError;
@@ -213,6 +217,64 @@ impl TargetUnderTest {
         })
     }
 
+    /// A trial replaying one kept regression; its case is built when it runs, so `--list`
+    /// only reads the file.
+    fn regression_trial(
+        self: &Arc<Self>,
+        spec: &Arc<Spec>,
+        settings: &Arc<Settings>,
+        entry: Entry,
+    ) -> Trial {
+        let name = format!("{}{}", self.prefix, entry.case_id());
+        if let Some(reason) = self.profile.unsupported_reason(&entry.operation) {
+            let reason = format!(
+                "{} does not implement {}: {reason}",
+                self.name, entry.operation
+            );
+            return Trial::test(name, move || Err(reason.into()))
+                .with_ignored_flag(true)
+                .with_kind("unsupported");
+        }
+        let (me, spec, settings) = (Arc::clone(self), Arc::clone(spec), Arc::clone(settings));
+        Trial::test(name, move || {
+            let case = entry.case(&spec).ok_or_else(|| {
+                Failed::from(format!(
+                    "{}: no class `{}` of operation `{}` in the spec",
+                    regressions_file(&me.name).display(),
+                    entry.class,
+                    entry.operation
+                ))
+            })?;
+            me.run(&spec, &settings, Arc::new(case))
+        })
+    }
+
+    /// The trials of the target's regressions file: none when there is none, one failing trial
+    /// naming the file and JSON path when it does not load.
+    fn regression_trials(
+        self: &Arc<Self>,
+        spec: &Arc<Spec>,
+        settings: &Arc<Settings>,
+        args: &Arguments,
+    ) -> Vec<Trial> {
+        let path = regressions_file(&self.name);
+        match Regressions::load(&path) {
+            Ok(file) => file
+                .entries
+                .into_iter()
+                .filter(|e| selected(args, &format!("{}{}", self.prefix, e.case_id())))
+                .map(|entry| self.regression_trial(spec, settings, entry))
+                .collect(),
+            Err(e) => {
+                let message = e.to_string();
+                vec![Trial::test(
+                    format!("{}regressions::file", self.prefix),
+                    move || Err(message.into()),
+                )]
+            }
+        }
+    }
+
     fn run(&self, spec: &Arc<Spec>, settings: &Settings, case: Arc<Case>) -> Result<(), Failed> {
         let session = self.session(spec)?;
         let result = runtime().block_on(session.run_case(Arc::clone(&case)));
@@ -226,6 +288,9 @@ impl TargetUnderTest {
             seed: settings.global_seed,
             cases: settings.random_cases,
             identity: None,
+            regressions: regressions_file(&self.name)
+                .is_file()
+                .then(|| regressions_file(&self.name).display().to_string()),
         };
         if let Outcome::Ran { observation, .. } = &result.outcome {
             if self.snapshots {
@@ -298,6 +363,7 @@ impl TargetUnderTest {
                 seed,
                 cases: gen::DEFAULT_RANDOM_CASES,
                 identity: None,
+                regressions: None,
             };
             return Err(console::sequence_report(&result, &record, &repro).into());
         }
@@ -310,6 +376,11 @@ fn sequence_count() -> usize {
     env("SES_CONFORMANCE_SEQUENCES")
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_SEQUENCES)
+}
+
+/// Where `explore` keeps a target's findings in this project.
+fn regressions_file(target: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(ses_conformance::explore::default_path(target))
 }
 
 fn main() {
@@ -350,6 +421,7 @@ fn main() {
                 trials.push(target.sequence_trial(&spec, settings.global_seed, index));
             }
         }
+        trials.extend(target.regression_trials(&spec, &settings, &args));
     }
     let conclusion = libtest_mimic::run(&args, trials);
     for target in &targets {

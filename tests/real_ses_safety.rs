@@ -321,7 +321,9 @@ async fn a_dry_run_sends_nothing_and_shows_every_call_and_the_send_budget() {
     let limit_steps = stdout.matches("then one more").count();
     assert!(limit_steps > 0, "seed 0 draws the limit step: {stdout}");
     assert_eq!(
-        stdout.matches("then one more (not run on real SES)").count(),
+        stdout
+            .matches("then one more (not run on real SES)")
+            .count(),
         limit_steps,
         "{stdout}"
     );

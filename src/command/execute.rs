@@ -1,6 +1,7 @@
 //! Running prepared cases against a target, shared by `run`, `record` and `diff`: connect, run
 //! every case while the reporters read the events, close the ledger, and decide the exit code.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -56,6 +57,10 @@ pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
         seed: options.seed,
         cases: options.random_cases,
         identity: options.identity.clone(),
+        regressions: options
+            .regressions
+            .as_ref()
+            .map(|p| p.display().to_string()),
     }
 }
 
@@ -126,16 +131,22 @@ pub const DEFAULT_SEQUENCES: usize = 80;
 /// Sequences per run against real SES, where every step is paced at the documented rate.
 pub const DEFAULT_SEQUENCES_REAL_SES: usize = 4;
 
-/// Connect, run every prepared case with `reporters` reading the events, and let them finish.
-/// With `isolate_answers`, cases whose answers depend on what else exists run alone (what
-/// baselines need); a plain run judges them alike without waiting.
-pub(super) async fn execute(
-    spec: Arc<Spec>,
+/// A session on a connected target, started, and the ledger it writes (if any).
+pub(super) struct Connected {
+    /// The session every request goes through.
+    pub session: Arc<Session>,
+    /// The ledger file, when the run keeps one.
+    pub ledger: Option<PathBuf>,
+}
+
+/// Connect to the prepared target and start a session on it, as `run` and `explore` both do:
+/// reachability checked, the ledger chosen (always one for real SES), the account's quota read.
+pub(super) async fn connect_session(
+    spec: &Arc<Spec>,
     options: &RunOptions,
     prepared: &Prepared,
     isolate_answers: bool,
-    mut reporters: Reporters,
-) -> Result<Executed, i32> {
+) -> Result<Connected, i32> {
     let name = &prepared.name;
     let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
     let run_id = new_run_id();
@@ -148,7 +159,7 @@ pub(super) async fn execute(
         run_id: run_id.clone(),
         limits: gate_limits(options, &prepared.profile, real_aws),
     };
-    let target = match Target::connect(Arc::clone(&spec), config).await {
+    let target = match Target::connect(Arc::clone(spec), config).await {
         Ok(t) => Arc::new(t),
         Err(e) => {
             eprintln!("error: {e}");
@@ -177,7 +188,7 @@ pub(super) async fn execute(
         ..RunConfig::default()
     };
     let session = Session::new(
-        Arc::clone(&spec),
+        Arc::clone(spec),
         Arc::clone(&target),
         run_config,
         ledger.as_deref(),
@@ -198,29 +209,52 @@ pub(super) async fn execute(
             return Err(exit::UNREACHABLE);
         }
     }
-    let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
-    let sequences = sequence_plan(options, real_aws, isolate_answers);
-    session
-        .run_suite(cases, &sequences, |event| reporters.on_event(event))
-        .await;
-    let failures = session.take_ledger_failures();
+    Ok(Connected { session, ledger })
+}
+
+/// After the session's own cleanup: say what the ledger could not record and close it.
+/// Whether the ledger failed (mid-run, or when it was closed).
+pub(super) fn close_session(connected: &Connected) -> bool {
+    let failures = connected.session.take_ledger_failures();
     if let Some(first) = failures.first() {
         eprintln!(
             "error: {first} ({} ledger writes failed; the ledger may not name everything the run created)",
             failures.len()
         );
     }
-    let closed = match &ledger {
+    let closed = match &connected.ledger {
         Some(path) => close_ledger(path),
         None => true,
     };
+    !failures.is_empty() || !closed
+}
+
+/// Connect, run every prepared case with `reporters` reading the events, and let them finish.
+/// With `isolate_answers`, cases whose answers depend on what else exists run alone (what
+/// baselines need); a plain run judges them alike without waiting.
+pub(super) async fn execute(
+    spec: Arc<Spec>,
+    options: &RunOptions,
+    prepared: &Prepared,
+    isolate_answers: bool,
+    mut reporters: Reporters,
+) -> Result<Executed, i32> {
+    let connected = connect_session(&spec, options, prepared, isolate_answers).await?;
+    let session = &connected.session;
+    let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
+    let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
+    let sequences = sequence_plan(options, real_aws, isolate_answers);
+    session
+        .run_suite(cases, &sequences, |event| reporters.on_event(event))
+        .await;
+    let ledger_failed = close_session(&connected);
     let summary = reporters.finish();
     for error in &summary.errors {
         eprintln!("error: {error}");
     }
     Ok(Executed {
         summary,
-        ledger_failed: !failures.is_empty() || !closed,
+        ledger_failed,
     })
 }
 

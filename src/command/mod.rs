@@ -5,6 +5,7 @@
 mod cleanup;
 mod diff;
 mod execute;
+mod explore;
 mod ledger;
 mod list;
 mod options;
@@ -18,6 +19,7 @@ mod serve;
 pub use cleanup::{cleanup, CleanupOptions};
 pub use diff::diff;
 pub use execute::{DEFAULT_SEQUENCES, DEFAULT_SEQUENCES_REAL_SES};
+pub use explore::{explore, ExploreFlags};
 pub use list::list;
 pub use options::{RunOptions, ALLOW_VALUES};
 pub use prepare::{check_ops, UsageError};

@@ -50,6 +50,9 @@ pub struct RunOptions {
     pub reference_throttle: bool,
     /// `--pace`: pace calls at the documented rate limits (always on for real SES).
     pub pace: bool,
+    /// `--regressions`: `run` replays the findings kept there as cases; `explore` keeps its
+    /// findings there (by default `regressions/<target>.json`).
+    pub regressions: Option<PathBuf>,
 }
 
 /// The opt-in names `--allow` accepts.

@@ -1,7 +1,10 @@
 //! Everything before the network: the target chosen from the flags, its profile, its cases.
 
+use std::sync::Arc;
+
 use crate::case::Case;
 use crate::exit;
+use crate::explore::{regression_cases, RegressionError};
 use crate::gen::{self, Settings};
 use crate::spec::Spec;
 use crate::target::gate::PaceSettings;
@@ -35,6 +38,9 @@ pub enum UsageError {
     /// Real SES without a verified identity.
     #[error("--target aws needs --identity NAME: a domain or address you verified in SES (the harness cannot verify one)")]
     NoIdentity,
+    /// `--regressions` names a file that cannot be read or is not a regressions file.
+    #[error(transparent)]
+    Regressions(#[from] RegressionError),
     /// A named target with nowhere to connect.
     #[error("--target {name}: no --endpoint given{}", env.as_deref().map(|v| format!(" and {v} is not set")).unwrap_or_default())]
     NoEndpoint {
@@ -107,8 +113,9 @@ fn target_kind(
     }
 }
 
-/// Select the cases of a run.
-fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, UsageError> {
+/// Select the cases of a run: the generated ones, then the regressions kept in
+/// `--regressions` (of the selected operations), then `--case`, which may name either.
+fn select_cases(spec: &Arc<Spec>, options: &RunOptions) -> Result<Vec<Case>, UsageError> {
     check_ops(spec, &options.ops)?;
     let settings = Settings {
         global_seed: options.seed,
@@ -120,6 +127,10 @@ fn select_cases(spec: &Spec, options: &RunOptions) -> Result<Vec<Case>, UsageErr
         return Ok(Vec::new());
     }
     let mut cases = gen::generate(spec, &settings);
+    if let Some(path) = &options.regressions {
+        let selected = |c: &Case| options.ops.is_empty() || options.ops.contains(&c.operation);
+        cases.extend(regression_cases(spec, path)?.into_iter().filter(selected));
+    }
     if !options.case_ids.is_empty() {
         if let Some(id) = options
             .case_ids
@@ -154,7 +165,14 @@ pub(super) struct Prepared {
 }
 
 /// Choose the target and select the cases; on a usage error, say so and return the exit code.
-pub(super) fn prepare(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32> {
+pub(super) fn prepare(spec: &Arc<Spec>, options: &RunOptions) -> Result<Prepared, i32> {
+    let mut prepared = prepare_target(spec, options)?;
+    prepared.cases = select_cases(spec, options).map_err(usage_error)?;
+    Ok(prepared)
+}
+
+/// Choose the target from the flags, with no cases yet (`explore` draws its own).
+pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32> {
     if let Some(a) = options
         .allow
         .iter()
@@ -169,12 +187,11 @@ pub(super) fn prepare(spec: &Spec, options: &RunOptions) -> Result<Prepared, i32
         Err(e) => return Err(usage_error(e)),
     };
     let kind = target_kind(options, &name, &profile).map_err(usage_error)?;
-    let cases = select_cases(spec, options).map_err(usage_error)?;
     Ok(Prepared {
         name,
         profile,
         kind,
-        cases,
+        cases: Vec::new(),
     })
 }
 

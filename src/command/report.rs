@@ -1,21 +1,27 @@
-//! `report`: the conformance matrix over result files.
+//! `report`: the conformance matrix over result files, and the constraint coverage of the runs
+//! whose files hold it.
 
 use std::path::PathBuf;
 
 use crate::exit;
-use crate::report::{json, matrix};
+use crate::report::{coverage, json, matrix};
 
 use super::prepare::usage_error;
 
-/// `report RESULT.json...`: the conformance matrix.
+/// `report RESULT.json...`: the conformance matrix, then a coverage section per coverage line.
 pub fn report(files: &[PathBuf]) -> i32 {
     let mut records = Vec::new();
+    let mut coverage_lines = Vec::new();
     for f in files {
-        match json::read(f) {
-            Ok(r) => records.extend(r),
+        match json::read_results(f) {
+            Ok(results) => {
+                records.extend(results.records);
+                coverage_lines.extend(results.coverage);
+            }
             Err(e) => return usage_error(e),
         }
     }
     print!("{}", matrix::markdown(&records));
+    print!("{}", coverage::markdown(&coverage_lines));
     exit::OK
 }

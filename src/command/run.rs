@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::case::{Bindings, Case};
 use crate::exit;
+use crate::explore::CoverageCounter;
 use crate::report::console::Console;
 use crate::report::plan::{plan_lines, run_lines, Estimate, SendLimits};
 use crate::run::pacing::SANDBOX_QUOTA;
@@ -33,7 +34,8 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
         );
     }
     let console = Console::new(std::io::stdout(), repro(&options, &prepared.name));
-    let reporters = reporters(&options, &prepared.name, console);
+    let reporters = reporters(&options, &prepared.name, console)
+        .count_coverage(CoverageCounter::new(&spec, &options.ops));
     let executed = match runtime().and_then(|rt| {
         rt.block_on(execute(
             Arc::clone(&spec),

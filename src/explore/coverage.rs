@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::case::Kind;
@@ -17,8 +17,11 @@ use crate::check::Verdict;
 use crate::run::{CaseResult, Outcome};
 use crate::spec::{named_constraints, Spec, Step};
 
+/// The end of the reason given for constraints of operations `--op` left out.
+const EXCLUDED: &str = " excluded by --op";
+
 /// Requests of one class that exercised a constraint.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// Requests sent.
     pub sent: u64,
@@ -34,7 +37,7 @@ impl Tally {
 }
 
 /// The coverage of one named constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConstraintCoverage {
     /// The operation.
     pub operation: String,
@@ -45,12 +48,12 @@ pub struct ConstraintCoverage {
     /// Invalid requests that broke it.
     pub invalid: Tally,
     /// Why no request reached it, when none did.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreached: Option<String>,
 }
 
 /// The coverage of every named constraint of the spec, in the spec's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     /// One entry per named constraint.
     pub constraints: Vec<ConstraintCoverage>,
@@ -160,7 +163,7 @@ impl CoverageCounter {
 
 fn why_unreached(operation: &str, selected: bool, tally: &OperationTally, row: &Row) -> String {
     if !selected {
-        return format!("{operation} excluded by --op");
+        return format!("{operation}{EXCLUDED}");
     }
     if tally.ran == 0 {
         if let Some(detail) = &tally.unsupported {
@@ -202,6 +205,61 @@ impl Coverage {
             .count()
     }
 
+    /// Constraints some request reached but not every one of them was answered as expected.
+    pub fn answered_otherwise(&self) -> usize {
+        self.constraints
+            .iter()
+            .filter(|c| {
+                c.valid.as_expected < c.valid.sent || c.invalid.as_expected < c.invalid.sent
+            })
+            .count()
+    }
+
+    /// The unreached constraints grouped by reason, each as `Operation Constraint`.
+    pub fn unreached_by_reason(&self) -> BTreeMap<&str, Vec<String>> {
+        let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for c in &self.constraints {
+            if let Some(reason) = &c.unreached {
+                by_reason
+                    .entry(reason)
+                    .or_default()
+                    .push(format!("{} {}", c.operation, c.constraint));
+            }
+        }
+        by_reason
+    }
+
+    /// Plain text for a console summary: how many constraints were reached (and how many of
+    /// those saw an answer not as expected), and the unreached ones grouped by reason.
+    /// Per-constraint tallies are long: they go to `--json` and `report`.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "coverage: {} of {} constraints reached, {} of them with an answer not as expected",
+            self.reached(),
+            self.constraints.len(),
+            self.answered_otherwise()
+        );
+        // Operations left out on purpose would list most of the spec: they get one line.
+        let (excluded, other): (Vec<_>, Vec<_>) = self
+            .unreached_by_reason()
+            .into_iter()
+            .partition(|(reason, _)| reason.ends_with(EXCLUDED));
+        if !excluded.is_empty() {
+            let constraints: usize = excluded.iter().map(|(_, names)| names.len()).sum();
+            let _ = writeln!(
+                out,
+                "  not reached: {constraints} constraints of {} operations{EXCLUDED}",
+                excluded.len()
+            );
+        }
+        for (reason, names) in other {
+            let _ = writeln!(out, "  not reached ({reason}): {}", names.join(", "));
+        }
+        out
+    }
+
     /// Plain text: a summary line, one line per reached constraint with its tallies, and the
     /// unreached constraints grouped by reason.
     pub fn render(&self) -> String {
@@ -224,16 +282,7 @@ impl Coverage {
                 c.invalid.sent
             );
         }
-        let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for c in &self.constraints {
-            if let Some(reason) = &c.unreached {
-                by_reason
-                    .entry(reason)
-                    .or_default()
-                    .push(format!("{} {}", c.operation, c.constraint));
-            }
-        }
-        for (reason, names) in by_reason {
+        for (reason, names) in self.unreached_by_reason() {
             let _ = writeln!(out, "  not reached ({reason}): {}", names.join(", "));
         }
         out
@@ -312,5 +361,13 @@ mod tests {
             Some("CreateEmailTemplate excluded by --op")
         );
         assert!(coverage.render().contains("excluded by --op"));
+        let others = coverage.constraints.len() - coverage.reached();
+        assert!(
+            coverage.summary().contains(&format!(
+                "not reached: {others} constraints of 20 operations excluded by --op"
+            )),
+            "one line for what --op left out: {}",
+            coverage.summary()
+        );
     }
 }

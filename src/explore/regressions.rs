@@ -115,6 +115,16 @@ impl Entry {
         base36(stable_hash(&self.key()), 8)
     }
 
+    /// The fixed case replaying it, rebuilt around its class's anchor; `None` when the spec has
+    /// no such operation or class.
+    pub fn case(&self, spec: &std::sync::Arc<Spec>) -> Option<Case> {
+        let op = spec.operation(&self.operation)?;
+        let class = class_named(spec, op, &self.class)?;
+        let id = self.case_id();
+        let seed = stable_hash(&id);
+        Some(case_of(spec, &class, self.request.clone(), id, seed))
+    }
+
     /// The id of its case: `<operation>::regression::<short hash>`.
     pub fn case_id(&self) -> String {
         format!(
@@ -188,12 +198,14 @@ impl Regressions {
             .iter()
             .enumerate()
             .map(|(index, entry)| {
-                case_of_entry(spec, entry).ok_or_else(|| RegressionError::UnknownClass {
-                    path: path.to_path_buf(),
-                    index,
-                    operation: entry.operation.clone(),
-                    label: entry.class.clone(),
-                })
+                entry
+                    .case(spec)
+                    .ok_or_else(|| RegressionError::UnknownClass {
+                        path: path.to_path_buf(),
+                        index,
+                        operation: entry.operation.clone(),
+                        label: entry.class.clone(),
+                    })
             })
             .collect()
     }
@@ -216,14 +228,6 @@ pub fn regression_cases(
     path: &Path,
 ) -> Result<Vec<Case>, RegressionError> {
     Regressions::load(path)?.cases(spec, path)
-}
-
-fn case_of_entry(spec: &std::sync::Arc<Spec>, entry: &Entry) -> Option<Case> {
-    let op = spec.operation(&entry.operation)?;
-    let class = class_named(spec, op, &entry.class)?;
-    let id = entry.case_id();
-    let seed = stable_hash(&id);
-    Some(case_of(spec, &class, entry.request.clone(), id, seed))
 }
 
 /// JSON text with object keys sorted, so the same request always reads the same.

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use crate::case::{Case, Expect};
 use crate::check::VerdictName;
+use crate::explore::Coverage;
 use crate::gen::DEFAULT_RANDOM_CASES;
 use crate::run::{CaseResult, Totals};
 
@@ -29,6 +30,8 @@ pub struct Repro {
     pub cases: usize,
     /// `--identity` value, for real SES.
     pub identity: Option<String>,
+    /// `--regressions` value: a regression case exists only with it.
+    pub regressions: Option<String>,
 }
 
 impl Repro {
@@ -46,6 +49,9 @@ impl Repro {
         }
         if self.cases != DEFAULT_RANDOM_CASES {
             let _ = write!(cmd, " --cases {}", self.cases);
+        }
+        if let Some(path) = self.regressions.as_ref().filter(|_| is_regression(case_id)) {
+            let _ = write!(cmd, " --regressions {path}");
         }
         let _ = write!(cmd, " --case '{case_id}'");
         cmd
@@ -68,6 +74,11 @@ impl Repro {
     }
 }
 
+/// Whether a case id names a kept regression (`<operation>::regression::<hash>`).
+fn is_regression(case_id: &str) -> bool {
+    case_id.contains("::regression::")
+}
+
 /// The console reporter: the failing cases in full, then the summary table and the totals line,
 /// written to `out` once the run is over.
 pub struct Console<W: std::io::Write> {
@@ -76,6 +87,7 @@ pub struct Console<W: std::io::Write> {
     failures: String,
     records: Vec<Record>,
     totals: Totals,
+    coverage: Option<Coverage>,
 }
 
 impl<W: std::io::Write> Console<W> {
@@ -87,6 +99,7 @@ impl<W: std::io::Write> Console<W> {
             failures: String::new(),
             records: Vec::new(),
             totals: Totals::default(),
+            coverage: None,
         }
     }
 }
@@ -112,7 +125,12 @@ impl<W: std::io::Write> Reporter for Console<W> {
                 }
                 self.records.push((*record).clone());
             }
-            ReportEvent::Done { totals, .. } => self.totals = (*totals).clone(),
+            ReportEvent::Done {
+                totals, coverage, ..
+            } => {
+                self.totals = (*totals).clone();
+                self.coverage = coverage.cloned();
+            }
         }
         Ok(())
     }
@@ -132,6 +150,9 @@ impl<W: std::io::Write> Reporter for Console<W> {
             summary_table(&self.records),
             totals(&self.totals)
         );
+        if let Some(coverage) = &self.coverage {
+            let _ = write!(self.out, "{}", coverage.summary());
+        }
         let _ = self.out.flush();
         Ok(())
     }
@@ -362,6 +383,7 @@ mod tests {
             seed,
             cases,
             identity: None,
+            regressions: None,
         };
         let id = "send_email::invalid::content_missing::3";
         assert_eq!(

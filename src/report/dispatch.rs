@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::events::{Finished, ReportError, ReportEvent, Reporter};
 use super::record::Record;
 use crate::baseline::compare::Comparer;
+use crate::explore::CoverageCounter;
 use crate::run::{Event, Totals};
 
 /// The reporters of one run, and what they need in common: each finished case's record (and,
@@ -15,6 +16,7 @@ pub struct Reporters {
     live: Vec<Slot>,
     ordered: Vec<Slot>,
     comparer: Option<Comparer>,
+    coverage: Option<CoverageCounter>,
     target: String,
     position: HashMap<String, usize>,
     held: BTreeMap<usize, Finished>,
@@ -66,6 +68,12 @@ impl Reporters {
     /// Compare each finished case with a baseline (`diff`).
     pub fn compare_with(mut self, comparer: Comparer) -> Reporters {
         self.comparer = Some(comparer);
+        self
+    }
+
+    /// Count constraint coverage over every finished case, for the `Done` event.
+    pub fn count_coverage(mut self, counter: CoverageCounter) -> Reporters {
+        self.coverage = Some(counter);
         self
     }
 
@@ -144,6 +152,9 @@ impl Reporters {
     }
 
     fn hand_on(&mut self, finished: Finished) {
+        if let Some(counter) = &mut self.coverage {
+            counter.add(&finished.result);
+        }
         self.summary.cases += 1;
         self.summary.failing += usize::from(finished.record.fails());
         self.summary.unexplained +=
@@ -156,9 +167,11 @@ impl Reporters {
     }
 
     fn done(&mut self, interrupted: bool, totals: &Totals) {
+        let coverage = self.coverage.take().map(CoverageCounter::finish);
         let event = ReportEvent::Done {
             interrupted,
             totals,
+            coverage: coverage.as_ref(),
         };
         deliver(&mut self.live, &mut self.summary.errors, &event);
         deliver(&mut self.ordered, &mut self.summary.errors, &event);
@@ -265,6 +278,39 @@ mod tests {
         let summary = reporters.finish();
         assert_eq!((summary.cases, summary.failing), (3, 0));
         assert!(summary.interrupted);
+    }
+
+    /// Writes down how many constraints the `Done` event's coverage holds.
+    struct CoverageSeen(Rc<RefCell<Option<usize>>>);
+
+    impl Reporter for CoverageSeen {
+        fn on_event(&mut self, event: &ReportEvent<'_>) -> Result<(), ReportError> {
+            if let ReportEvent::Done { coverage, .. } = event {
+                *self.0.borrow_mut() = coverage.map(|c| c.constraints.len());
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn coverage_counted_over_the_cases_comes_with_done() {
+        let spec = crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+        let seen = Rc::default();
+        let mut reporters = Reporters::new()
+            .ordered(CoverageSeen(Rc::clone(&seen)))
+            .count_coverage(CoverageCounter::new(&spec, &[]));
+        reporters.on_event(Event::Started {
+            total: 1,
+            target: "t".into(),
+            order: vec!["a".into()],
+        });
+        reporters.on_event(finished("a"));
+        reporters.on_event(Event::Done {
+            interrupted: false,
+            totals: Totals::default(),
+        });
+        let constraints = *seen.borrow();
+        assert!(constraints.is_some_and(|n| n > 0), "{constraints:?}");
     }
 
     struct Failing;

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use super::record::Record;
 use crate::baseline::compare::Comparison;
+use crate::explore::Coverage;
 use crate::run::{CaseResult, Totals};
 
 /// A finished case as reporters see it.
@@ -49,6 +50,8 @@ pub enum ReportEvent<'a> {
         interrupted: bool,
         /// What it spent.
         totals: &'a Totals,
+        /// Constraint coverage of every finished case, when the command counts it (`run`).
+        coverage: Option<&'a Coverage>,
     },
 }
 

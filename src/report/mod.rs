@@ -3,6 +3,7 @@
 //! matrix over result files.
 
 pub mod console;
+pub mod coverage;
 pub mod diff;
 pub mod dispatch;
 pub mod events;

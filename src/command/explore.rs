@@ -1,0 +1,195 @@
+//! `explore`: proptest's search and shrinking against one target, through the same session as
+//! `run` (so every real-SES rule of the gate holds), with each finding kept in the regressions
+//! file for `run --regressions` to replay.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::exit;
+use crate::explore::{
+    default_path, keep_findings, render_console, run_exploration, ExploreEvent, ExploreOptions,
+    ExploreReport, Regressions, ReplayCommand, Stop,
+};
+use crate::report::json::CoverageLine;
+use crate::spec::Spec;
+
+use super::execute::{close_session, connect_session};
+use super::options::RunOptions;
+use super::prepare::{check_ops, prepare_target, runtime, usage_error, Prepared};
+
+/// Options of `explore`.
+#[derive(Debug, Clone, Default)]
+pub struct ExploreFlags {
+    /// The target flags shared with `run`, `--op`, `--json` (one line per finding and a
+    /// coverage line) and `--regressions` (where findings are kept).
+    pub run: RunOptions,
+    /// `--budget`: the most requests of the explored operations, shrink steps included.
+    pub budget: Option<usize>,
+    /// `--time` in seconds.
+    pub time_secs: Option<f64>,
+    /// `--seed`; one is picked and printed when absent.
+    pub seed: Option<u64>,
+}
+
+/// What the search left behind, before anything is printed or kept.
+struct Explored {
+    report: ExploreReport,
+    ledger_failed: bool,
+}
+
+/// `explore`: search the target, shrink each divergence, keep the findings, print them.
+pub fn explore(spec: Arc<Spec>, flags: ExploreFlags) -> i32 {
+    let options = &flags.run;
+    if let Err(e) = check_ops(&spec, &options.ops) {
+        return usage_error(e);
+    }
+    let prepared = match prepare_target(&spec, options) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let regressions = options
+        .regressions
+        .clone()
+        .unwrap_or_else(|| default_path(&prepared.name));
+    // A file that cannot hold the findings is said before any request is sent, not after.
+    if let Err(e) = Regressions::load(&regressions) {
+        return usage_error(e);
+    }
+    let seed = flags.seed.unwrap_or_else(crate::explore::run::pick_seed);
+    eprintln!(
+        "exploring {} with seed {seed} (`--seed {seed}` draws the same requests again)",
+        prepared.name
+    );
+    let explore_options = ExploreOptions {
+        operations: options.ops.clone(),
+        budget: flags.budget,
+        time: flags.time_secs.map(|s| Duration::from_secs_f64(s.max(0.0))),
+        seed: Some(seed),
+        ..ExploreOptions::default()
+    };
+    let explored = match runtime()
+        .and_then(|rt| rt.block_on(search(&spec, options, &prepared, &explore_options)))
+    {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let written = write_outputs(options, &prepared, &regressions, &explored.report);
+    conclude(&explored, written)
+}
+
+/// Connect like `run`, explore until the budget, the time or a stop signal, and clean up.
+async fn search(
+    spec: &Arc<Spec>,
+    options: &RunOptions,
+    prepared: &Prepared,
+    explore_options: &ExploreOptions,
+) -> Result<Explored, i32> {
+    let connected = connect_session(spec, options, prepared, false).await?;
+    let session = Arc::clone(&connected.session);
+    // Listening before the first request: a stop signal ends the search between requests, and
+    // what it created is still removed.
+    let mut stop = crate::run::signals::listen();
+    let interrupter = {
+        let session = Arc::clone(&session);
+        tokio::spawn(async move {
+            stop.recv().await;
+            session.interrupt();
+        })
+    };
+    let report = run_exploration(&session, Arc::clone(spec), explore_options, say_progress).await;
+    interrupter.abort();
+    session.finish().await;
+    let ledger_failed = close_session(&connected);
+    Ok(Explored {
+        report,
+        ledger_failed,
+    })
+}
+
+/// What stderr shows while the search goes: each finding once it is shrunk.
+fn say_progress(event: &ExploreEvent) {
+    if let ExploreEvent::Found(finding) = event {
+        eprintln!(
+            "found {} [{}], shrunk in {} steps",
+            finding.minimal.case.id, finding.class, finding.shrink_steps
+        );
+    }
+}
+
+/// Keep the findings, print the report and write `--json`; whether every file was written.
+fn write_outputs(
+    options: &RunOptions,
+    prepared: &Prepared,
+    regressions: &Path,
+    report: &ExploreReport,
+) -> bool {
+    let mut written = true;
+    let kept = match keep_findings(regressions, &report.findings) {
+        Ok(kept) => kept,
+        Err(e) => {
+            eprintln!("error: {e}");
+            written = false;
+            0
+        }
+    };
+    let replay = ReplayCommand {
+        target: prepared.name.clone(),
+        endpoint: (prepared.name != "reference")
+            .then(|| options.endpoint.clone())
+            .flatten(),
+        regressions: regressions.display().to_string(),
+    };
+    print!("{}", render_console(report, &replay));
+    print!("{}", report.coverage.summary());
+    if !report.findings.is_empty() {
+        println!(
+            "{kept} new finding(s) kept in {} ({} already there)",
+            regressions.display(),
+            report.findings.len() - kept
+        );
+    }
+    if let Some(path) = &options.json {
+        if let Err(e) = write_json(path, report) {
+            eprintln!("error: writing --json {}: {e}", path.display());
+            written = false;
+        }
+    }
+    written
+}
+
+/// `--json`: one line per finding (`run`'s record of the minimal case, plus the original
+/// request, the shrink steps and the seed), then the coverage line `report` reads.
+fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
+    let mut text = String::new();
+    for finding in &report.findings {
+        let _ = writeln!(text, "{}", finding.record(&report.target));
+    }
+    let coverage = CoverageLine {
+        target: report.target.clone(),
+        coverage: report.coverage.clone(),
+    };
+    let _ = writeln!(
+        text,
+        "{}",
+        serde_json::to_string(&coverage).map_err(std::io::Error::other)?
+    );
+    std::fs::write(path, text)
+}
+
+/// The exit code: interrupted, then a file that could not be written, then findings.
+fn conclude(explored: &Explored, written: bool) -> i32 {
+    if explored.report.stop == Stop::Interrupted {
+        eprintln!(
+            "interrupted: the request in flight finished and what the search created was removed"
+        );
+        exit::INTERRUPTED
+    } else if explored.ledger_failed || !written {
+        exit::IO_FAILURE
+    } else if !explored.report.findings.is_empty() {
+        exit::DIVERGED
+    } else {
+        exit::OK
+    }
+}
