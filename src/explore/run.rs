@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+use crate::gen::rng::seeded_runner;
+use proptest::test_runner::TestRunner;
 use serde_json::Value;
 
 use super::case::{as_gen_case, case_of, explore_id};
@@ -95,7 +97,7 @@ pub async fn run_exploration(
         seed,
         started,
         budget: budget_of(options),
-        runner: runner(seed),
+        runner: seeded_runner(seed),
         sent: 0,
         shrink_requests: 0,
         known: 0,
@@ -185,20 +187,6 @@ fn budget_of(options: &ExploreOptions) -> Option<usize> {
         (None, None) => Some(DEFAULT_BUDGET),
         (budget, _) => budget,
     }
-}
-
-/// A proptest runner whose draws are a function of the seed alone.
-fn runner(seed: u64) -> TestRunner {
-    let mut bytes = [0u8; 32];
-    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-        let word = seed.rotate_left(i as u32 * 16) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        chunk.copy_from_slice(&word.to_le_bytes());
-    }
-    let config = Config {
-        failure_persistence: None,
-        ..Config::default()
-    };
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
 }
 
 struct Explorer<'a> {
@@ -359,7 +347,7 @@ mod tests {
             .unwrap_or_else(|| panic!("CreateEmailTemplate"));
         let classes = classes_for(&spec, op);
         let draw = |seed| {
-            let mut runner = runner(seed);
+            let mut runner = seeded_runner(seed);
             (0..5)
                 .map(|_| {
                     classes[0]

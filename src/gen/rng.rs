@@ -81,3 +81,19 @@ mod tests {
         assert_ne!(xs, zs);
     }
 }
+
+/// A proptest runner whose draws are a function of `seed` alone, for searches that drive a
+/// value tree themselves (sequences, `explore`). Its derivation differs from [`Rng`]'s, which
+/// committed snapshots depend on, so each keeps its own.
+pub fn seeded_runner(seed: u64) -> TestRunner {
+    let mut bytes = [0u8; 32];
+    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
+        let word = seed.rotate_left(i as u32 * 16) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+    let config = Config {
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+}

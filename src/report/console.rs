@@ -37,16 +37,7 @@ pub struct Repro {
 impl Repro {
     /// The command reproducing one case.
     pub fn command(&self, case_id: &str) -> String {
-        let mut cmd = format!("ses-conformance run --target {}", self.target);
-        if let Some(e) = &self.endpoint {
-            let _ = write!(cmd, " --endpoint {e}");
-        }
-        if let Some(i) = &self.identity {
-            let _ = write!(cmd, " --identity {i}");
-        }
-        if self.seed != 0 {
-            let _ = write!(cmd, " --seed {}", self.seed);
-        }
+        let mut cmd = self.target_and_seed();
         if self.cases != DEFAULT_RANDOM_CASES {
             let _ = write!(cmd, " --cases {}", self.cases);
         }
@@ -59,6 +50,13 @@ impl Repro {
 
     /// The command reproducing one sequence: its id and the run's seed draw the same steps.
     pub fn sequence_command(&self, sequence_id: &str) -> String {
+        let mut cmd = self.target_and_seed();
+        let _ = write!(cmd, " --sequence '{sequence_id}'");
+        cmd
+    }
+
+    /// `ses-conformance run` at the same target, with the same identity and seed.
+    fn target_and_seed(&self) -> String {
         let mut cmd = format!("ses-conformance run --target {}", self.target);
         if let Some(e) = &self.endpoint {
             let _ = write!(cmd, " --endpoint {e}");
@@ -69,7 +67,6 @@ impl Repro {
         if self.seed != 0 {
             let _ = write!(cmd, " --seed {}", self.seed);
         }
-        let _ = write!(cmd, " --sequence '{sequence_id}'");
         cmd
     }
 }

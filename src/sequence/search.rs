@@ -11,7 +11,8 @@
 //! with no precondition to re-check, and a failure is a value rather than a panic.
 
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+use crate::gen::rng::seeded_runner;
 
 use super::caller::Caller;
 use super::execute::{execute, Execution};
@@ -50,22 +51,9 @@ pub fn sequence_seed(id: &str, global_seed: u64) -> u64 {
 
 /// The steps sequence `id` draws from `seed`, without running anything.
 pub fn draw(seed: u64, config: &SequenceConfig) -> Option<Vec<Step>> {
-    let mut runner = runner(seed);
+    let mut runner = seeded_runner(seed);
     let tree = any_sequence(config.max_steps).new_tree(&mut runner).ok()?;
     Some(tree.current())
-}
-
-fn runner(seed: u64) -> TestRunner {
-    let mut bytes = [0u8; 32];
-    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-        let word = seed.rotate_left(i as u32 * 16) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        chunk.copy_from_slice(&word.to_le_bytes());
-    }
-    let config = Config {
-        failure_persistence: None,
-        ..Config::default()
-    };
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
 }
 
 /// Names for attempt `attempt` of sequence `id`: each attempt has its own, so no attempt sees
@@ -82,7 +70,7 @@ pub async fn run_sequence<C: Caller>(
     seed: u64,
     config: &SequenceConfig,
 ) -> SequenceResult {
-    let mut runner = runner(seed);
+    let mut runner = seeded_runner(seed);
     let mut tree = match any_sequence(config.max_steps).new_tree(&mut runner) {
         Ok(tree) => tree,
         Err(reason) => {

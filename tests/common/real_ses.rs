@@ -16,6 +16,13 @@ pub const ACCOUNT: &str = "111122223333";
 
 /// `run` against the `aws` target at `url`, with the test identity and a ledger at `ledger`.
 pub fn aws_args<'a>(url: &'a str, ledger: &'a str) -> Vec<&'a str> {
+    let mut args = aws_run(url, IDENTITY);
+    args.extend(["--account-id", ACCOUNT, "--ledger", ledger]);
+    args
+}
+
+/// `run --target aws --endpoint URL --identity IDENTITY`.
+pub fn aws_run<'a>(url: &'a str, identity: &'a str) -> Vec<&'a str> {
     vec![
         "run",
         "--target",
@@ -23,11 +30,7 @@ pub fn aws_args<'a>(url: &'a str, ledger: &'a str) -> Vec<&'a str> {
         "--endpoint",
         url,
         "--identity",
-        IDENTITY,
-        "--account-id",
-        ACCOUNT,
-        "--ledger",
-        ledger,
+        identity,
     ]
 }
 
