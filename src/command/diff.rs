@@ -8,9 +8,9 @@ use crate::baseline::{self, compare::Comparer};
 use crate::report::diff::BaselineDiff;
 use crate::spec::Spec;
 
-use super::execute::{conclude, execute, reporters, repro};
+use super::execute::{conclude, execute_blocking, reporters, repro};
 use super::options::RunOptions;
-use super::prepare::{prepare, runtime, usage_error};
+use super::prepare::{prepare, usage_error};
 
 /// `diff`: replay a baseline's cases against a target and compare answers at two levels.
 pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> i32 {
@@ -39,15 +39,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
         meta,
     );
     let reporters = reporters(&options, &prepared.name, printer).compare_with(comparer);
-    let executed = match runtime().and_then(|rt| {
-        rt.block_on(execute(
-            Arc::clone(&spec),
-            &options,
-            &prepared,
-            true,
-            reporters,
-        ))
-    }) {
+    let executed = match execute_blocking(&spec, &options, &prepared, true, reporters) {
         Ok(e) => e,
         Err(code) => return code,
     };

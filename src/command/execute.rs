@@ -229,6 +229,23 @@ pub(super) fn close_session(connected: &Connected) -> bool {
     !failures.is_empty() || !closed
 }
 
+/// [`execute`] on a runtime of its own: the commands' entry points are synchronous.
+pub(super) fn execute_blocking(
+    spec: &Arc<Spec>,
+    options: &RunOptions,
+    prepared: &Prepared,
+    isolate_answers: bool,
+    reporters: Reporters,
+) -> Result<Executed, i32> {
+    super::prepare::runtime()?.block_on(execute(
+        Arc::clone(spec),
+        options,
+        prepared,
+        isolate_answers,
+        reporters,
+    ))
+}
+
 /// Connect, run every prepared case with `reporters` reading the events, and let them finish.
 /// With `isolate_answers`, cases whose answers depend on what else exists run alone (what
 /// baselines need); a plain run judges them alike without waiting.

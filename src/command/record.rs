@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use crate::baseline::{self, writer::Writer};
 use crate::spec::Spec;
 
-use super::execute::{conclude, execute, reporters};
+use super::execute::{conclude, execute_blocking, reporters};
 use super::options::RunOptions;
-use super::prepare::{prepare, runtime, usage_error};
+use super::prepare::{prepare, usage_error};
 
 /// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
 /// cases never recorded or recorded more than that many days ago are run.
@@ -49,15 +49,7 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
     }
     let writer = Writer::new(Arc::clone(&spec), out, meta, std::io::stdout());
     let reporters = reporters(&options, &prepared.name, writer);
-    let executed = match runtime().and_then(|rt| {
-        rt.block_on(execute(
-            Arc::clone(&spec),
-            &options,
-            &prepared,
-            true,
-            reporters,
-        ))
-    }) {
+    let executed = match execute_blocking(&spec, &options, &prepared, true, reporters) {
         Ok(e) => e,
         Err(code) => return code,
     };

@@ -14,9 +14,9 @@ use crate::spec::Spec;
 use crate::target::gate::{Gate, Limits, PaceSettings, Policy};
 use crate::target::{Profile, TargetKind};
 
-use super::execute::{conclude, execute, reporters, repro};
+use super::execute::{conclude, execute_blocking, reporters, repro};
 use super::options::RunOptions;
-use super::prepare::{gate_limits, prepare, runtime};
+use super::prepare::{gate_limits, prepare};
 
 /// `run`: the suite against one target.
 pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
@@ -36,15 +36,7 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
     let console = Console::new(std::io::stdout(), repro(&options, &prepared.name));
     let reporters = reporters(&options, &prepared.name, console)
         .count_coverage(CoverageCounter::new(&spec, &options.ops));
-    let executed = match runtime().and_then(|rt| {
-        rt.block_on(execute(
-            Arc::clone(&spec),
-            &options,
-            &prepared,
-            false,
-            reporters,
-        ))
-    }) {
+    let executed = match execute_blocking(&spec, &options, &prepared, false, reporters) {
         Ok(e) => e,
         Err(code) => return code,
     };
