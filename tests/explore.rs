@@ -55,6 +55,7 @@ fn replay() -> ReplayCommand {
     ReplayCommand {
         target: "reference".into(),
         endpoint: None,
+        identity: None,
         regressions: "regressions/reference.json".into(),
     }
 }

@@ -139,6 +139,7 @@ fn write_outputs(
         endpoint: (prepared.name != "reference")
             .then(|| options.endpoint.clone())
             .flatten(),
+        identity: options.identity.clone(),
         regressions: regressions.display().to_string(),
     };
     print!("{}", render_console(report, &replay));

@@ -129,6 +129,8 @@ pub struct ReplayCommand {
     pub target: String,
     /// `--endpoint` value, when the target is not the embedded reference.
     pub endpoint: Option<String>,
+    /// `--identity` value, for real SES (which a run needs).
+    pub identity: Option<String>,
     /// The regressions file the findings were kept in.
     pub regressions: String,
 }
@@ -139,6 +141,9 @@ impl ReplayCommand {
         let mut cmd = format!("ses-conformance run --target {}", self.target);
         if let Some(e) = &self.endpoint {
             let _ = write!(cmd, " --endpoint {e}");
+        }
+        if let Some(i) = &self.identity {
+            let _ = write!(cmd, " --identity {i}");
         }
         let _ = write!(cmd, " --regressions {}", self.regressions);
         cmd
