@@ -21,10 +21,8 @@ async fn session(spec: &Arc<Spec>, faults: Vec<Fault>) -> Session {
     let target = reference_target(
         spec,
         Options {
-            throttle: false,
             faults: Faults(faults),
-            sandbox: false,
-            verified: Vec::new(),
+            ..Options::default()
         },
     )
     .await;

@@ -20,10 +20,8 @@ async fn run(faults: Vec<Fault>, ops: &[&str]) -> Vec<Record> {
     let target = reference_target(
         &spec,
         Options {
-            throttle: false,
             faults: Faults(faults),
-            sandbox: false,
-            verified: Vec::new(),
+            ..Options::default()
         },
     )
     .await;
