@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::observe::Observation;
 use super::verdict::DivergenceClass;
 use crate::case::Case;
-use crate::spec::{ItemResults, Operation, Spec};
+use crate::spec::{ItemResults, Operation};
 
 /// The success status of every SES v2 operation: the model gives each of the 22 `@http(code:
 /// 200)`, and the SDK treats any other 2xx as a success without saying so.
@@ -27,7 +27,6 @@ pub fn success_status_problem(op: &Operation, obs: &Observation) -> Option<Strin
 /// The semantic checks of a success answer to a case, in order: the status, the item results,
 /// the rendering. The first problem found, with its class.
 pub fn success_problem(
-    spec: &Spec,
     op: &Operation,
     case: &Case,
     obs: &Observation,
@@ -48,7 +47,7 @@ pub fn success_problem(
     let rendered = body.get("RenderedTemplate").and_then(Value::as_str);
     let data = case.request.get("TemplateData").and_then(Value::as_str);
     if let (Some(rendered), Some(data)) = (rendered, data) {
-        if let Some(problem) = case_render_problem(spec, case, rendered, data) {
+        if let Some(problem) = case_render_problem(case, rendered, data) {
             return Some((DivergenceClass::Behaviour, problem));
         }
     }
@@ -57,7 +56,7 @@ pub fn success_problem(
 
 /// A rendering that left a supplied tag in place, or lacks a supplied value whose tag the
 /// case's stored template (its fixture) holds.
-fn case_render_problem(_spec: &Spec, case: &Case, rendered: &str, data: &str) -> Option<String> {
+fn case_render_problem(case: &Case, rendered: &str, data: &str) -> Option<String> {
     let supplied = supplied_values(data);
     let pairs: Vec<(&str, &str)> = supplied
         .iter()

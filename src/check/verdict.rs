@@ -270,7 +270,7 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                     detail: format!("no spec for {}", case.operation),
                 };
             };
-            if let Some((class, problem)) = super::semantic::success_problem(spec, op, case, obs) {
+            if let Some((class, problem)) = super::semantic::success_problem(op, case, obs) {
                 return Verdict::diverges(class, problem);
             }
             let mut issues = shape_issues(spec, op, obs);
@@ -301,35 +301,50 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                 };
                 return Verdict::diverges(class, format!("accepted with {}", describe_status(obs)));
             }
-            if let Some(problem) = super::semantic::error_body_problem(obs) {
-                return Verdict::diverges(DivergenceClass::MalformedError, problem);
-            }
-            let Some(error_type) = &obs.error_type else {
-                return Verdict::diverges(
-                    DivergenceClass::MalformedError,
-                    format!(
-                        "{} without a readable error type (no x-amzn-ErrorType, __type or code)",
-                        describe_status(obs)
-                    ),
-                );
-            };
-            if !errors.iter().any(|e| e == error_type) {
-                return Verdict::diverges(
-                    DivergenceClass::WrongErrorType,
-                    format!("{error_type}, expected {}", errors.join(" or ")),
-                );
-            }
-            match spec.error_status(error_type) {
-                Some(status) if Some(status) != obs.status => Verdict::diverges(
-                    DivergenceClass::WrongStatus,
-                    format!(
-                        "{error_type} with {}, documented status {status}",
-                        describe_status(obs)
-                    ),
-                ),
-                _ => Verdict::Conforms,
+            let errors: Vec<&str> = errors.iter().map(String::as_str).collect();
+            match rejection_problem(spec, &errors, obs) {
+                Some((class, detail)) => Verdict::diverges(class, detail),
+                None => Verdict::Conforms,
             }
         }
+    }
+}
+
+/// How an error answer departs from a rejection with one of `errors`: a body the protocol cannot
+/// read, no readable error type, another type, or the right type with another status than the
+/// documented one. `None` when it is the rejection asked for.
+pub fn rejection_problem(
+    spec: &Spec,
+    errors: &[&str],
+    obs: &Observation,
+) -> Option<(DivergenceClass, String)> {
+    if let Some(problem) = super::semantic::error_body_problem(obs) {
+        return Some((DivergenceClass::MalformedError, problem));
+    }
+    let Some(error_type) = &obs.error_type else {
+        return Some((
+            DivergenceClass::MalformedError,
+            format!(
+                "{} without a readable error type (no x-amzn-ErrorType, __type or code)",
+                describe_status(obs)
+            ),
+        ));
+    };
+    if !errors.contains(&error_type.as_str()) {
+        return Some((
+            DivergenceClass::WrongErrorType,
+            format!("{error_type}, expected {}", errors.join(" or ")),
+        ));
+    }
+    match spec.error_status(error_type) {
+        Some(status) if Some(status) != obs.status => Some((
+            DivergenceClass::WrongStatus,
+            format!(
+                "{error_type} with {}, documented status {status}",
+                describe_status(obs)
+            ),
+        )),
+        _ => None,
     }
 }
 
@@ -431,7 +446,7 @@ fn check_failure(check: &ResponseCheck, body: Option<&Value>) -> Option<String> 
 
 /// Equal as JSON; JSON text inside strings (policy documents) is compared as JSON, since a
 /// server may store it reformatted.
-fn same_value(found: &Value, expected: &Value) -> bool {
+pub(crate) fn same_value(found: &Value, expected: &Value) -> bool {
     if found == expected {
         return true;
     }

@@ -215,6 +215,16 @@ impl Coverage {
             .count()
     }
 
+    /// `N of M constraints reached, K of them with an answer not as expected`.
+    pub fn headline(&self) -> String {
+        format!(
+            "{} of {} constraints reached, {} of them with an answer not as expected",
+            self.reached(),
+            self.constraints.len(),
+            self.answered_otherwise()
+        )
+    }
+
     /// The unreached constraints grouped by reason, each as `Operation Constraint`.
     pub fn unreached_by_reason(&self) -> BTreeMap<&str, Vec<String>> {
         let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -234,13 +244,7 @@ impl Coverage {
     /// Per-constraint tallies are long: they go to `--json` and `report`.
     pub fn summary(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "coverage: {} of {} constraints reached, {} of them with an answer not as expected",
-            self.reached(),
-            self.constraints.len(),
-            self.answered_otherwise()
-        );
+        let _ = writeln!(out, "coverage: {}", self.headline());
         // Operations left out on purpose would list most of the spec: they get one line.
         let (excluded, other): (Vec<_>, Vec<_>) = self
             .unreached_by_reason()

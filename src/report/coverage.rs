@@ -12,13 +12,7 @@ pub fn markdown(lines: &[CoverageLine]) -> String {
     for line in lines {
         let coverage = &line.coverage;
         let _ = writeln!(out, "\n## Constraint coverage: {}\n", line.target);
-        let _ = writeln!(
-            out,
-            "{} of {} constraints reached; {} of them with an answer not as expected.\n",
-            coverage.reached(),
-            coverage.constraints.len(),
-            coverage.answered_otherwise()
-        );
+        let _ = writeln!(out, "{}.\n", coverage.headline());
         let _ = writeln!(
             out,
             "| operation | constraint | valid: as expected / sent | invalid: as expected / sent |"

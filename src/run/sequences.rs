@@ -4,10 +4,11 @@
 
 use serde_json::Value;
 
-use super::ledger::ResourceEvent;
+use super::ledger::{gone, Deleter, ResourceEvent};
 use super::session::{Session, SessionError};
 use crate::case::{Call, RequestPath, Resource};
 use crate::check::{DivergenceClass, Observation};
+use crate::sequence::verify::inconclusive;
 use crate::sequence::{
     run_sequence, sequence_id, sequence_seed, Caller, SequenceConfig, SequenceResult,
 };
@@ -23,8 +24,17 @@ impl Caller for Session {
         self.note_resource(resource, delete, ResourceEvent::Creating);
     }
 
-    fn removed(&self, resource: &Resource, delete: &Call) {
-        self.note_resource(resource, delete, ResourceEvent::Removed);
+    fn deleted(&self, resource: &Resource, delete: &Call, answer: &Observation) {
+        let proven = gone(
+            self.spec(),
+            &delete.operation,
+            &delete.request,
+            answer,
+            Deleter::Run,
+        ) && inconclusive(answer).is_none();
+        if proven {
+            self.note_resource(resource, delete, ResourceEvent::Removed);
+        }
     }
 
     fn may_fill_policies(&self) -> bool {

@@ -17,8 +17,9 @@ pub trait Caller: Sync {
     /// real SES, so that `cleanup` can remove it if the run is stopped).
     fn creating(&self, resource: &Resource, delete: &Call);
 
-    /// Note that a resource noted by [`Caller::creating`] is gone.
-    fn removed(&self, resource: &Resource, delete: &Call);
+    /// Take in the answer to the delete of a resource noted by [`Caller::creating`]: the runner
+    /// decides, by its one rule, whether the answer proves it gone, and notes that in the ledger.
+    fn deleted(&self, resource: &Resource, delete: &Call, answer: &Observation);
 
     /// Whether the limit step may run: it makes 21 policies on the identity, which real SES is
     /// not asked to do (the user's identity may hold policies of its own, and each call is paced).

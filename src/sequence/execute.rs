@@ -9,10 +9,11 @@ use super::caller::Caller;
 use super::model::{Expected, Model, Read};
 use super::record::{describe_observation, CallRecord, FindingRecord, StepRecord};
 use super::step::{self, Names, Step, POLICY_SLOTS};
-use super::verify::{inconclusive, judge_call, Finding, StepOutcome};
-use crate::case::{Call, Resource, IDENTITY_PLACEHOLDER};
+use super::verify::{judge_call, Finding, StepOutcome};
+use crate::case::{Cleanup, IDENTITY_PLACEHOLDER};
 use crate::check::{DivergenceClass, Observation};
-use crate::spec::Spec;
+use crate::gen::cleanup_of_own_creation;
+use crate::spec::{Operation, ResourceAction, Spec};
 
 /// The most pages one listing walk reads before giving up on it.
 pub const MAX_PAGES: usize = 100;
@@ -37,13 +38,20 @@ impl Execution {
     }
 }
 
-/// Everything an execution touched, so cleanup can delete it whatever the model believes.
+/// Everything an execution may have created, in the order it was named, so cleanup can delete
+/// it whatever the model believes (a faulty target may hold what the model does not).
 #[derive(Default)]
-struct Touched {
-    templates: BTreeSet<String>,
-    verifications: BTreeSet<String>,
-    policies: BTreeSet<String>,
-    identities: BTreeSet<String>,
+struct Touched(Vec<Cleanup>);
+
+impl Touched {
+    /// Remember `cleanup`; false when its resource was already remembered.
+    fn add(&mut self, cleanup: Cleanup) -> bool {
+        let known = self.0.iter().any(|c| c.resource == cleanup.resource);
+        if !known {
+            self.0.push(cleanup);
+        }
+        !known
+    }
 }
 
 /// Run `steps` against the target under `names`, stopping at the first departure.
@@ -329,31 +337,25 @@ impl<C: Caller> Run<'_, C> {
         StepOutcome::Met { succeeded: true }
     }
 
-    /// Note a resource in the ledger before the call that may create it, and remember its name.
+    /// Note in the ledger, before the call, every resource it may create, and remember them.
+    /// What a call creates is the spec's to say (the same rule decides a case's cleanup); an
+    /// update counts as its kind's create too, since a faulty target may create what it was
+    /// asked to update.
     fn note_creation(&mut self, operation: &str, request: &Value) {
-        let name = |m: &str| request.get(m).and_then(Value::as_str).map(str::to_string);
-        let (kind, name) = match operation {
-            "CreateEmailTemplate" | "UpdateEmailTemplate" => {
-                ("email_template", name("TemplateName"))
-            }
-            "CreateCustomVerificationEmailTemplate" | "UpdateCustomVerificationEmailTemplate" => {
-                ("custom_verification_template", name("TemplateName"))
-            }
-            "CreateEmailIdentityPolicy" | "UpdateEmailIdentityPolicy" => {
-                ("identity_policy", name("PolicyName"))
-            }
-            _ => return,
+        let (Some(op), Some(request)) =
+            (self.spec.operation_or_setup(operation), request.as_object())
+        else {
+            return;
         };
-        let Some(name) = name else { return };
-        let newly = match kind {
-            "email_template" => self.touched.templates.insert(name.clone()),
-            "identity" => self.touched.identities.insert(name.clone()),
-            "custom_verification_template" => self.touched.verifications.insert(name.clone()),
-            _ => self.touched.policies.insert(name.clone()),
-        };
-        if newly {
-            let (resource, delete) = removal(kind, &name);
-            self.caller.creating(&resource, &delete);
+        let mut made = cleanup_of_own_creation(self.spec, op, request);
+        if let Some(create) = update_as_create(self.spec, op) {
+            made.extend(cleanup_of_own_creation(self.spec, create, request));
+        }
+        for cleanup in made {
+            let (resource, delete) = (cleanup.resource.clone(), cleanup.delete.clone());
+            if self.touched.add(cleanup) {
+                self.caller.creating(&resource, &delete);
+            }
         }
     }
 
@@ -361,33 +363,10 @@ impl<C: Caller> Run<'_, C> {
     /// whatever the model believes (a faulty target may hold what the model does not).
     async fn clean_up(&mut self) {
         let touched = std::mem::take(&mut self.touched);
-        let all = touched
-            .templates
-            .iter()
-            .map(|n| ("email_template", n))
-            .chain(
-                touched
-                    .verifications
-                    .iter()
-                    .map(|n| ("custom_verification_template", n)),
-            )
-            .chain(touched.policies.iter().map(|n| ("identity_policy", n)))
-            .chain(touched.identities.iter().map(|n| ("identity", n)));
-        for (kind, name) in all {
-            let (resource, delete) = removal(kind, name);
+        for Cleanup { resource, delete } in touched.0.into_iter().rev() {
             let obs = self.caller.call(&delete.operation, &delete.request).await;
             self.requests += 1;
-            let deleter = crate::run::ledger::Deleter::Run;
-            if crate::run::ledger::gone(
-                self.spec,
-                &delete.operation,
-                &delete.request,
-                &obs,
-                deleter,
-            ) && inconclusive(&obs).is_none()
-            {
-                self.caller.removed(&resource, &delete);
-            }
+            self.caller.deleted(&resource, &delete, &obs);
         }
     }
 }
@@ -411,28 +390,11 @@ fn entry_disagrees(entry: &Value, expected: &Value) -> Option<String> {
     })
 }
 
-/// A resource of this execution and the call that deletes it.
-fn removal(kind: &str, name: &str) -> (Resource, Call) {
-    let (operation, keys) = match kind {
-        "email_template" => ("DeleteEmailTemplate", json!({"TemplateName": name})),
-        "custom_verification_template" => (
-            "DeleteCustomVerificationEmailTemplate",
-            json!({"TemplateName": name}),
-        ),
-        _ => (
-            "DeleteEmailIdentityPolicy",
-            json!({"EmailIdentity": IDENTITY_PLACEHOLDER, "PolicyName": name}),
-        ),
-    };
-    let keys = keys.as_object().cloned().unwrap_or_default();
-    (
-        Resource {
-            kind: kind.to_string(),
-            keys: keys.clone(),
-        },
-        Call {
-            operation: operation.to_string(),
-            request: Value::Object(keys),
-        },
-    )
+/// The create of an update's resource kind, for an update.
+fn update_as_create<'s>(spec: &'s Spec, op: &Operation) -> Option<&'s Operation> {
+    let resource = op.resource.as_ref()?;
+    if resource.action != ResourceAction::Update {
+        return None;
+    }
+    spec.operation_or_setup(&spec.resources.get(&resource.kind)?.create)
 }

@@ -7,7 +7,10 @@ use serde_json::Value;
 use super::model::{Expected, Read};
 use super::step::{self, Names};
 use crate::check::semantic;
-use crate::check::verdict::{describe_error, is_missing_route, is_throttled, is_unknown_operation};
+use crate::check::verdict::{
+    describe_error, is_missing_route, is_throttled, is_unknown_operation, rejection_problem,
+    same_value,
+};
 use crate::check::{DivergenceClass, Observation};
 use crate::spec::Spec;
 
@@ -103,30 +106,9 @@ pub fn inconclusive(obs: &Observation) -> Option<String> {
 }
 
 fn judge_error(spec: &Spec, errors: &[&str], obs: &Observation) -> Result<(), Finding> {
-    if let Some(problem) = semantic::error_body_problem(obs) {
-        return Err(Finding::new(DivergenceClass::MalformedError, problem));
-    }
-    let Some(error_type) = &obs.error_type else {
-        return Err(Finding::new(
-            DivergenceClass::MalformedError,
-            format!("{} without a readable error type", describe_error(obs)),
-        ));
-    };
-    if !errors.contains(&error_type.as_str()) {
-        return Err(Finding::new(
-            DivergenceClass::WrongErrorType,
-            format!("{error_type}, expected {}", errors.join(" or ")),
-        ));
-    }
-    match spec.error_status(error_type) {
-        Some(status) if Some(status) != obs.status => Err(Finding::new(
-            DivergenceClass::WrongStatus,
-            format!(
-                "{error_type} with HTTP {}, documented status {status}",
-                obs.status.unwrap_or(0)
-            ),
-        )),
-        _ => Ok(()),
+    match rejection_problem(spec, errors, obs) {
+        Some((class, detail)) => Err(Finding::new(class, detail)),
+        None => Ok(()),
     }
 }
 
@@ -245,22 +227,11 @@ fn policies_problem(
         ));
     }
     expected.iter().find_map(|(name, &document)| {
-        let doc = map.get(name)?.as_str().unwrap_or_default();
-        (!same_json(doc, &step::policy_document(document))).then(|| {
+        let written = Value::String(step::policy_document(document));
+        (!same_value(map.get(name)?, &written)).then(|| {
             format!("{view} Policies[{name:?}]: the document is not the one last written (version {document})")
         })
     })
-}
-
-/// Equal as JSON (a server may store a policy reformatted).
-fn same_json(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<Value>(a),
-        serde_json::from_str::<Value>(b),
-    ) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]
