@@ -27,4 +27,5 @@ pub mod sdk_model;
 pub mod sequence;
 pub mod snapshot;
 pub mod spec;
+pub mod state;
 pub mod target;

@@ -12,30 +12,10 @@ use super::run_names::is_run_id;
 /// The extension of ledger files in the state directory.
 const EXTENSION: &str = "jsonl";
 
-/// The platform's state directory as `var` (an environment lookup) describes it:
-/// `$XDG_STATE_HOME` when set to an absolute path (the XDG spec ignores relative ones), else
-/// `%LOCALAPPDATA%` on Windows, `~/Library/Application Support` on macOS and `~/.local/state`
-/// elsewhere.
-pub fn state_dir_from(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
-    let absolute = |name: &str| var(name).map(PathBuf::from).filter(|p| p.is_absolute());
-    if let Some(dir) = absolute("XDG_STATE_HOME") {
-        return Some(dir);
-    }
-    if cfg!(windows) {
-        return absolute("LOCALAPPDATA");
-    }
-    let home = absolute("HOME")?;
-    if cfg!(target_os = "macos") {
-        Some(home.join("Library").join("Application Support"))
-    } else {
-        Some(home.join(".local").join("state"))
-    }
-}
-
 /// `<state dir>/ses-conformance/ledgers`, from an environment lookup.
 pub fn ledger_dir_from(var: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, LedgerError> {
-    state_dir_from(var)
-        .map(|d| d.join("ses-conformance").join("ledgers"))
+    crate::state::harness_dir_from(var)
+        .map(|d| d.join("ledgers"))
         .ok_or(LedgerError::NoStateDir)
 }
 

@@ -1,0 +1,326 @@
+//! The harness's own state on disk (ledgers, the installation key, regressions files): where it
+//! lives, and how it is written. State is private to the user who runs the harness (files 0600,
+//! directories 0700 when this module creates them) and is never written through a symbolic
+//! link: a link planted where the harness keeps state could point its writes anywhere, so a
+//! link there is refused, naming the path.
+
+use std::ffi::OsString;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why a state file or directory could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The path is a symbolic link (or, for a file, one of the directories the harness made on
+    /// the way is): the harness does not write through links.
+    #[error("{path}: is a symbolic link; the harness does not write its state through links (remove it, or choose another path)")]
+    Symlink {
+        /// The path.
+        path: PathBuf,
+    },
+    /// An I/O error.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
+    move |source| StateError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The platform's state directory as `var` (an environment lookup) describes it:
+/// `$XDG_STATE_HOME` when set to an absolute path (the XDG spec ignores relative ones), else
+/// `%LOCALAPPDATA%` on Windows, `~/Library/Application Support` on macOS and `~/.local/state`
+/// elsewhere.
+pub fn state_dir_from(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let absolute = |name: &str| var(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    if let Some(dir) = absolute("XDG_STATE_HOME") {
+        return Some(dir);
+    }
+    if cfg!(windows) {
+        return absolute("LOCALAPPDATA");
+    }
+    let home = absolute("HOME")?;
+    if cfg!(target_os = "macos") {
+        Some(home.join("Library").join("Application Support"))
+    } else {
+        Some(home.join(".local").join("state"))
+    }
+}
+
+/// `<state dir>/ses-conformance`, from an environment lookup.
+pub fn harness_dir_from(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    state_dir_from(var).map(|d| d.join("ses-conformance"))
+}
+
+/// `<state dir>/ses-conformance` from this process's environment.
+pub fn harness_dir() -> Option<PathBuf> {
+    harness_dir_from(|name| std::env::var_os(name))
+}
+
+/// Refuse `path` when it is a symbolic link (dangling or not). A path that does not exist is
+/// fine: it will be created.
+pub fn refuse_symlink(path: &Path) -> Result<(), StateError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(StateError::Symlink {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(StateError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Create `dir` and its missing ancestors, each new one private (0700) and synced into its
+/// parent, so that a file created in it survives a crash. An existing directory is left as it
+/// is (it may be the user's own, shared on purpose); `dir` itself must not be a link.
+pub fn create_private_dir(dir: &Path) -> Result<(), StateError> {
+    refuse_symlink(dir)?;
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+        .collect();
+    for created in missing.iter().rev() {
+        make_private_dir(created).map_err(io(created))?;
+        sync_dir(parent_dir(created)).map_err(io(created))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
+    }
+}
+
+/// The directory a file lives in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Sync a directory, so that a file just created in it is found after a crash.
+#[cfg(unix)]
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Other platforms cannot open a directory to sync it; creating the file is all there is.
+#[cfg(not(unix))]
+pub fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Options that create a file 0600 and never follow a link at its last component.
+fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// Open a state file for appending, creating it (0600, its directories 0700) when missing;
+/// `true` when this call created it. A link at `path` is refused.
+pub fn open_private_append(path: &Path) -> Result<(File, bool), StateError> {
+    create_private_dir(parent_dir(path))?;
+    refuse_symlink(path)?;
+    let created = private_options().append(true).create_new(true).open(path);
+    let (file, created) = match created {
+        Ok(file) => (file, true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let file = private_options()
+                .append(true)
+                .open(path)
+                .map_err(|e| link_or_io(path, e))?;
+            (file, false)
+        }
+        Err(e) => return Err(link_or_io(path, e)),
+    };
+    if created {
+        sync_dir(parent_dir(path)).map_err(io(path))?;
+    }
+    Ok((file, created))
+}
+
+/// Replace a state file's content whole: written to a private temporary file beside it, synced,
+/// then renamed over it, so a crash leaves the old content or the new, never half of either. A
+/// link at `path` is refused rather than replaced or followed.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+    let dir = parent_dir(path);
+    create_private_dir(dir)?;
+    refuse_symlink(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.unwrap_or_else(|| "state".into()),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&temp);
+    let mut file = private_options()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(|e| link_or_io(&temp, e))?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path))
+        .and_then(|()| sync_dir(dir));
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(StateError::Io {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    Ok(())
+}
+
+/// `O_NOFOLLOW` makes opening a link fail with `ELOOP`: say it is a link.
+fn link_or_io(path: &Path, source: std::io::Error) -> StateError {
+    #[cfg(unix)]
+    if source.raw_os_error() == Some(libc::ELOOP) {
+        return StateError::Symlink {
+            path: path.to_path_buf(),
+        };
+    }
+    StateError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "ses-conformance-state-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_default()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_state_is_private() {
+        let dir = temp("private");
+        let path = dir.join("a").join("b").join("ledger.jsonl");
+        let (_, created) = open_private_append(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(created);
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.join("a").join("b")), 0o700);
+        assert_eq!(mode(&dir.join("a")), 0o700);
+        let (_, again) = open_private_append(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!again);
+        write_private(&dir.join("key"), b"k").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mode(&dir.join("key")), 0o600);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_refused_dangling_or_not() {
+        let dir = temp("links");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let target = dir.join("elsewhere");
+        let link = dir.join("ledger.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap_or_else(|e| panic!("{e}"));
+        // Dangling: nothing may be created at the other end.
+        assert!(matches!(
+            open_private_append(&link),
+            Err(StateError::Symlink { .. })
+        ));
+        assert!(matches!(
+            write_private(&link, b"x"),
+            Err(StateError::Symlink { .. })
+        ));
+        assert!(!target.exists());
+        std::fs::write(&target, b"theirs").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            open_private_append(&link),
+            Err(StateError::Symlink { .. })
+        ));
+        assert!(matches!(
+            write_private(&link, b"x"),
+            Err(StateError::Symlink { .. })
+        ));
+        assert_eq!(std::fs::read(&target).unwrap_or_default(), b"theirs");
+        // A linked directory the harness would write into is refused too.
+        let linked_dir = dir.join("state");
+        std::os::unix::fs::symlink(&dir, &linked_dir).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            create_private_dir(&linked_dir),
+            Err(StateError::Symlink { .. })
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_write_replaces_the_content_whole() {
+        let dir = temp("replace");
+        let path = dir.join("regressions.json");
+        write_private(&path, b"first").unwrap_or_else(|e| panic!("{e}"));
+        write_private(&path, b"second").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), b"second");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_state_dir_follows_xdg() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        assert_eq!(
+            harness_dir_from(env(&[("XDG_STATE_HOME", "/x"), ("HOME", "/h")])),
+            Some(PathBuf::from("/x/ses-conformance"))
+        );
+        assert_eq!(harness_dir_from(env(&[])), None);
+    }
+}
