@@ -2,8 +2,8 @@
 //! answer. Cases are plain data: `gen` makes them, the runner sends them, `check` judges answers
 //! against `expect`.
 //!
-//! Requests are written with placeholders (the run prefix `conf000000-`, the identity
-//! `conf000000-identity.example.com`, ...), so that a case lists the same everywhere;
+//! Requests are written with placeholders (the run prefix `sc000000000000-`, the identity
+//! `sc000000000000-identity.example.com`, ...), so that a case lists the same everywhere;
 //! [`Bindings`] swaps them for a run's real values on the way out and back on the way in.
 
 use serde::Serialize;
@@ -206,14 +206,15 @@ pub struct Case {
     pub seed: u64,
 }
 
-/// The run prefix as it appears in listed requests; every name the harness creates starts with it.
-pub const PREFIX_PLACEHOLDER: &str = "conf000000-";
+/// The run prefix as it appears in listed requests; every name the harness creates starts with it
+/// (`sc<run id>-`, see [`crate::names`]), and `000000000000` is never a run id.
+pub const PREFIX_PLACEHOLDER: &str = "sc000000000000-";
 /// The run's verified identity as it appears in listed requests.
-pub const IDENTITY_PLACEHOLDER: &str = "conf000000-identity.example.com";
+pub const IDENTITY_PLACEHOLDER: &str = "sc000000000000-identity.example.com";
 /// An identity the account has certainly not verified.
-pub const UNVERIFIED_IDENTITY: &str = "conf000000-unverified.example.com";
+pub const UNVERIFIED_IDENTITY: &str = "sc000000000000-unverified.example.com";
 /// The From address on the run's identity as it appears in listed requests.
-pub const SENDER_PLACEHOLDER: &str = "sender@conf000000-identity.example.com";
+pub const SENDER_PLACEHOLDER: &str = "sender@sc000000000000-identity.example.com";
 /// The SES ARN prefix of the account and region as it appears in listed requests (bound in the
 /// region's partition, see [`partition_of`]).
 pub const ARN_PREFIX_PLACEHOLDER: &str = "arn:aws:ses:us-east-1:000000000000:";
@@ -242,13 +243,12 @@ pub fn partition_of(region: &str) -> &'static str {
         .map_or("aws", |(_, partition)| partition)
 }
 
-/// Length of a run id (lowercase letters and digits), equal to the placeholder's `000000`.
-pub const RUN_ID_LEN: usize = 6;
+pub use crate::names::RUN_ID_LEN;
 
 /// The values a run substitutes for the placeholders of listed requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bindings {
-    /// Six lowercase letters or digits.
+    /// The run id (see [`crate::names`]).
     pub run_id: String,
     /// The verified identity (domain or address).
     pub identity: String,
@@ -264,7 +264,7 @@ impl Bindings {
     /// Bindings that change nothing: what `list` shows.
     pub fn placeholders() -> Bindings {
         Bindings {
-            run_id: "000000".into(),
+            run_id: crate::names::PLACEHOLDER_RUN_ID.into(),
             identity: IDENTITY_PLACEHOLDER.into(),
             sender: SENDER_PLACEHOLDER.into(),
             region: "us-east-1".into(),
@@ -274,7 +274,7 @@ impl Bindings {
 
     /// Bindings for a local target: a fresh run id, and an identity named after it.
     pub fn local(run_id: &str, region: &str, account: &str) -> Bindings {
-        let prefix = format!("conf{run_id}-");
+        let prefix = crate::names::run_prefix(run_id);
         let identity = IDENTITY_PLACEHOLDER.replacen(PREFIX_PLACEHOLDER, &prefix, 1);
         Bindings {
             run_id: run_id.into(),
@@ -303,7 +303,7 @@ impl Bindings {
 
     /// The run prefix every created name starts with.
     pub fn prefix(&self) -> String {
-        format!("conf{}-", self.run_id)
+        crate::names::run_prefix(&self.run_id)
     }
 
     /// Placeholders and the values they stand for. ARNs carry the region's partition: SES in
@@ -407,8 +407,11 @@ pub fn case_seed(id: &str, global_seed: u64) -> u64 {
 /// Six base-36 characters derived from a case id; the case's resource names carry them, so that
 /// concurrent cases never share a name.
 pub fn case_token(id: &str) -> String {
-    base36(stable_hash(id), RUN_ID_LEN)
+    base36(stable_hash(id), CASE_TOKEN_LEN)
 }
+
+/// Characters of a case token.
+pub const CASE_TOKEN_LEN: usize = 6;
 
 /// `n` base-36 digits of `value`.
 pub fn base36(mut value: u64, n: usize) -> String {
@@ -430,16 +433,11 @@ pub fn case_id(operation: &str, kind: Kind, variant: &str, index: usize) -> Stri
     )
 }
 
-/// A fresh run id.
+/// A fresh run id of a run that keeps no ledger: well formed, and proven by no key that
+/// outlives the process, so no file can ever ask `cleanup` to act on its names. A run that keeps
+/// a ledger mints its id with the installation's key (`state::installation_key`).
 pub fn new_run_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    base36(
-        stable_hash(&format!("{nanos}:{}", std::process::id())),
-        RUN_ID_LEN,
-    )
+    crate::names::RunKey::ephemeral().mint()
 }
 
 #[cfg(test)]
@@ -448,14 +446,14 @@ mod tests {
 
     #[test]
     fn bindings_round_trip_through_text() {
-        let b = Bindings::local("k3x9qa", "eu-west-1", "123456789012");
+        let b = Bindings::local("kqzvtm77hxwb", "eu-west-1", "123456789012");
         let text = format!(
             "{SENDER_PLACEHOLDER} {IDENTITY_PLACEHOLDER} {PREFIX_PLACEHOLDER}tpl {ARN_PREFIX_PLACEHOLDER}identity/x {IAM_PREFIX_PLACEHOLDER}root"
         );
         let bound = b.bind_text(&text);
         assert_eq!(
             bound,
-            "sender@confk3x9qa-identity.example.com confk3x9qa-identity.example.com confk3x9qa-tpl arn:aws:ses:eu-west-1:123456789012:identity/x arn:aws:iam::123456789012:root"
+            "sender@sckqzvtm77hxwb-identity.example.com sckqzvtm77hxwb-identity.example.com sckqzvtm77hxwb-tpl arn:aws:ses:eu-west-1:123456789012:identity/x arn:aws:iam::123456789012:root"
         );
         assert_eq!(b.unbind_text(&bound), text);
     }
@@ -493,7 +491,7 @@ mod tests {
                 "arn:aws-cn:ses:cn-north-1:111122223333:identity/x arn:aws-cn:iam::111122223333:root",
             ),
         ] {
-            let b = Bindings::local("k3x9qa", region, "111122223333");
+            let b = Bindings::local("kqzvtm77hxwb", region, "111122223333");
             assert_eq!(b.bind_text(&text), bound);
             assert_eq!(b.unbind_text(bound), text);
         }
@@ -501,7 +499,7 @@ mod tests {
 
     #[test]
     fn binding_preserves_name_lengths() {
-        let b = Bindings::local("abcdef", "us-east-1", "123456789012");
+        let b = Bindings::local("abcdef70wxyz", "us-east-1", "123456789012");
         let name = format!("{PREFIX_PLACEHOLDER}xyz");
         assert_eq!(b.bind_text(&name).chars().count(), name.chars().count());
     }
@@ -525,7 +523,7 @@ mod tests {
     fn blobs_are_bound_inside_their_base64() {
         use base64::Engine as _;
         let engine = base64::engine::general_purpose::STANDARD;
-        let b = Bindings::local("qqqqqq", "us-east-1", "1");
+        let b = Bindings::local("qqqqqq45abcd", "us-east-1", "1");
         let msg = engine.encode(format!("From: {SENDER_PLACEHOLDER}\r\n\r\nhi"));
         let v = serde_json::json!({"Content": {"Raw": {"Data": msg}}});
         let bound = b.bind_value(&v, &["/Content/Raw/Data".to_string()]);
@@ -536,7 +534,7 @@ mod tests {
         let text = String::from_utf8(engine.decode(data).unwrap()).unwrap();
         assert_eq!(
             text,
-            "From: sender@confqqqqqq-identity.example.com\r\n\r\nhi"
+            "From: sender@scqqqqqq45abcd-identity.example.com\r\n\r\nhi"
         );
     }
 }

@@ -88,6 +88,14 @@ enum Command {
         /// Per-request timeout in seconds.
         #[arg(long, default_value_t = 10.0)]
         timeout: f64,
+        /// A run you vouch for, copied from its own output (`run <id>: …`): how a ledger made
+        /// on another machine (a CI artifact) is cleaned up (repeatable).
+        #[arg(long = "run-id")]
+        run_ids: Vec<String>,
+        /// The installation key of the machine that made a ledger
+        /// (`~/.local/state/ses-conformance/key` there), vouching for its runs (repeatable).
+        #[arg(long = "key-file")]
+        key_files: Vec<PathBuf>,
     },
     /// Serve the embedded reference on a local port until stopped: a target for other tools, or
     /// (with --sandbox) a stand-in for real SES to try `--target aws` against.
@@ -280,6 +288,8 @@ fn main() -> ExitCode {
             endpoint,
             region,
             timeout,
+            run_ids,
+            key_files,
         } => command::cleanup(
             spec,
             CleanupOptions {
@@ -287,6 +297,8 @@ fn main() -> ExitCode {
                 endpoint,
                 region,
                 timeout_secs: timeout,
+                run_ids,
+                key_files,
             },
         ),
         Command::Report { results } => command::report(&results),

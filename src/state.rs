@@ -9,6 +9,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::names::RunKey;
+
 /// Why a state file or directory could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -65,6 +67,105 @@ pub fn harness_dir_from(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBu
 /// `<state dir>/ses-conformance` from this process's environment.
 pub fn harness_dir() -> Option<PathBuf> {
     harness_dir_from(|name| std::env::var_os(name))
+}
+
+/// Why the installation key could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// Neither `XDG_STATE_HOME` nor `HOME` says where state lives.
+    #[error("no state directory for the installation key: set XDG_STATE_HOME or HOME")]
+    NoStateDir,
+    /// The key file could not be read or written.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The key file holds something else.
+    #[error("{path}: {source}")]
+    NotAKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: crate::names::NotAKey,
+    },
+    /// No randomness to make a key from.
+    #[error(transparent)]
+    NoRandomness(#[from] crate::names::NoRandomness),
+}
+
+/// The installation key's file: `<state dir>/ses-conformance/key`.
+pub fn key_path() -> Result<PathBuf, KeyError> {
+    harness_dir()
+        .map(|d| d.join("key"))
+        .ok_or(KeyError::NoStateDir)
+}
+
+/// This installation's key, made (0600, in a 0700 directory) the first time a run needs one.
+/// Two runs starting at once get the same key: the file is made whole beside its place and
+/// linked in only if no key is there yet, never replaced.
+pub fn installation_key() -> Result<RunKey, KeyError> {
+    installation_key_at(&key_path()?)
+}
+
+/// The key kept in `path` (an installation's `key` file), made there if missing, as
+/// [`installation_key`] does for this process's state directory.
+pub fn installation_key_at(path: &Path) -> Result<RunKey, KeyError> {
+    let path = path.to_path_buf();
+    if let Some(key) = read_key(&path)? {
+        return Ok(key);
+    }
+    let key = RunKey::generate()?;
+    let temp = path.with_file_name(format!(".key.{}.tmp", std::process::id()));
+    write_private(&temp, format!("{}\n", key.to_hex()).as_bytes())?;
+    let linked = std::fs::hard_link(&temp, &path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Ok(()) => {
+            sync_dir(parent_dir(&path)).map_err(io(&path))?;
+            Ok(key)
+        }
+        // Another run made it first: that one is the installation's.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read_key(&path)?.ok_or_else(|| {
+                KeyError::State(StateError::Io {
+                    path: path.clone(),
+                    source: e,
+                })
+            })
+        }
+        Err(source) => Err(KeyError::State(StateError::Io { path, source })),
+    }
+}
+
+/// The installation key if one was ever made; `cleanup` never makes one (no key, no run of
+/// this installation to clean up after).
+pub fn existing_installation_key() -> Result<Option<RunKey>, KeyError> {
+    read_key(&key_path()?)
+}
+
+/// A key file given by the user (`cleanup --key-file`), as `read_key` reads the installation's.
+pub fn key_from_file(path: &Path) -> Result<RunKey, KeyError> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    RunKey::from_hex(&text).map_err(|source| KeyError::NotAKey {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn read_key(path: &Path) -> Result<Option<RunKey>, KeyError> {
+    refuse_symlink(path)?;
+    match std::fs::read_to_string(path) {
+        Ok(text) => RunKey::from_hex(&text)
+            .map(Some)
+            .map_err(|source| KeyError::NotAKey {
+                path: path.to_path_buf(),
+                source,
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(KeyError::State(StateError::Io {
+            path: path.to_path_buf(),
+            source,
+        })),
+    }
 }
 
 /// Refuse `path` when it is a symbolic link (dangling or not). A path that does not exist is

@@ -2,11 +2,25 @@
 //! would have recorded for a resource its run named, at the endpoint being cleaned, and nothing
 //! in reading or admitting panics. The rule is restated here independently of `admit`'s code.
 
+use std::sync::LazyLock;
+
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Map, Value};
-use ses_conformance::run::ledger::{self, Entry, Line};
+use ses_conformance::names::RunKey;
+use ses_conformance::run::ledger::{self, Entry, Line, Proof};
 use ses_conformance::spec::Spec;
+
+/// This installation's key, and the run ids it made: the only runs cleanup may act on.
+static MINTED: LazyLock<(RunKey, Vec<String>)> = LazyLock::new(|| {
+    let key = RunKey::ephemeral();
+    let runs = (0..8).map(|_| key.mint()).collect();
+    (key, runs)
+});
+
+fn proof() -> Proof {
+    Proof::new(vec![MINTED.0.clone()], [])
+}
 
 /// A rule a test checks, broken, and how.
 #[derive(Debug, thiserror::Error)]
@@ -18,12 +32,8 @@ const REAL_SES: &str = "aws:us-east-1";
 
 /// Whether an admitted entry obeys the rule, judged from the spec and the entry alone.
 fn obeys_the_rule(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Broken> {
-    let run_ok = entry.run.len() == 6
-        && entry
-            .run
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase());
-    if !run_ok {
+    // Restated: a run this installation minted, not a run id that merely looks like one.
+    if !MINTED.1.contains(&entry.run) {
         return Err(Broken(format!("run id {:?}", entry.run)));
     }
     if entry.endpoint != endpoint {
@@ -58,7 +68,7 @@ fn obeys_the_rule(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Brok
         .get(own_key)
         .and_then(Value::as_str)
         .ok_or(Broken("own name not a string".into()))?;
-    let prefix = format!("conf{}-", entry.run);
+    let prefix = format!("sc{}-", entry.run);
     if entry.kind != "identity" {
         return own
             .starts_with(&prefix)
@@ -81,24 +91,37 @@ fn spec() -> Spec {
     Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A run id of the harness's format that no key of ours made.
+fn well_formed_unminted() -> impl Strategy<Value = String> {
+    ("[a-z]{6}", "[a-z]{4}").prop_map(|(nonce, tag)| {
+        let sum: u32 = nonce
+            .bytes()
+            .zip(1u32..)
+            .map(|(c, i)| i * u32::from(c - b'a'))
+            .sum();
+        format!("{nonce}{:02}{tag}", sum % 97)
+    })
+}
+
 fn run_id() -> impl Strategy<Value = String> {
     prop_oneof![
-        12 => "[a-z0-9]{6}",
-        2 => Just("abc123".to_string()),
+        30 => proptest::sample::select(MINTED.1.clone()),
+        3 => well_formed_unminted(),
         1 => Just("erence".to_string()),
-        1 => Just("000000".to_string()),
-        1 => "[A-Za-z0-9]{5,7}",
-        1 => ".{0,8}",
+        1 => Just("abc123".to_string()),
+        1 => Just("000000000000".to_string()),
+        1 => "[A-Za-z0-9]{11,13}",
+        1 => ".{0,14}",
     ]
 }
 
 /// Names around a run prefix: at the start, in the middle, at the end, case-changed, with
 /// look-alike letters, as simulator addresses of every shape, and plain junk.
 fn name(run: String) -> impl Strategy<Value = String> {
-    let p = format!("conf{run}-");
+    let p = format!("sc{run}-");
     let upper = p.to_uppercase();
-    // Cyrillic с and о, a fullwidth hyphen.
-    let lookalike = p.replace('c', "с").replace('o', "о");
+    // Cyrillic ѕ and с, a fullwidth hyphen.
+    let lookalike = p.replacen('s', "ѕ", 1).replacen('c', "с", 1);
     let fullwidth = p.replace('-', "－");
     let domains = prop_oneof![
         4 => Just("simulator.amazonses.com".to_string()),
@@ -131,7 +154,7 @@ fn name(run: String) -> impl Strategy<Value = String> {
             .prop_map(|(word, label, token, domain)| format!("{word}+{label}{token}@{domain}")),
         1 => Just(format!("{p2}identity.example.com")),
         1 => Just("conference-mail.example.com".to_string()),
-        1 => Just("prod-confabc123-welcome".to_string()),
+        1 => Just(format!("prod-{p2}welcome")),
         1 => ".{0,16}",
     ]
 }
@@ -174,7 +197,7 @@ fn request(spec: &Spec, kind: String, run: String) -> impl Strategy<Value = Valu
                 object.shift_remove(&keys[0]);
             }
             if let Some(extra) = extra {
-                object.insert(extra, json!("confabc123-x"));
+                object.insert(extra, json!(format!("sc{}-x", MINTED.1[0])));
             }
             Value::Object(object)
         })
@@ -280,7 +303,7 @@ proptest! {
         let spec = spec();
         let endpoint = if at_real_ses { REAL_SES } else { URL };
         let recorded = ledger::Recorded { line: 1, entry: e.clone() };
-        if let Ok(admitted) = ledger::admit(&spec, &recorded, endpoint) {
+        if let Ok(admitted) = ledger::admit(&spec, &recorded, endpoint, &proof()) {
             prop_assert!(obeys_the_rule(&spec, &e, endpoint).is_ok(), "{:?}: {:?}", obeys_the_rule(&spec, &e, endpoint), e);
             prop_assert_eq!(admitted.request(), &e.delete_request);
             prop_assert_eq!(admitted.operation(), e.delete_operation.as_str());
@@ -294,7 +317,7 @@ proptest! {
         let read = ledger::parse(text.as_bytes());
         let pending = read.pending();
         for recorded in pending.entries.iter().chain(&pending.unproven) {
-            if ledger::admit(&spec, recorded, endpoint).is_ok() {
+            if ledger::admit(&spec, recorded, endpoint, &proof()).is_ok() {
                 prop_assert!(obeys_the_rule(&spec, &recorded.entry, endpoint).is_ok());
             }
         }
@@ -321,8 +344,8 @@ fn the_generator_produces_admissible_entries_too() {
                 line: 1,
                 entry: e.clone(),
             };
-            ledger::admit(&spec, &recorded, URL).is_ok()
-                || ledger::admit(&spec, &recorded, REAL_SES).is_ok()
+            ledger::admit(&spec, &recorded, URL, &proof()).is_ok()
+                || ledger::admit(&spec, &recorded, REAL_SES, &proof()).is_ok()
         })
         .collect();
     eprintln!("{} of 2000 admitted", admitted.len());

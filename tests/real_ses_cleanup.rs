@@ -14,6 +14,7 @@ use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
 use common::real_ses::{finished, pending, LongRun, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
+use ses_conformance::run::ledger::Proof;
 use ses_conformance::run::{ledger, Cleanup, CleanupTarget, Step};
 use ses_conformance::target::reference::{Options, ReferenceServer};
 
@@ -33,7 +34,7 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
             .map(|s| s.success())
             .unwrap_or(false)
     };
-    let run_made_something = || async { owner.names().await.iter().any(|n| n.starts_with("conf")) };
+    let run_made_something = || async { owner.names().await.iter().any(|n| n.starts_with("sc")) };
     // Kill while something the run made exists: freeze the run when something appears, look
     // again (it may have been removed in between), and kill it only then.
     let start = Instant::now();
@@ -50,7 +51,7 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
     assert!(
-        owner.names().await.iter().any(|n| n.starts_with("conf")),
+        owner.names().await.iter().any(|n| n.starts_with("sc")),
         "nothing of the run existed when it was killed"
     );
     // A foreign resource slipped into the ledger (a tampered or buggy ledger) must be refused.
@@ -100,6 +101,14 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
         "a refused entry keeps it unfinished"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A run id as the installation whose state directory is `state` makes one (`XDG_STATE_HOME`
+/// of the cleanup that is to act on it).
+fn minted_in(state: &std::path::Path) -> String {
+    ses_conformance::state::installation_key_at(&state.join("ses-conformance").join("key"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .mint()
 }
 
 /// A ledger line as a hand-made (or tampered) ledger would hold it.
@@ -263,20 +272,21 @@ async fn cleanup_with_no_argument_finishes_every_unfinished_ledger_in_the_state_
     let server = ReferenceServer::start(spec(), Options::default()).await;
     let owner = Owner::of(&server).await;
     owner.set_up_account().await;
+    let dir = temp_dir("state-dir");
+    let state = dir.join("state");
+    let run = minted_in(&state);
     owner
         .call(
             "CreateEmailTemplate",
-            json!({"TemplateName": "confabc123-left", "TemplateContent": {"Subject": "s", "Text": "t"}}),
+            json!({"TemplateName": format!("sc{run}-left"), "TemplateContent": {"Subject": "s", "Text": "t"}}),
         )
         .await;
     let url = server.url();
-    let dir = temp_dir("state-dir");
-    let state = dir.join("state");
     let ledgers = state.join("ses-conformance").join("ledgers");
     std::fs::create_dir_all(&ledgers).unwrap_or_else(|e| panic!("{e}"));
     let template = |name: &str| {
         ledger_line(
-            "abc123",
+            &run,
             &url,
             true,
             "email_template",
@@ -286,14 +296,14 @@ async fn cleanup_with_no_argument_finishes_every_unfinished_ledger_in_the_state_
     };
     // A crashed run: a template it made, one whose create never happened, and the line it was
     // writing when it died.
-    let crashed = ledgers.join("abc123.jsonl");
-    let torn = template("confabc123-torn");
+    let crashed = ledgers.join(format!("{run}.jsonl"));
+    let torn = template(&format!("sc{run}-torn"));
     std::fs::write(
         &crashed,
         format!(
             "{}\n{}\n{}",
-            template("confabc123-left"),
-            template("confabc123-never"),
+            template(&format!("sc{run}-left")),
+            template(&format!("sc{run}-never")),
             &torn[..torn.len() / 2]
         ),
     )
@@ -314,7 +324,10 @@ async fn cleanup_with_no_argument_finishes_every_unfinished_ledger_in_the_state_
     );
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("line 3 was torn by a crash"), "{stderr}");
-    assert!(stdout.contains("abc123.jsonl: 2 removed"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{run}.jsonl: 2 removed")),
+        "{stdout}"
+    );
     assert!(!stdout.contains("zzz999"), "{stdout}");
     assert!(finished(&crashed));
     owner.assert_only_its_own_resources_left().await;
@@ -408,21 +421,23 @@ async fn two_ledgers_cleaned_in_one_invocation_share_the_pacing_of_each_operatio
     let server = throttling_server().await;
     let owner = Owner::of(&server).await;
     owner.set_up_account().await;
-    left_template(&owner, "confabc123-left").await;
-    left_template(&owner, "confxyz789-left").await;
-    let url = server.url();
     let dir = temp_dir("shared-pacing");
     let state = dir.join("state");
+    let runs = [minted_in(&state), minted_in(&state)];
+    for run in &runs {
+        left_template(&owner, &format!("sc{run}-left")).await;
+    }
+    let url = server.url();
     let ledgers = state.join("ses-conformance").join("ledgers");
     std::fs::create_dir_all(&ledgers).unwrap_or_else(|e| panic!("{e}"));
-    for run in ["abc123", "xyz789"] {
+    for run in &runs {
         let line = ledger_line(
             run,
             &url,
             true,
             "email_template",
             "DeleteEmailTemplate",
-            json!({"TemplateName": format!("conf{run}-left")}),
+            json!({"TemplateName": format!("sc{run}-left")}),
         );
         std::fs::write(ledgers.join(format!("{run}.jsonl")), line + "\n")
             .unwrap_or_else(|e| panic!("{e}"));
@@ -439,7 +454,7 @@ async fn two_ledgers_cleaned_in_one_invocation_share_the_pacing_of_each_operatio
         String::from_utf8_lossy(&output.stderr),
     );
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    for run in ["abc123", "xyz789"] {
+    for run in &runs {
         assert!(
             stdout.contains(&format!("{run}.jsonl: 1 removed")),
             "{stdout}"
@@ -466,23 +481,24 @@ async fn a_throttled_delete_is_retried_with_backoff_and_ends_removed() {
     let server = throttling_server().await;
     let owner = Owner::of(&server).await;
     owner.set_up_account().await;
-    left_template(&owner, "confabc123-left").await;
+    let dir = temp_dir("throttled-cleanup");
+    let run = minted_in(&dir.join("state"));
+    let left = format!("sc{run}-left");
+    left_template(&owner, &left).await;
     left_template(&owner, "owner-scratch").await;
     let url = server.url();
-    let dir = temp_dir("throttled-cleanup");
-    let path = dir.join("abc123.jsonl");
+    let path = dir.join(format!("{run}.jsonl"));
     let line = ledger_line(
-        "abc123",
+        &run,
         &url,
         true,
         "email_template",
         "DeleteEmailTemplate",
-        json!({"TemplateName": "confabc123-left"}),
+        json!({"TemplateName": left}),
     );
     std::fs::write(&path, line + "\n").unwrap_or_else(|e| panic!("{e}"));
-    let entries = pending(&path);
     let to = CleanupTarget::new(Some(url.clone()), "us-east-1", Duration::from_secs(10));
-    let cleanup = Cleanup::new(spec(), to);
+    let cleanup = Cleanup::new(spec(), to, Proof::new(Vec::new(), [run.clone()]));
 
     // The owner's own delete has just taken DeleteEmailTemplate's slot for the next second, so
     // cleanup's first attempt is answered 429.
@@ -494,7 +510,7 @@ async fn a_throttled_delete_is_retried_with_backoff_and_ends_removed() {
         .await;
     let throttled_before = throttled_so_far(&server);
     let cleaned = cleanup
-        .ledger(&path, &entries, |_| {})
+        .ledger(&path, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 
@@ -506,7 +522,7 @@ async fn a_throttled_delete_is_retried_with_backoff_and_ends_removed() {
         cleaned.steps,
         vec![Step::Removed {
             kind: "email_template".into(),
-            request: json!({"TemplateName": "confabc123-left"}),
+            request: json!({"TemplateName": left}),
         }]
     );
     assert!(pending(&path).is_empty(), "the ledger still holds it");

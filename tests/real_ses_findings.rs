@@ -152,7 +152,10 @@ async fn finding_1_a_name_without_the_prefix_is_never_sent_and_the_users_policie
         .lines()
         .find(|l| l.contains("delete_email_identity_policy::valid::policy_name_length_in_range::1"))
         .unwrap_or_else(|| panic!("the repro case is not planned"));
-    assert!(repro.contains("\"PolicyName\":\"conf000000-"), "{repro}");
+    assert!(
+        repro.contains(&format!("\"PolicyName\":\"{PREFIX_PLACEHOLDER}")),
+        "{repro}"
+    );
 
     // The cases whose policy names cannot carry the prefix (empty, or of the wrong type), run for
     // real: refused before they leave.

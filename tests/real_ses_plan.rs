@@ -19,7 +19,7 @@ use ses_conformance::spec::Spec;
 use ses_conformance::target::gate::{Gate, Limits, Policy};
 use ses_conformance::target::{serialize_call, Profile};
 
-const RUN: &str = "k3x9qa";
+const RUN: &str = "kqzvtm77hxwb";
 const IDENTITY: &str = "example.org";
 const SIMULATOR: &str = "@simulator.amazonses.com";
 
@@ -117,7 +117,7 @@ fn only_run_prefixed_names(sent: &Sent) -> Result<(), Broken> {
             sent.case, sent.operation
         )));
     }
-    let prefix = format!("conf{RUN}-");
+    let prefix = format!("sc{RUN}-");
     let value = sent
         .request
         .get(name)

@@ -333,8 +333,9 @@ async fn a_dry_run_sends_nothing_and_shows_every_call_and_the_send_budget() {
     );
     let last = calls.last().copied().unwrap_or_default();
     assert!(
-        last.starts_with(r#"REMOVE DeleteEmailTemplate: {"TemplateName":"conf000000-shared-tpl"}"#)
-            && last.contains("[gate: passes"),
+        last.starts_with(
+            r#"REMOVE DeleteEmailTemplate: {"TemplateName":"sc000000000000-shared-tpl"}"#
+        ) && last.contains("[gate: passes"),
         "{stdout}"
     );
     assert_eq!(calls.iter().filter(|l| l.starts_with("SEND")).count(), 8);

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::exit;
+use crate::names::{is_well_formed_run_id, RunKey};
+use crate::run::ledger::{LedgerError, Proof};
 use crate::run::{self, CleanupError, Step};
 use crate::spec::Spec;
 
@@ -23,6 +25,11 @@ pub struct CleanupOptions {
     pub region: String,
     /// `--timeout` in seconds.
     pub timeout_secs: f64,
+    /// `--run-id`: runs the user vouches for, copied from their own output (a ledger from
+    /// another machine).
+    pub run_ids: Vec<String>,
+    /// `--key-file`: keys of other installations whose runs the user vouches for.
+    pub key_files: Vec<PathBuf>,
 }
 
 /// `cleanup [LEDGER]`: remove what crashed runs left behind, and only what they named, at the
@@ -39,17 +46,45 @@ pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
         Ok(paths) => paths,
         Err(code) => return code,
     };
+    let proof = match proof(&options) {
+        Ok(proof) => proof,
+        Err(code) => return code,
+    };
     let runtime = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
     };
     // One cleanup for every ledger: their deletes share its pacing.
-    let cleanup = run::Cleanup::new(spec, to);
+    let cleanup = run::Cleanup::new(spec, to, proof);
     paths
         .iter()
         .map(|path| runtime.block_on(cleanup_ledger(&cleanup, path)))
         .max()
         .unwrap_or(exit::OK)
+}
+
+/// What vouches for the runs cleanup may act on: this installation's key (when it has one: an
+/// installation that never ran against real SES or kept a ledger made no run to clean up
+/// after), the keys of `--key-file`, and the run ids of `--run-id`.
+fn proof(options: &CleanupOptions) -> Result<Proof, i32> {
+    if let Some(bad) = options.run_ids.iter().find(|r| !is_well_formed_run_id(r)) {
+        return Err(usage_error(format!(
+            "--run-id {bad}: not a run id (six letters, two check digits, four letters, as a run prints it: `run <id>: every resource it creates is recorded …`)"
+        )));
+    }
+    let mut keys: Vec<RunKey> = Vec::new();
+    match crate::state::existing_installation_key() {
+        Ok(Some(key)) => keys.push(key),
+        Ok(None) | Err(crate::state::KeyError::NoStateDir) => {}
+        Err(e) => return Err(usage_error(format!("the installation key: {e}"))),
+    }
+    for path in &options.key_files {
+        match crate::state::key_from_file(path) {
+            Ok(key) => keys.push(key),
+            Err(e) => return Err(usage_error(format!("--key-file {}: {e}", path.display()))),
+        }
+    }
+    Ok(Proof::new(keys, options.run_ids.iter().cloned()))
 }
 
 /// The ledger named on the command line, or every unfinished one in the state directory.
@@ -75,14 +110,16 @@ fn print_step(step: &Step) {
 
 /// Clean one ledger; its exit code.
 async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
-    let read = match run::ledger::read(path) {
-        Ok(r) => r,
-        Err(e) => return usage_error(e),
-    };
-    report_ledger_lines(path, &read);
-    let pending = read.pending();
-    let cleaned = match cleanup.ledger(path, &pending.entries, print_step).await {
+    let cleaned = match cleanup.ledger(path, print_step).await {
         Ok(cleaned) => cleaned,
+        Err(CleanupError::Ledger(e @ LedgerError::InUse { .. })) => {
+            // A live run removes what it made itself; its ledger is not this cleanup's.
+            eprintln!("note: skipping {e}");
+            return exit::OK;
+        }
+        Err(CleanupError::Ledger(e @ LedgerError::Io { .. })) if !path.exists() => {
+            return usage_error(e);
+        }
         Err(e @ CleanupError::Connect { .. }) => {
             eprintln!("error: {e}");
             return exit::UNREACHABLE;
@@ -92,15 +129,11 @@ async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
             return exit::IO_FAILURE;
         }
     };
+    let read = &cleaned.read;
+    report_ledger_lines(path, read);
     let tally = cleaned.tally();
     let unread = read.malformed().count();
-    let clean = tally.refused == 0 && tally.left == 0 && unread == 0;
-    if clean && !read.is_finished() {
-        if let Err(e) = run::ledger::Ledger::open(path).and_then(|l| l.finish()) {
-            eprintln!("error: {e}");
-            return exit::IO_FAILURE;
-        }
-    }
+    let clean = cleaned.finished;
     println!(
         "{}: {} removed, {} refused, {} could not be removed, {unread} unreadable lines{}",
         path.display(),

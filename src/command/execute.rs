@@ -1,7 +1,6 @@
 //! Running prepared cases against a target, shared by `run`, `record` and `diff`: connect, run
 //! every case while the reporters read the events, close the ledger, and decide the exit code.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -131,12 +130,10 @@ pub const DEFAULT_SEQUENCES: usize = 80;
 /// Sequences per run against real SES, where every step is paced at the documented rate.
 pub const DEFAULT_SEQUENCES_REAL_SES: usize = 4;
 
-/// A session on a connected target, started, and the ledger it writes (if any).
+/// A session on a connected target, started; it holds the ledger it writes (if any).
 pub(super) struct Connected {
     /// The session every request goes through.
     pub session: Arc<Session>,
-    /// The ledger file, when the run keeps one.
-    pub ledger: Option<PathBuf>,
 }
 
 /// Connect to the prepared target and start a session on it, as `run` and `explore` both do:
@@ -149,7 +146,9 @@ pub(super) async fn connect_session(
 ) -> Result<Connected, i32> {
     let name = &prepared.name;
     let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
-    let run_id = new_run_id();
+    // Real SES always gets a ledger: the safety rules require one.
+    let keeps_ledger = real_aws || options.ledger.is_some();
+    let run_id = mint_run_id(keeps_ledger)?;
     let config = TargetConfig {
         name: name.clone(),
         kind: prepared.kind.clone(),
@@ -173,7 +172,6 @@ pub(super) async fn connect_session(
         );
         return Err(exit::UNREACHABLE);
     }
-    // Real SES always gets a ledger: the safety rules require one.
     let ledger = match &options.ledger {
         Some(path) => Some(path.clone()),
         None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
@@ -209,7 +207,22 @@ pub(super) async fn connect_session(
             return Err(exit::UNREACHABLE);
         }
     }
-    Ok(Connected { session, ledger })
+    Ok(Connected { session })
+}
+
+/// A run's id. A run that keeps a ledger mints it with this installation's key, so that
+/// `cleanup` can later prove the names in the ledger are this installation's; one that keeps
+/// none needs no proof (no file will name its resources) and mints with a key of its own.
+fn mint_run_id(keeps_ledger: bool) -> Result<String, i32> {
+    if !keeps_ledger {
+        return Ok(new_run_id());
+    }
+    match crate::state::installation_key() {
+        Ok(key) => Ok(key.mint()),
+        Err(e) => Err(usage_error(format!(
+            "the installation key, which proves this run's names are its own: {e}"
+        ))),
+    }
 }
 
 /// After the session's own cleanup: say what the ledger could not record and close it.
@@ -222,10 +235,8 @@ pub(super) fn close_session(connected: &Connected) -> bool {
             failures.len()
         );
     }
-    let closed = match &connected.ledger {
-        Some(path) => close_ledger(path),
-        None => true,
-    };
+    // The session's own handle, which holds the ledger's lock until the ledger is closed.
+    let closed = connected.session.ledger().is_none_or(close_ledger);
     !failures.is_empty() || !closed
 }
 

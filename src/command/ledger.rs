@@ -6,7 +6,8 @@ use crate::run::ledger::{self, LineProblem, ReadLedger};
 
 /// After the session's own cleanup: mark the ledger finished when nothing in it is pending, or
 /// say what is left. Whether the ledger could be read and written.
-pub(super) fn close_ledger(path: &Path) -> bool {
+pub(super) fn close_ledger(open: &ledger::Ledger) -> bool {
+    let path = open.path();
     let read = match ledger::read(path) {
         Ok(r) => r,
         Err(e) => {
@@ -17,7 +18,7 @@ pub(super) fn close_ledger(path: &Path) -> bool {
     report_ledger_lines(path, &read);
     let pending = read.pending();
     if pending.is_empty() && read.malformed().next().is_none() {
-        if let Err(e) = ledger::Ledger::open(path).and_then(|l| l.finish()) {
+        if let Err(e) = open.finish() {
             eprintln!("error: {e}");
             return false;
         }

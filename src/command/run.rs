@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
-use crate::case::{Bindings, Case};
+use crate::case::{Bindings, Case, PREFIX_PLACEHOLDER};
 use crate::exit;
 use crate::explore::CoverageCounter;
 use crate::report::console::Console;
@@ -52,7 +52,7 @@ fn dry_run(
     kind: &TargetKind,
     cases: &[Case],
 ) -> i32 {
-    let run_id = "000000";
+    let run_id = crate::names::PLACEHOLDER_RUN_ID;
     let real_aws = matches!(kind, TargetKind::Aws { .. });
     let bindings = match kind {
         TargetKind::Aws { identity, .. } => {
@@ -90,7 +90,10 @@ fn dry_run(
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let _ = writeln!(out, "dry run: nothing is sent. Names show the run prefix as conf000000-; a real run uses a fresh id.");
+    let _ = writeln!(
+        out,
+        "dry run: nothing is sent. Names show the run prefix as {PREFIX_PLACEHOLDER}; a real run uses a fresh id."
+    );
     let mut estimate = Estimate::default();
     // The run's own calls first and last, as `Session::start` and `Session::finish` send them.
     let opening = planner.opening();

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::strategy::Class;
-use crate::case::{Case, Kind};
+use crate::case::{case_token, Case, Kind, PREFIX_PLACEHOLDER};
 use crate::gen::{accept_with_paging, cleanup_of_own_creation};
 use crate::spec::{snake_case, Spec};
 
@@ -19,9 +19,12 @@ pub fn explore_id(class: &Class, n: usize) -> String {
     )
 }
 
-/// The case sending `request`, a member of `class`, under `id`.
+/// The case sending `request`, a member of `class`, under `id`. The anchor's names (its
+/// fixtures, and the request where it names them) take this case's token, so that no two cases
+/// of one class ever make, refuse or remove each other's resources.
 pub fn case_of(spec: &Spec, class: &Class, request: Value, id: String, seed: u64) -> Case {
     let mut case = (*class.anchor).clone();
+    let request = retoken(&mut case, &request, &id);
     let empty = Map::new();
     let members = request.as_object().unwrap_or(&empty);
     if let Some(op) = spec.operation(&class.operation) {
@@ -38,6 +41,41 @@ pub fn case_of(spec: &Spec, class: &Class, request: Value, id: String, seed: u64
     case.request = request;
     case.seed = seed;
     case
+}
+
+/// Rename what the anchor named with its case token after the token of `id`, in the fixtures
+/// and in the request; what the request names otherwise (a drawn name) is left as drawn.
+fn retoken(case: &mut Case, request: &Value, id: &str) -> Value {
+    let from = format!("{PREFIX_PLACEHOLDER}{}-", case_token(&case.id));
+    let to = format!("{PREFIX_PLACEHOLDER}{}-", case_token(id));
+    let rename = |v: &Value| rename_strings(v, &from, &to);
+    for fixture in &mut case.fixtures {
+        if fixture.shared {
+            continue;
+        }
+        fixture.resource.keys = match rename(&Value::Object(fixture.resource.keys.clone())) {
+            Value::Object(keys) => keys,
+            _ => continue,
+        };
+        fixture.create.request = rename(&fixture.create.request);
+        fixture.delete.request = rename(&fixture.delete.request);
+    }
+    rename(request)
+}
+
+fn rename_strings(value: &Value, from: &str, to: &str) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.replace(from, to)),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| rename_strings(v, from, to)).collect())
+        }
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (k.clone(), rename_strings(v, from, to)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// The same case under the id `gen` gives its class, for the target profile's known
@@ -64,13 +102,13 @@ mod tests {
         let classes = classes_for(&spec, op);
         let valid = &classes[0];
         let mut request = valid.anchor.request.clone();
-        request["TemplateName"] = Value::String("conf000000-drawn".into());
+        request["TemplateName"] = Value::String("sc000000000000-drawn".into());
         let case = case_of(&spec, valid, request, explore_id(valid, 7), 1);
         assert_eq!(case.id, "create_email_template::explore::valid::7");
         assert_eq!(case.creates.len(), 1);
         assert_eq!(
             case.creates[0].resource.keys["TemplateName"],
-            Value::String("conf000000-drawn".into())
+            Value::String("sc000000000000-drawn".into())
         );
         assert_eq!(
             as_gen_case(valid, &case).id,

@@ -295,11 +295,11 @@ mod tests {
     #[test]
     fn the_same_failure_is_kept_once_whatever_its_key_order() {
         let mut file = Regressions::default();
-        let a = json!({"TemplateName": "conf000000-a", "TemplateContent": {"Subject": "s"}});
-        let b = json!({"TemplateContent": {"Subject": "s"}, "TemplateName": "conf000000-a"});
+        let a = json!({"TemplateName": "sc000000000000-a", "TemplateContent": {"Subject": "s"}});
+        let b = json!({"TemplateContent": {"Subject": "s"}, "TemplateName": "sc000000000000-a"});
         assert!(file.add(entry(a)));
         assert!(!file.add(entry(b)));
-        assert!(file.add(entry(json!({"TemplateName": "conf000000-b"}))));
+        assert!(file.add(entry(json!({"TemplateName": "sc000000000000-b"}))));
         assert_eq!(file.entries.len(), 2);
     }
 
@@ -307,7 +307,7 @@ mod tests {
     fn entries_become_cases_named_by_their_hash() {
         let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
         let request = json!({
-            "TemplateName": "conf000000-aaaa",
+            "TemplateName": "sc000000000000-aaaa",
             "TemplateContent": {"Subject": "s", "Text": "t"}
         });
         let e = entry(request.clone());
@@ -334,7 +334,7 @@ mod tests {
             Some(0)
         );
         let file = Regressions {
-            entries: vec![entry(json!({"TemplateName": "conf000000-x"}))],
+            entries: vec![entry(json!({"TemplateName": "sc000000000000-x"}))],
         };
         file.save(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(Regressions::load(&path).ok(), Some(file));

@@ -265,10 +265,11 @@ mod tests {
 
     #[test]
     fn resizing_keeps_the_run_prefix_when_there_is_room() {
-        let name = "conf000000-k3x9qa-pol1";
-        for n in 11..80 {
-            let resized = resize_chars(name, n, 'a');
-            assert!(resized.starts_with("conf000000-"), "{n}: {resized}");
+        use crate::case::PREFIX_PLACEHOLDER;
+        let name = format!("{PREFIX_PLACEHOLDER}k3x9qa-pol1");
+        for n in PREFIX_PLACEHOLDER.len()..80 {
+            let resized = resize_chars(&name, n, 'a');
+            assert!(resized.starts_with(PREFIX_PLACEHOLDER), "{n}: {resized}");
             assert_eq!(resized.chars().count(), n);
         }
     }

@@ -1,6 +1,7 @@
-//! Cleanup after a crash: every pending ledger entry goes through `ledger::admit` against the
-//! endpoint the user chose, the admitted ones are deleted newest first, and marked `removed`
-//! only when the answer shows the resource is gone. Each delete still passes the target's gate,
+//! Cleanup after a crash: the ledger is locked (a live run's is left alone), every pending entry
+//! goes through `ledger::admit` against the endpoint the user chose and the proof of who made its
+//! run, the admitted ones are deleted newest first, and marked `removed` only when the answer
+//! shows the resource is gone. Each delete still passes the target's gate,
 //! like every request: against real SES it is paced (one pacer for the whole invocation, however
 //! many ledgers it cleans) and must name what the run named. A throttled delete is retried with
 //! backoff before it is left pending.
@@ -17,7 +18,9 @@ use crate::spec::Spec;
 use crate::target::gate::{PaceSettings, Pacer};
 use crate::target::{GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind};
 
-use super::ledger::{self, Admitted, Ledger, LedgerError, Line, Recorded, Refused};
+use super::ledger::{
+    self, Admitted, Ledger, LedgerError, Line, Proof, ReadLedger, Recorded, Refused,
+};
 
 /// Where cleanup connects: never a ledger's own endpoint, which only selects what is admitted.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,8 +91,12 @@ impl std::fmt::Display for Step {
 /// newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cleaned {
+    /// The ledger as read under its lock.
+    pub read: ReadLedger,
     /// Each step, in order.
     pub steps: Vec<Step>,
+    /// Nothing was left, refused or unreadable: the ledger is marked finished.
+    pub finished: bool,
 }
 
 impl Cleaned {
@@ -140,11 +147,12 @@ pub fn admit_all<'a>(
     spec: &Spec,
     pending: &'a [Recorded],
     endpoint: &str,
+    proof: &Proof,
 ) -> (Vec<(&'a Recorded, Admitted)>, Vec<Refused>) {
     let mut admitted = Vec::new();
     let mut refused = Vec::new();
     for recorded in pending {
-        match ledger::admit(spec, recorded, endpoint) {
+        match ledger::admit(spec, recorded, endpoint, proof) {
             Ok(a) => admitted.push((recorded, a)),
             Err(r) => refused.push(r),
         }
@@ -179,31 +187,40 @@ impl Default for Backoff {
 pub struct Cleanup {
     spec: Arc<Spec>,
     to: CleanupTarget,
+    proof: Proof,
     real_ses_pacer: Arc<Pacer>,
     backoff: Backoff,
 }
 
 impl Cleanup {
-    /// A cleanup connecting to `to`.
-    pub fn new(spec: Arc<Spec>, to: CleanupTarget) -> Cleanup {
+    /// A cleanup connecting to `to`, acting on the runs `proof` vouches for.
+    pub fn new(spec: Arc<Spec>, to: CleanupTarget, proof: Proof) -> Cleanup {
         Cleanup {
             spec,
             to,
+            proof,
             real_ses_pacer: Arc::new(Pacer::new(real_ses_pacing())),
             backoff: Backoff::default(),
         }
     }
 
     /// Remove the pending resources of a ledger (newest first, so a policy goes before its
-    /// identity), refusing any that `admit` does not pass. Each step is handed to `on_step` as
+    /// identity), refusing any that `admit` does not pass, and mark it finished when nothing is
+    /// left. The ledger is locked first and read under the lock: one a live run holds is
+    /// [`LedgerError::InUse`], and nothing in it is touched. Each step is handed to `on_step` as
     /// it happens (a paced cleanup takes a while) and returned with the others.
     pub async fn ledger(
         &self,
         ledger_path: &Path,
-        pending: &[Recorded],
         mut on_step: impl FnMut(&Step),
     ) -> Result<Cleaned, CleanupError> {
-        let (admitted, refused) = admit_all(&self.spec, pending, &self.to.endpoint);
+        // Read once before opening, so a path that is no ledger is reported, not created.
+        ledger::read(ledger_path)?;
+        let ledger = Ledger::open(ledger_path)?;
+        let read = ledger::read(ledger_path)?;
+        let pending = read.pending();
+        let (admitted, refused) =
+            admit_all(&self.spec, &pending.entries, &self.to.endpoint, &self.proof);
         let mut cleaned = Cleaned::default();
         let mut step = |step: Step| {
             on_step(&step);
@@ -212,11 +229,7 @@ impl Cleanup {
         for refusal in refused {
             step(Step::Refused(refusal));
         }
-        if admitted.is_empty() {
-            return Ok(cleaned);
-        }
-        let ledger = Ledger::open(ledger_path)?;
-        let mut targets: HashMap<(bool, String), Arc<Target>> = HashMap::new();
+        let mut targets: HashMap<ConnectionKey, Arc<Target>> = HashMap::new();
         for (recorded, admitted) in admitted.iter().rev() {
             let target = self.target_for(&mut targets, admitted).await?;
             let obs = send_admitted_delete(&self.spec, &target, admitted, self.backoff).await;
@@ -235,19 +248,29 @@ impl Cleanup {
                 });
             }
         }
+        let tally = cleaned.tally();
+        cleaned.finished =
+            tally.refused == 0 && tally.left == 0 && read.malformed().next().is_none();
+        if cleaned.finished && !read.is_finished() {
+            ledger.finish()?;
+        }
+        cleaned.read = read;
         Ok(cleaned)
     }
 
-    /// The connection for an entry: one per kind of run, target and identity within a ledger.
+    /// The connection for an entry: one per run, kind of run, target and identity. A run's
+    /// connection checks every request against that run's prefix, so two runs never share one.
     async fn target_for(
         &self,
-        targets: &mut HashMap<(bool, String), Arc<Target>>,
+        targets: &mut HashMap<ConnectionKey, Arc<Target>>,
         admitted: &Admitted,
     ) -> Result<Arc<Target>, CleanupError> {
-        let key = (
-            admitted.real_aws(),
-            format!("{}|{}", admitted.target(), parent_identity(admitted)),
-        );
+        let key = ConnectionKey {
+            run: admitted.run().to_string(),
+            real_aws: admitted.real_aws(),
+            target: admitted.target().to_string(),
+            identity: parent_identity(admitted),
+        };
         if let Some(target) = targets.get(&key) {
             return Ok(Arc::clone(target));
         }
@@ -262,6 +285,15 @@ impl Cleanup {
         targets.insert(key, Arc::clone(&target));
         Ok(target)
     }
+}
+
+/// What tells cleanup's connections apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ConnectionKey {
+    run: String,
+    real_aws: bool,
+    target: String,
+    identity: String,
 }
 
 /// How deletes of a real-SES run's resources are paced: each operation at its documented rate,

@@ -296,7 +296,11 @@ impl Session {
             .await;
         self.fixtures_made.fetch_add(1, Ordering::Relaxed);
         if not_created(&exchange) {
-            let _ = self.record(&fixture.resource, &fixture.delete, ResourceEvent::Removed);
+            let _ = self.record(
+                &fixture.resource,
+                &fixture.delete,
+                ResourceEvent::NotCreated,
+            );
         } else {
             own.push((fixture.resource.clone(), fixture.delete.clone()));
         }
@@ -380,7 +384,7 @@ impl Session {
                 self.remove_all(&[(made.resource.clone(), made.delete.clone())])
                     .await;
             } else {
-                let _ = self.record(&made.resource, &made.delete, ResourceEvent::Removed);
+                let _ = self.record(&made.resource, &made.delete, ResourceEvent::NotCreated);
             }
         }
     }
@@ -487,7 +491,7 @@ impl Session {
                     Ok(true)
                 } else if is_unknown_operation(&obs) || is_missing_route(&obs) {
                     // The target has no identities at all: cases use the identity's name as is.
-                    let _ = self.record(&resource, &delete, ResourceEvent::Removed);
+                    let _ = self.record(&resource, &delete, ResourceEvent::NotCreated);
                     Ok(false)
                 } else {
                     Err(SessionError::Identity {

@@ -141,7 +141,7 @@ impl Expected {
     }
 }
 
-/// A name without the execution prefix (`conf000000-qabcde-t1` → `t1`).
+/// A name without the execution prefix (`sc000000000000-qabcde-t1` → `t1`).
 fn short_name(name: &str) -> &str {
     name.rsplit('-').next().unwrap_or(name)
 }

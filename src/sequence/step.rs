@@ -122,7 +122,7 @@ pub struct Names {
 }
 
 impl Names {
-    /// Names under `conf000000-q<token>-` (placeholder form; the target binds the run's prefix).
+    /// Names under `sc000000000000-q<token>-` (placeholder form; the target binds the run's prefix).
     pub fn new(token: &str) -> Names {
         Names {
             prefix: format!("{PREFIX_PLACEHOLDER}q{token}-"),

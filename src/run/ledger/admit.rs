@@ -1,7 +1,10 @@
-//! Admission: what `cleanup` may delete, decided from the spec and the endpoint it was told to
-//! clean, taking nothing in the ledger on trust. A ledger is a file anyone can write; an entry is
-//! only deleted when it is exactly the delete the harness would have recorded for a resource it
-//! named, at the endpoint the user chose.
+//! Admission: what `cleanup` may delete, decided from the spec, the endpoint it was told to
+//! clean and the proof of who made each run id, taking nothing in the ledger on trust. A ledger
+//! is a file anyone can write; an entry is only deleted when it is exactly the delete the harness
+//! would have recorded for a resource a run of this installation named (or a run the user vouches
+//! for), at the endpoint the user chose.
+
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -11,8 +14,34 @@ use super::run_names::{
     holds_placeholder, is_plain_name, is_run_id, is_run_simulator_address, local_identity,
     run_prefix, starts_with_run_prefix,
 };
-use crate::case::{PREFIX_PLACEHOLDER, RUN_ID_LEN, SIMULATOR_DOMAIN};
+use crate::case::{PREFIX_PLACEHOLDER, SIMULATOR_DOMAIN};
+use crate::names::RunKey;
 use crate::spec::{ResourceDef, Spec};
+
+/// What vouches for the run ids of a ledger: the keys of installations whose runs may be acted
+/// on (this installation's, and any the user gives with `--key-file`), and run ids the user
+/// copied from a run's own output (`--run-id`). A file can choose neither.
+#[derive(Debug, Clone, Default)]
+pub struct Proof {
+    keys: Vec<RunKey>,
+    run_ids: BTreeSet<String>,
+}
+
+impl Proof {
+    /// Proof from these keys and run ids.
+    pub fn new(keys: Vec<RunKey>, run_ids: impl IntoIterator<Item = String>) -> Proof {
+        Proof {
+            keys,
+            run_ids: run_ids.into_iter().collect(),
+        }
+    }
+
+    /// Whether `run` is vouched for: well formed, and made by one of the keys or named by the
+    /// user.
+    pub fn vouches_for(&self, run: &str) -> bool {
+        is_run_id(run) && (self.run_ids.contains(run) || self.keys.iter().any(|k| k.verifies(run)))
+    }
+}
 
 /// A pending entry that passed every check: the only thing cleanup sends a delete for. Its
 /// fields are private so that one cannot be made without `admit`.
@@ -82,8 +111,15 @@ pub struct Refused {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
     /// The run id cannot be one the harness made.
-    #[error("run id {run:?} is not {RUN_ID_LEN} lowercase ASCII letters or digits")]
+    #[error("run id {run:?} is not a run id of the harness's format (six letters, two check digits, four letters)")]
     RunId {
+        /// The claimed run id.
+        run: String,
+    },
+    /// A well-formed run id that nothing vouches for: not made by this installation's key, and
+    /// not named by the user.
+    #[error("run id {run:?} was not made by this installation (its tag does not verify with the installation key); if it is a run of yours from another machine, pass --run-id {run} as that run printed it, or --key-file with that machine's key")]
+    Unproven {
         /// The claimed run id.
         run: String,
     },
@@ -182,13 +218,19 @@ fn describe_identity_refusal(name: &str, prefix: &str, real_aws: bool) -> String
     )
 }
 
-/// Check one pending entry against the spec and the endpoint cleanup connects to (a URL given
-/// with `--endpoint`, or `aws:<region>` for real SES; never the ledger's own).
+/// Check one pending entry against the spec, the endpoint cleanup connects to (a URL given with
+/// `--endpoint`, or `aws:<region>` for real SES; never the ledger's own) and the proof of who
+/// made its run.
 // A refusal is built once per refused line and printed; its size is no cost worth boxing for.
 #[allow(clippy::result_large_err)]
-pub fn admit(spec: &Spec, recorded: &Recorded, endpoint: &str) -> Result<Admitted, Refused> {
+pub fn admit(
+    spec: &Spec,
+    recorded: &Recorded,
+    endpoint: &str,
+    proof: &Proof,
+) -> Result<Admitted, Refused> {
     let entry = &recorded.entry;
-    check(spec, entry, endpoint).map_err(|reason| Refused {
+    check(spec, entry, endpoint, proof).map_err(|reason| Refused {
         line: recorded.line,
         kind: entry.kind.clone(),
         request: entry.delete_request.to_string(),
@@ -205,9 +247,14 @@ pub fn admit(spec: &Spec, recorded: &Recorded, endpoint: &str) -> Result<Admitte
     })
 }
 
-fn check(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Refusal> {
+fn check(spec: &Spec, entry: &Entry, endpoint: &str, proof: &Proof) -> Result<(), Refusal> {
     if !is_run_id(&entry.run) {
         return Err(Refusal::RunId {
+            run: entry.run.clone(),
+        });
+    }
+    if !proof.vouches_for(&entry.run) {
+        return Err(Refusal::Unproven {
             run: entry.run.clone(),
         });
     }
@@ -329,11 +376,16 @@ mod tests {
         Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The user vouches for the run the entries below name.
+    fn proof() -> Proof {
+        Proof::new(Vec::new(), ["abcdef70wxyz".to_string()])
+    }
+
     fn template(name: &str) -> Recorded {
         Recorded {
             line: 7,
             entry: Entry {
-                run: "abc123".into(),
+                run: "abcdef70wxyz".into(),
                 target: "aws".into(),
                 endpoint: URL.into(),
                 real_aws: true,
@@ -362,7 +414,7 @@ mod tests {
     }
 
     fn reason(recorded: &Recorded) -> Refusal {
-        match admit(&spec(), recorded, URL) {
+        match admit(&spec(), recorded, URL, &proof()) {
             Ok(a) => panic!("admitted {a:?}"),
             Err(refused) => {
                 assert_eq!(refused.line, recorded.line);
@@ -373,17 +425,23 @@ mod tests {
     }
 
     fn admitted(recorded: &Recorded) -> bool {
-        admit(&spec(), recorded, URL).is_ok()
+        admit(&spec(), recorded, URL, &proof()).is_ok()
     }
 
     #[test]
     fn the_runs_own_template_and_policy_are_admitted_as_recorded() {
-        let a =
-            admit(&spec(), &template("confabc123-x1-tpl1"), URL).unwrap_or_else(|e| panic!("{e}"));
+        let a = admit(&spec(), &template("scabcdef70wxyz-x1-tpl1"), URL, &proof())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.operation(), "DeleteEmailTemplate");
-        assert_eq!(a.request(), &json!({"TemplateName": "confabc123-x1-tpl1"}));
-        assert_eq!((a.line(), a.run(), a.target()), (7, "abc123", "aws"));
-        assert!(admitted(&policy("verified.example.org", "confabc123-p")));
+        assert_eq!(
+            a.request(),
+            &json!({"TemplateName": "scabcdef70wxyz-x1-tpl1"})
+        );
+        assert_eq!((a.line(), a.run(), a.target()), (7, "abcdef70wxyz", "aws"));
+        assert!(admitted(&policy(
+            "verified.example.org",
+            "scabcdef70wxyz-p"
+        )));
     }
 
     #[test]
@@ -396,15 +454,38 @@ mod tests {
     }
 
     #[test]
+    fn a_run_id_nothing_vouches_for_is_refused_and_a_minted_one_is_admitted() {
+        let key = RunKey::ephemeral();
+        let run = key.mint();
+        let mut r = template(&format!("{}x", crate::names::run_prefix(&run)));
+        r.entry.run = run.clone();
+        assert!(matches!(reason(&r), Refusal::Unproven { .. }));
+        assert!(admit(&spec(), &r, URL, &Proof::new(vec![key], [])).is_ok());
+        assert!(admit(&spec(), &r, URL, &Proof::new(Vec::new(), [run])).is_ok());
+        let other = Proof::new(vec![RunKey::ephemeral()], []);
+        assert!(admit(&spec(), &r, URL, &other).is_err());
+    }
+
+    #[test]
+    fn the_audits_conference_template_is_refused_under_any_run_it_claims() {
+        for run in ["erence", "erence-invi", "rence-invit", "ference-inv"] {
+            let mut r = template("conference-invite");
+            r.entry.run = run.into();
+            let refusal = admit(&spec(), &r, URL, &Proof::new(Vec::new(), [run.to_string()]));
+            assert!(refusal.is_err(), "{run}");
+        }
+    }
+
+    #[test]
     fn a_target_name_that_is_a_path_is_refused() {
-        let mut r = template("confabc123-x");
+        let mut r = template("scabcdef70wxyz-x");
         r.entry.target = "../../etc/x".into();
         assert!(matches!(reason(&r), Refusal::TargetName { .. }));
     }
 
     #[test]
     fn an_entry_of_another_endpoint_is_refused_not_followed() {
-        let mut r = template("confabc123-x");
+        let mut r = template("scabcdef70wxyz-x");
         r.entry.endpoint = "https://attacker.example".into();
         let refusal = reason(&r);
         assert!(matches!(refusal, Refusal::OtherEndpoint { .. }));
@@ -413,10 +494,10 @@ mod tests {
 
     #[test]
     fn a_local_entry_at_real_ses_is_refused() {
-        let mut r = template("confabc123-x");
+        let mut r = template("scabcdef70wxyz-x");
         r.entry.endpoint = "aws:us-east-1".into();
         r.entry.real_aws = false;
-        let refused = admit(&spec(), &r, "aws:us-east-1").map(|_| ());
+        let refused = admit(&spec(), &r, "aws:us-east-1", &proof()).map(|_| ());
         assert!(matches!(
             refused.map_err(|e| e.reason),
             Err(Refusal::LocalAtRealSes { .. })
@@ -425,7 +506,7 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_refused() {
-        let mut r = template("confabc123-x");
+        let mut r = template("scabcdef70wxyz-x");
         r.entry.kind = "account".into();
         assert!(matches!(reason(&r), Refusal::UnknownKind { .. }));
     }
@@ -438,7 +519,7 @@ mod tests {
             "deleteemailtemplate",
             "",
         ] {
-            let mut r = template("confabc123-x");
+            let mut r = template("scabcdef70wxyz-x");
             r.entry.delete_operation = op.into();
             assert!(matches!(reason(&r), Refusal::Operation { .. }), "{op}");
         }
@@ -447,11 +528,11 @@ mod tests {
     #[test]
     fn a_request_of_other_members_is_refused() {
         for request in [
-            json!({"TemplateName": "confabc123-x", "Extra": "y"}),
-            json!({"Name": "confabc123-x"}),
+            json!({"TemplateName": "scabcdef70wxyz-x", "Extra": "y"}),
+            json!({"Name": "scabcdef70wxyz-x"}),
             json!({}),
-            json!(["confabc123-x"]),
-            json!("confabc123-x"),
+            json!(["scabcdef70wxyz-x"]),
+            json!("scabcdef70wxyz-x"),
         ] {
             let mut r = template("");
             r.entry.delete_request = request.clone();
@@ -462,23 +543,25 @@ mod tests {
     #[test]
     fn a_key_that_is_not_a_string_is_refused() {
         let mut r = template("");
-        r.entry.delete_request = json!({"TemplateName": ["confabc123-x"]});
+        r.entry.delete_request = json!({"TemplateName": ["scabcdef70wxyz-x"]});
         assert!(matches!(reason(&r), Refusal::NotAString { .. }));
     }
 
     #[test]
     fn placeholder_text_the_target_would_rewrite_is_refused() {
-        let mut r = template("conf000000-x");
-        r.entry.run = "000000".into();
+        let r = template("sc000000000000-x");
         assert!(matches!(reason(&r), Refusal::Placeholder { .. }));
-        let p = policy("conf000000-identity.example.com", "confabc123-p");
+        let mut r = template("sc000000000000-x");
+        r.entry.run = crate::names::PLACEHOLDER_RUN_ID.into();
+        assert!(matches!(reason(&r), Refusal::RunId { .. }));
+        let p = policy("sc000000000000-identity.example.com", "scabcdef70wxyz-p");
         assert!(matches!(reason(&p), Refusal::Placeholder { .. }));
     }
 
     #[test]
     fn an_empty_parent_is_refused() {
         assert!(matches!(
-            reason(&policy("", "confabc123-p")),
+            reason(&policy("", "scabcdef70wxyz-p")),
             Refusal::EmptyParent { .. }
         ));
     }
@@ -486,11 +569,11 @@ mod tests {
     #[test]
     fn a_name_with_the_prefix_anywhere_but_the_start_is_refused() {
         for name in [
-            "prod-confabc123-welcome",
-            "confabc123",
-            "CONFabc123-x",
-            " confabc123-x",
-            "confxyz789-x",
+            "prod-scabcdef70wxyz-welcome",
+            "scabcdef70wxyz",
+            "SCabcdef70wxyz-x",
+            " scabcdef70wxyz-x",
+            "scxyzabc66pqrs-x",
             "",
         ] {
             assert!(
@@ -500,7 +583,10 @@ mod tests {
         }
         // A policy is judged by its own name, not its identity's.
         assert!(matches!(
-            reason(&policy("confabc123-identity.example.com", "prod-policy")),
+            reason(&policy(
+                "scabcdef70wxyz-identity.example.com",
+                "prod-policy"
+            )),
             Refusal::NotNamedByRun { .. }
         ));
     }
@@ -508,23 +594,23 @@ mod tests {
     #[test]
     fn only_run_labelled_simulator_addresses_are_admitted_identities_at_real_ses() {
         for ok in [
-            "success+confabc123-tok@simulator.amazonses.com",
-            "bounce+confabc123-x@SIMULATOR.AmazonSES.com",
+            "success+scabcdef70wxyz-tok@simulator.amazonses.com",
+            "bounce+scabcdef70wxyz-x@SIMULATOR.AmazonSES.com",
         ] {
             assert!(admitted(&identity(ok, true)), "{ok}");
         }
         for bad in [
             "conference-mail.example.com",
-            "confabc123-identity.example.com",
-            "success+confabc123-tok@simulator.amazonses.com.evil.example",
-            "success+confabc123-tok@evil.simulator.amazonses.com",
-            "success+confabc123-tok@simulatör.amazonses.com",
-            "success+prod-confabc123-tok@simulator.amazonses.com",
+            "scabcdef70wxyz-identity.example.com",
+            "success+scabcdef70wxyz-tok@simulator.amazonses.com.evil.example",
+            "success+scabcdef70wxyz-tok@evil.simulator.amazonses.com",
+            "success+scabcdef70wxyz-tok@simulatör.amazonses.com",
+            "success+prod-scabcdef70wxyz-tok@simulator.amazonses.com",
             "success@simulator.amazonses.com",
-            "+confabc123-tok@simulator.amazonses.com",
-            "süccess+confabc123-tok@simulator.amazonses.com",
-            "success+confabc123-tok@simulator.amazonses.com@x",
-            "success+confabc123-t ok@simulator.amazonses.com",
+            "+scabcdef70wxyz-tok@simulator.amazonses.com",
+            "süccess+scabcdef70wxyz-tok@simulator.amazonses.com",
+            "success+scabcdef70wxyz-tok@simulator.amazonses.com@x",
+            "success+scabcdef70wxyz-t ok@simulator.amazonses.com",
             "user@example.com",
         ] {
             assert!(
@@ -536,37 +622,48 @@ mod tests {
 
     #[test]
     fn the_local_runs_own_identity_is_admitted_only_off_real_ses() {
-        let own = "confabc123-identity.example.com";
+        let own = "scabcdef70wxyz-identity.example.com";
         assert!(admitted(&identity(own, false)));
         assert!(matches!(
             reason(&identity(own, true)),
             Refusal::NotRunIdentity { .. }
         ));
         // Starting with the prefix is not enough for an identity.
-        assert!(!admitted(&identity("confabc123-other.example.com", false)));
+        assert!(!admitted(&identity(
+            "scabcdef70wxyz-other.example.com",
+            false
+        )));
     }
 
     #[test]
     fn the_audits_hostile_identity_is_refused_whatever_it_claims() {
-        // "erence" is a well-formed run id, and the name starts with its prefix "conference-".
+        // "erence" was a well-formed run id of the old format, whose prefix "conference-" began
+        // the user's identity; it is no run id now, and the identity is refused either way.
         for real_aws in [true, false] {
             let mut r = identity("conference-mail.example.com", real_aws);
             r.entry.run = "erence".into();
+            assert!(matches!(reason(&r), Refusal::RunId { .. }));
+            r.entry.run = "abcdef70wxyz".into();
             assert!(matches!(reason(&r), Refusal::NotRunIdentity { .. }));
         }
     }
 
     #[test]
     fn refusals_name_the_line_kind_and_request() {
-        let refused = admit(&spec(), &template("prod-confabc123-welcome"), URL)
-            .err()
-            .unwrap_or_else(|| panic!("admitted"));
+        let refused = admit(
+            &spec(),
+            &template("prod-scabcdef70wxyz-welcome"),
+            URL,
+            &proof(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("admitted"));
         let text = refused.to_string();
         assert!(
             text.starts_with("refusing to remove email_template"),
             "{text}"
         );
         assert!(text.contains("(ledger line 7)"), "{text}");
-        assert!(text.contains("prod-confabc123-welcome"), "{text}");
+        assert!(text.contains("prod-scabcdef70wxyz-welcome"), "{text}");
     }
 }

@@ -1,7 +1,9 @@
 //! The ledger file: one JSON object per line, each appended and synced before the call it
-//! announces. Reading it back is `read.rs`.
+//! announces. Reading it back is `read.rs`. A ledger is private state (`crate::state`: 0600, never
+//! written through a link), and whoever writes to it holds its lock: a live run keeps it until
+//! it has closed the ledger, so a `cleanup` meanwhile leaves it alone.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -60,8 +62,15 @@ pub enum Line {
     /// The create answered 200, so the resource exists. Identities need this line: the harness
     /// only deletes an identity it has proof of creating.
     Proven(Entry),
-    /// The resource is gone (deleted, or the target says it does not exist).
+    /// The resource is gone: a delete of that very name answered that it is (deleted now, or
+    /// not found). Whatever `creating` lines it has are closed.
     Removed(Entry),
+    /// One create announced by a `creating` line of this resource made nothing: it never left,
+    /// or the target refused it (a 4xx; `AlreadyExists` too, since that create made nothing,
+    /// whoever made what exists). It closes that one line, never another: if something else of
+    /// the run made the resource, it stays pending until a delete proves it gone.
+    #[serde(rename = "not_created")]
+    NotCreated(Entry),
     /// Nothing in the ledger was pending when this line was written.
     Finished,
     /// Line `line` was torn by a crash; written before anything else is appended after it, so
@@ -79,13 +88,14 @@ impl Line {
             ResourceEvent::Creating => Line::Creating(entry),
             ResourceEvent::Proven => Line::Proven(entry),
             ResourceEvent::Removed => Line::Removed(entry),
+            ResourceEvent::NotCreated => Line::NotCreated(entry),
         }
     }
 
     /// The resource this line is about, if it is about one.
     pub fn entry(&self) -> Option<&Entry> {
         match self {
-            Line::Creating(e) | Line::Proven(e) | Line::Removed(e) => Some(e),
+            Line::Creating(e) | Line::Proven(e) | Line::Removed(e) | Line::NotCreated(e) => Some(e),
             Line::Finished | Line::Torn { .. } => None,
         }
     }
@@ -100,11 +110,13 @@ pub enum ResourceEvent {
     Proven,
     /// `removed`.
     Removed,
+    /// `not_created`.
+    NotCreated,
 }
 
 /// A resource event name that is not `creating`, `proven` or `removed`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown ledger event {0:?} (expected creating, proven or removed)")]
+#[error("unknown ledger event {0:?} (expected creating, proven, removed or not_created)")]
 pub struct UnknownEvent(pub String);
 
 impl FromStr for ResourceEvent {
@@ -115,6 +127,7 @@ impl FromStr for ResourceEvent {
             "creating" => Ok(ResourceEvent::Creating),
             "proven" => Ok(ResourceEvent::Proven),
             "removed" => Ok(ResourceEvent::Removed),
+            "not_created" => Ok(ResourceEvent::NotCreated),
             other => Err(UnknownEvent(other.to_string())),
         }
     }
@@ -145,8 +158,17 @@ pub enum LedgerError {
     #[error("no state directory for ledgers: set XDG_STATE_HOME or HOME, or pass --ledger PATH")]
     NoStateDir,
     /// A run id that cannot name a ledger file.
-    #[error("run id {0:?} is not 6 lowercase ASCII letters or digits")]
+    #[error("run id {0:?} is not a run id (six letters, two check digits, four letters)")]
     RunId(String),
+    /// The file is private state that could not be used as such (a link, a permission).
+    #[error("ledger: {0}")]
+    State(#[from] crate::state::StateError),
+    /// Another process holds the ledger's lock: a live run (or a cleanup) is writing it.
+    #[error("ledger {path} is held by a live run (or another cleanup): it removes what it made itself; leaving it alone")]
+    InUse {
+        /// The ledger file.
+        path: PathBuf,
+    },
 }
 
 pub(super) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
@@ -156,22 +178,31 @@ pub(super) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerErro
     }
 }
 
-/// An open ledger.
+/// An open ledger, locked for as long as it is open.
 pub struct Ledger {
     path: PathBuf,
     file: Mutex<File>,
 }
 
 impl Ledger {
-    /// Open (append to) a ledger file, creating it and its directories if missing. A new file
-    /// and new directories are made durable by syncing their parent directories; a torn last
-    /// line is marked before anything is appended after it.
+    /// Open (append to) a ledger file, creating it (0600) and its directories (0700) if missing,
+    /// durably, and take its lock; a ledger another process holds is [`LedgerError::InUse`]. A
+    /// torn last line is marked before anything is appended after it.
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
-        let dir = parent_dir(path);
-        create_dir_durably(dir).map_err(io_error(dir))?;
-        let (file, created) = open_or_create(path).map_err(io_error(path))?;
-        if created {
-            sync_dir(dir).map_err(io_error(dir))?;
+        let (file, created) = crate::state::open_private_append(path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(LedgerError::InUse {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(LedgerError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
         }
         let ledger = Ledger {
             path: path.to_path_buf(),
@@ -227,52 +258,6 @@ impl Ledger {
     }
 }
 
-/// The directory a file lives in (`.` for a bare file name).
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
-}
-
-/// Open for appending; `true` when this call created the file.
-fn open_or_create(path: &Path) -> std::io::Result<(File, bool)> {
-    match OpenOptions::new().append(true).create_new(true).open(path) {
-        Ok(file) => Ok((file, true)),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map(|f| (f, false)),
-        Err(e) => Err(e),
-    }
-}
-
-/// Create `dir` and its missing ancestors, syncing the parent of each one created so the new
-/// entries survive a crash.
-fn create_dir_durably(dir: &Path) -> std::io::Result<()> {
-    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    std::fs::create_dir_all(dir)?;
-    for created in missing.iter().rev() {
-        sync_dir(parent_dir(created))?;
-    }
-    Ok(())
-}
-
-/// Sync a directory, so that a file just created in it is found after a crash.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// Other platforms cannot open a directory to sync it; creating the file is all we can do.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -281,7 +266,7 @@ pub(super) mod tests {
 
     pub(crate) fn entry(name: &str) -> Entry {
         Entry {
-            run: "abc123".into(),
+            run: "abcdef70wxyz".into(),
             target: "t".into(),
             endpoint: "http://x".into(),
             real_aws: false,
@@ -341,10 +326,10 @@ pub(super) mod tests {
 
     #[test]
     fn the_line_format_is_tagged_by_event() {
-        let line = Line::Creating(entry("confabc123-a"));
+        let line = Line::Creating(entry("scabcdef70wxyz-a"));
         let text = serde_json::to_string(&line).unwrap_or_default();
         assert!(
-            text.starts_with(r#"{"event":"creating","run":"abc123""#),
+            text.starts_with(r#"{"event":"creating","run":"abcdef70wxyz""#),
             "{text}"
         );
         assert_eq!(
@@ -356,10 +341,10 @@ pub(super) mod tests {
             r#"{"event":"torn","line":3}"#
         );
         // Ledgers written before the line type (event in the middle) still read.
-        let old = r#"{"run":"abc123","target":"t","endpoint":"http://x","real_aws":false,"event":"removed","kind":"email_template","delete_operation":"DeleteEmailTemplate","delete_request":{"TemplateName":"confabc123-a"}}"#;
+        let old = r#"{"run":"abcdef70wxyz","target":"t","endpoint":"http://x","real_aws":false,"event":"removed","kind":"email_template","delete_operation":"DeleteEmailTemplate","delete_request":{"TemplateName":"scabcdef70wxyz-a"}}"#;
         assert_eq!(
             serde_json::from_str::<Line>(old).ok(),
-            Some(Line::Removed(entry("confabc123-a")))
+            Some(Line::Removed(entry("scabcdef70wxyz-a")))
         );
     }
 
@@ -369,9 +354,9 @@ pub(super) mod tests {
         let path = dir.join("ledger.jsonl");
         let ledger = Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
         let lines = vec![
-            Line::Creating(entry("confabc123-a")),
-            Line::Proven(identity("success+confabc123-a@simulator.amazonses.com")),
-            Line::Removed(entry("confabc123-a")),
+            Line::Creating(entry("scabcdef70wxyz-a")),
+            Line::Proven(identity("success+scabcdef70wxyz-a@simulator.amazonses.com")),
+            Line::Removed(entry("scabcdef70wxyz-a")),
         ];
         for line in &lines {
             ledger.append(line).unwrap_or_else(|e| panic!("{e}"));
@@ -389,18 +374,26 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn opening_creates_missing_directories_and_syncs_them() {
+    fn opening_creates_missing_directories() {
         let dir = temp_dir("fsync");
         let path = dir.join("state").join("ledgers").join("abc123.jsonl");
         let ledger = Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
         ledger.finish().unwrap_or_else(|e| panic!("{e}"));
         assert!(path.is_file());
-        // The directory sync itself, on a directory and on one that does not exist.
-        assert!(sync_dir(&dir).is_ok());
-        #[cfg(unix)]
-        assert!(sync_dir(&dir.join("missing")).is_err());
-        // A bare file name lives in the current directory.
-        assert_eq!(parent_dir(Path::new("x.jsonl")), Path::new("."));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_open_ledger_is_held_until_it_is_closed() {
+        let dir = temp_dir("lock");
+        let path = dir.join("ledger.jsonl");
+        let held = Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Ledger::open(&path),
+            Err(LedgerError::InUse { .. })
+        ));
+        drop(held);
+        assert!(Ledger::open(&path).is_ok());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -410,10 +403,10 @@ pub(super) mod tests {
         let path = dir.join("ledger.jsonl");
         let ledger = Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
         ledger
-            .append(&Line::Creating(entry("confabc123-a")))
+            .append(&Line::Creating(entry("scabcdef70wxyz-a")))
             .unwrap_or_else(|e| panic!("{e}"));
         drop(ledger);
-        let mut file = OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -422,7 +415,7 @@ pub(super) mod tests {
         drop(file);
         let ledger = Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
         ledger
-            .append(&Line::Removed(entry("confabc123-a")))
+            .append(&Line::Removed(entry("scabcdef70wxyz-a")))
             .unwrap_or_else(|e| panic!("{e}"));
         let back = read(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back.warnings.len(), 1, "{back:?}");
@@ -430,6 +423,7 @@ pub(super) mod tests {
         assert_eq!(back.warnings[0].problem, LineProblem::Torn);
         assert!(back.pending().is_empty());
         // Opening again adds no second marker.
+        drop(ledger);
         drop(Ledger::open(&path));
         let again = read(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again.lines.len(), back.lines.len());

@@ -85,9 +85,9 @@ mod tests {
         let mut refused = Observation::failed(String::new());
         refused.status = Some(400);
         refused.error_type = Some("BadRequestException".into());
-        let identity = "confabc123-identity.example.com";
+        let identity = "scabcdef70wxyz-identity.example.com";
         let too_long = json!({ "EmailIdentity": identity, "PolicyName": "p".repeat(65) });
-        let fine = json!({ "EmailIdentity": identity, "PolicyName": "confabc123-p" });
+        let fine = json!({ "EmailIdentity": identity, "PolicyName": "scabcdef70wxyz-p" });
         let delete = "DeleteEmailIdentityPolicy";
         assert!(gone(&spec, delete, &too_long, &refused, Deleter::Cleanup));
         assert!(!gone(&spec, delete, &too_long, &refused, Deleter::Run));

@@ -5,7 +5,8 @@
 //!
 //! * [`file`]: the line format, appending durably;
 //! * [`read`]: reading back (torn lines tolerated), and what is still pending;
-//! * [`admit`]: what cleanup may delete, taking nothing in the ledger on trust;
+//! * [`admit`]: what cleanup may delete, taking nothing in the ledger on trust, and the proof of
+//!   who made a run ([`Proof`]: the installation key, or what the user vouches for);
 //! * [`run_names`]: the names a run gives what it creates, and the checks that recognise them;
 //! * [`gone`]: the one rule for marking a resource removed;
 //! * [`state_dir`]: where ledgers live by default, and which are unfinished.
@@ -17,7 +18,7 @@ pub mod read;
 pub mod run_names;
 pub mod state_dir;
 
-pub use admit::{admit, Admitted, Refusal, Refused};
+pub use admit::{admit, Admitted, Proof, Refusal, Refused};
 pub use file::{Entry, Ledger, LedgerError, Line, ResourceEvent, UnknownEvent, IDENTITY_KIND};
 pub use gone::{gone, Deleter};
 pub use read::{

@@ -74,7 +74,7 @@ impl ReadLedger {
         self.lines.iter().fold(false, |finished, n| match n.line {
             Line::Finished => true,
             Line::Creating(_) | Line::Proven(_) => false,
-            Line::Removed(_) | Line::Torn { .. } => finished,
+            Line::Removed(_) | Line::NotCreated(_) | Line::Torn { .. } => finished,
         })
     }
 
@@ -180,38 +180,69 @@ impl Pending {
     }
 }
 
-/// Resources recorded as `creating` and never as `removed`, in creation order, newest last.
+/// Resources still to be removed, in creation order, newest last: for each resource, every
+/// `creating` line opens one create and every `not_created` line closes one (that create made
+/// nothing); a `removed` line closes them all (a delete of that very name proved it gone). A
+/// resource with a create still open is pending.
 pub fn pending(lines: &[Numbered]) -> Pending {
-    // (first line about it, its entry, whether a `proven` line was seen)
-    let mut open: Vec<(usize, Entry, bool)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     for numbered in lines {
         let Some(entry) = numbered.line.entry() else {
             continue;
         };
         let key = entry.key();
-        let at = open.iter().position(|(_, e, _)| e.key() == key);
-        match (&numbered.line, at) {
-            (Line::Creating(_), None) => open.push((numbered.number, entry.clone(), false)),
-            (Line::Proven(_), Some(i)) => open[i].2 = true,
-            // A proof without its `creating` line still proves the resource exists.
-            (Line::Proven(_), None) => open.push((numbered.number, entry.clone(), true)),
-            (Line::Removed(_), Some(i)) => {
-                open.remove(i);
+        let at = open.iter().position(|o| o.entry.key() == key);
+        let slot = match at {
+            Some(i) => &mut open[i],
+            None => {
+                open.push(Open {
+                    line: numbered.number,
+                    entry: entry.clone(),
+                    creates: 0,
+                    proven: false,
+                });
+                let last = open.len() - 1;
+                &mut open[last]
             }
-            _ => {}
+        };
+        match &numbered.line {
+            Line::Creating(_) => slot.creates += 1,
+            // A proof without its `creating` line still proves the resource exists.
+            Line::Proven(_) => {
+                slot.proven = true;
+                slot.creates = slot.creates.max(1);
+            }
+            Line::NotCreated(_) => slot.creates = slot.creates.saturating_sub(1),
+            Line::Removed(_) => {
+                slot.creates = 0;
+                slot.proven = false;
+            }
+            Line::Finished | Line::Torn { .. } => {}
         }
     }
     let mut out = Pending::default();
-    for (line, entry, proven) in open {
-        let needs_proof = entry.kind == IDENTITY_KIND;
-        let recorded = Recorded { line, entry };
-        if needs_proof && !proven {
+    for o in open.into_iter().filter(|o| o.creates > 0) {
+        let needs_proof = o.entry.kind == IDENTITY_KIND;
+        let recorded = Recorded {
+            line: o.line,
+            entry: o.entry,
+        };
+        if needs_proof && !o.proven {
             out.unproven.push(recorded);
         } else {
             out.entries.push(recorded);
         }
     }
     out
+}
+
+/// One resource of a ledger as read so far: where it was first named, how many of its creates
+/// are still open, and whether one was proven.
+struct Open {
+    line: usize,
+    entry: Entry,
+    creates: u32,
+    proven: bool,
 }
 
 #[cfg(test)]
@@ -223,23 +254,59 @@ mod tests {
     #[test]
     fn pending_is_created_minus_removed() {
         let lines = numbered(vec![
-            Line::Creating(entry("confabc123-a")),
-            Line::Creating(entry("confabc123-b")),
-            Line::Removed(entry("confabc123-a")),
+            Line::Creating(entry("scabcdef70wxyz-a")),
+            Line::Creating(entry("scabcdef70wxyz-b")),
+            Line::Removed(entry("scabcdef70wxyz-a")),
         ]);
         let p = pending(&lines);
         assert_eq!(p.entries.len(), 1);
         assert_eq!(p.entries[0].line, 2);
         assert_eq!(
             p.entries[0].entry.delete_request,
-            json!({"TemplateName": "confabc123-b"})
+            json!({"TemplateName": "scabcdef70wxyz-b"})
+        );
+    }
+
+    #[test]
+    fn a_create_that_made_nothing_closes_its_own_line_only() {
+        let a = || entry("scabcdef70wxyz-a");
+        let lines = numbered(vec![
+            Line::Creating(a()),
+            Line::Creating(a()),
+            Line::NotCreated(a()),
+        ]);
+        assert_eq!(pending(&lines).entries.len(), 1, "one create is still open");
+        let lines = numbered(vec![
+            Line::Creating(a()),
+            Line::NotCreated(a()),
+            Line::NotCreated(a()),
+        ]);
+        assert!(pending(&lines).is_empty());
+        let lines = numbered(vec![
+            Line::Creating(a()),
+            Line::Creating(a()),
+            Line::Removed(a()),
+        ]);
+        assert!(
+            pending(&lines).is_empty(),
+            "a delete that succeeded closes every create"
+        );
+        let lines = numbered(vec![
+            Line::Creating(a()),
+            Line::Removed(a()),
+            Line::Creating(a()),
+        ]);
+        assert_eq!(
+            pending(&lines).entries.len(),
+            1,
+            "made again after its removal"
         );
     }
 
     #[test]
     fn an_identity_is_pending_only_with_proof_and_reported_without() {
-        let proven = "success+confabc123-aaaaaa@simulator.amazonses.com";
-        let unproven = "success+confabc123-bbbbbb@simulator.amazonses.com";
+        let proven = "success+scabcdef70wxyz-aaaaaa@simulator.amazonses.com";
+        let unproven = "success+scabcdef70wxyz-bbbbbb@simulator.amazonses.com";
         let lines = numbered(vec![
             Line::Creating(identity(proven)),
             Line::Creating(identity(unproven)),
@@ -257,7 +324,7 @@ mod tests {
 
     #[test]
     fn a_removed_identity_is_neither_pending_nor_unproven() {
-        let address = "success+confabc123-aaaaaa@simulator.amazonses.com";
+        let address = "success+scabcdef70wxyz-aaaaaa@simulator.amazonses.com";
         let lines = numbered(vec![
             Line::Creating(identity(address)),
             Line::Removed(identity(address)),
@@ -271,7 +338,7 @@ mod tests {
             lines: numbered(lines),
             warnings: Vec::new(),
         };
-        let a = || entry("confabc123-a");
+        let a = || entry("scabcdef70wxyz-a");
         assert!(!read(vec![Line::Creating(a())]).is_finished());
         assert!(read(vec![
             Line::Creating(a()),
@@ -286,11 +353,11 @@ mod tests {
     #[test]
     fn a_torn_last_line_is_skipped_with_a_warning_and_the_rest_is_used() {
         let whole = text_of(&[
-            Line::Creating(entry("confabc123-a")),
-            Line::Creating(entry("confabc123-b")),
+            Line::Creating(entry("scabcdef70wxyz-a")),
+            Line::Creating(entry("scabcdef70wxyz-b")),
         ]);
         let third =
-            serde_json::to_string(&Line::Creating(entry("confabc123-c"))).unwrap_or_default();
+            serde_json::to_string(&Line::Creating(entry("scabcdef70wxyz-c"))).unwrap_or_default();
         let torn = format!("{whole}{}", &third[..third.len() / 2]);
         let read = parse(torn.as_bytes());
         assert_eq!(read.lines.len(), 2);
@@ -306,7 +373,7 @@ mod tests {
 
     #[test]
     fn a_torn_line_cut_inside_a_utf8_character_is_still_torn() {
-        let mut bytes = text_of(&[Line::Creating(entry("confabc123-a"))]).into_bytes();
+        let mut bytes = text_of(&[Line::Creating(entry("scabcdef70wxyz-a"))]).into_bytes();
         bytes.extend_from_slice(b"{\"event\":\"creating\",\"run\":\"\xc3");
         let read = parse(&bytes);
         assert_eq!(read.lines.len(), 1);
@@ -317,8 +384,8 @@ mod tests {
     fn a_malformed_line_elsewhere_is_skipped_and_reported_as_such() {
         let text = format!(
             "{}garbage\n{}",
-            text_of(&[Line::Creating(entry("confabc123-a"))]),
-            text_of(&[Line::Creating(entry("confabc123-b"))])
+            text_of(&[Line::Creating(entry("scabcdef70wxyz-a"))]),
+            text_of(&[Line::Creating(entry("scabcdef70wxyz-b"))])
         );
         let read = parse(text.as_bytes());
         assert_eq!(read.lines.len(), 2);

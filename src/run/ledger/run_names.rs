@@ -1,28 +1,22 @@
-//! The names a run gives what it creates (`conf<run>-…`, run-labelled simulator addresses), and
-//! the checks that tell them apart from anyone else's: shared by `admit` and the runner.
+//! The names a run gives what it creates (`sc<run>-…`, see [`crate::names`]; run-labelled
+//! simulator addresses), and the checks that tell them apart from anyone else's: shared by `admit` and the runner.
 
 use serde_json::Value;
 
 use crate::case::{
     ARN_PREFIX_PLACEHOLDER, IAM_PREFIX_PLACEHOLDER, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER,
-    RUN_ID_LEN, SIMULATOR_DOMAIN,
+    SIMULATOR_DOMAIN,
 };
+pub use crate::names::run_prefix;
 
-/// Whether `run` could be a run id: exactly `RUN_ID_LEN` lowercase ASCII letters or digits.
+/// Whether `run` has the run-id format (see [`crate::names`]); who made it is the proof's
+/// question, not this one's.
 pub fn is_run_id(run: &str) -> bool {
-    run.len() == RUN_ID_LEN
-        && run
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    crate::names::is_well_formed_run_id(run)
 }
 
-/// `conf<run>-`: every name a run creates starts with it.
-pub fn run_prefix(run: &str) -> String {
-    format!("conf{run}-")
-}
-
-/// Whether `name` starts with the run prefix `conf<run>-` of a well-formed run id. A prefix match,
-/// case-sensitive: `prod-conf<run>-x` or `CONF<run>-x` are not the run's.
+/// Whether `name` starts with the run prefix `sc<run>-` of a well-formed run id. A prefix match,
+/// case-sensitive: `prod-sc<run>-x` or `SC<run>-x` are not the run's.
 pub fn starts_with_run_prefix(name: &str, run: &str) -> bool {
     is_run_id(run) && name.starts_with(&run_prefix(run))
 }
@@ -89,27 +83,27 @@ mod tests {
     #[test]
     fn the_runners_check_is_a_prefix_match_on_the_own_name() {
         assert!(names_run_resource(
-            &json!({"TemplateName": "confabc123-x"}),
-            "abc123"
+            &json!({"TemplateName": "scabcdef70wxyz-x"}),
+            "abcdef70wxyz"
         ));
         assert!(names_run_resource(
-            &json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"}),
-            "abc123"
+            &json!({"EmailIdentity": "success+scabcdef70wxyz-t@simulator.amazonses.com"}),
+            "abcdef70wxyz"
         ));
         assert!(names_run_resource(
-            &json!({"EmailIdentity": "example.com", "PolicyName": "confabc123-p"}),
-            "abc123"
+            &json!({"EmailIdentity": "example.com", "PolicyName": "scabcdef70wxyz-p"}),
+            "abcdef70wxyz"
         ));
         assert!(!names_run_resource(
-            &json!({"TemplateName": "prod-confabc123-x"}),
-            "abc123"
+            &json!({"TemplateName": "prod-scabcdef70wxyz-x"}),
+            "abcdef70wxyz"
         ));
         assert!(!names_run_resource(
-            &json!({"PolicyName": "confabc123-p", "EmailIdentity": "example.com"}),
-            "abc123"
+            &json!({"PolicyName": "scabcdef70wxyz-p", "EmailIdentity": "example.com"}),
+            "abcdef70wxyz"
         ));
         assert!(!names_run_resource(
-            &json!({"TemplateName": "confabc123-x"}),
+            &json!({"TemplateName": "scabcdef70wxyz-x"}),
             "ABC123"
         ));
     }

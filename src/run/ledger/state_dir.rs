@@ -89,8 +89,8 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(dir, PathBuf::from("/xdg/state/ses-conformance/ledgers"));
         assert_eq!(
-            ledger_path_in(&dir, "abc123").unwrap_or_else(|e| panic!("{e}")),
-            PathBuf::from("/xdg/state/ses-conformance/ledgers/abc123.jsonl")
+            ledger_path_in(&dir, "abcdef70wxyz").unwrap_or_else(|e| panic!("{e}")),
+            PathBuf::from("/xdg/state/ses-conformance/ledgers/abcdef70wxyz.jsonl")
         );
     }
 

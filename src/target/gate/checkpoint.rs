@@ -328,7 +328,7 @@ mod tests {
             spec,
             Limits {
                 policy: Some(Policy {
-                    run_id: "abc123".into(),
+                    run_id: "abcdef70wxyz".into(),
                     identity: "example.org".into(),
                     allow: allow.iter().map(|a| a.to_string()).collect(),
                 }),
@@ -384,7 +384,7 @@ mod tests {
         let own = preflight(
             &g,
             "POST",
-            "/v2/email/identities/example.org/policies/confabc123-p",
+            "/v2/email/identities/example.org/policies/scabcdef70wxyz-p",
             r#"{"Policy": "#,
         );
         assert_eq!(
@@ -400,7 +400,7 @@ mod tests {
     fn keys_given_twice_and_members_the_spec_lacks_are_refused() {
         let g = gate(&[]);
         for body in [
-            r#"{"TemplateName":"victim","TemplateName":"confabc123-x","TemplateContent":{}}"#,
+            r#"{"TemplateName":"victim","TemplateName":"scabcdef70wxyz-x","TemplateContent":{}}"#,
             r#"{"FromEmailAddress":"a@example.org","Destination":{"ToAddresses":["ceo@example.com"],"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"s"},"Body":{"Text":{"Data":"b"}}}}}"#,
             r#"{"FromEmailAddress":"a@example.org","Destination":{"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"s"},"Body":{"Text":{"Data":"b"}},"Headers":[{"Name":"Disposition-Notification-To","Value":"ceo@example.com"}]}}}"#,
         ] {
@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn removing_a_proven_identity_is_a_removal_the_budget_never_refuses() {
         let g = gate(&["sends-mail"]);
-        let address = "success+confabc123-x@simulator.amazonses.com";
+        let address = "success+scabcdef70wxyz-x@simulator.amazonses.com";
         g.prove_identity(address);
         let path = format!(
             "/v2/email/identities/{}",

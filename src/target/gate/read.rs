@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn what_two_parsers_could_read_differently_is_refused() {
         for body in [
-            r#"{"TemplateName":"victim","TemplateName":"conf123456-x"}"#,
+            r#"{"TemplateName":"victim","TemplateName":"scabcdef70wxyz-x"}"#,
             r#"{"TemplateName":"t","templatename":"u"}"#,
             r#"{"TemplateName":"t","TemplateContent":{"Subject":"a","Subject":"b"}}"#,
             r#"{"TemplateName":"t"} x"#,

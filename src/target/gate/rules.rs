@@ -15,7 +15,7 @@ use crate::spec::{named_constraints, validate, Operation, ResourceAction, Safety
 /// The real-SES rules of one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
-    /// The run id: every name the run creates starts with `conf<run>-`.
+    /// The run id: every name the run creates starts with `sc<run>-` (see [`crate::names`]).
     pub run_id: String,
     /// The identity the user verified (`--identity`): the only one policies go on.
     pub identity: String,
@@ -24,9 +24,9 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The run prefix, `conf<run>-`.
+    /// The run prefix, `sc<run>-`.
     pub fn prefix(&self) -> String {
-        format!("conf{}-", self.run_id)
+        crate::names::run_prefix(&self.run_id)
     }
 
     fn allows(&self, flag: &str) -> bool {
@@ -302,7 +302,7 @@ mod tests {
 
     fn policy(allow: &[&str]) -> Policy {
         Policy {
-            run_id: "abc123".into(),
+            run_id: "abcdef70wxyz".into(),
             identity: "example.org".into(),
             allow: allow.iter().map(|s| s.to_string()).collect(),
         }
@@ -320,16 +320,16 @@ mod tests {
     fn names_must_start_with_the_run_prefix() {
         let ok = judge_op(
             "DeleteEmailIdentityPolicy",
-            json!({"EmailIdentity": "example.org", "PolicyName": "confabc123-p"}),
+            json!({"EmailIdentity": "example.org", "PolicyName": "scabcdef70wxyz-p"}),
             &[],
         );
         assert_eq!(ok.map(|j| j.removal), Ok(true));
         for name in [
             "c",
             "conf",
-            "prod-confabc123-x",
-            "confabc12-x",
-            "CONFABC123-x",
+            "prod-scabcdef70wxyz-x",
+            "scabcdef70wxy-x",
+            "SCABCDEF70WXYZ-x",
             "",
         ] {
             let r = judge_op(
@@ -344,7 +344,7 @@ mod tests {
         }
         let other_identity = judge_op(
             "CreateEmailIdentityPolicy",
-            json!({"EmailIdentity": "prod.example.com", "PolicyName": "confabc123-p", "Policy": "{}"}),
+            json!({"EmailIdentity": "prod.example.com", "PolicyName": "scabcdef70wxyz-p", "Policy": "{}"}),
             &[],
         );
         assert!(matches!(
@@ -374,13 +374,13 @@ mod tests {
     fn identities_are_never_created_and_deleted_only_when_proven() {
         let create = judge_op(
             "CreateEmailIdentity",
-            json!({"EmailIdentity": "confabc123-identity.example.com"}),
+            json!({"EmailIdentity": "scabcdef70wxyz-identity.example.com"}),
             &[],
         );
         assert!(matches!(create, Err(Refusal::Identity { .. })));
         let delete = judge_op(
             "DeleteEmailIdentity",
-            json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"}),
+            json!({"EmailIdentity": "success+scabcdef70wxyz-t@simulator.amazonses.com"}),
             &["sends-mail"],
         );
         assert!(matches!(delete, Err(Refusal::Identity { .. })));
@@ -388,8 +388,8 @@ mod tests {
         let op = spec
             .operation_or_setup("DeleteEmailIdentity")
             .unwrap_or_else(|| panic!());
-        let proven = |a: &str| a == "success+confabc123-t@simulator.amazonses.com";
-        let address = json!({"EmailIdentity": "success+confabc123-t@simulator.amazonses.com"});
+        let proven = |a: &str| a == "success+scabcdef70wxyz-t@simulator.amazonses.com";
+        let address = json!({"EmailIdentity": "success+scabcdef70wxyz-t@simulator.amazonses.com"});
         let r = judge(&spec, &policy(&["sends-mail"]), op, &address, &proven);
         assert!(r.is_ok(), "{r:?}");
         let without_opt_in = judge(&spec, &policy(&[]), op, &address, &proven);
@@ -431,16 +431,18 @@ mod tests {
     fn a_custom_verification_email_adds_only_a_labelled_simulator_identity() {
         let r = judge_op(
             "SendCustomVerificationEmail",
-            json!({"EmailAddress": "success+confabc123-x@simulator.amazonses.com", "TemplateName": "confabc123-t"}),
+            json!({"EmailAddress": "success+scabcdef70wxyz-x@simulator.amazonses.com", "TemplateName": "scabcdef70wxyz-t"}),
             &["sends-mail"],
         );
         assert_eq!(
             r.map(|j| j.adds_identity),
-            Ok(Some("success+confabc123-x@simulator.amazonses.com".into()))
+            Ok(Some(
+                "success+scabcdef70wxyz-x@simulator.amazonses.com".into()
+            ))
         );
         let unlabelled = judge_op(
             "SendCustomVerificationEmail",
-            json!({"EmailAddress": "success@simulator.amazonses.com", "TemplateName": "confabc123-t"}),
+            json!({"EmailAddress": "success@simulator.amazonses.com", "TemplateName": "scabcdef70wxyz-t"}),
             &["sends-mail"],
         );
         assert!(matches!(unlabelled, Err(Refusal::Identity { .. })));
