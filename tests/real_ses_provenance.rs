@@ -9,108 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::account::Account;
 use common::cli::{harness, wait, ACCESS_KEY};
-use common::owner::{Owner, IDENTITY};
+use common::owner::IDENTITY;
 use common::real_ses::{aws_run, pending, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::target::reference::{Options, ReferenceServer};
-
-/// Templates of the user's whose names begin like the harness's old prefix `conf`, or like a
-/// word: one bad ledger must not be able to reach any of them.
-const USER_TEMPLATES: [&str; 8] = [
-    "conference-invite",
-    "confirm-signup",
-    "config-v2",
-    "conf-reminder",
-    "conf",
-    "configured-banner",
-    "confession-x",
-    "sc-weekly",
-];
-
-/// Policies of the user's on the verified identity, named the same way.
-const USER_POLICIES: [&str; 4] = ["conference-partner", "confirm-sender", "config-ops", "conf"];
-
-/// The user's account: the verified identity, and templates and policies the harness did not
-/// make, with their content, to compare afterwards.
-struct Account {
-    server: ReferenceServer,
-    owner: Owner,
-}
-
-impl Account {
-    async fn new() -> Account {
-        let server = ReferenceServer::start(spec(), Options::default()).await;
-        let owner = Owner::of(&server).await;
-        owner
-            .call("CreateEmailIdentity", json!({"EmailIdentity": IDENTITY}))
-            .await;
-        for name in USER_TEMPLATES {
-            owner
-                .call(
-                    "CreateEmailTemplate",
-                    json!({"TemplateName": name, "TemplateContent": {"Subject": format!("{name} subject"), "Text": "mine"}}),
-                )
-                .await;
-        }
-        for name in USER_POLICIES {
-            owner
-                .call(
-                    "CreateEmailIdentityPolicy",
-                    json!({"EmailIdentity": IDENTITY, "PolicyName": name, "Policy": user_policy(name)}),
-                )
-                .await;
-        }
-        Account { server, owner }
-    }
-
-    fn url(&self) -> String {
-        self.server.url()
-    }
-
-    /// Every template and policy of the user's is there, with the content it was given.
-    async fn assert_users_resources_unchanged(&self) {
-        for name in USER_TEMPLATES {
-            let got = self
-                .owner
-                .call("GetEmailTemplate", json!({"TemplateName": name}))
-                .await;
-            assert_eq!(
-                got["TemplateContent"]["Subject"],
-                json!(format!("{name} subject")),
-                "template {name} changed: {got}"
-            );
-        }
-        let policies = self
-            .owner
-            .call(
-                "GetEmailIdentityPolicies",
-                json!({"EmailIdentity": IDENTITY}),
-            )
-            .await;
-        for name in USER_POLICIES {
-            assert_eq!(
-                policies["Policies"][name],
-                json!(user_policy(name)),
-                "policy {name} changed or gone: {policies}"
-            );
-        }
-    }
-
-    /// Names on the account that are neither the user's nor the identity.
-    async fn others(&self) -> Vec<String> {
-        let mut names = self.owner.names().await;
-        names.retain(|n| {
-            !USER_TEMPLATES.contains(&n.as_str()) && !USER_POLICIES.contains(&n.as_str())
-        });
-        names
-    }
-}
-
-fn user_policy(name: &str) -> String {
-    json!({"Version": "2012-10-17", "Statement": [{"Sid": name, "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ses:SendEmail", "Resource": "*"}]}).to_string()
-}
+use ses_conformance::target::reference::Options;
 
 /// A `creating` line as a hand-made, copied or tampered ledger holds it.
 fn line(run: &str, url: &str, kind: &str, operation: &str, request: Value) -> String {
@@ -147,7 +52,7 @@ fn claimed_run_ids(name: &str) -> Vec<String> {
 /// it, as both `creating` and `proven` lines.
 fn hostile_ledger(url: &str) -> String {
     let mut lines = Vec::new();
-    for name in USER_TEMPLATES {
+    for name in common::account::USER_TEMPLATES {
         for run in claimed_run_ids(name) {
             lines.push(line(
                 &run,
@@ -158,7 +63,7 @@ fn hostile_ledger(url: &str) -> String {
             ));
         }
     }
-    for name in USER_POLICIES {
+    for name in common::account::USER_POLICIES {
         for run in claimed_run_ids(name) {
             lines.push(line(
                 &run,

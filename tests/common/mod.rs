@@ -1,6 +1,7 @@
 //! Helpers the harness's own tests share.
 #![allow(dead_code)]
 
+pub mod account;
 pub mod cli;
 pub mod owner;
 pub mod real_ses;
