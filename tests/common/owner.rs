@@ -88,31 +88,46 @@ impl Owner {
         );
     }
 
+    /// Every `TemplateName` a listing shows, page after page.
+    async fn listed(&self, op: &str, page_size: u32, member: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..1000 {
+            let mut request = json!({ "PageSize": page_size });
+            if let Some(t) = &token {
+                request["NextToken"] = json!(t);
+            }
+            let page = self.call(op, request).await;
+            names.extend(
+                page[member]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
+            );
+            token = page["NextToken"]
+                .as_str()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        names
+    }
+
     /// Every template, custom verification template, identity and policy name in the account.
     pub async fn names(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        let templates = self
-            .call("ListEmailTemplates", json!({"PageSize": 10}))
+        let mut names = self
+            .listed("ListEmailTemplates", 10, "TemplatesMetadata")
             .await;
         names.extend(
-            templates["TemplatesMetadata"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
-        );
-        let custom = self
-            .call(
+            self.listed(
                 "ListCustomVerificationEmailTemplates",
-                json!({"PageSize": 50}),
+                50,
+                "CustomVerificationEmailTemplates",
             )
-            .await;
-        names.extend(
-            custom["CustomVerificationEmailTemplates"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
+            .await,
         );
         let policies = self
             .call(
