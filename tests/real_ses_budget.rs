@@ -1,0 +1,231 @@
+//! The second real-SES safety audit, what a run spends: one test per finding about the request
+//! budget, the account's sending quota and rate, and the flags that bound a run in time. Every
+//! test runs against a local endpoint (a recording server, some holding templates and policies
+//! the way the reference does); none reaches the internet.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::cli;
+use common::owner::IDENTITY;
+use common::real_ses::{aws_args, pending};
+use common::recorder::{accepted, Recorder, Seen};
+use common::{spec, temp_dir};
+use serde_json::{json, Map, Value};
+use ses_conformance::spec::{validate, Spec};
+use ses_conformance::target::reference::state::State;
+use ses_conformance::target::reference::Faults;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// An SES account that answers at most one call per `every` (any other gets 429
+/// TooManyRequestsException, as SES throttles) and otherwise keeps templates and policies the
+/// way the reference does, so a test can see what a run left in it.
+struct ThrottledAccount {
+    recorder: Recorder,
+    state: Arc<Mutex<State>>,
+}
+
+impl ThrottledAccount {
+    async fn start(every: Duration) -> ThrottledAccount {
+        let spec = spec();
+        let state = Arc::new(Mutex::new(State::new(Faults::default())));
+        handle(
+            &state,
+            "CreateEmailIdentity",
+            json!({"EmailIdentity": IDENTITY}),
+        );
+        let last: Mutex<Option<Instant>> = Mutex::new(None);
+        let account = Arc::clone(&state);
+        let served = Arc::clone(&spec);
+        let recorder = Recorder::start(
+            spec,
+            Box::new(move |operation, request| {
+                let now = Instant::now();
+                {
+                    let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+                    if last.is_some_and(|at| now.duration_since(at) < every) {
+                        return (
+                            429,
+                            Some("TooManyRequestsException"),
+                            json!({"message": "Rate exceeded"}),
+                        );
+                    }
+                    *last = Some(now);
+                }
+                answer(&served, &account, operation, request)
+            }),
+        )
+        .await;
+        ThrottledAccount { recorder, state }
+    }
+
+    /// Every template, custom verification template and policy name in the account.
+    fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let listed = |op: &str, request: Value, member: &str| -> Vec<String> {
+            let body = handle(&self.state, op, request).unwrap_or(Value::Null);
+            body[member]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string))
+                .collect()
+        };
+        names.extend(listed(
+            "ListEmailTemplates",
+            json!({"PageSize": 100}),
+            "TemplatesMetadata",
+        ));
+        names.extend(listed(
+            "ListCustomVerificationEmailTemplates",
+            json!({"PageSize": 50}),
+            "CustomVerificationEmailTemplates",
+        ));
+        let policies = handle(
+            &self.state,
+            "GetEmailIdentityPolicies",
+            json!({"EmailIdentity": IDENTITY}),
+        )
+        .unwrap_or(Value::Null);
+        names.extend(
+            policies["Policies"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone()),
+        );
+        names
+    }
+}
+
+fn handle(state: &Mutex<State>, operation: &str, request: Value) -> Option<Value> {
+    let request = request.as_object().cloned().unwrap_or_default();
+    state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .handle(operation, &request)
+        .ok()
+}
+
+/// The reference's answer to a request that was not throttled: validated, then handled.
+fn answer(
+    spec: &Spec,
+    state: &Mutex<State>,
+    operation: &str,
+    request: &Value,
+) -> (u16, Option<&'static str>, Value) {
+    if operation == "GetAccount" {
+        return (200, None, accepted(operation, 50.0));
+    }
+    let bad = |message: String| {
+        (
+            400,
+            Some("BadRequestException"),
+            json!({"message": message}),
+        )
+    };
+    let (Some(op), Some(members)) = (spec.operation_or_setup(operation), request.as_object())
+    else {
+        return bad(format!("cannot read {operation}"));
+    };
+    let violations = validate(spec, op, request);
+    if !violations.is_empty() {
+        return bad(format!("{} is invalid", violations[0].constraint));
+    }
+    let reply = state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .handle(operation, &Map::clone(members));
+    match reply {
+        Ok(body) => (200, None, body),
+        Err(e) => {
+            let error_type = match e.error_type.as_str() {
+                "NotFoundException" => "NotFoundException",
+                "AlreadyExistsException" => "AlreadyExistsException",
+                "LimitExceededException" => "LimitExceededException",
+                _ => "BadRequestException",
+            };
+            let status = spec.error_status(error_type).unwrap_or(400);
+            (status, Some(error_type), json!({"message": e.message}))
+        }
+    }
+}
+
+/// The name a create, update or delete names (TemplateName, or PolicyName of a policy).
+fn resource_name(seen: &Seen) -> Option<String> {
+    ["PolicyName", "TemplateName"]
+        .iter()
+        .find_map(|m| seen.request.get(*m).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+/// Finding 3: against an account throttled to one call per 2.5 s, `--max-requests 15` sent 29
+/// requests: the budget refused the sequences' creates, but their cleanup still sent deletes of
+/// names never created, and retried them. Now every request counts, retries included; a create
+/// that never left leaves nothing to delete; a delete is paid for when its create is admitted;
+/// and what the budget cannot remove stays pending in the ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_3_no_request_escapes_max_requests_and_nothing_made_is_stranded() {
+    let account = ThrottledAccount::start(Duration::from_millis(2500)).await;
+    let dir = temp_dir("budget-3");
+    let ledger = dir.join("run.ledger.jsonl");
+    let url = account.recorder.url();
+    let mut args = aws_args(&url, ledger.to_str().unwrap_or_default());
+    args.extend([
+        "--op",
+        "GetEmailTemplate",
+        "--op",
+        "ListEmailTemplates",
+        "--max-requests",
+        "15",
+    ]);
+    let (code, stdout, stderr) = cli::run(&args, &dir, 3 * MINUTE);
+    assert!(matches!(code, Some(0..=3)), "{stdout}\n{stderr}");
+    let seen = account.recorder.seen();
+    assert!(
+        seen.len() <= 15,
+        "{} requests reached the server with --max-requests 15:\n{stdout}\n{stderr}",
+        seen.len()
+    );
+    assert!(
+        stdout.contains(&format!("{} requests sent", seen.len())),
+        "the summary counts what the server received ({}): {stdout}",
+        seen.len()
+    );
+    // A delete goes only for what a create (or an update) that reached the server may have made.
+    for (i, delete) in seen.iter().enumerate() {
+        if !delete.operation.starts_with("Delete") {
+            continue;
+        }
+        let name = resource_name(delete);
+        let made = seen[..i].iter().any(|s| {
+            (s.operation.starts_with("Create") || s.operation.starts_with("Update"))
+                && resource_name(s) == name
+        });
+        assert!(
+            made,
+            "{} of {name:?}, which no request before it could have made:\n{stdout}",
+            delete.operation
+        );
+    }
+    let pending = pending(&ledger);
+    for name in account.names() {
+        let held = pending
+            .iter()
+            .any(|r| r.entry.delete_request.to_string().contains(&name));
+        assert!(
+            held,
+            "{name} is left on the server and not pending in the ledger: {pending:?}\n{stdout}"
+        );
+    }
+    if !pending.is_empty() {
+        assert!(
+            stdout.contains("could not be removed"),
+            "the run says what it left: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
