@@ -10,18 +10,27 @@ use crate::case::{Call, RequestPath, Resource};
 use crate::check::{DivergenceClass, Observation};
 use crate::sequence::verify::inconclusive;
 use crate::sequence::{
-    run_sequence, sequence_id, sequence_seed, Caller, SequenceConfig, SequenceResult,
+    run_sequence, sequence_id, sequence_seed, Called, Caller, SequenceConfig, SequenceResult,
 };
 
 impl Caller for Session {
-    async fn call(&self, operation: &str, request: &Value) -> Observation {
-        let (_, observation) =
+    async fn call(&self, operation: &str, request: &Value) -> Called {
+        let (exchange, observation) =
             Session::call(self, operation, request, RequestPath::Sdk, None).await;
-        observation
+        Called {
+            observation,
+            fate: exchange.fate(),
+        }
     }
 
     fn creating(&self, resource: &Resource, delete: &Call) {
         self.note_resource(resource, delete, ResourceEvent::Creating);
+    }
+
+    fn not_made(&self, resource: &Resource, delete: &Call) {
+        // The create made nothing; the ledger's word for that is `Removed` for now, as for a
+        // case's create the target refused (`Session::remove_what_the_call_made`).
+        self.note_resource(resource, delete, ResourceEvent::Removed);
     }
 
     fn deleted(&self, resource: &Resource, delete: &Call, answer: &Observation) {
@@ -34,6 +43,9 @@ impl Caller for Session {
         ) && inconclusive(answer).is_none();
         if proven {
             self.note_resource(resource, delete, ResourceEvent::Removed);
+        } else {
+            // Still pending in the ledger: the run's summary says so, and `cleanup` removes it.
+            self.note_left();
         }
     }
 
