@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::cli;
 use common::owner::IDENTITY;
-use common::real_ses::{aws_args, pending};
+use common::real_ses::{aws_args, aws_run, pending};
 use common::recorder::{accepted, Recorder, Seen};
 use common::{spec, temp_dir};
 use serde_json::{json, Map, Value};
@@ -19,6 +19,14 @@ use ses_conformance::target::reference::state::State;
 use ses_conformance::target::reference::Faults;
 
 const MINUTE: Duration = Duration::from_secs(60);
+
+/// Two valid sends of one recipient each.
+const TWO_SENDS: [&str; 4] = [
+    "--case",
+    "send_email::valid::minimal::0",
+    "--case",
+    "send_email::valid::request_well_formed_json::0",
+];
 
 /// An SES account that answers at most one call per `every` (any other gets 429
 /// TooManyRequestsException, as SES throttles) and otherwise keeps templates and policies the
@@ -225,6 +233,74 @@ async fn finding_3_no_request_escapes_max_requests_and_nothing_made_is_stranded(
         assert!(
             stdout.contains("could not be removed"),
             "the run says what it left: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A server that accepts everything and answers GetAccount with `account`.
+async fn account_answering(account: Value) -> Recorder {
+    Recorder::start(
+        spec(),
+        Box::new(move |operation, _| match operation {
+            "GetAccount" => (200, None, account.clone()),
+            _ => (200, None, accepted(operation, 50.0)),
+        }),
+    )
+    .await
+}
+
+/// Finding 7: a readable quota of 0 was read as a sandbox's (200 a day) and 4 recipients were
+/// mailed. A quota of 0 sends nothing, and so does one that cannot be read (missing, negative,
+/// not a number); the run says why on stderr, once, naming the numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_7_a_zero_or_unreadable_quota_sends_nothing_and_says_why() {
+    let dir = temp_dir("budget-7");
+    let quotas = [
+        (
+            json!({"SendQuota": {"Max24HourSend": 0, "MaxSendRate": 0}}),
+            "Max24HourSend 0",
+        ),
+        (
+            json!({"SendQuota": {"Max24HourSend": 0, "MaxSendRate": 14, "SentLast24Hours": 0}}),
+            "Max24HourSend 0",
+        ),
+        (
+            json!({"SendQuota": {"Max24HourSend": 200, "MaxSendRate": 0, "SentLast24Hours": 0}}),
+            "MaxSendRate 0",
+        ),
+        (json!({"SendingEnabled": true}), "SendQuota"),
+        (
+            json!({"SendQuota": {"Max24HourSend": -5, "MaxSendRate": 1, "SentLast24Hours": 0}}),
+            "Max24HourSend -5",
+        ),
+        (
+            json!({"SendQuota": {"Max24HourSend": "200", "MaxSendRate": 1, "SentLast24Hours": 0}}),
+            "Max24HourSend",
+        ),
+        (
+            json!({"SendQuota": {"Max24HourSend": 200, "MaxSendRate": 1}}),
+            "SentLast24Hours",
+        ),
+    ];
+    for (quota, named) in quotas {
+        let server = account_answering(quota.clone()).await;
+        let url = server.url();
+        let mut args = aws_run(&url, IDENTITY);
+        args.extend(TWO_SENDS);
+        let (code, stdout, stderr) = cli::run(&args, &dir, MINUTE);
+        assert!(code.is_some(), "{quota}: {stdout}\n{stderr}");
+        assert!(
+            server.seen_of("SendEmail").is_empty(),
+            "{quota}: a message was sent:\n{stdout}\n{stderr}"
+        );
+        let says = stderr
+            .lines()
+            .filter(|l| l.contains("sends nothing") && l.contains(named))
+            .count();
+        assert_eq!(
+            says, 1,
+            "{quota}: stderr says once why nothing is sent, naming {named}:\n{stderr}"
         );
     }
     let _ = std::fs::remove_dir_all(dir);
