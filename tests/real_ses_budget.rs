@@ -5,10 +5,11 @@
 
 mod common;
 
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::cli;
+use common::cli::{self, harness, wait};
 use common::owner::IDENTITY;
 use common::real_ses::{aws_args, aws_run, pending};
 use common::recorder::{accepted, Recorder, Seen};
@@ -303,5 +304,91 @@ async fn finding_7_a_zero_or_unreadable_quota_sends_nothing_and_says_why() {
             "{quota}: stderr says once why nothing is sent, naming {named}:\n{stderr}"
         );
     }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Finding 8: MaxSendRate 1e-300 panicked the workers (and the run exited 0 with "0 cases");
+/// MaxSendRate 0.001 made a send wait 1000 s. A rate at which one message would hold the next
+/// for more than a minute sends nothing, with the reason; nothing panics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_8_a_send_rate_too_low_to_wait_for_sends_nothing_and_never_panics() {
+    let dir = temp_dir("budget-8");
+    for (rate, shown) in [(1e-300, "MaxSendRate 1e-300"), (0.001, "MaxSendRate 0.001")] {
+        let server = account_answering(json!({
+            "SendQuota": {"Max24HourSend": 200, "MaxSendRate": rate, "SentLast24Hours": 0}
+        }))
+        .await;
+        let url = server.url();
+        let mut args = aws_run(&url, IDENTITY);
+        args.extend(TWO_SENDS);
+        let started = Instant::now();
+        let (code, stdout, stderr) = cli::run(&args, &dir, MINUTE);
+        assert_eq!(code, Some(0), "{rate:e}: {stdout}\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{rate:e}: {stderr}");
+        assert!(
+            stdout.contains("2 cases"),
+            "{rate:e}: both cases are reported: {stdout}"
+        );
+        assert!(
+            server.seen_of("SendEmail").is_empty(),
+            "{rate:e}: a message was sent"
+        );
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains("sends nothing") && l.contains(shown)),
+            "{rate:e}: stderr names the rate: {stderr}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{rate:e}: the run waited {:?}",
+            started.elapsed()
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Finding 8: a stop signal during a paced wait was not answered until the wait was over. With
+/// MaxSendRate 0.02 (a recipient every 50 s) the second send waits; SIGTERM ends the wait and
+/// the run within seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_8_sigterm_ends_a_paced_wait() {
+    let server = account_answering(json!({
+        "SendQuota": {"Max24HourSend": 200, "MaxSendRate": 0.02, "SentLast24Hours": 0}
+    }))
+    .await;
+    let dir = temp_dir("budget-8-signal");
+    let url = server.url();
+    let mut args = aws_run(&url, IDENTITY);
+    args.extend(TWO_SENDS);
+    let child = harness(&args, &dir)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let start = Instant::now();
+    while server.seen_of("SendEmail").is_empty() && start.elapsed() < MINUTE {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(server.seen_of("SendEmail").len(), 1, "the first send went");
+    // The second send is now waiting 50 s for the account's rate.
+    std::thread::sleep(Duration::from_millis(500));
+    let signalled = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let output = wait(child, 2 * MINUTE);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        signalled.elapsed() < Duration::from_secs(3),
+        "the run took {:?} to stop after SIGTERM: {stderr}",
+        signalled.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert_eq!(
+        server.seen_of("SendEmail").len(),
+        1,
+        "the waiting send never went"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
