@@ -67,7 +67,9 @@ pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
 /// The exit code of a run: interrupted, then a file that could not be written, then `failing`.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
     if executed.summary.interrupted {
-        eprintln!("interrupted: cases in flight finished and what the run created was removed");
+        eprintln!(
+            "interrupted: cases in flight stopped at their next wait and what the run created was removed"
+        );
         exit::INTERRUPTED
     } else if executed.ledger_failed || !executed.summary.errors.is_empty() {
         exit::IO_FAILURE

@@ -183,7 +183,7 @@ fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
 fn conclude(explored: &Explored, written: bool) -> i32 {
     if explored.report.stop == Stop::Interrupted {
         eprintln!(
-            "interrupted: the request in flight finished and what the search created was removed"
+            "interrupted: the request in flight stopped at its next wait and what the search created was removed"
         );
         exit::INTERRUPTED
     } else if explored.ledger_failed || !written {

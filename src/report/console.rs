@@ -327,7 +327,7 @@ pub fn baseline_table(records: &[Record]) -> String {
 /// The line printed when a real-SES run has read the account's sending quota: what it may mail,
 /// or why it mails no one.
 pub fn allowance(a: &crate::run::SendAllowance) -> String {
-    use crate::run::pacing::shown;
+    use crate::target::gate::pace::shown;
     if let Some(why) = &a.refused {
         return format!(
             "account: this run sends nothing: {why}; every case that would mail someone is skipped"

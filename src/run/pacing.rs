@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::session::{Session, SessionError};
 use crate::case::{Call, Case, RequestPath};
+use crate::target::gate::pace::{interval, shown, MAX_PACED_WAIT};
 
 /// What a run may send of the account's sending quota, read at its start (real SES).
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +134,15 @@ fn read_quota(body: Option<&Value>) -> Result<Quota, String> {
             shown(max_send_rate)
         ));
     }
+    if interval(1.0, max_send_rate).is_none() {
+        // Waiting less than the rate asks would exceed it: too slow to send at all.
+        return Err(format!(
+            "GetAccount's SendQuota MaxSendRate {} is too low to wait for: one recipient would hold the next message for {} s, longer than the {} s a paced wait may last",
+            shown(max_send_rate),
+            shown(1.0 / max_send_rate),
+            MAX_PACED_WAIT.as_secs()
+        ));
+    }
     Ok(Quota {
         max_send_rate,
         max_24_hour_send,
@@ -147,15 +157,6 @@ fn refused(quota: Quota, why: String) -> SendAllowance {
         sent_last_24_hours: quota.sent_last_24_hours,
         budget: 0,
         refused: Some(why),
-    }
-}
-
-/// A number as a person reads it: `200`, `0.02`, and `1e-300` rather than three hundred zeros.
-pub fn shown(x: f64) -> String {
-    if x == 0.0 || (1e-4..1e15).contains(&x.abs()) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
     }
 }
 
@@ -244,11 +245,29 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_shown_the_way_people_write_them() {
-        assert_eq!(shown(0.0), "0");
-        assert_eq!(shown(200.0), "200");
-        assert_eq!(shown(0.02), "0.02");
-        assert_eq!(shown(1e-300), "1e-300");
-        assert_eq!(shown(-5.0), "-5");
+    fn a_rate_too_low_to_wait_for_sends_nothing_and_never_panics() {
+        let at = |rate: f64| {
+            allowance(
+                Some(
+                    &json!({"SendQuota": {"Max24HourSend": 200, "MaxSendRate": rate, "SentLast24Hours": 0}}),
+                ),
+                None,
+            )
+        };
+        assert_eq!(
+            at(0.001).refused.as_deref(),
+            Some("GetAccount's SendQuota MaxSendRate 0.001 is too low to wait for: one recipient would hold the next message for 1000 s, longer than the 60 s a paced wait may last")
+        );
+        for rate in [1e-300, f64::MIN_POSITIVE, 5e-324, 0.0166] {
+            let a = at(rate);
+            assert_eq!(a.budget, 0, "{rate:e}");
+            assert!(a.refused.is_some(), "{rate:e}");
+        }
+        assert_eq!(
+            at(1.0 / 60.0).refused,
+            None,
+            "a minute a recipient can be waited for"
+        );
+        assert_eq!(at(1e300).refused, None);
     }
 }

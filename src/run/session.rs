@@ -146,9 +146,11 @@ impl Session {
         self.left.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Stop starting new cases; cases in flight finish and clean up.
+    /// Stop starting new cases; cases in flight stop at their next wait (for a paced turn or a
+    /// backoff) and clean up, and removals still go.
     pub fn interrupt(&self) {
         self.interrupted.store(true, Ordering::SeqCst);
+        self.target.gate.pacer().interrupt();
     }
 
     /// Whether the run was interrupted.
@@ -201,7 +203,14 @@ impl Session {
         let outcome = self.run_planned(case, &plan).await;
         gate.sends().release(deliveries);
         gate.requests().release(requests);
-        outcome
+        match outcome {
+            // Cut short by the stop (a wait given up): not a verdict on the target.
+            Outcome::Ran {
+                verdict: Verdict::HarnessError { detail },
+                ..
+            } if self.is_interrupted() => skipped(&format!("the run was interrupted: {detail}")),
+            outcome => outcome,
+        }
     }
 
     async fn run_planned(&self, case: &Case, _plan: &CasePlan) -> Outcome {
@@ -424,9 +433,25 @@ impl Session {
                 return (exchange, observation);
             }
             attempt += 1;
-            tokio::time::sleep(backoff).await;
+            // A stopping run backs off only to remove what it made; other calls end here.
+            if self.is_removal(operation) {
+                tokio::time::sleep(backoff).await;
+            } else {
+                let stopped = self.target.gate.pacer().interrupted();
+                if tokio::time::timeout(backoff, stopped).await.is_ok() {
+                    return (exchange, observation);
+                }
+            }
             backoff = (backoff * 2).min(Duration::from_secs(8));
         }
+    }
+
+    /// Whether `operation` deletes a resource (its retries go on when the run is stopping).
+    fn is_removal(&self, operation: &str) -> bool {
+        self.spec
+            .operation_or_setup(operation)
+            .and_then(|op| op.resource.as_ref())
+            .is_some_and(|r| r.action == crate::spec::ResourceAction::Delete)
     }
 
     pub(super) fn record(

@@ -12,7 +12,7 @@ use crate::case::Case;
 impl Session {
     /// Run many cases with the configured concurrency, calling `on_event` in order of
     /// completion. A stop signal (Ctrl-C, SIGTERM, SIGHUP) stops new cases from starting; those
-    /// in flight finish and clean up, and so does the session.
+    /// in flight stop at their next wait and clean up, and so does the session.
     pub async fn run_all(
         self: &Arc<Self>,
         cases: Vec<Arc<Case>>,

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use super::budget::{Draw, RequestBudget, SendBudget};
-use super::footprint::footprint;
-use super::pace::{PaceSettings, Pacer, Slot};
+use super::footprint::{footprint, Footprint};
+use super::pace::{PaceSettings, Pacer, Slot, Wait};
 use super::read::{read_strictly, Read};
 use super::rules::{self, Judged, Policy};
 use super::Refusal;
@@ -252,7 +252,26 @@ impl Gate {
             .operation_or_setup(&operation)
             .and_then(|op| op.rate_limit.as_ref())
             .map(|r| r.per_second);
-        let slot = self.pacer.acquire(&operation, rate, judged.spends()).await;
+        // A removal waits its turn even when the run is stopping: its cleanup must go on.
+        let wait = if judged.removal || matches!(judged.footprint, Footprint::Removes(_)) {
+            Wait::Always
+        } else {
+            Wait::UntilInterrupted
+        };
+        let slot = match self
+            .pacer
+            .acquire(&operation, rate, judged.spends(), wait)
+            .await
+        {
+            Ok(slot) => slot,
+            Err(refusal) => {
+                self.requests.settle(draw, Fate::NotSent);
+                if self.is_strict() {
+                    self.sends.settle(judged.spends(), false);
+                }
+                return Err(refusal);
+            }
+        };
         Ok(Ticket {
             scheduled: Scheduled { operation, judged },
             draw,
@@ -351,7 +370,6 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::gate::Footprint;
 
     fn gate(allow: &[&str]) -> Gate {
         let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));

@@ -11,6 +11,6 @@ pub mod rules;
 
 pub use checkpoint::{Fate, Gate, LastCheckFn, Limits, Outgoing, Scheduled, Ticket};
 pub use footprint::{Footprint, ResourceKey};
-pub use pace::{PaceSettings, Pacer};
+pub use pace::{PaceSettings, Pacer, Wait};
 pub use refusal::Refusal;
 pub use rules::{Judged, Policy};
