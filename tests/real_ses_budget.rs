@@ -392,3 +392,73 @@ async fn finding_8_sigterm_ends_a_paced_wait() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Finding 12: `explore --max-requests 20 --time 60` spun once the budget was spent (86414
+/// "requests" explored, none sent) until the time was up. It stops when the budget is spent,
+/// and says so.
+#[test]
+fn finding_12_explore_stops_when_the_request_budget_is_spent() {
+    let dir = temp_dir("budget-12");
+    let started = Instant::now();
+    let (code, stdout, stderr) = cli::run(
+        &[
+            "explore",
+            "--max-requests",
+            "20",
+            "--time",
+            "60",
+            "--seed",
+            "1",
+        ],
+        &dir,
+        Duration::from_secs(40),
+    );
+    assert!(matches!(code, Some(0 | 1)), "{stdout}\n{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stdout.contains("stopped: the request budget (--max-requests 20) is spent"),
+        "{stdout}\n{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Finding 12: `--time inf`, `--time 1e300` and `--timeout inf` panicked (exit 101). Every
+/// duration flag refuses a value that is not a finite positive number (of seconds; of days for
+/// `--older-than`) within its maximum, as a usage error naming the flag.
+#[test]
+fn finding_12_a_duration_flag_out_of_range_is_a_usage_error_naming_it() {
+    let dir = temp_dir("budget-12-flags");
+    let commands: [(&[&str], &str); 7] = [
+        (&["run", "--op", "GetAccount", "--cases", "0"], "--timeout"),
+        (
+            &["record", "--op", "GetAccount", "--out", "b"],
+            "--older-than",
+        ),
+        (&["record", "--op", "GetAccount", "--out", "b"], "--timeout"),
+        (
+            &["diff", "--op", "GetAccount", "--baseline", "b"],
+            "--timeout",
+        ),
+        (&["cleanup"], "--timeout"),
+        (&["explore", "--budget", "1"], "--timeout"),
+        (&["explore"], "--time"),
+    ];
+    for (command, flag) in commands {
+        for value in ["inf", "1e300", "NaN", "0", "-1", "1e9"] {
+            let mut args = command.to_vec();
+            let arg = format!("{flag}={value}");
+            args.push(&arg);
+            let (code, stdout, stderr) = cli::run(&args, &dir, MINUTE);
+            assert_eq!(code, Some(2), "{args:?}: {stdout}\n{stderr}");
+            assert!(
+                stderr.contains(flag) && !stderr.contains("panicked"),
+                "{args:?}: the usage error names {flag}: {stderr}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
