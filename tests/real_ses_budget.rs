@@ -428,7 +428,7 @@ fn finding_12_explore_stops_when_the_request_budget_is_spent() {
 
 /// Finding 12: `--time inf`, `--time 1e300` and `--timeout inf` panicked (exit 101). Every
 /// duration flag refuses a value that is not a finite positive number (of seconds; of days for
-/// `--older-than`) within its maximum, as a usage error naming the flag.
+/// `--older-than`, which takes 0 too) within its maximum, as a usage error naming the flag.
 #[test]
 fn finding_12_a_duration_flag_out_of_range_is_a_usage_error_naming_it() {
     let dir = temp_dir("budget-12-flags");
@@ -449,6 +449,10 @@ fn finding_12_a_duration_flag_out_of_range_is_a_usage_error_naming_it() {
     ];
     for (command, flag) in commands {
         for value in ["inf", "1e300", "NaN", "0", "-1", "1e9"] {
+            if flag == "--older-than" && value == "0" {
+                // Days since a case was recorded: 0 re-records every case.
+                continue;
+            }
             let mut args = command.to_vec();
             let arg = format!("{flag}={value}");
             args.push(&arg);

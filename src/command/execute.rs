@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::case::{new_run_id, Case};
 use crate::exit;
@@ -18,6 +17,7 @@ use crate::sequence::SequenceConfig;
 use crate::spec::Spec;
 use crate::target::{Target, TargetConfig, TargetKind};
 
+use super::durations::TIMEOUT;
 use super::ledger::close_ledger;
 use super::options::RunOptions;
 use super::prepare::{gate_limits, usage_error, Prepared};
@@ -156,7 +156,9 @@ pub(super) async fn connect_session(
         name: name.clone(),
         kind: prepared.kind.clone(),
         region: options.region.clone(),
-        timeout: Duration::from_secs_f64(options.timeout_secs.max(0.001)),
+        timeout: TIMEOUT
+            .duration(options.timeout_secs)
+            .map_err(usage_error)?,
         profile: prepared.profile.clone(),
         run_id: run_id.clone(),
         limits: gate_limits(options, &prepared.profile, real_aws),

@@ -56,6 +56,7 @@ pub struct Session {
     identity: OnceCell<Result<bool, SessionError>>,
     shared: SharedFixtures,
     interrupted: AtomicBool,
+    budget_spent: AtomicBool,
     fixtures_made: AtomicU64,
     removals: AtomicU64,
     retries: AtomicU64,
@@ -81,6 +82,7 @@ impl Session {
             identity: OnceCell::new(),
             shared: SharedFixtures::default(),
             interrupted: AtomicBool::new(false),
+            budget_spent: AtomicBool::new(false),
             fixtures_made: AtomicU64::new(0),
             removals: AtomicU64::new(0),
             retries: AtomicU64::new(0),
@@ -153,6 +155,12 @@ impl Session {
         self.target.gate.pacer().interrupt();
     }
 
+    /// Whether a case was skipped because the request budget (`--max-requests`) could not pay
+    /// for it: what is left of the budget is too little to go on with.
+    pub fn request_budget_spent(&self) -> bool {
+        self.budget_spent.load(Ordering::SeqCst)
+    }
+
     /// Whether the run was interrupted.
     pub fn is_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::SeqCst)
@@ -190,6 +198,7 @@ impl Session {
         let gate = &self.target.gate;
         let requests = plan.requests();
         if !gate.requests().reserve(requests) {
+            self.budget_spent.store(true, Ordering::SeqCst);
             return skipped(&format!(
                 "the request budget (--max-requests {}) cannot cover the {requests} requests this case needs",
                 gate.requests().max().unwrap_or_default()
