@@ -270,6 +270,18 @@ impl SendBudget {
     }
 }
 
+/// Refused when `n` more recipients on top of `used` would pass `max`.
+fn within_budget(max: Option<u64>, used: u64, n: u64) -> Result<(), Refusal> {
+    match max {
+        Some(max) if used + n > max => Err(Refusal::SendBudget {
+            needed: n,
+            left: max.saturating_sub(used),
+            max,
+        }),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,17 +464,5 @@ mod tests {
                 max: 3
             })
         );
-    }
-}
-
-/// Refused when `n` more recipients on top of `used` would pass `max`.
-fn within_budget(max: Option<u64>, used: u64, n: u64) -> Result<(), Refusal> {
-    match max {
-        Some(max) if used + n > max => Err(Refusal::SendBudget {
-            needed: n,
-            left: max.saturating_sub(used),
-            max,
-        }),
-        _ => Ok(()),
     }
 }
