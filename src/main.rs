@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ses_conformance::command::durations::{DurationError, OLDER_THAN, TIME, TIMEOUT};
 use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
 use ses_conformance::exit;
 use ses_conformance::gen;
@@ -54,8 +55,9 @@ enum Command {
         /// The baseline directory, e.g. baselines/aws-eu-west-1.
         #[arg(long)]
         out: PathBuf,
-        /// Only re-record cases recorded more than this many days ago (or never).
-        #[arg(long)]
+        /// Only re-record cases recorded more than this many days ago (or never); from 0 (every
+        /// case) to 3650.
+        #[arg(long, value_parser = older_than_days)]
         older_than: Option<f64>,
     },
     /// Replay a baseline's cases against a target and compare the answers with the baseline.
@@ -85,8 +87,8 @@ enum Command {
         /// Region: real SES's, or the one to sign for at --endpoint.
         #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
         region: String,
-        /// Per-request timeout in seconds.
-        #[arg(long, default_value_t = 10.0)]
+        /// Per-request timeout in seconds (more than 0, at most 600).
+        #[arg(long, default_value_t = 10.0, value_parser = timeout_seconds)]
         timeout: f64,
         /// A run you vouch for, copied from its own output (`run <id>: …`): how a ledger made
         /// on another machine (a CI artifact) is cleaned up (repeatable).
@@ -138,8 +140,8 @@ struct TargetArgs {
     /// Region to sign for.
     #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
     region: String,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 10.0)]
+    /// Per-request timeout in seconds (more than 0, at most 600).
+    #[arg(long, default_value_t = 10.0, value_parser = timeout_seconds)]
     timeout: f64,
     /// Real SES: an identity (domain or address) you verified; the harness never verifies one.
     #[arg(long)]
@@ -221,8 +223,8 @@ struct ExploreArgs {
     /// --time is given).
     #[arg(long, conflicts_with = "time")]
     budget: Option<usize>,
-    /// Stop drawing after this many seconds.
-    #[arg(long)]
+    /// Stop drawing after this many seconds (more than 0, at most 604800: a week).
+    #[arg(long, value_parser = time_seconds)]
     time: Option<f64>,
     /// The seed of the search (default: one is picked and printed).
     #[arg(long)]
@@ -240,6 +242,21 @@ struct ExploreArgs {
 enum Format {
     Text,
     Json,
+}
+
+/// `--timeout`: refused, naming the flag, unless a finite number of seconds in (0, 600].
+fn timeout_seconds(text: &str) -> Result<f64, DurationError> {
+    TIMEOUT.parse(text)
+}
+
+/// `explore --time`: refused unless a finite number of seconds in (0, a week].
+fn time_seconds(text: &str) -> Result<f64, DurationError> {
+    TIME.parse(text)
+}
+
+/// `record --older-than`: refused unless a finite number of days in [0, 3650].
+fn older_than_days(text: &str) -> Result<f64, DurationError> {
+    OLDER_THAN.parse(text)
 }
 
 fn main() -> ExitCode {

@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::exit;
 use crate::names::{is_well_formed_run_id, RunKey};
@@ -10,6 +9,7 @@ use crate::run::ledger::{LedgerError, Proof};
 use crate::run::{self, CleanupError, Step};
 use crate::spec::Spec;
 
+use super::durations::TIMEOUT;
 use super::ledger::report_ledger_lines;
 use super::prepare::{runtime, usage_error};
 
@@ -37,11 +37,11 @@ pub struct CleanupOptions {
 /// not be removed or could not be read, 2 when a ledger does not load, 3 when the endpoint
 /// cannot be set up, 4 when a ledger cannot be written.
 pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
-    let to = run::CleanupTarget::new(
-        options.endpoint.clone(),
-        &options.region,
-        Duration::from_secs_f64(options.timeout_secs.max(0.001)),
-    );
+    let timeout = match TIMEOUT.duration(options.timeout_secs) {
+        Ok(timeout) => timeout,
+        Err(e) => return usage_error(e),
+    };
+    let to = run::CleanupTarget::new(options.endpoint.clone(), &options.region, timeout);
     let paths = match ledgers_to_clean(&options) {
         Ok(paths) => paths,
         Err(code) => return code,

@@ -2,7 +2,6 @@
 //! every case while the reporters read the events, close the ledger, and decide the exit code.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::case::{new_run_id, Case};
 use crate::exit;
@@ -17,6 +16,7 @@ use crate::sequence::SequenceConfig;
 use crate::spec::Spec;
 use crate::target::{Target, TargetConfig, TargetKind};
 
+use super::durations::TIMEOUT;
 use super::ledger::close_ledger;
 use super::options::RunOptions;
 use super::prepare::{gate_limits, usage_error, Prepared};
@@ -66,7 +66,9 @@ pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
 /// The exit code of a run: interrupted, then a file that could not be written, then `failing`.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
     if executed.summary.interrupted {
-        eprintln!("interrupted: cases in flight finished and what the run created was removed");
+        eprintln!(
+            "interrupted: cases in flight stopped at their next wait and what the run created was removed"
+        );
         exit::INTERRUPTED
     } else if executed.ledger_failed || !executed.summary.errors.is_empty() {
         exit::IO_FAILURE
@@ -153,7 +155,9 @@ pub(super) async fn connect_session(
         name: name.clone(),
         kind: prepared.kind.clone(),
         region: options.region.clone(),
-        timeout: Duration::from_secs_f64(options.timeout_secs.max(0.001)),
+        timeout: TIMEOUT
+            .duration(options.timeout_secs)
+            .map_err(usage_error)?,
         profile: prepared.profile.clone(),
         run_id: run_id.clone(),
         limits: gate_limits(options, &prepared.profile, real_aws),

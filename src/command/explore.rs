@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::exit;
 use crate::explore::{
@@ -15,6 +14,7 @@ use crate::explore::{
 use crate::report::json::CoverageLine;
 use crate::spec::Spec;
 
+use super::durations::TIME;
 use super::execute::{close_session, connect_session};
 use super::options::RunOptions;
 use super::prepare::{check_ops, prepare_target, runtime, usage_error, Prepared};
@@ -62,10 +62,14 @@ pub fn explore(spec: Arc<Spec>, flags: ExploreFlags) -> i32 {
         "exploring {} with seed {seed} (`--seed {seed}` draws the same requests again)",
         prepared.name
     );
+    let time = match flags.time_secs.map(|s| TIME.duration(s)).transpose() {
+        Ok(time) => time,
+        Err(e) => return usage_error(e),
+    };
     let explore_options = ExploreOptions {
         operations: options.ops.clone(),
         budget: flags.budget,
-        time: flags.time_secs.map(|s| Duration::from_secs_f64(s.max(0.0))),
+        time,
         seed: Some(seed),
         ..ExploreOptions::default()
     };
@@ -183,7 +187,7 @@ fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
 fn conclude(explored: &Explored, written: bool) -> i32 {
     if explored.report.stop == Stop::Interrupted {
         eprintln!(
-            "interrupted: the request in flight finished and what the search created was removed"
+            "interrupted: the request in flight stopped at its next wait and what the search created was removed"
         );
         exit::INTERRUPTED
     } else if explored.ledger_failed || !written {

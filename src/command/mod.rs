@@ -4,6 +4,7 @@
 
 mod cleanup;
 mod diff;
+pub mod durations;
 mod execute;
 mod explore;
 mod ledger;

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use crate::baseline::{self, writer::Writer};
 use crate::spec::Spec;
 
+use super::durations::OLDER_THAN;
 use super::execute::{conclude, execute_blocking, reporters};
 use super::options::RunOptions;
 use super::prepare::{prepare, usage_error};
@@ -14,6 +15,9 @@ use super::prepare::{prepare, usage_error};
 /// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
 /// cases never recorded or recorded more than that many days ago are run.
 pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Option<f64>) -> i32 {
+    if let Some(Err(e)) = older_than.map(|days| OLDER_THAN.check(days)) {
+        return usage_error(e);
+    }
     let mut prepared = match prepare(&spec, &options) {
         Ok(p) => p,
         Err(code) => return code,

@@ -76,8 +76,10 @@ impl Finding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stop {
-    /// The request budget was spent.
+    /// The exploration's budget (`--budget`) was spent.
     Budget,
+    /// The run's request budget (`--max-requests`) could not pay for the next request.
+    RequestBudget,
     /// The time limit passed.
     Time,
     /// Every class had a finding or could not be drawn.
@@ -99,6 +101,8 @@ pub struct ExploreReport {
     pub shrink_requests: usize,
     /// Every request the gate counted (fixtures and removals too).
     pub gate_requests: u64,
+    /// `--max-requests`, if given.
+    pub max_requests: Option<u64>,
     /// Answers that diverged as the target's profile lists (not findings).
     pub known: usize,
     /// Requests that got no answer to judge (harness errors) or were skipped.
@@ -176,6 +180,13 @@ pub fn render_console(report: &ExploreReport, replay: &ReplayCommand) -> String 
         report.coverage.reached(),
         report.coverage.constraints.len()
     );
+    if let (Stop::RequestBudget, Some(max)) = (report.stop, report.max_requests) {
+        let _ = writeln!(
+            out,
+            "stopped: the request budget (--max-requests {max}) is spent: {} requests sent, fixtures and removals included",
+            report.gate_requests
+        );
+    }
     for (class, reason) in &report.undrawable {
         let _ = writeln!(out, "  no request could be drawn for {class}: {reason}");
     }

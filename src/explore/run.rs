@@ -153,6 +153,7 @@ pub async fn run_exploration(
         requests: explorer.sent,
         shrink_requests: explorer.shrink_requests,
         gate_requests: session.requests(),
+        max_requests: session.target().gate.requests().max(),
         known: explorer.known,
         not_judged: explorer.not_judged,
         elapsed: started.elapsed(),
@@ -210,6 +211,9 @@ impl Explorer<'_> {
     fn should_stop(&self) -> Option<Stop> {
         if self.session.is_interrupted() {
             Some(Stop::Interrupted)
+        } else if self.session.request_budget_spent() {
+            // Every draw from now on would be skipped unsent: stop instead of spinning.
+            Some(Stop::RequestBudget)
         } else if self.budget.is_some_and(|b| self.sent >= b) {
             Some(Stop::Budget)
         } else if self

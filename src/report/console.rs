@@ -324,16 +324,21 @@ pub fn baseline_table(records: &[Record]) -> String {
     out
 }
 
-/// The line printed when a real-SES run has read the account's sending quota.
+/// The line printed when a real-SES run has read the account's sending quota: what it may mail,
+/// or why it mails no one.
 pub fn allowance(a: &crate::run::SendAllowance) -> String {
-    let source = if a.assumed {
-        "the account's answer held no readable SendQuota, so a sandbox account's is assumed"
-    } else {
-        "read from GetAccount"
-    };
+    use crate::target::gate::pace::shown;
+    if let Some(why) = &a.refused {
+        return format!(
+            "account: this run sends nothing: {why}; every case that would mail someone is skipped"
+        );
+    }
+    let rate = shown(a.max_send_rate);
     format!(
-        "account: MaxSendRate {}/s, Max24HourSend {}, SentLast24Hours {} ({source}); this run may mail up to {} recipients (--max-sends), paced at {}/s across every sending operation",
-        a.max_send_rate, a.max_24_hour_send, a.sent_last_24_hours, a.budget, a.max_send_rate
+        "account: MaxSendRate {rate}/s, Max24HourSend {}, SentLast24Hours {} (read from GetAccount); this run may mail up to {} recipients (--max-sends), paced at {rate}/s across every sending operation",
+        shown(a.max_24_hour_send),
+        shown(a.sent_last_24_hours),
+        a.budget
     )
 }
 

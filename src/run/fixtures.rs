@@ -73,11 +73,9 @@ impl SharedFixtures {
     }
 }
 
-/// Whether a fixture may exist: made, or its create got no clear refusal (no answer, a 5xx).
+/// Whether a fixture may exist: made. One whose create failed was removed right then if the
+/// create may have made it (`Session::shared_fixture`), and a create that never left or was
+/// refused made nothing: neither has anything left to remove.
 fn maybe_exists(made: Option<&Made>) -> bool {
-    match made {
-        Some(Ok(())) => true,
-        Some(Err(obs)) => !matches!(obs.status, Some(400..=499)),
-        None => false,
-    }
+    matches!(made, Some(Ok(())))
 }

@@ -13,6 +13,7 @@ pub mod resources;
 pub mod sequences;
 pub mod session;
 pub mod signals;
+pub mod suite;
 
 pub use cleanup::{Backoff, Cleaned, Cleanup, CleanupError, CleanupTarget, Step, Tally};
 pub use config::RunConfig;

@@ -9,9 +9,10 @@ use serde_json::{json, Value};
 
 use super::session::{Session, SessionError};
 use crate::case::{Call, Case, RequestPath};
+use crate::target::gate::pace::{interval, shown, MAX_PACED_WAIT};
 
 /// What a run may send of the account's sending quota, read at its start (real SES).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendAllowance {
     /// Recipients per second across every sending operation (MaxSendRate).
     pub max_send_rate: f64,
@@ -21,11 +22,13 @@ pub struct SendAllowance {
     pub sent_last_24_hours: f64,
     /// Recipients this run may mail.
     pub budget: u64,
-    /// The account's answer had no readable SendQuota: a sandbox account's values were assumed.
-    pub assumed: bool,
+    /// Why the run mails no one, when it does not: the quota allows no sending, or it cannot be
+    /// read (then the numbers above are 0). The budget is then 0.
+    pub refused: Option<String>,
 }
 
-/// The sandbox's documented quota: 1 recipient per second, 200 a day.
+/// The sandbox's documented quota: 1 recipient per second, 200 a day (what `--dry-run`
+/// assumes; a real run reads the account's own).
 pub const SANDBOX_QUOTA: (f64, f64) = (1.0, 200.0);
 
 /// The call that reads the account's sending quota, before a real-SES run's first case.
@@ -59,38 +62,101 @@ impl Session {
         }
         let allowance = allowance(obs.body.as_ref(), self.config().max_sends);
         let gate = &self.target().gate;
-        gate.pacer().set_send_rate(Some(allowance.max_send_rate));
+        let rate = allowance
+            .refused
+            .is_none()
+            .then_some(allowance.max_send_rate);
+        gate.pacer().set_send_rate(rate);
         gate.sends().set_max(Some(allowance.budget));
         Ok(Some(allowance))
     }
 }
 
 /// The send allowance from GetAccount's answer: the account's rate, and a budget of half of
-/// what is left of its 24-hour quota (or `--max-sends`, never more than what is left).
+/// what is left of its 24-hour quota (or `--max-sends`, never more than what is left). A quota
+/// that allows no sending, or one that cannot be read (missing, not a number, negative), allows
+/// the run to mail no one: nothing is assumed about an account.
 pub fn allowance(body: Option<&Value>, max_sends: Option<u64>) -> SendAllowance {
-    let quota = body.and_then(|b| b.get("SendQuota"));
-    let number = |name: &str| quota.and_then(|q| q.get(name)).and_then(Value::as_f64);
-    let (rate, max, sent) = (
-        number("MaxSendRate").filter(|r| *r > 0.0),
-        number("Max24HourSend").filter(|m| *m >= 0.0),
-        number("SentLast24Hours").filter(|s| *s >= 0.0),
-    );
-    let assumed = rate.is_none() || max.is_none();
-    let (max_send_rate, max_24_hour_send, sent_last_24_hours) = match (rate, max) {
-        (Some(rate), Some(max)) => (rate, max, sent.unwrap_or(0.0)),
-        _ => (SANDBOX_QUOTA.0, SANDBOX_QUOTA.1, sent.unwrap_or(0.0)),
+    let quota = match read_quota(body) {
+        Ok(quota) => quota,
+        Err(why) => return refused(Quota::default(), why),
     };
-    let left = (max_24_hour_send - sent_last_24_hours).max(0.0).floor() as u64;
+    let left = (quota.max_24_hour_send - quota.sent_last_24_hours)
+        .max(0.0)
+        .floor();
+    // Saturating: a quota past u64 is as good as unlimited, and `as` saturates.
+    let left = left as u64;
     let budget = match max_sends {
         Some(n) => n.min(left),
         None => left / 2,
     };
     SendAllowance {
+        max_send_rate: quota.max_send_rate,
+        max_24_hour_send: quota.max_24_hour_send,
+        sent_last_24_hours: quota.sent_last_24_hours,
+        budget,
+        refused: None,
+    }
+}
+
+/// The three numbers of a SendQuota, each read and found finite and not negative.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Quota {
+    max_send_rate: f64,
+    max_24_hour_send: f64,
+    sent_last_24_hours: f64,
+}
+
+fn read_quota(body: Option<&Value>) -> Result<Quota, String> {
+    let Some(quota) = body.and_then(|b| b.get("SendQuota")) else {
+        return Err("GetAccount's answer has no SendQuota".into());
+    };
+    let number = |name: &str| -> Result<f64, String> {
+        match quota.get(name) {
+            None | Some(Value::Null) => Err(format!("GetAccount's SendQuota has no {name}")),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
+                _ => Err(format!(
+                    "GetAccount's SendQuota {name} {n} is not a number of recipients"
+                )),
+            },
+            Some(other) => Err(format!(
+                "GetAccount's SendQuota {name} {other} is not a number"
+            )),
+        }
+    };
+    let (max_24_hour_send, max_send_rate) = (number("Max24HourSend")?, number("MaxSendRate")?);
+    if max_24_hour_send == 0.0 || max_send_rate == 0.0 {
+        // Whatever was sent today: nothing more may be.
+        return Err(format!(
+            "GetAccount's SendQuota allows no sending (Max24HourSend {}, MaxSendRate {})",
+            shown(max_24_hour_send),
+            shown(max_send_rate)
+        ));
+    }
+    if interval(1.0, max_send_rate).is_none() {
+        // Waiting less than the rate asks would exceed it: too slow to send at all.
+        return Err(format!(
+            "GetAccount's SendQuota MaxSendRate {} is too low to wait for: one recipient would hold the next message for {} s, longer than the {} s a paced wait may last",
+            shown(max_send_rate),
+            shown(1.0 / max_send_rate),
+            MAX_PACED_WAIT.as_secs()
+        ));
+    }
+    Ok(Quota {
         max_send_rate,
         max_24_hour_send,
-        sent_last_24_hours,
-        budget,
-        assumed,
+        sent_last_24_hours: number("SentLast24Hours")?,
+    })
+}
+
+fn refused(quota: Quota, why: String) -> SendAllowance {
+    SendAllowance {
+        max_send_rate: quota.max_send_rate,
+        max_24_hour_send: quota.max_24_hour_send,
+        sent_last_24_hours: quota.sent_last_24_hours,
+        budget: 0,
+        refused: Some(why),
     }
 }
 
@@ -124,7 +190,7 @@ mod tests {
     fn the_default_budget_is_half_of_what_is_left() {
         let fresh = json!({"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0}});
         let a = allowance(Some(&fresh), None);
-        assert_eq!((a.budget, a.max_send_rate, a.assumed), (100, 1.0, false));
+        assert_eq!((a.budget, a.max_send_rate, a.refused), (100, 1.0, None));
         let used = json!({"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 150.0}});
         assert_eq!(allowance(Some(&used), None).budget, 25);
         assert_eq!(allowance(Some(&used), Some(40)).budget, 40);
@@ -133,8 +199,75 @@ mod tests {
             50,
             "never more than what is left"
         );
-        let unreadable = allowance(Some(&json!({})), None);
-        assert!(unreadable.assumed);
-        assert_eq!(unreadable.budget, 100, "a fresh sandbox account assumed");
+        let huge = json!({"SendQuota": {"Max24HourSend": 1e300, "MaxSendRate": 1.0, "SentLast24Hours": 0}});
+        assert_eq!(allowance(Some(&huge), Some(7)).budget, 7);
+    }
+
+    #[test]
+    fn a_quota_of_zero_sends_nothing_and_says_so() {
+        let zero = json!({"SendQuota": {"Max24HourSend": 0, "MaxSendRate": 0}});
+        let a = allowance(Some(&zero), Some(10));
+        assert_eq!(a.budget, 0);
+        assert_eq!(
+            a.refused.as_deref(),
+            Some("GetAccount's SendQuota allows no sending (Max24HourSend 0, MaxSendRate 0)")
+        );
+        let no_rate =
+            json!({"SendQuota": {"Max24HourSend": 200, "MaxSendRate": 0, "SentLast24Hours": 0}});
+        assert_eq!(allowance(Some(&no_rate), None).budget, 0);
+    }
+
+    #[test]
+    fn a_quota_that_cannot_be_read_sends_nothing_and_says_why() {
+        for (body, why) in [
+            (json!({}), "GetAccount's answer has no SendQuota"),
+            (
+                json!({"SendQuota": {"Max24HourSend": 200, "SentLast24Hours": 0}}),
+                "GetAccount's SendQuota has no MaxSendRate",
+            ),
+            (
+                json!({"SendQuota": {"Max24HourSend": -5, "MaxSendRate": 1, "SentLast24Hours": 0}}),
+                "GetAccount's SendQuota Max24HourSend -5 is not a number of recipients",
+            ),
+            (
+                json!({"SendQuota": {"Max24HourSend": "200", "MaxSendRate": 1, "SentLast24Hours": 0}}),
+                "GetAccount's SendQuota Max24HourSend \"200\" is not a number",
+            ),
+            (
+                json!({"SendQuota": {"Max24HourSend": 200, "MaxSendRate": 1, "SentLast24Hours": null}}),
+                "GetAccount's SendQuota has no SentLast24Hours",
+            ),
+        ] {
+            let a = allowance(Some(&body), None);
+            assert_eq!((a.budget, a.refused.as_deref()), (0, Some(why)), "{body}");
+        }
+        assert_eq!(allowance(None, None).budget, 0, "a body that is not JSON");
+    }
+
+    #[test]
+    fn a_rate_too_low_to_wait_for_sends_nothing_and_never_panics() {
+        let at = |rate: f64| {
+            allowance(
+                Some(
+                    &json!({"SendQuota": {"Max24HourSend": 200, "MaxSendRate": rate, "SentLast24Hours": 0}}),
+                ),
+                None,
+            )
+        };
+        assert_eq!(
+            at(0.001).refused.as_deref(),
+            Some("GetAccount's SendQuota MaxSendRate 0.001 is too low to wait for: one recipient would hold the next message for 1000 s, longer than the 60 s a paced wait may last")
+        );
+        for rate in [1e-300, f64::MIN_POSITIVE, 5e-324, 0.0166] {
+            let a = at(rate);
+            assert_eq!(a.budget, 0, "{rate:e}");
+            assert!(a.refused.is_some(), "{rate:e}");
+        }
+        assert_eq!(
+            at(1.0 / 60.0).refused,
+            None,
+            "a minute a recipient can be waited for"
+        );
+        assert_eq!(at(1e300).refused, None);
     }
 }

@@ -28,8 +28,8 @@ pub fn deleted_by(spec: &Spec, case: &Case) -> Option<Resource> {
 /// Whether an exchange shows its create did not happen: it never left, or the target refused it
 /// with a 4xx. Anything else (a 2xx, a 5xx, no answer) may have made it.
 pub fn not_created(exchange: &Exchange) -> bool {
-    use crate::target::gate::Fate;
-    matches!(exchange.fate(), Fate::NotSent | Fate::Answered(400..=499))
+    // The gate's rule: the same one gives back the delete the create paid for.
+    exchange.fate().made_nothing()
 }
 
 /// The calls that create and delete the run's identity.

@@ -10,18 +10,26 @@ use crate::case::{Call, RequestPath, Resource};
 use crate::check::{DivergenceClass, Observation};
 use crate::sequence::verify::inconclusive;
 use crate::sequence::{
-    run_sequence, sequence_id, sequence_seed, Caller, SequenceConfig, SequenceResult,
+    run_sequence, sequence_id, sequence_seed, Called, Caller, SequenceConfig, SequenceResult,
 };
 
 impl Caller for Session {
-    async fn call(&self, operation: &str, request: &Value) -> Observation {
-        let (_, observation) =
+    async fn call(&self, operation: &str, request: &Value) -> Called {
+        let (exchange, observation) =
             Session::call(self, operation, request, RequestPath::Sdk, None).await;
-        observation
+        Called {
+            observation,
+            fate: exchange.fate(),
+        }
     }
 
     fn creating(&self, resource: &Resource, delete: &Call) {
         self.note_resource(resource, delete, ResourceEvent::Creating);
+    }
+
+    fn not_made(&self, resource: &Resource, delete: &Call) {
+        // The create made nothing: it closes its own `creating` line, never another's.
+        self.note_resource(resource, delete, ResourceEvent::NotCreated);
     }
 
     fn deleted(&self, resource: &Resource, delete: &Call, answer: &Observation) {
@@ -34,6 +42,9 @@ impl Caller for Session {
         ) && inconclusive(answer).is_none();
         if proven {
             self.note_resource(resource, delete, ResourceEvent::Removed);
+        } else {
+            // Still pending in the ledger: the run's summary says so, and `cleanup` removes it.
+            self.note_left();
         }
     }
 

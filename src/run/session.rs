@@ -12,11 +12,9 @@ use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
 use super::ledger::{gone, Deleter, Entry, Ledger, LedgerError, Line, ResourceEvent};
-use super::outcome::{CaseResult, Event, Outcome, Totals};
-use super::pacing::interleave;
+use super::outcome::{CaseResult, Outcome, Totals};
 use super::plan::{CasePlan, Planner};
 use super::resources::{deleted_by, identity_calls, not_created};
-use super::sequences::SequencePlan;
 use super::{config::RunConfig, fixtures::SharedFixtures};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
 use crate::check::verdict::{
@@ -25,6 +23,7 @@ use crate::check::verdict::{
 use crate::check::{classify, judge, observe, Observation, Verdict};
 use crate::spec::Spec;
 use crate::target::exchange::Exchange;
+use crate::target::gate::Fate;
 use crate::target::{IdentityMode, Target};
 
 /// Why the session could not do something every case relies on.
@@ -57,6 +56,7 @@ pub struct Session {
     identity: OnceCell<Result<bool, SessionError>>,
     shared: SharedFixtures,
     interrupted: AtomicBool,
+    budget_spent: AtomicBool,
     fixtures_made: AtomicU64,
     removals: AtomicU64,
     retries: AtomicU64,
@@ -82,6 +82,7 @@ impl Session {
             identity: OnceCell::new(),
             shared: SharedFixtures::default(),
             interrupted: AtomicBool::new(false),
+            budget_spent: AtomicBool::new(false),
             fixtures_made: AtomicU64::new(0),
             removals: AtomicU64::new(0),
             retries: AtomicU64::new(0),
@@ -142,9 +143,22 @@ impl Session {
         }
     }
 
-    /// Stop starting new cases; cases in flight finish and clean up.
+    /// Count a resource the run could not remove: its ledger entry stays pending for `cleanup`.
+    pub(super) fn note_left(&self) {
+        self.left.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Stop starting new cases; cases in flight stop at their next wait (for a paced turn or a
+    /// backoff) and clean up, and removals still go.
     pub fn interrupt(&self) {
         self.interrupted.store(true, Ordering::SeqCst);
+        self.target.gate.pacer().interrupt();
+    }
+
+    /// Whether a case was skipped because the request budget (`--max-requests`) could not pay
+    /// for it: what is left of the budget is too little to go on with.
+    pub fn request_budget_spent(&self) -> bool {
+        self.budget_spent.load(Ordering::SeqCst)
     }
 
     /// Whether the run was interrupted.
@@ -184,6 +198,7 @@ impl Session {
         let gate = &self.target.gate;
         let requests = plan.requests();
         if !gate.requests().reserve(requests) {
+            self.budget_spent.store(true, Ordering::SeqCst);
             return skipped(&format!(
                 "the request budget (--max-requests {}) cannot cover the {requests} requests this case needs",
                 gate.requests().max().unwrap_or_default()
@@ -197,7 +212,14 @@ impl Session {
         let outcome = self.run_planned(case, &plan).await;
         gate.sends().release(deliveries);
         gate.requests().release(requests);
-        outcome
+        match outcome {
+            // Cut short by the stop (a wait given up): not a verdict on the target.
+            Outcome::Ran {
+                verdict: Verdict::HarnessError { detail },
+                ..
+            } if self.is_interrupted() => skipped(&format!("the run was interrupted: {detail}")),
+            outcome => outcome,
+        }
     }
 
     async fn run_planned(&self, case: &Case, _plan: &CasePlan) -> Outcome {
@@ -294,7 +316,9 @@ impl Session {
                 None,
             )
             .await;
-        self.fixtures_made.fetch_add(1, Ordering::Relaxed);
+        if exchange.fate() != Fate::NotSent {
+            self.fixtures_made.fetch_add(1, Ordering::Relaxed);
+        }
         if not_created(&exchange) {
             let _ = self.record(
                 &fixture.resource,
@@ -360,7 +384,7 @@ impl Session {
     ) {
         for made in &case.creates {
             let exists = if made.resource.kind == "identity" {
-                if exchange.fate() == crate::target::gate::Fate::NoAnswer {
+                if exchange.fate() == Fate::NoAnswer {
                     // SES may have added it: no proof either way. The ledger keeps it as
                     // unproven, which `cleanup` names for the user to check.
                     self.left.fetch_add(1, Ordering::Relaxed);
@@ -413,15 +437,34 @@ impl Session {
                 .target
                 .send(&self.spec, operation, request, path, raw_body)
                 .await;
+            // A retry the budget refused was not sent: the summary counts what was.
+            if attempt > 0 && exchange.fate() != Fate::NotSent {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+            }
             let observation = observe(&exchange, &self.target.bindings, &self.target.mask);
             if !is_throttled(&observation) || attempt >= self.config.throttle_retries {
                 return (exchange, observation);
             }
             attempt += 1;
-            self.retries.fetch_add(1, Ordering::Relaxed);
-            tokio::time::sleep(backoff).await;
+            // A stopping run backs off only to remove what it made; other calls end here.
+            if self.is_removal(operation) {
+                tokio::time::sleep(backoff).await;
+            } else {
+                let stopped = self.target.gate.pacer().interrupted();
+                if tokio::time::timeout(backoff, stopped).await.is_ok() {
+                    return (exchange, observation);
+                }
+            }
             backoff = (backoff * 2).min(Duration::from_secs(8));
         }
+    }
+
+    /// Whether `operation` deletes a resource (its retries go on when the run is stopping).
+    fn is_removal(&self, operation: &str) -> bool {
+        self.spec
+            .operation_or_setup(operation)
+            .and_then(|op| op.resource.as_ref())
+            .is_some_and(|r| r.action == crate::spec::ResourceAction::Delete)
     }
 
     pub(super) fn record(
@@ -453,10 +496,12 @@ impl Session {
     /// Remove resources, newest first; a resource is marked removed only once it is gone.
     async fn remove_all(&self, resources: &[(Resource, Call)]) {
         for (resource, delete) in resources.iter().rev() {
-            let (_, obs) = self
+            let (exchange, obs) = self
                 .call(&delete.operation, &delete.request, RequestPath::Sdk, None)
                 .await;
-            self.removals.fetch_add(1, Ordering::Relaxed);
+            if exchange.fate() != Fate::NotSent {
+                self.removals.fetch_add(1, Ordering::Relaxed);
+            }
             let deleter = Deleter::Run;
             if gone(
                 &self.spec,
@@ -516,84 +561,6 @@ impl Session {
             let (resource, _, delete) = identity_calls();
             self.remove_all(&[(resource, delete)]).await;
         }
-    }
-
-    /// Run many cases with the configured concurrency, calling `on_event` in order of
-    /// completion. A stop signal (Ctrl-C, SIGTERM, SIGHUP) stops new cases from starting; those
-    /// in flight finish and clean up, and so does the session.
-    pub async fn run_all(
-        self: &Arc<Self>,
-        cases: Vec<Arc<Case>>,
-        on_event: impl FnMut(Event),
-    ) -> bool {
-        self.run_suite(cases, &SequencePlan::default(), on_event)
-            .await
-    }
-
-    /// [`Session::run_all`], then the plan's sequences (after every case: cases in flight would
-    /// disturb their listings), before the session's own resources are removed.
-    pub async fn run_suite(
-        self: &Arc<Self>,
-        cases: Vec<Arc<Case>>,
-        sequences: &SequencePlan,
-        mut on_event: impl FnMut(Event),
-    ) -> bool {
-        on_event(Event::Started {
-            total: cases.len(),
-            target: self.target.name.clone(),
-            order: cases.iter().map(|c| c.id.clone()).collect(),
-        });
-        let cases = if self.config.interleave {
-            interleave(cases)
-        } else {
-            cases
-        };
-        // Listening before the first case starts: a signal then always stops the run gracefully.
-        let mut stop = super::signals::listen();
-        let semaphore = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let session = Arc::clone(self);
-        let feeder = tokio::spawn(async move {
-            let mut tasks = tokio::task::JoinSet::new();
-            for case in cases {
-                let Ok(permit) = Arc::clone(&semaphore).acquire_owned().await else {
-                    break;
-                };
-                let session = Arc::clone(&session);
-                let tx = tx.clone();
-                tasks.spawn(async move {
-                    let result = session.run_case(case).await;
-                    drop(permit);
-                    let _ = tx.send(result);
-                });
-            }
-            while tasks.join_next().await.is_some() {}
-        });
-        let interrupter = {
-            let session = Arc::clone(self);
-            tokio::spawn(async move {
-                stop.recv().await;
-                session.interrupt();
-            })
-        };
-        while let Some(result) = rx.recv().await {
-            on_event(Event::Finished(result));
-        }
-        let _ = feeder.await;
-        if !sequences.ids().is_empty() && !self.is_interrupted() {
-            self.run_sequences(sequences, |result| {
-                on_event(Event::Sequence(Box::new(result.clone())))
-            })
-            .await;
-        }
-        interrupter.abort();
-        self.finish().await;
-        let interrupted = self.is_interrupted();
-        on_event(Event::Done {
-            interrupted,
-            totals: self.totals(),
-        });
-        interrupted
     }
 }
 

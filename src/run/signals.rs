@@ -1,6 +1,7 @@
 //! Stop signals: Ctrl-C (SIGINT), SIGTERM (what CI runners, systemd and container stops send) and
 //! SIGHUP (a closed terminal) all stop a run the same way: no new case starts, cases in flight
-//! finish and clean up, and the run's resources are removed.
+//! stop at their next wait (a paced turn, a backoff) and clean up, and the run's resources are
+//! removed: removals still wait their turn, so the account's rates hold while the run stops.
 
 /// Stop signals being listened for. The handlers are installed when this is made, not when it is
 /// first awaited: a signal that comes before the waiting task is first polled still counts

@@ -7,15 +7,37 @@ use serde_json::Value;
 
 use crate::case::{Call, Resource};
 use crate::check::{DivergenceClass, Observation};
+use crate::target::gate::Fate;
+
+/// One call's answer, and whether it left at all.
+#[derive(Debug, Clone)]
+pub struct Called {
+    /// The answer as read (a refusal, when the gate kept the call back).
+    pub observation: Observation,
+    /// How the call fared at the gate: never sent, unanswered, or answered.
+    pub fate: Fate,
+}
+
+impl Called {
+    /// Whether the call was sent.
+    pub fn sent(&self) -> bool {
+        self.fate != Fate::NotSent
+    }
+}
 
 /// Sends a sequence's calls and keeps the ledger.
 pub trait Caller: Sync {
     /// Send one call (placeholders unbound in `request`) and read the answer.
-    fn call(&self, operation: &str, request: &Value) -> impl Future<Output = Observation> + Send;
+    fn call(&self, operation: &str, request: &Value) -> impl Future<Output = Called> + Send;
 
     /// Note, before it is created, a resource and the call that deletes it (the run's ledger on
     /// real SES, so that `cleanup` can remove it if the run is stopped).
     fn creating(&self, resource: &Resource, delete: &Call);
+
+    /// The call that might have created a resource noted by [`Caller::creating`] made nothing:
+    /// it never left (the budget or the gate refused it), or the target refused it with a 4xx.
+    /// No delete is sent for it.
+    fn not_made(&self, resource: &Resource, delete: &Call);
 
     /// Take in the answer to the delete of a resource noted by [`Caller::creating`]: the runner
     /// decides, by its one rule, whether the answer proves it gone, and notes that in the ledger.

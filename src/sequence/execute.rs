@@ -52,6 +52,11 @@ impl Touched {
         }
         !known
     }
+
+    /// Forget `cleanup`: the call that might have made its resource made nothing.
+    fn forget(&mut self, cleanup: &Cleanup) {
+        self.0.retain(|c| c.resource != cleanup.resource);
+    }
 }
 
 /// Run `steps` against the target under `names`, stopping at the first departure.
@@ -132,9 +137,17 @@ impl<C: Caller> Run<'_, C> {
         expected: &Expected,
         record: &mut StepRecord,
     ) -> (StepOutcome, Observation) {
-        self.note_creation(operation, &request);
-        let obs = self.caller.call(operation, &request).await;
-        self.requests += 1;
+        let noted = self.note_creation(operation, &request);
+        let called = self.caller.call(operation, &request).await;
+        self.requests += usize::from(called.sent());
+        if called.fate.made_nothing() {
+            // Refused by the budget or the gate, or by the target with a 4xx: nothing to delete.
+            for cleanup in &noted {
+                self.touched.forget(cleanup);
+                self.caller.not_made(&cleanup.resource, &cleanup.delete);
+            }
+        }
+        let obs = called.observation;
         let mut outcome = judge_call(self.spec, operation, expected, &obs, self.names);
         let expected = expected.describe();
         let mut known = None;
@@ -337,26 +350,29 @@ impl<C: Caller> Run<'_, C> {
         StepOutcome::Met { succeeded: true }
     }
 
-    /// Note in the ledger, before the call, every resource it may create, and remember them.
+    /// Note in the ledger, before the call, every resource it may create, and remember them;
+    /// the ones not remembered before come back (a call that made nothing forgets them again).
     /// What a call creates is the spec's to say (the same rule decides a case's cleanup); an
     /// update counts as its kind's create too, since a faulty target may create what it was
     /// asked to update.
-    fn note_creation(&mut self, operation: &str, request: &Value) {
+    fn note_creation(&mut self, operation: &str, request: &Value) -> Vec<Cleanup> {
         let (Some(op), Some(request)) =
             (self.spec.operation_or_setup(operation), request.as_object())
         else {
-            return;
+            return Vec::new();
         };
         let mut made = cleanup_of_own_creation(self.spec, op, request);
         if let Some(create) = update_as_create(self.spec, op) {
             made.extend(cleanup_of_own_creation(self.spec, create, request));
         }
+        let mut noted = Vec::new();
         for cleanup in made {
-            let (resource, delete) = (cleanup.resource.clone(), cleanup.delete.clone());
-            if self.touched.add(cleanup) {
-                self.caller.creating(&resource, &delete);
+            if self.touched.add(cleanup.clone()) {
+                self.caller.creating(&cleanup.resource, &cleanup.delete);
+                noted.push(cleanup);
             }
         }
+        noted
     }
 
     /// Delete everything the execution may have created: every name a create or update named,
@@ -364,9 +380,9 @@ impl<C: Caller> Run<'_, C> {
     async fn clean_up(&mut self) {
         let touched = std::mem::take(&mut self.touched);
         for Cleanup { resource, delete } in touched.0.into_iter().rev() {
-            let obs = self.caller.call(&delete.operation, &delete.request).await;
-            self.requests += 1;
-            self.caller.deleted(&resource, &delete, &obs);
+            let called = self.caller.call(&delete.operation, &delete.request).await;
+            self.requests += usize::from(called.sent());
+            self.caller.deleted(&resource, &delete, &called.observation);
         }
     }
 }
@@ -397,4 +413,108 @@ fn update_as_create<'s>(spec: &'s Spec, op: &Operation) -> Option<&'s Operation>
         return None;
     }
     spec.operation_or_setup(&spec.resources.get(&resource.kind)?.create)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::case::{Call, Resource};
+    use crate::sequence::Called;
+    use crate::target::gate::Fate;
+
+    /// A target that keeps back (never sends) the calls of one operation and accepts the rest.
+    struct KeepsBack {
+        operation: &'static str,
+        sent: Mutex<Vec<String>>,
+        not_made: Mutex<Vec<String>>,
+    }
+
+    impl Caller for KeepsBack {
+        async fn call(&self, operation: &str, _request: &Value) -> Called {
+            if operation == self.operation {
+                return Called {
+                    observation: Observation::failed("refused before sending".into()),
+                    fate: Fate::NotSent,
+                };
+            }
+            self.sent
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(operation.to_string());
+            Called {
+                observation: Observation {
+                    status: Some(200),
+                    body: Some(json!({})),
+                    failure: None,
+                    ..Observation::failed(String::new())
+                },
+                fate: Fate::Answered(200),
+            }
+        }
+
+        fn creating(&self, _resource: &Resource, _delete: &Call) {}
+
+        fn not_made(&self, _resource: &Resource, delete: &Call) {
+            self.not_made
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(delete.operation.clone());
+        }
+
+        fn deleted(&self, _resource: &Resource, _delete: &Call, _answer: &Observation) {}
+
+        fn may_fill_policies(&self) -> bool {
+            false
+        }
+
+        fn may_create_identities(&self) -> bool {
+            false
+        }
+
+        fn known_step(&self, _: &str, _: DivergenceClass, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    #[tokio::test]
+    async fn a_create_that_was_never_sent_leaves_nothing_to_delete() {
+        let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+        let caller = KeepsBack {
+            operation: "CreateEmailTemplate",
+            sent: Mutex::default(),
+            not_made: Mutex::default(),
+        };
+        let steps = [
+            Step::CreateTemplate {
+                slot: 0,
+                content: 0,
+            },
+            Step::CreateVerification {
+                slot: 0,
+                content: 0,
+            },
+        ];
+        let execution = execute(&spec, &caller, &steps, &Names::new("x")).await;
+        let sent = caller
+            .sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        assert_eq!(
+            sent,
+            [
+                "CreateCustomVerificationEmailTemplate",
+                "DeleteCustomVerificationEmailTemplate"
+            ],
+            "no delete for the template whose create never left"
+        );
+        assert_eq!(
+            *caller.not_made.lock().unwrap_or_else(|p| p.into_inner()),
+            ["DeleteEmailTemplate"],
+            "the ledger hears that the template was not made"
+        );
+        assert_eq!(execution.requests, 2, "only what was sent counts");
+    }
 }

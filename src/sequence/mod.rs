@@ -10,7 +10,7 @@ pub mod search;
 pub mod step;
 pub mod verify;
 
-pub use caller::Caller;
+pub use caller::{Called, Caller};
 pub use model::{Expected, Model, Read};
 pub use record::{SequenceResult, SequenceVerdict, StepRecord};
 pub use search::{draw, run_sequence, sequence_id, sequence_seed, SequenceConfig};

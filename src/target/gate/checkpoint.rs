@@ -7,8 +7,9 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use super::budget::{RequestBudget, SendBudget};
-use super::pace::{PaceSettings, Pacer, Slot};
+use super::budget::{Draw, RequestBudget, SendBudget};
+use super::footprint::{footprint, Footprint};
+use super::pace::{PaceSettings, Pacer, Slot, Wait};
 use super::read::{read_strictly, Read};
 use super::rules::{self, Judged, Policy};
 use super::Refusal;
@@ -49,6 +50,7 @@ pub struct Limits {
 #[derive(Debug)]
 pub struct Ticket {
     scheduled: Scheduled,
+    draw: Draw,
     _slot: Slot,
 }
 
@@ -88,6 +90,14 @@ pub enum Fate {
     NoAnswer,
     /// An answer with this status.
     Answered(u16),
+}
+
+impl Fate {
+    /// Whether a create with this fate certainly made nothing: it never left, or the target
+    /// refused it (4xx). Anything else (a 2xx, a 5xx, no answer) may have made it.
+    pub fn made_nothing(self) -> bool {
+        matches!(self, Fate::NotSent | Fate::Answered(400..=499))
+    }
 }
 
 /// The gate of one target.
@@ -181,6 +191,7 @@ impl Gate {
             .unwrap_or(0);
         let judged = Judged {
             deliveries,
+            footprint: footprint(&self.spec, decoded.op, &decoded.request),
             ..Judged::default()
         };
         Ok((decoded.op.operation.clone(), judged))
@@ -201,11 +212,26 @@ impl Gate {
         )? {
             Read::Request { op, request } => {
                 let judged = rules::judge(&self.spec, policy, op, &request, &proven)?;
-                Ok((op.operation.clone(), judged))
+                let footprint = footprint(&self.spec, op, &request);
+                Ok((
+                    op.operation.clone(),
+                    Judged {
+                        footprint,
+                        ..judged
+                    },
+                ))
             }
             Read::UnreadableBody { op, request } => {
                 let judged = rules::judge_unreadable(&self.spec, policy, op, &request, &proven)?;
-                Ok((op.operation.clone(), judged))
+                // SES reads nothing of the body, but what the route names is still counted.
+                let footprint = footprint(&self.spec, op, &request);
+                Ok((
+                    op.operation.clone(),
+                    Judged {
+                        footprint,
+                        ..judged
+                    },
+                ))
             }
         }
     }
@@ -214,10 +240,10 @@ impl Gate {
     /// at the last check ([`Gate::inspect`]) and settled with the answer ([`Gate::settle`]).
     pub async fn schedule(&self, outgoing: Outgoing<'_>) -> Result<Ticket, Refusal> {
         let (operation, judged) = self.preflight(outgoing)?;
-        self.requests.take(&operation, judged.removal)?;
+        let draw = self.requests.take(&operation, &judged.footprint)?;
         if self.is_strict() {
             if let Err(refusal) = self.sends.send(judged.spends()) {
-                self.requests.untake(&operation);
+                self.requests.settle(draw, Fate::NotSent);
                 return Err(refusal);
             }
         }
@@ -226,9 +252,29 @@ impl Gate {
             .operation_or_setup(&operation)
             .and_then(|op| op.rate_limit.as_ref())
             .map(|r| r.per_second);
-        let slot = self.pacer.acquire(&operation, rate, judged.spends()).await;
+        // A removal waits its turn even when the run is stopping: its cleanup must go on.
+        let wait = if judged.removal || matches!(judged.footprint, Footprint::Removes(_)) {
+            Wait::Always
+        } else {
+            Wait::UntilInterrupted
+        };
+        let slot = match self
+            .pacer
+            .acquire(&operation, rate, judged.spends(), wait)
+            .await
+        {
+            Ok(slot) => slot,
+            Err(refusal) => {
+                self.requests.settle(draw, Fate::NotSent);
+                if self.is_strict() {
+                    self.sends.settle(judged.spends(), false);
+                }
+                return Err(refusal);
+            }
+        };
         Ok(Ticket {
             scheduled: Scheduled { operation, judged },
+            draw,
             _slot: slot,
         })
     }
@@ -252,7 +298,8 @@ impl Gate {
     }
 
     /// How the request fared: recipients of an accepted message are spent, a request that never
-    /// left is given back, and an identity SES accepted is proven.
+    /// left is given back (and a delete a create that made nothing had paid for), and an
+    /// identity SES accepted is proven.
     pub fn settle(&self, ticket: Ticket, fate: Fate) {
         let accepted = matches!(fate, Fate::Answered(200..=299));
         if fate == Fate::Answered(429) {
@@ -267,7 +314,12 @@ impl Gate {
         // have, like a 2xx.
         let mailed_no_one = matches!(fate, Fate::NotSent | Fate::Answered(300..=499));
         let ticket = {
-            let Ticket { scheduled, _slot } = ticket;
+            let Ticket {
+                scheduled,
+                draw,
+                _slot,
+            } = ticket;
+            self.requests.settle(draw, fate);
             // The slot goes now: the interval before the next call starts from this answer, and a
             // message that mailed no one holds up no other.
             if mailed_no_one {
@@ -277,9 +329,6 @@ impl Gate {
             }
             scheduled
         };
-        if fate == Fate::NotSent {
-            self.requests.untake(&ticket.operation);
-        }
         if self.is_strict() {
             self.sends.settle(ticket.judged.spends(), !mailed_no_one);
             // Accepted although judged certain to be refused: the `enforced` mark was wrong for
@@ -414,7 +463,7 @@ mod tests {
     }
 
     #[test]
-    fn removing_a_proven_identity_is_a_removal_the_budget_never_refuses() {
+    fn removing_a_proven_identity_is_a_removal() {
         let g = gate(&["sends-mail"]);
         let address = "success+scabcdef70wxyz-x@simulator.amazonses.com";
         g.prove_identity(address);
@@ -423,7 +472,8 @@ mod tests {
             crate::target::wire::percent_encode(address)
         );
         let judged = preflight(&g, "DELETE", &path, "");
-        assert_eq!(judged.map(|j| j.removal), Ok(true));
-        assert!(g.requests().take("DeleteEmailIdentity", true).is_ok());
+        let judged = judged.unwrap_or_else(|e| panic!("{e}"));
+        assert!(judged.removal);
+        assert!(matches!(judged.footprint, Footprint::Removes(_)));
     }
 }

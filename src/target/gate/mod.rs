@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod checkpoint;
+pub mod footprint;
 pub mod pace;
 pub mod read;
 pub mod recipients;
@@ -9,6 +10,7 @@ pub mod refusal;
 pub mod rules;
 
 pub use checkpoint::{Fate, Gate, LastCheckFn, Limits, Outgoing, Scheduled, Ticket};
-pub use pace::{PaceSettings, Pacer};
+pub use footprint::{Footprint, ResourceKey};
+pub use pace::{PaceSettings, Pacer, Wait};
 pub use refusal::Refusal;
 pub use rules::{Judged, Policy};

@@ -74,6 +74,23 @@ pub enum Refusal {
         /// What is being sent.
         sent: String,
     },
+    /// The pace this call would have to keep is so slow that the wait it causes (before the next
+    /// call, or the next message) would pass the longest a paced wait may last: refused rather
+    /// than waited for, since the rate must never be exceeded by waiting less.
+    #[error("{what} at {rate}/s would hold the next one for {seconds} s, longer than the {max} s a paced wait may last")]
+    TooSlow {
+        /// What is paced: `SendEmail to 3 recipients`, `GetEmailTemplate`.
+        what: String,
+        /// The rate, as shown to people.
+        rate: String,
+        /// The wait it would cause, as shown to people.
+        seconds: String,
+        /// The longest a paced wait may last, in seconds.
+        max: u64,
+    },
+    /// The run was stopped while this request waited for its turn.
+    #[error("the run was interrupted while this request waited for its turn")]
+    Interrupted,
     /// `--max-requests` is spent.
     #[error("the request budget (--max-requests {max}) is spent")]
     RequestBudget {
@@ -103,6 +120,8 @@ impl Refusal {
             Refusal::Recipient { .. } => "mailbox-simulator",
             Refusal::Unreadable { .. } => "unreadable",
             Refusal::NotScheduled { .. } => "not-scheduled",
+            Refusal::TooSlow { .. } => "too-slow",
+            Refusal::Interrupted => "interrupted",
             Refusal::RequestBudget { .. } => "request-budget",
             Refusal::SendBudget { .. } => "send-budget",
         }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::footprint::Footprint;
 use super::recipients::{self, at_simulator};
 use super::Refusal;
 use crate::spec::{named_constraints, validate, Operation, ResourceAction, Safety, Spec};
@@ -47,6 +48,8 @@ pub struct Judged {
     pub certain_rejection: Option<String>,
     /// An identity SES adds if it accepts the request (SendCustomVerificationEmail).
     pub adds_identity: Option<String>,
+    /// What it may make or remove, as the request budget counts it.
+    pub footprint: Footprint,
 }
 
 /// Judge a decoded request against the real-SES rules. `proven` says whether a 200 proved the
