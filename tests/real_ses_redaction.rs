@@ -6,16 +6,20 @@
 mod common;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::cli;
+use common::cli::{self, harness, percent_encoded, wait, SESSION_TOKEN};
 use common::owner::{Owner, IDENTITY};
-use common::real_ses::{aws_run, ACCOUNT};
+use common::real_ses::{assert_no_secret_in, aws_run, ACCOUNT};
 use common::recorder::{accepted, Recorder};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::case::PREFIX_PLACEHOLDER;
+use ses_conformance::case::{new_run_id, PREFIX_PLACEHOLDER};
+use ses_conformance::run::ledger;
 use ses_conformance::target::reference::{Options, ReferenceServer};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -257,5 +261,148 @@ async fn finding_2_only_what_the_run_created_is_recorded_from_real_ses() {
         ],
         &[USER_TEMPLATE],
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A server that answers every request with an error echoing the request's signature headers,
+/// as they came, JSON-escaped and percent-encoded; but the first GetAccount with a quota when
+/// `quota_first` (so that a run gets past reading its quota).
+struct EchoHeaders {
+    quota_given: AtomicBool,
+}
+
+impl Respond for EchoHeaders {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let is_get_account = request.url.path() == "/v2/email/account";
+        if is_get_account && !self.quota_given.swap(true, Ordering::SeqCst) {
+            return ResponseTemplate::new(200).set_body_json(accepted("GetAccount", 50.0));
+        }
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (authorization, date, token) = (
+            header("authorization"),
+            header("x-amz-date"),
+            header("x-amz-security-token"),
+        );
+        let echoed = format!(
+            "Authorization: {authorization}, X-Amz-Date: {date}, X-Amz-Security-Token: {token}"
+        );
+        let body = json!({
+            "message": format!("The request signature we calculated does not match: {echoed}"),
+            "headers": {"authorization": authorization, "x-amz-date": date, "x-amz-security-token": token},
+            "escaped": echoed.replace('/', "\\/"),
+            "query": format!("X-Amz-Credential={}&X-Amz-Security-Token={}&X-Amz-Signature=0123abcd", percent_encoded(&authorization), percent_encoded(&token)),
+        });
+        ResponseTemplate::new(403)
+            .insert_header("x-amzn-ErrorType", "SignatureDoesNotMatch")
+            .set_body_raw(body.to_string().into_bytes(), "application/json")
+    }
+}
+
+/// A server echoing the request's signature headers in its errors.
+async fn echo_server(quota_first: bool) -> MockServer {
+    let server = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
+    Mock::given(any())
+        .respond_with(EchoHeaders {
+            quota_given: AtomicBool::new(!quota_first),
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Run the binary with a session token as well as the keys; its exit code, stdout and stderr.
+fn run_with_token(args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
+    let child = harness(args, dir)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let output = wait(child, 3 * MINUTE);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Finding 6: a GetAccount error whose body echoed the request's headers printed the run's
+/// access key, its signature and its session token. Now nothing the tool prints or writes holds
+/// the run's credentials or any signature material, whatever answer echoes them: a case's
+/// error, the quota read that stops a run, and a removal `cleanup` could not make.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
+    let dir = temp_dir("redaction-finding-6");
+    let arg = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let (json_arg, junit_arg, ledger_arg) = (arg("r.jsonl"), arg("junit.xml"), arg("ledger.jsonl"));
+
+    // Cases whose every answer echoes the headers (the quota read passes).
+    let server = echo_server(true).await;
+    let url = server.uri();
+    let mut args = aws_run(&url, IDENTITY);
+    args.extend([
+        "--account-id",
+        ACCOUNT,
+        "--case",
+        "get_account::valid::minimal::0",
+        "--case",
+        "create_email_template::valid::minimal::0",
+        "--json",
+        &json_arg,
+        "--junit",
+        &junit_arg,
+        "--ledger",
+        &ledger_arg,
+    ]);
+    let (code, stdout, stderr) = run_with_token(&args, &dir);
+    assert_eq!(code, Some(1), "both cases diverge: {stdout}\n{stderr}");
+    assert!(stdout.contains("SignatureDoesNotMatch"), "{stdout}");
+    let mut outputs = vec![("stdout", stdout), ("stderr", stderr)];
+
+    // The quota read itself echoes them: the run stops, and says why.
+    let refusing = echo_server(false).await;
+    let refusing_url = refusing.uri();
+    let (code, stdout, stderr) = run_with_token(&aws_run(&refusing_url, IDENTITY), &dir);
+    assert_eq!(code, Some(3), "{stdout}\n{stderr}");
+    assert!(stderr.contains("GetAccount"), "{stderr}");
+    outputs.extend([
+        ("stdout of the stopped run", stdout),
+        ("stderr of the stopped run", stderr),
+    ]);
+
+    // A removal that `cleanup` sends is answered the same way.
+    let run = new_run_id();
+    let entry = ledger::Entry {
+        run: run.clone(),
+        target: "aws".into(),
+        endpoint: refusing_url.clone(),
+        real_aws: true,
+        kind: "email_template".into(),
+        delete_operation: "DeleteEmailTemplate".into(),
+        delete_request: json!({"TemplateName": format!("{}left", ledger::run_prefix(&run))}),
+    };
+    let left = dir.join("left.ledger.jsonl");
+    ledger::Ledger::open(&left)
+        .and_then(|l| l.append(&ledger::Line::Creating(entry)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let left_arg = left.to_string_lossy().into_owned();
+    let (code, stdout, stderr) =
+        run_with_token(&["cleanup", &left_arg, "--endpoint", &refusing_url], &dir);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("could not remove"), "{stderr}");
+    outputs.extend([("cleanup's stdout", stdout), ("cleanup's stderr", stderr)]);
+
+    outputs.push(("the run's files", all_files(&dir)));
+    for (what, text) in &outputs {
+        assert_no_secret_in(what, text);
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

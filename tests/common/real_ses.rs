@@ -7,7 +7,7 @@ use std::process::Child;
 use ses_conformance::run::ledger;
 use ses_conformance::target::reference::{Options, ReferenceServer};
 
-use super::cli::{harness, ACCESS_KEY, SECRET_KEY};
+use super::cli::{harness, percent_encoded, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use super::owner::{Owner, IDENTITY};
 use super::{spec, temp_dir};
 
@@ -34,17 +34,20 @@ pub fn aws_run<'a>(url: &'a str, identity: &'a str) -> Vec<&'a str> {
     ]
 }
 
-/// No credential, signature or account id in `text`.
+/// No credential (as it is, JSON-escaped or percent-encoded), signature or account id in
+/// `text`.
 pub fn assert_no_secret_in(what: &str, text: &str) {
-    for secret in [
-        ACCESS_KEY,
-        SECRET_KEY,
-        ACCOUNT,
-        "Signature=",
-        "AWS4-HMAC-SHA256",
-    ] {
+    let mut secrets: Vec<String> = ["Signature=", "AWS4-HMAC-SHA256", ACCOUNT]
+        .map(str::to_string)
+        .to_vec();
+    for credential in [ACCESS_KEY, SECRET_KEY, SESSION_TOKEN] {
+        secrets.push(credential.to_string());
+        secrets.push(credential.replace('/', "\\/"));
+        secrets.push(percent_encoded(credential));
+    }
+    for secret in secrets {
         assert!(
-            !text.contains(secret),
+            !text.contains(&secret),
             "{what} contains {secret:?}:\n{text}"
         );
     }
