@@ -406,3 +406,124 @@ async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Answers naming the user's account in encoded ARNs: JSON unicode escapes in a JSON error,
+/// percent-encoding in a text error, and both mixed with plain separators in another; the first
+/// GetAccount gets a quota.
+struct EncodedArns {
+    quota_given: AtomicBool,
+}
+
+impl Respond for EncodedArns {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let path = request.url.path();
+        if path == "/v2/email/account" && !self.quota_given.swap(true, Ordering::SeqCst) {
+            return ResponseTemplate::new(200).set_body_json(accepted("GetAccount", 50.0));
+        }
+        let (content_type, body) = if path.starts_with("/v2/email/templates") {
+            (
+                "application/json",
+                format!(
+                    r#"{{"message":"User arn\u003aaws\u003aiam\u003a\u003a{OWN_ACCOUNT}\u003auser/alice may not list templates","Resource":"arn\u003Aaws-us-gov\u003Ases\u003Aus-gov-west-1\u003A{OWN_ACCOUNT}\u003Atemplate/x"}}"#
+                ),
+            )
+        } else if path.starts_with("/v2/email/identities") {
+            (
+                "text/plain",
+                format!("denied: arn%3Aaws%3Ases%3Aus-east-1%3A{OWN_ACCOUNT}%3Aidentity%2Fverified.example.org (arn%253Aaws%253Aiam%253A%253A{OWN_ACCOUNT}%253Aroot)"),
+            )
+        } else {
+            (
+                "application/json",
+                format!(
+                    r#"{{"message":"not authorized: arn:aws%3Aiam\u003a:{OWN_ACCOUNT}%3aroot","Policy":"{{\"Principal\":{{\"AWS\":\"arn%3Aaws%3Aiam%3A%3A{OWN_ACCOUNT}%3Aroot\"}}}}"}}"#
+                ),
+            )
+        };
+        ResponseTemplate::new(400)
+            .insert_header("x-amzn-ErrorType", "AccessDeniedException")
+            .set_body_raw(body.into_bytes(), content_type)
+    }
+}
+
+/// Finding 9: account ids were masked before the answer was decoded, so ARNs written with JSON
+/// unicode escapes or percent-encoding were printed whole; and `cleanup` printed a ledger
+/// entry naming an ARN as it was. Now no output of a run, a recording or a cleanup holds the
+/// account id, whatever the encoding of the ARN's separators.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_9_account_ids_are_masked_in_every_encoding() {
+    let dir = temp_dir("redaction-finding-9");
+    let server = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
+    Mock::given(any())
+        .respond_with(EncodedArns {
+            quota_given: AtomicBool::new(false),
+        })
+        .mount(&server)
+        .await;
+    let url = server.uri();
+    let arg = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let (json_arg, junit_arg, out_arg) = (arg("r.jsonl"), arg("junit.xml"), arg("baseline"));
+    let mut args = aws_run(&url, IDENTITY);
+    args[0] = "record";
+    args.extend([
+        "--case",
+        "list_email_templates::valid::minimal::0",
+        "--case",
+        "get_email_identity::valid::minimal::0",
+        "--case",
+        "put_account_details::invalid::mail_type_not_in_enum::0",
+        "--json",
+        &json_arg,
+        "--junit",
+        &junit_arg,
+        "--out",
+        &out_arg,
+    ]);
+    let (code, stdout, stderr) = cli::run(&args, &dir, 2 * MINUTE);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let files = all_files(&dir);
+    assert!(files.contains("AccessDeniedException"), "{files}");
+    let mut outputs = vec![("stdout", stdout), ("stderr", stderr), ("the files", files)];
+
+    // A ledger entry naming an ARN, plainly and percent-encoded: refused, and printed masked.
+    let run = new_run_id();
+    let left = dir.join("arn.ledger.jsonl");
+    let ledger = ledger::Ledger::open(&left).unwrap_or_else(|e| panic!("{e}"));
+    for name in [
+        format!("arn:aws:ses:us-east-1:{OWN_ACCOUNT}:template/x"),
+        format!(
+            "{}arn%3Aaws%3Ases%3Aus-east-1%3A{OWN_ACCOUNT}%3Atemplate",
+            ledger::run_prefix(&run)
+        ),
+    ] {
+        let entry = ledger::Entry {
+            run: run.clone(),
+            target: "aws".into(),
+            endpoint: url.clone(),
+            real_aws: true,
+            kind: "email_template".into(),
+            delete_operation: "DeleteEmailTemplate".into(),
+            delete_request: json!({ "TemplateName": name }),
+        };
+        ledger
+            .append(&ledger::Line::Creating(entry))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let left_arg = left.to_string_lossy().into_owned();
+    let (code, stdout, stderr) =
+        cli::run(&["cleanup", &left_arg, "--endpoint", &url], &dir, MINUTE);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("template"), "{stderr}");
+    outputs.extend([("cleanup's stdout", stdout), ("cleanup's stderr", stderr)]);
+    assert_none_in(
+        &outputs
+            .iter()
+            .map(|(what, text)| (*what, text.as_str()))
+            .collect::<Vec<_>>(),
+        &[OWN_ACCOUNT],
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
