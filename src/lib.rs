@@ -21,6 +21,7 @@ pub mod command;
 pub mod exit;
 pub mod explore;
 pub mod gen;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod sdk_model;

@@ -7,8 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::mask::AccountMask;
 use crate::case::Bindings;
+use crate::redact::Redactor;
 use crate::target::exchange::{Exchange, RawAnswer, SdkView};
 
 /// What came back, normalised: the input of every check and of snapshots.
@@ -64,8 +64,8 @@ impl Observation {
 const EXCERPT_CHARS: usize = 200;
 
 /// Read an exchange, restoring placeholders for the run's values and masking account ids (see
-/// [`AccountMask`]) in everything read: body, headers, the SDK's view, transport failures.
-pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> Observation {
+/// [`Redactor`]) in everything read: body, headers, the SDK's view, transport failures.
+pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &Redactor) -> Observation {
     let failure = exchange
         .failure
         .as_ref()
@@ -116,7 +116,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> 
     }
 }
 
-fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &AccountMask) -> SdkView {
+fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &Redactor) -> SdkView {
     match sdk {
         SdkView::Output { output } => SdkView::Output {
             output: clean_value(bindings, mask, output),
@@ -136,12 +136,12 @@ fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &AccountMask) -> SdkView
 }
 
 /// Unbind, then mask account ids.
-fn clean(bindings: &Bindings, mask: &AccountMask, text: &str) -> String {
+fn clean(bindings: &Bindings, mask: &Redactor, text: &str) -> String {
     mask.mask(&bindings.unbind_text(text))
 }
 
 /// A body as text and, when it is JSON, as a value; both unbound and masked.
-fn read_body(bindings: &Bindings, mask: &AccountMask, raw: &str) -> (String, Option<Value>) {
+fn read_body(bindings: &Bindings, mask: &Redactor, raw: &str) -> (String, Option<Value>) {
     let unbound = bindings.unbind_text(raw);
     let text = mask.mask(&unbound);
     match serde_json::from_str(&text) {
@@ -158,7 +158,7 @@ fn read_body(bindings: &Bindings, mask: &AccountMask, raw: &str) -> (String, Opt
     }
 }
 
-fn clean_value(bindings: &Bindings, mask: &AccountMask, value: &Value) -> Value {
+fn clean_value(bindings: &Bindings, mask: &Redactor, value: &Value) -> Value {
     mask.mask_value(&bindings.unbind_value(value))
 }
 
@@ -230,7 +230,7 @@ mod tests {
             )],
             r#"{"message":"nope"}"#,
         );
-        let o = observe(&e, &Bindings::placeholders(), &AccountMask::default());
+        let o = observe(&e, &Bindings::placeholders(), &Redactor::default());
         assert_eq!(o.error_type.as_deref(), Some("NotFoundException"));
         assert_eq!(o.message.as_deref(), Some("nope"));
     }
@@ -278,7 +278,7 @@ mod tests {
             let o = observe(
                 &exchange(500, &[("content-type", "text/html")], body),
                 &Bindings::placeholders(),
-                &AccountMask::default(),
+                &Redactor::default(),
             );
             assert_eq!(o.status, Some(500));
             assert_eq!(o.error_type, None);
@@ -296,17 +296,17 @@ mod tests {
             }),
             elapsed: Duration::ZERO,
         };
-        let o = observe(&e, &Bindings::placeholders(), &AccountMask::default());
+        let o = observe(&e, &Bindings::placeholders(), &Redactor::default());
         assert_eq!(o.status, None);
         assert_eq!(o.failure.as_deref(), Some("timeout: 2s"));
     }
 
     const ACCOUNT: &str = "111122223333";
 
-    fn govcloud() -> (Bindings, AccountMask) {
+    fn govcloud() -> (Bindings, Redactor) {
         (
             Bindings::for_identity("abcdef", "example.org", "us-gov-west-1", ACCOUNT),
-            AccountMask::seeded(ACCOUNT),
+            Redactor::seeded(ACCOUNT),
         )
     }
 
@@ -354,6 +354,24 @@ mod tests {
         observe(&first, &bindings, &mask);
         let o = observe(&later, &bindings, &mask);
         assert_eq!(o.body, Some(json!({"Owner": "[account]"})));
+    }
+
+    #[test]
+    fn accounts_named_bare_in_policy_documents_leave_no_part_of_an_answer() {
+        // No --account-id: the run knows no id before this answer.
+        let (bindings, mask) = (Bindings::placeholders(), Redactor::default());
+        let document = r#"{"Statement":[{"Principal":{"AWS":"444455556666"},"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}"#;
+        let body = json!({"Policies": {"partner": document}}).to_string();
+        let mut e = exchange(200, &[("content-type", "application/json")], &body);
+        e.sdk = SdkView::Output {
+            output: json!({"Policies": {"partner": document}}),
+        };
+        let o = observe(&e, &bindings, &mask);
+        let seen = format!("{o:?} {:?}", o.raw);
+        for id in ["444455556666", "123456789012"] {
+            assert!(!seen.contains(id), "{seen}");
+        }
+        assert!(seen.contains("partner"), "the policy is kept: {seen}");
     }
 
     #[test]

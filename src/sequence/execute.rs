@@ -147,13 +147,15 @@ impl<C: Caller> Run<'_, C> {
                 };
             }
         }
+        // Judged on the whole answer; recorded as the runner records it.
+        let recorded = self.caller.recorded(operation, &obs);
         record.calls.push(CallRecord {
             operation: operation.to_string(),
             request,
             expected,
-            observed: describe_observation(&obs),
+            observed: describe_observation(&recorded),
             known,
-            observation: Some(obs.clone()),
+            observation: Some(recorded),
         });
         (outcome, obs)
     }

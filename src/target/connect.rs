@@ -15,7 +15,7 @@ use super::sdk::{self, Capture, Endpoint, LastCheck};
 use super::serialize::{outgoing, serialize_call};
 use super::wire::{self, WireClient};
 use crate::case::{Bindings, RequestPath};
-use crate::check::AccountMask;
+use crate::check::Redactor;
 use crate::spec::Spec;
 
 /// Why a target could not be set up.
@@ -48,7 +48,7 @@ pub struct Target {
     /// This run's placeholder values.
     pub bindings: Bindings,
     /// The account ids this run knows (its own, and any seen in an ARN), masked in what it reads.
-    pub mask: AccountMask,
+    pub mask: Redactor,
     /// Where it is, for messages (a URL or `aws:<region>`; never credentials).
     pub endpoint: String,
     /// Whether it is real SES (safety rules apply).
@@ -124,7 +124,7 @@ impl Target {
                         &config.region,
                         &account,
                     ),
-                    mask: AccountMask::seeded(&account),
+                    mask: Redactor::seeded(&account),
                     endpoint: url.unwrap_or_else(|| format!("aws:{}", config.region)),
                     real_aws: true,
                     sdk: client,
@@ -151,7 +151,7 @@ impl Target {
             name: name.to_string(),
             profile: config.profile.clone(),
             bindings: Bindings::local(&config.run_id, &config.region, account),
-            mask: AccountMask::seeded(account),
+            mask: Redactor::seeded(account),
             endpoint: url.to_string(),
             real_aws: false,
             gate: Arc::new(Gate::new(spec, gate_limits(&config.limits, None))),

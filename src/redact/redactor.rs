@@ -1,48 +1,47 @@
-//! Account ids kept out of everything a run writes: inside ARNs of any partition
-//! (`arn:aws-us-gov:iam::123456789012:root`), and bare (`"aws:SourceAccount": "123456789012"`)
-//! wherever the run knows the id.
+//! The one redactor of a target: account ids kept out of everything a run prints or writes.
 //!
-//! A bare 12-digit number is only masked when it is an id the run was given (`--account-id`) or
-//! has seen inside an ARN: other 12-digit numbers may be legitimate values, and masking them would
-//! hide real differences in snapshots.
+//! An account id is masked inside ARNs of any partition (`arn:aws-us-gov:iam::123456789012:root`)
+//! and inside the `Principal` and `Condition` of policy documents, whoever owns it; once seen
+//! there, or given (`--account-id`), it is masked bare everywhere after
+//! (`"Owner": "123456789012"`). Other 12-digit numbers are left alone: they may be legitimate
+//! values, and masking them would hide real differences in snapshots.
 
 use std::borrow::Cow;
 use std::sync::RwLock;
 
 use serde_json::Value;
 
+use super::accounts::{
+    account_id, arn_account_at, arn_accounts, twelve_digit_runs, AccountId, ACCOUNT_LEN,
+};
+use super::policy::{policy_accounts, policy_accounts_in_text};
+
 /// What a masked account id becomes.
 pub const ACCOUNT_TOKEN: &str = "[account]";
-
-/// The placeholder account: what a known account id was unbound to, so it stays readable.
-const PLACEHOLDER_ACCOUNT: &str = "000000000000";
-
-/// Digits in an account id.
-const ACCOUNT_LEN: usize = 12;
 
 /// The account ids one run knows, and the masking of them. Shared by the run's concurrent cases:
 /// an id learned from one answer is masked in every later one.
 #[derive(Default)]
-pub struct AccountMask {
-    known: RwLock<Vec<[u8; ACCOUNT_LEN]>>,
+pub struct Redactor {
+    known: RwLock<Vec<AccountId>>,
 }
 
 // The ids themselves are what this type hides: its debug form only counts them.
-impl std::fmt::Debug for AccountMask {
+impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountMask")
+        f.debug_struct("Redactor")
             .field("known", &self.read().len())
             .finish()
     }
 }
 
-impl AccountMask {
-    /// A mask that knows `account` (a run's `--account-id`); the placeholder account, or anything
-    /// that is not an account id, teaches it nothing.
-    pub fn seeded(account: &str) -> AccountMask {
-        let mask = AccountMask::default();
-        mask.learn(account);
-        mask
+impl Redactor {
+    /// A redactor that knows `account` (a run's `--account-id`); the placeholder account, or
+    /// anything that is not an account id, teaches it nothing.
+    pub fn seeded(account: &str) -> Redactor {
+        let redactor = Redactor::default();
+        redactor.learn(account);
+        redactor
     }
 
     /// Know `account` from now on. Anything but 12 ASCII digits, and the placeholder account, is
@@ -58,29 +57,64 @@ impl AccountMask {
         account_id(account.as_bytes()).is_some_and(|id| self.read().contains(&id))
     }
 
-    /// `text` with the account of every ARN masked (and learned), then every bare known id
-    /// masked.
+    /// `text` with every account id masked: first every id it names in an ARN or a policy
+    /// document is learned, then the accounts of its ARNs and every known id are masked.
     pub fn mask(&self, text: &str) -> String {
+        self.learn_from_text(text);
+        self.mask_learned(text)
+    }
+
+    /// Every string (and key) of a JSON value masked, after learning from all of it; a number
+    /// that is a known id becomes the masked string, since no number can say `[account]`.
+    pub fn mask_value(&self, value: &Value) -> Value {
+        self.learn_from_value(value);
+        self.mask_value_learned(value)
+    }
+
+    /// Learn every id `text` names in an ARN or a policy document.
+    fn learn_from_text(&self, text: &str) {
+        for id in arn_accounts(text).chain(policy_accounts_in_text(text)) {
+            self.learn_id(id);
+        }
+    }
+
+    fn learn_from_value(&self, value: &Value) {
+        for id in policy_accounts(value) {
+            self.learn_id(id);
+        }
+        match value {
+            Value::String(s) => self.learn_from_text(s),
+            Value::Array(items) => items.iter().for_each(|v| self.learn_from_value(v)),
+            Value::Object(obj) => obj.iter().for_each(|(k, v)| {
+                self.learn_from_text(k);
+                self.learn_from_value(v);
+            }),
+            _ => {}
+        }
+    }
+
+    /// `text` with ARN accounts and known ids masked (nothing learned).
+    fn mask_learned(&self, text: &str) -> String {
         // Most text has neither: then the only allocation is the copy returned.
-        let arns_masked = self.mask_arns(text);
+        let arns_masked = mask_arns(text);
         match self.mask_bare(&arns_masked) {
             Some(masked) => masked,
             None => arns_masked.into_owned(),
         }
     }
 
-    /// Every string (and key) of a JSON value masked; a number that is a known id becomes the
-    /// masked string, since no number can say `[account]`.
-    pub fn mask_value(&self, value: &Value) -> Value {
+    fn mask_value_learned(&self, value: &Value) -> Value {
         match value {
-            Value::String(s) => Value::String(self.mask(s)),
+            Value::String(s) => Value::String(self.mask_learned(s)),
             Value::Number(n) if n.as_u64().is_some_and(|n| self.knows_number(n)) => {
                 Value::String(ACCOUNT_TOKEN.into())
             }
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.mask_value(v)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.mask_value_learned(v)).collect())
+            }
             Value::Object(obj) => Value::Object(
                 obj.iter()
-                    .map(|(k, v)| (self.mask(k), self.mask_value(v)))
+                    .map(|(k, v)| (self.mask_learned(k), self.mask_value_learned(v)))
                     .collect(),
             ),
             other => other.clone(),
@@ -92,12 +126,12 @@ impl AccountMask {
         (100_000_000_000..1_000_000_000_000).contains(&n) && self.knows(&n.to_string())
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<[u8; ACCOUNT_LEN]>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<AccountId>> {
         // A poisoned lock still holds a valid list: ids are only ever pushed whole.
         self.known.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn learn_id(&self, id: [u8; ACCOUNT_LEN]) {
+    fn learn_id(&self, id: AccountId) {
         if self.read().contains(&id) {
             return;
         }
@@ -107,63 +141,21 @@ impl AccountMask {
         }
     }
 
-    fn mask_arns<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if !text.contains("arn:") {
-            return Cow::Borrowed(text);
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find("arn:") {
-            let arn = &rest[at..];
-            match arn_account_at(arn.as_bytes()) {
-                Some(start) => {
-                    let end = start + ACCOUNT_LEN;
-                    out.push_str(&rest[..at + start]);
-                    match account_id(&arn.as_bytes()[start..end]) {
-                        Some(id) => {
-                            self.learn_id(id);
-                            out.push_str(ACCOUNT_TOKEN);
-                        }
-                        // The placeholder account.
-                        None => out.push_str(&arn[start..end]),
-                    }
-                    rest = &arn[end..];
-                }
-                None => {
-                    out.push_str(&rest[..at + "arn:".len()]);
-                    rest = &arn["arn:".len()..];
-                }
-            }
-        }
-        out.push_str(rest);
-        Cow::Owned(out)
-    }
-
     /// `text` with bare known ids masked; `None` when there is none.
     fn mask_bare(&self, text: &str) -> Option<String> {
         let known = self.read();
         if known.is_empty() {
             return None;
         }
-        let bytes = text.as_bytes();
         let mut out: Option<String> = None;
-        let (mut copied, mut i) = (0, 0);
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            // Runs of ASCII digits start and end on character boundaries, so slicing is safe.
-            let run = &bytes[start..i];
-            if run.len() == ACCOUNT_LEN && known.iter().any(|id| id.as_slice() == run) {
+        let mut copied = 0;
+        for (start, id) in twelve_digit_runs(text) {
+            if known.contains(&id) {
+                // Runs of ASCII digits start and end on character boundaries, so slicing is safe.
                 let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 out.push_str(&text[copied..start]);
                 out.push_str(ACCOUNT_TOKEN);
-                copied = i;
+                copied = start + ACCOUNT_LEN;
             }
         }
         if let Some(out) = &mut out {
@@ -173,46 +165,46 @@ impl AccountMask {
     }
 }
 
-/// Account ids inside ARNs of any partition masked, for text no run is known for (snapshots of
-/// whatever they are given). An id seen in one of its ARNs is masked bare in the same text too.
-pub fn mask_account_ids(text: &str) -> String {
-    AccountMask::default().mask(text)
-}
-
-/// 12 ASCII digits that are not the placeholder account.
-fn account_id(bytes: &[u8]) -> Option<[u8; ACCOUNT_LEN]> {
-    let id: [u8; ACCOUNT_LEN] = bytes.try_into().ok()?;
-    (id.iter().all(u8::is_ascii_digit) && id != *PLACEHOLDER_ACCOUNT.as_bytes()).then_some(id)
-}
-
-/// Where the account of an ARN starts, for text starting with
-/// `arn:<partition>:<service>:<region>:<12 digits>:`: the partition is `aws` or `aws-` and
-/// letters and dashes (`aws-cn`, `aws-us-gov`, `aws-iso-b`); service and region are letters,
-/// digits and dashes (the region may be empty, as in IAM ARNs).
-fn arn_account_at(arn: &[u8]) -> Option<usize> {
-    let mut at = "arn:".len();
-    at = field_end(arn, at, |b| b.is_ascii_lowercase() || b == b'-')?;
-    let partition = &arn["arn:".len()..at];
-    if partition != b"aws" && !(partition.starts_with(b"aws-") && partition.len() > 4) {
-        return None;
+/// The account of every ARN in `text` masked.
+fn mask_arns(text: &str) -> Cow<'_, str> {
+    if !text.contains("arn:") {
+        return Cow::Borrowed(text);
     }
-    let service_or_region = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
-    at = field_end(arn, at + 1, service_or_region)?;
-    at = field_end(arn, at + 1, service_or_region)?;
-    let start = at + 1;
-    let account = arn.get(start..start + ACCOUNT_LEN)?;
-    let ends = arn.get(start + ACCOUNT_LEN) == Some(&b':');
-    (account.iter().all(u8::is_ascii_digit) && ends).then_some(start)
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("arn:") {
+        let arn = &rest[at..];
+        match arn_account_at(arn.as_bytes()) {
+            Some(start) => {
+                let end = start + ACCOUNT_LEN;
+                out.push_str(&rest[..at + start]);
+                match account_id(&arn.as_bytes()[start..end]) {
+                    Some(_) => out.push_str(ACCOUNT_TOKEN),
+                    // The placeholder account.
+                    None => out.push_str(&arn[start..end]),
+                }
+                rest = &arn[end..];
+            }
+            None => {
+                out.push_str(&rest[..at + "arn:".len()]);
+                rest = &arn["arn:".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
-/// The index of the `:` ending a field that starts at `from` and holds only `allowed` bytes.
-fn field_end(bytes: &[u8], from: usize, allowed: impl Fn(u8) -> bool) -> Option<usize> {
-    let len = bytes.get(from..)?.iter().position(|&b| !allowed(b))?;
-    (bytes.get(from + len) == Some(&b':')).then_some(from + len)
+/// Account ids inside ARNs of any partition and policy documents masked, for text no run is
+/// known for (snapshots of whatever they are given). An id seen in one of them is masked bare
+/// in the same text too.
+pub fn mask_account_ids(text: &str) -> String {
+    Redactor::default().mask(text)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::accounts::PLACEHOLDER_ACCOUNT;
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
@@ -253,7 +245,7 @@ mod tests {
 
     #[test]
     fn the_placeholder_account_stays_readable() {
-        let mask = AccountMask::seeded(PLACEHOLDER_ACCOUNT);
+        let mask = Redactor::seeded(PLACEHOLDER_ACCOUNT);
         let text = "arn:aws-us-gov:iam::000000000000:root owned by 000000000000";
         assert_eq!(mask.mask(text), text);
         assert!(!mask.knows(PLACEHOLDER_ACCOUNT));
@@ -261,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_known_id_is_masked_bare_in_running_text_json_and_error_messages() {
-        let mask = AccountMask::seeded(ID);
+        let mask = Redactor::seeded(ID);
         assert_eq!(
             mask.mask("account 111122223333 is not authorized"),
             "account [account] is not authorized"
@@ -280,7 +272,7 @@ mod tests {
 
     #[test]
     fn digits_next_to_a_known_id_make_another_number() {
-        let mask = AccountMask::seeded(ID);
+        let mask = Redactor::seeded(ID);
         for text in [
             "1111122223333",
             "1111222233334",
@@ -293,14 +285,34 @@ mod tests {
     }
 
     #[test]
+    fn accounts_a_policy_document_names_are_masked_whoever_owns_them() {
+        let mask = Redactor::seeded(ID);
+        let document = r#"{"Statement":[{"Principal":{"AWS":"444455556666"},"Condition":{"StringEquals":{"aws:SourceAccount":123456789012}}}]}"#;
+        let answer = json!({"Policies": {"partner": document}});
+        for masked in [
+            mask.mask(&answer.to_string()),
+            mask.mask_value(&answer).to_string(),
+        ] {
+            for id in ["444455556666", "123456789012"] {
+                assert!(!masked.contains(id), "{masked}");
+            }
+        }
+        // Learned: masked bare wherever they appear after.
+        assert_eq!(
+            mask.mask("444455556666 and 123456789012"),
+            "[account] and [account]"
+        );
+    }
+
+    #[test]
     fn unknown_bare_ids_are_left_alone() {
-        let mask = AccountMask::seeded(ID);
+        let mask = Redactor::seeded(ID);
         assert_eq!(mask.mask("444455556666"), "444455556666");
     }
 
     #[test]
     fn an_id_learned_from_an_arn_is_masked_bare_later() {
-        let mask = AccountMask::default();
+        let mask = Redactor::default();
         assert_eq!(mask.mask("owned by 444455556666"), "owned by 444455556666");
         assert_eq!(
             mask.mask("arn:aws-cn:ses:cn-north-1:444455556666:identity/x"),
@@ -308,7 +320,7 @@ mod tests {
         );
         assert_eq!(mask.mask("owned by 444455556666"), "owned by [account]");
         // In the same text too, whichever comes first.
-        let fresh = AccountMask::default();
+        let fresh = Redactor::default();
         assert_eq!(
             fresh.mask("777788889999 owns arn:aws:iam::777788889999:root"),
             "[account] owns arn:aws:iam::[account]:root"
@@ -317,16 +329,16 @@ mod tests {
 
     #[test]
     fn learning_ignores_what_is_not_an_account_id() {
-        let mask = AccountMask::default();
+        let mask = Redactor::default();
         for text in ["", "12345", "1234567890123", "12345678901x", "١٢٣٤٥٦٧٨٩٠١٢"] {
             mask.learn(text);
         }
-        assert_eq!(format!("{mask:?}"), "AccountMask { known: 0 }");
+        assert_eq!(format!("{mask:?}"), "Redactor { known: 0 }");
     }
 
     #[test]
     fn json_values_are_masked_numbers_included() {
-        let mask = AccountMask::seeded(ID);
+        let mask = Redactor::seeded(ID);
         assert_eq!(
             mask.mask_value(
                 &json!({"111122223333": [111122223333u64, "arn:aws:iam::111122223333:root", 5]})
@@ -337,14 +349,14 @@ mod tests {
 
     #[test]
     fn the_debug_form_never_shows_an_id() {
-        let mask = AccountMask::seeded(ID);
+        let mask = Redactor::seeded(ID);
         assert!(!format!("{mask:?}").contains(ID));
     }
 
     proptest! {
         #[test]
         fn any_text_is_masked_without_panicking(text in "\\PC*", id in "[0-9]{12}") {
-            let mask = AccountMask::seeded(&id);
+            let mask = Redactor::seeded(&id);
             let glued = format!("{text}arn:aws-é:{text}{id}é{text}:arn:aws-cn:s:r:{id}:{text}");
             for input in [text.as_str(), glued.as_str()] {
                 let masked = mask.mask(input);

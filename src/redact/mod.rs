@@ -1,0 +1,16 @@
+//! Redaction in one place: what a run prints or writes (console, `--json`, JUnit, snapshots,
+//! baselines, the ledger printouts) holds no account id. Every answer is read through its
+//! target's [`Redactor`].
+//!
+//! * [`accounts`]: what an account id is, and where it stands in an ARN;
+//! * [`policy`]: the accounts a policy document names bare;
+//! * [`redactor`]: the target's redactor, which learns ids and masks them.
+
+pub mod accounts;
+pub mod policy;
+pub mod redactor;
+
+pub use redactor::{mask_account_ids, Redactor, ACCOUNT_TOKEN};
+
+/// The former name of [`Redactor`], from when it masked account ids only.
+pub type AccountMask = Redactor;
