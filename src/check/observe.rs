@@ -375,6 +375,23 @@ mod tests {
     }
 
     #[test]
+    fn encoded_arns_leave_no_part_of_an_answer() {
+        let (bindings, mask) = (Bindings::placeholders(), Redactor::default());
+        let json_body = r#"{"message":"User arn\u003aaws\u003aiam\u003a\u003a123456789012\u003auser/a","n":"id%20123456789012"}"#;
+        let text_body = "denied: arn%3Aaws%3Ases%3Aus-east-1%3A123456789012%3Aidentity%2Fx";
+        for (content_type, body) in [("application/json", json_body), ("text/plain", text_body)] {
+            let o = observe(
+                &exchange(403, &[("content-type", content_type)], body),
+                &bindings,
+                &mask,
+            );
+            let seen = format!("{o:?} {:?}", o.raw);
+            assert!(!seen.contains("123456789012"), "{seen}");
+            assert!(seen.contains("[account]"), "{seen}");
+        }
+    }
+
+    #[test]
     fn a_known_id_as_a_json_number_keeps_the_body_json() {
         let (bindings, mask) = govcloud();
         let o = observe(

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::exit;
+use crate::redact::Redactor;
 use crate::run::{self, CleanupError, Step};
 use crate::spec::Spec;
 
@@ -65,11 +66,13 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
     Ok(paths)
 }
 
-/// Print one step as it happens: removals on stdout, the rest on stderr.
-fn print_step(step: &Step) {
+/// Print one step as it happens: removals on stdout, the rest on stderr. A ledger is a file
+/// anyone can write, and an entry may name an ARN: what is printed is redacted like an answer.
+fn print_step(redactor: &Redactor, step: &Step) {
+    let line = redactor.mask(&step.to_string());
     match step {
-        Step::Removed { .. } => println!("{step}"),
-        Step::Refused(_) | Step::Left { .. } => eprintln!("{step}"),
+        Step::Removed { .. } => println!("{line}"),
+        Step::Refused(_) | Step::Left { .. } => eprintln!("{line}"),
     }
 }
 
@@ -81,7 +84,9 @@ async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
     };
     report_ledger_lines(path, &read);
     let pending = read.pending();
-    let cleaned = match cleanup.ledger(path, &pending.entries, print_step).await {
+    let redactor = Redactor::default();
+    let print = |step: &Step| print_step(&redactor, step);
+    let cleaned = match cleanup.ledger(path, &pending.entries, print).await {
         Ok(cleaned) => cleaned,
         Err(e @ CleanupError::Connect { .. }) => {
             eprintln!("error: {e}");

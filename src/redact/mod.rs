@@ -3,10 +3,12 @@
 //! target's [`Redactor`].
 //!
 //! * [`accounts`]: what an account id is, and where it stands in an ARN;
+//! * [`decode`]: text as a reader decodes it (percent-encoding, JSON escapes);
 //! * [`policy`]: the accounts a policy document names bare;
 //! * [`redactor`]: the target's redactor, which learns ids and masks them.
 
 pub mod accounts;
+pub mod decode;
 pub mod policy;
 pub mod redactor;
 

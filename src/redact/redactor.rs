@@ -4,7 +4,9 @@
 //! and inside the `Principal` and `Condition` of policy documents, whoever owns it; once seen
 //! there, or given (`--account-id`), it is masked bare everywhere after
 //! (`"Owner": "123456789012"`). Other 12-digit numbers are left alone: they may be legitimate
-//! values, and masking them would hide real differences in snapshots.
+//! values, and masking them would hide real differences in snapshots. Ids are found in the text
+//! as written and decoded (percent-encoding, JSON escapes), so the encoding of an ARN's
+//! separators hides none.
 
 use std::borrow::Cow;
 use std::sync::RwLock;
@@ -14,6 +16,7 @@ use serde_json::Value;
 use super::accounts::{
     account_id, arn_account_at, arn_accounts, twelve_digit_runs, AccountId, ACCOUNT_LEN,
 };
+use super::decode::decoded;
 use super::policy::{policy_accounts, policy_accounts_in_text};
 
 /// What a masked account id becomes.
@@ -71,10 +74,16 @@ impl Redactor {
         self.mask_value_learned(value)
     }
 
-    /// Learn every id `text` names in an ARN or a policy document.
+    /// Learn every id `text` names in an ARN or a policy document, as it is written and once
+    /// decoded (percent-encoding, JSON escapes).
     fn learn_from_text(&self, text: &str) {
         for id in arn_accounts(text).chain(policy_accounts_in_text(text)) {
             self.learn_id(id);
+        }
+        if let Some(decoded) = decoded(text) {
+            for id in arn_accounts(&decoded).chain(policy_accounts_in_text(&decoded)) {
+                self.learn_id(id);
+            }
         }
     }
 
@@ -93,14 +102,32 @@ impl Redactor {
         }
     }
 
-    /// `text` with ARN accounts and known ids masked (nothing learned).
+    /// `text` with ARN accounts and known ids masked (nothing learned). Masking reads the text
+    /// as it is written: an id whose digits touch an encoding (`%20111122223333`), or are
+    /// encoded themselves, is still there once the text is decoded. Then the decoded text is
+    /// what is kept, masked.
     fn mask_learned(&self, text: &str) -> String {
+        let masked = self.mask_as_written(text);
+        match decoded(&masked) {
+            Some(decoded) if self.shows_an_account(&decoded) => self.mask_as_written(&decoded),
+            _ => masked,
+        }
+    }
+
+    fn mask_as_written(&self, text: &str) -> String {
         // Most text has neither: then the only allocation is the copy returned.
         let arns_masked = mask_arns(text);
         match self.mask_bare(&arns_masked) {
             Some(masked) => masked,
             None => arns_masked.into_owned(),
         }
+    }
+
+    /// Whether `text` shows an ARN's account or a known id.
+    fn shows_an_account(&self, text: &str) -> bool {
+        let known = self.read();
+        arn_accounts(text).next().is_some()
+            || twelve_digit_runs(text).any(|(_, id)| known.contains(&id))
     }
 
     fn mask_value_learned(&self, value: &Value) -> Value {
@@ -353,7 +380,59 @@ mod tests {
         assert!(!format!("{mask:?}").contains(ID));
     }
 
+    /// Ways an ARN's `:` comes written: plainly, percent-encoded (once or twice), as a JSON
+    /// unicode escape, and that escape JSON-escaped or percent-encoded again.
+    const SEPARATORS: [&str; 9] = [
+        ":", "%3A", "%3a", r"\u003a", r"\u003A", "%253A", r"\\u003a", "%5Cu003a", "%5cu003A",
+    ];
+
+    #[test]
+    fn encoded_arns_are_masked_once_decoded() {
+        let mask = Redactor::default();
+        for text in [
+            r"User arn\u003aaws\u003aiam\u003a\u003a123456789012\u003auser/alice",
+            "denied: arn%3Aaws%3Ases%3Aus-east-1%3A123456789012%3Aidentity%2Fx",
+            "arn%253Aaws-cn%253Aiam%253A%253A123456789012%253Aroot",
+            // The digits touch the encoding: masked in the decoded text.
+            "owner%20123456789012%20of arn%3Aaws%3Aiam%3A%3A123456789012%3Aroot",
+            // The digits themselves encoded.
+            "arn:aws:iam::%31%32%33%34%35%36%37%38%39%30%31%32:root",
+        ] {
+            let masked = mask.mask(text);
+            assert!(!masked.contains("123456789012"), "{text} -> {masked}");
+            assert!(masked.contains(ACCOUNT_TOKEN), "{text} -> {masked}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn an_arns_account_is_masked_whatever_encodes_its_separators(
+            text in "\\PC{0,16}",
+            id in "[1-9][0-9]{11}",
+            seps in proptest::collection::vec(0..SEPARATORS.len(), 5),
+            govcloud in any::<bool>(),
+        ) {
+            let s = |i: usize| SEPARATORS[seps[i]];
+            let arn = if govcloud {
+                format!("arn{}aws-us-gov{}ses{}us-gov-west-1{}{id}{}identity/x", s(0), s(1), s(2), s(3), s(4))
+            } else {
+                format!("arn{}aws{}iam{}{}{id}{}root", s(0), s(1), s(2), s(3), s(4))
+            };
+            let written = format!("{text} {arn} {text}");
+            let mask = Redactor::default();
+            for input in [
+                written.clone(),
+                serde_json::to_string(&written).unwrap_or_default(),
+                json!({"Message": written, "Policy": json!({"Principal": {"AWS": arn}}).to_string()}).to_string(),
+            ] {
+                let masked = mask.mask(&input);
+                prop_assert!(!masked.contains(&id), "{} -> {}", input, masked);
+            }
+            // Learned: bare later, however it is written.
+            let later = mask.mask_value(&json!({"Owner": id.clone(), "Note": format!("id%3A{id}")}));
+            prop_assert!(!later.to_string().contains(&id), "{}", later);
+        }
+
         #[test]
         fn any_text_is_masked_without_panicking(text in "\\PC*", id in "[0-9]{12}") {
             let mask = Redactor::seeded(&id);
