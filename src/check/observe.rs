@@ -63,8 +63,9 @@ impl Observation {
 /// How much of a non-JSON body is kept.
 const EXCERPT_CHARS: usize = 200;
 
-/// Read an exchange, restoring placeholders for the run's values and masking account ids (see
-/// [`Redactor`]) in everything read: body, headers, the SDK's view, transport failures.
+/// Read an exchange, restoring placeholders for the run's values, scrubbing the run's
+/// credentials and signature material and masking account ids (see [`Redactor`]) in everything
+/// read: body, headers, the SDK's view, transport failures.
 pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &Redactor) -> Observation {
     let failure = exchange
         .failure
@@ -82,8 +83,10 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &Redactor) -> Obs
         _ => None,
     };
     let is_error = !(200..300).contains(&response.status);
+    // A header is whatever the server put there: read cleaned, like the body.
+    let header = |name: &str| response.header(name).map(|v| clean(bindings, mask, v));
     let error_type = if is_error {
-        error_type(response.header("x-amzn-errortype"), body.as_ref())
+        error_type(header("x-amzn-errortype").as_deref(), body.as_ref())
     } else {
         None
     };
@@ -96,7 +99,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &Redactor) -> Obs
         status: Some(response.status),
         error_type,
         message,
-        content_type: response.header("content-type").map(str::to_string),
+        content_type: header("content-type"),
         body,
         body_excerpt: excerpt,
         sdk: unbind_sdk(&exchange.sdk, bindings, mask),
@@ -135,7 +138,7 @@ fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &Redactor) -> SdkView {
     }
 }
 
-/// Unbind, then mask account ids.
+/// Unbind, then redact (credentials, signatures, account ids).
 fn clean(bindings: &Bindings, mask: &Redactor, text: &str) -> String {
     mask.mask(&bindings.unbind_text(text))
 }
@@ -389,6 +392,58 @@ mod tests {
             assert!(!seen.contains("123456789012"), "{seen}");
             assert!(seen.contains("[account]"), "{seen}");
         }
+    }
+
+    #[test]
+    fn the_runs_credentials_and_signatures_leave_no_part_of_an_answer() {
+        use crate::redact::Secrets;
+        const KEY: &str = "AKIDEXAMPLE000000001";
+        const TOKEN: &str = "FwoGZXIvYXdzEXAMPLE/token+with/slashes==";
+        let mask =
+            Redactor::default().with_secrets(Secrets::new([KEY, "secret-access-key", TOKEN]));
+        let authorization = format!("AWS4-HMAC-SHA256 Credential={KEY}/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0123abcd");
+        let body = json!({
+            "message": format!("signature mismatch: {authorization}"),
+            "headers": {"Authorization": authorization, "x-amz-security-token": "FwoGOTHERtoken"},
+            "query": format!("X-Amz-Security-Token={}", TOKEN.replace('/', "%2F").replace('+', "%2B").replace('=', "%3D")),
+        });
+        let mut e = exchange(
+            403,
+            &[
+                ("content-type", "application/json"),
+                ("x-amzn-errortype", &format!("Credential={KEY}")),
+            ],
+            &body.to_string(),
+        );
+        e.sdk = SdkView::ServiceError {
+            code: Some("SignatureDoesNotMatch".into()),
+            message: Some(format!("{authorization}, token {TOKEN}")),
+        };
+        let o = observe(&e, &Bindings::placeholders(), &mask);
+        let failed = Exchange {
+            request: None,
+            response: None,
+            sdk: SdkView::ResponseError {
+                detail: format!("dispatch failure: {authorization}"),
+            },
+            failure: Some(TransportFailure::Connection {
+                detail: format!("reset after x-amz-security-token: {TOKEN}"),
+            }),
+            elapsed: Duration::ZERO,
+        };
+        let f = observe(&failed, &Bindings::placeholders(), &mask);
+        let seen = format!("{o:?} {:?} {f:?}", o.raw);
+        for secret in [
+            KEY,
+            TOKEN,
+            "FwoGOTHERtoken",
+            "Signature=",
+            "AWS4-HMAC-SHA256",
+            "0123abcd",
+        ] {
+            assert!(!seen.contains(secret), "{secret}: {seen}");
+        }
+        assert!(o.body.is_some(), "the body stays JSON: {seen}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The one redactor of a target: account ids kept out of everything a run prints or writes.
+//! The one redactor of a target: the run's credentials, signature material and account ids kept
+//! out of everything a run prints or writes (credentials: see [`super::secrets`]).
 //!
 //! An account id is masked inside ARNs of any partition (`arn:aws-us-gov:iam::123456789012:root`)
 //! and inside the `Principal` and `Condition` of policy documents, whoever owns it; once seen
@@ -18,6 +19,7 @@ use super::accounts::{
 };
 use super::decode::decoded;
 use super::policy::{policy_accounts, policy_accounts_in_text};
+use super::secrets::{is_secret_name, Secrets, CREDENTIAL_TOKEN};
 
 /// What a masked account id becomes.
 pub const ACCOUNT_TOKEN: &str = "[account]";
@@ -27,6 +29,7 @@ pub const ACCOUNT_TOKEN: &str = "[account]";
 #[derive(Default)]
 pub struct Redactor {
     known: RwLock<Vec<AccountId>>,
+    secrets: Secrets,
 }
 
 // The ids themselves are what this type hides: its debug form only counts them.
@@ -34,6 +37,7 @@ impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Redactor")
             .field("known", &self.read().len())
+            .field("secrets", &self.secrets)
             .finish()
     }
 }
@@ -45,6 +49,12 @@ impl Redactor {
         let redactor = Redactor::default();
         redactor.learn(account);
         redactor
+    }
+
+    /// The same redactor, scrubbing the run's own credentials as well (see [`Secrets`]).
+    pub fn with_secrets(mut self, secrets: Secrets) -> Redactor {
+        self.secrets = secrets;
+        self
     }
 
     /// Know `account` from now on. Anything but 12 ASCII digits, and the placeholder account, is
@@ -60,8 +70,9 @@ impl Redactor {
         account_id(account.as_bytes()).is_some_and(|id| self.read().contains(&id))
     }
 
-    /// `text` with every account id masked: first every id it names in an ARN or a policy
-    /// document is learned, then the accounts of its ARNs and every known id are masked.
+    /// `text` with the run's credentials and any signature material scrubbed and every account
+    /// id masked: first every id it names in an ARN or a policy document is learned, then the
+    /// accounts of its ARNs and every known id are masked.
     pub fn mask(&self, text: &str) -> String {
         self.learn_from_text(text);
         self.mask_learned(text)
@@ -102,31 +113,33 @@ impl Redactor {
         }
     }
 
-    /// `text` with ARN accounts and known ids masked (nothing learned). Masking reads the text
-    /// as it is written: an id whose digits touch an encoding (`%20111122223333`), or are
-    /// encoded themselves, is still there once the text is decoded. Then the decoded text is
-    /// what is kept, masked.
+    /// `text` with secrets scrubbed and ARN accounts and known ids masked (nothing learned).
+    /// Masking reads the text as it is written: an id whose digits touch an encoding
+    /// (`%20111122223333`), or are encoded themselves, and a credential encoded in a way of its
+    /// own, are still there once the text is decoded. Then the decoded text is what is kept.
     fn mask_learned(&self, text: &str) -> String {
         let masked = self.mask_as_written(text);
         match decoded(&masked) {
-            Some(decoded) if self.shows_an_account(&decoded) => self.mask_as_written(&decoded),
+            Some(decoded) if self.shows_anything(&decoded) => self.mask_as_written(&decoded),
             _ => masked,
         }
     }
 
     fn mask_as_written(&self, text: &str) -> String {
-        // Most text has neither: then the only allocation is the copy returned.
-        let arns_masked = mask_arns(text);
+        // Most text has nothing to hide: then the only allocation is the copy returned.
+        let scrubbed = self.secrets.scrub(text);
+        let arns_masked = mask_arns(&scrubbed);
         match self.mask_bare(&arns_masked) {
             Some(masked) => masked,
             None => arns_masked.into_owned(),
         }
     }
 
-    /// Whether `text` shows an ARN's account or a known id.
-    fn shows_an_account(&self, text: &str) -> bool {
+    /// Whether `text` shows a credential, signature material, an ARN's account or a known id.
+    fn shows_anything(&self, text: &str) -> bool {
         let known = self.read();
-        arn_accounts(text).next().is_some()
+        self.secrets.shows(text)
+            || arn_accounts(text).next().is_some()
             || twelve_digit_runs(text).any(|(_, id)| known.contains(&id))
     }
 
@@ -141,7 +154,16 @@ impl Redactor {
             }
             Value::Object(obj) => Value::Object(
                 obj.iter()
-                    .map(|(k, v)| (self.mask_learned(k), self.mask_value_learned(v)))
+                    .map(|(k, v)| {
+                        // An echoed header kept as a member: its value is a secret whoever's.
+                        let value = match v {
+                            Value::String(_) if is_secret_name(k) => {
+                                Value::String(CREDENTIAL_TOKEN.into())
+                            }
+                            _ => self.mask_value_learned(v),
+                        };
+                        (self.mask_learned(k), value)
+                    })
                     .collect(),
             ),
             other => other.clone(),
@@ -360,7 +382,10 @@ mod tests {
         for text in ["", "12345", "1234567890123", "12345678901x", "١٢٣٤٥٦٧٨٩٠١٢"] {
             mask.learn(text);
         }
-        assert_eq!(format!("{mask:?}"), "Redactor { known: 0 }");
+        assert_eq!(
+            format!("{mask:?}"),
+            "Redactor { known: 0, secrets: Secrets { forms: 0 } }"
+        );
     }
 
     #[test]
@@ -431,6 +456,23 @@ mod tests {
             // Learned: bare later, however it is written.
             let later = mask.mask_value(&json!({"Owner": id.clone(), "Note": format!("id%3A{id}")}));
             prop_assert!(!later.to_string().contains(&id), "{}", later);
+        }
+
+        #[test]
+        fn redacting_twice_changes_nothing(
+            text in "[ -~]{0,16}",
+            id in "[1-9][0-9]{11}",
+            sep in 0..SEPARATORS.len(),
+        ) {
+            let key = "AKIDEXAMPLE000000001";
+            let mask = Redactor::seeded(&id).with_secrets(Secrets::new([key, "a-secret-access-key"]));
+            let s = SEPARATORS[sep];
+            let input = format!(
+                "{text} Authorization: AWS4-HMAC-SHA256 Credential={key}/20260101/us-east-1/ses/aws4_request, Signature=00ff {text} arn{s}aws{s}iam{s}{s}{id}{s}root {id} {text}"
+            );
+            let once = mask.mask(&input);
+            prop_assert!(!once.contains(&id) && !once.contains(key), "{}", once);
+            prop_assert_eq!(mask.mask(&once), once);
         }
 
         #[test]
