@@ -24,8 +24,9 @@ use super::secrets::{is_secret_name, Secrets, CREDENTIAL_TOKEN};
 /// What a masked account id becomes.
 pub const ACCOUNT_TOKEN: &str = "[account]";
 
-/// The account ids one run knows, and the masking of them. Shared by the run's concurrent cases:
-/// an id learned from one answer is masked in every later one.
+/// What one run hides: the account ids it knows and its own credentials, and the masking of
+/// them (signature material too). Shared by the run's concurrent cases: an id learned from one
+/// answer is masked in every later one.
 #[derive(Default)]
 pub struct Redactor {
     known: RwLock<Vec<AccountId>>,
@@ -244,9 +245,9 @@ fn mask_arns(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Account ids inside ARNs of any partition and policy documents masked, for text no run is
-/// known for (snapshots of whatever they are given). An id seen in one of them is masked bare
-/// in the same text too.
+/// Account ids inside ARNs of any partition and policy documents masked, and signature
+/// material scrubbed, for text no run is known for (snapshots of whatever they are given, what
+/// `cleanup` prints of a ledger). An id seen in one of them is masked bare in the same text too.
 pub fn mask_account_ids(text: &str) -> String {
     Redactor::default().mask(text)
 }
