@@ -22,6 +22,7 @@ pub mod exit;
 pub mod explore;
 pub mod gen;
 pub mod names;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod sdk_model;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::cli::{harness, wait};
 use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
-use common::real_ses::{finished, pending, LongRun, ACCOUNT};
+use common::real_ses::{finished, minted_in, pending, LongRun, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::run::ledger::Proof;
@@ -101,14 +101,6 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
         "a refused entry keeps it unfinished"
     );
     let _ = std::fs::remove_dir_all(dir);
-}
-
-/// A run id as the installation whose state directory is `state` makes one (`XDG_STATE_HOME`
-/// of the cleanup that is to act on it).
-fn minted_in(state: &std::path::Path) -> String {
-    ses_conformance::state::installation_key_at(&state.join("ses-conformance").join("key"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .mint()
 }
 
 /// A ledger line as a hand-made (or tampered) ledger would hold it.

@@ -191,3 +191,38 @@ fn personal_outside_top_level_output_is_refused() {
         "only top-level output members",
     );
 }
+
+#[test]
+fn lists_by_name_must_say_where_an_entrys_name_is() {
+    assert_error(
+        "lists-by-name-input",
+        "operations/DeleteEmailTemplate.json",
+        |v| v["input"]["TemplateName"]["lists_by_name"] = json!("key"),
+        "$.input.TemplateName.lists_by_name",
+        "only top-level output members",
+    );
+    assert_error(
+        "lists-by-name-not-a-map",
+        "operations/ListEmailTemplates.json",
+        |v| v["output"]["TemplatesMetadata"]["lists_by_name"] = json!("key"),
+        "$.output.TemplatesMetadata.lists_by_name",
+        "`key` names the entries of a map only",
+    );
+    assert_error(
+        "lists-by-name-no-such-member",
+        "operations/ListCustomVerificationEmailTemplates.json",
+        |v| {
+            v["output"]["CustomVerificationEmailTemplates"]["lists_by_name"] =
+                json!({"member": "Name"})
+        },
+        "$.output.CustomVerificationEmailTemplates.lists_by_name",
+        "the list's items have no member `Name`",
+    );
+    assert_error(
+        "lists-by-name-unknown-form",
+        "operations/GetEmailIdentityPolicies.json",
+        |v| v["output"]["Policies"]["lists_by_name"] = json!("keys"),
+        "$.output.Policies.lists_by_name",
+        "unknown variant",
+    );
+}

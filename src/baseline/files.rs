@@ -251,7 +251,7 @@ mod tests {
     #[test]
     fn a_recorded_get_account_answer_holds_no_account_detail() {
         use crate::case::Bindings;
-        use crate::check::{observe, AccountMask, Verdict};
+        use crate::check::{observe, Redactor, Verdict};
         use crate::gen::{generate, Settings};
         use crate::target::exchange::{Exchange, RawResponse, SdkView};
 
@@ -294,11 +294,7 @@ mod tests {
             failure: None,
             elapsed: Duration::ZERO,
         };
-        let obs = observe(
-            &exchange,
-            &Bindings::placeholders(),
-            &AccountMask::default(),
-        );
+        let obs = observe(&exchange, &Bindings::placeholders(), &Redactor::default());
         let meta = Meta {
             target: "aws".into(),
             region: "eu-west-1".into(),

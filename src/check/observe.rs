@@ -7,8 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::mask::AccountMask;
 use crate::case::Bindings;
+use crate::redact::Redactor;
 use crate::target::exchange::{Exchange, RawAnswer, SdkView};
 
 /// What came back, normalised: the input of every check and of snapshots.
@@ -63,9 +63,10 @@ impl Observation {
 /// How much of a non-JSON body is kept.
 const EXCERPT_CHARS: usize = 200;
 
-/// Read an exchange, restoring placeholders for the run's values and masking account ids (see
-/// [`AccountMask`]) in everything read: body, headers, the SDK's view, transport failures.
-pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> Observation {
+/// Read an exchange, restoring placeholders for the run's values, scrubbing the run's
+/// credentials and signature material and masking account ids (see [`Redactor`]) in everything
+/// read: body, headers, the SDK's view, transport failures.
+pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &Redactor) -> Observation {
     let failure = exchange
         .failure
         .as_ref()
@@ -82,8 +83,10 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> 
         _ => None,
     };
     let is_error = !(200..300).contains(&response.status);
+    // A header is whatever the server put there: read cleaned, like the body.
+    let header = |name: &str| response.header(name).map(|v| clean(bindings, mask, v));
     let error_type = if is_error {
-        error_type(response.header("x-amzn-errortype"), body.as_ref())
+        error_type(header("x-amzn-errortype").as_deref(), body.as_ref())
     } else {
         None
     };
@@ -96,7 +99,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> 
         status: Some(response.status),
         error_type,
         message,
-        content_type: response.header("content-type").map(str::to_string),
+        content_type: header("content-type"),
         body,
         body_excerpt: excerpt,
         sdk: unbind_sdk(&exchange.sdk, bindings, mask),
@@ -116,7 +119,7 @@ pub fn observe(exchange: &Exchange, bindings: &Bindings, mask: &AccountMask) -> 
     }
 }
 
-fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &AccountMask) -> SdkView {
+fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &Redactor) -> SdkView {
     match sdk {
         SdkView::Output { output } => SdkView::Output {
             output: clean_value(bindings, mask, output),
@@ -135,13 +138,13 @@ fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &AccountMask) -> SdkView
     }
 }
 
-/// Unbind, then mask account ids.
-fn clean(bindings: &Bindings, mask: &AccountMask, text: &str) -> String {
+/// Unbind, then redact (credentials, signatures, account ids).
+fn clean(bindings: &Bindings, mask: &Redactor, text: &str) -> String {
     mask.mask(&bindings.unbind_text(text))
 }
 
 /// A body as text and, when it is JSON, as a value; both unbound and masked.
-fn read_body(bindings: &Bindings, mask: &AccountMask, raw: &str) -> (String, Option<Value>) {
+fn read_body(bindings: &Bindings, mask: &Redactor, raw: &str) -> (String, Option<Value>) {
     let unbound = bindings.unbind_text(raw);
     let text = mask.mask(&unbound);
     match serde_json::from_str(&text) {
@@ -158,7 +161,7 @@ fn read_body(bindings: &Bindings, mask: &AccountMask, raw: &str) -> (String, Opt
     }
 }
 
-fn clean_value(bindings: &Bindings, mask: &AccountMask, value: &Value) -> Value {
+fn clean_value(bindings: &Bindings, mask: &Redactor, value: &Value) -> Value {
     mask.mask_value(&bindings.unbind_value(value))
 }
 
@@ -230,7 +233,7 @@ mod tests {
             )],
             r#"{"message":"nope"}"#,
         );
-        let o = observe(&e, &Bindings::placeholders(), &AccountMask::default());
+        let o = observe(&e, &Bindings::placeholders(), &Redactor::default());
         assert_eq!(o.error_type.as_deref(), Some("NotFoundException"));
         assert_eq!(o.message.as_deref(), Some("nope"));
     }
@@ -278,7 +281,7 @@ mod tests {
             let o = observe(
                 &exchange(500, &[("content-type", "text/html")], body),
                 &Bindings::placeholders(),
-                &AccountMask::default(),
+                &Redactor::default(),
             );
             assert_eq!(o.status, Some(500));
             assert_eq!(o.error_type, None);
@@ -296,17 +299,17 @@ mod tests {
             }),
             elapsed: Duration::ZERO,
         };
-        let o = observe(&e, &Bindings::placeholders(), &AccountMask::default());
+        let o = observe(&e, &Bindings::placeholders(), &Redactor::default());
         assert_eq!(o.status, None);
         assert_eq!(o.failure.as_deref(), Some("timeout: 2s"));
     }
 
     const ACCOUNT: &str = "111122223333";
 
-    fn govcloud() -> (Bindings, AccountMask) {
+    fn govcloud() -> (Bindings, Redactor) {
         (
             Bindings::for_identity("abcdef", "example.org", "us-gov-west-1", ACCOUNT),
-            AccountMask::seeded(ACCOUNT),
+            Redactor::seeded(ACCOUNT),
         )
     }
 
@@ -354,6 +357,93 @@ mod tests {
         observe(&first, &bindings, &mask);
         let o = observe(&later, &bindings, &mask);
         assert_eq!(o.body, Some(json!({"Owner": "[account]"})));
+    }
+
+    #[test]
+    fn accounts_named_bare_in_policy_documents_leave_no_part_of_an_answer() {
+        // No --account-id: the run knows no id before this answer.
+        let (bindings, mask) = (Bindings::placeholders(), Redactor::default());
+        let document = r#"{"Statement":[{"Principal":{"AWS":"444455556666"},"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}"#;
+        let body = json!({"Policies": {"partner": document}}).to_string();
+        let mut e = exchange(200, &[("content-type", "application/json")], &body);
+        e.sdk = SdkView::Output {
+            output: json!({"Policies": {"partner": document}}),
+        };
+        let o = observe(&e, &bindings, &mask);
+        let seen = format!("{o:?} {:?}", o.raw);
+        for id in ["444455556666", "123456789012"] {
+            assert!(!seen.contains(id), "{seen}");
+        }
+        assert!(seen.contains("partner"), "the policy is kept: {seen}");
+    }
+
+    #[test]
+    fn encoded_arns_leave_no_part_of_an_answer() {
+        let (bindings, mask) = (Bindings::placeholders(), Redactor::default());
+        let json_body = r#"{"message":"User arn\u003aaws\u003aiam\u003a\u003a123456789012\u003auser/a","n":"id%20123456789012"}"#;
+        let text_body = "denied: arn%3Aaws%3Ases%3Aus-east-1%3A123456789012%3Aidentity%2Fx";
+        for (content_type, body) in [("application/json", json_body), ("text/plain", text_body)] {
+            let o = observe(
+                &exchange(403, &[("content-type", content_type)], body),
+                &bindings,
+                &mask,
+            );
+            let seen = format!("{o:?} {:?}", o.raw);
+            assert!(!seen.contains("123456789012"), "{seen}");
+            assert!(seen.contains("[account]"), "{seen}");
+        }
+    }
+
+    #[test]
+    fn the_runs_credentials_and_signatures_leave_no_part_of_an_answer() {
+        use crate::redact::Secrets;
+        const KEY: &str = "AKIDEXAMPLE000000001";
+        const TOKEN: &str = "FwoGZXIvYXdzEXAMPLE/token+with/slashes==";
+        let mask =
+            Redactor::default().with_secrets(Secrets::new([KEY, "secret-access-key", TOKEN]));
+        let authorization = format!("AWS4-HMAC-SHA256 Credential={KEY}/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0123abcd");
+        let body = json!({
+            "message": format!("signature mismatch: {authorization}"),
+            "headers": {"Authorization": authorization, "x-amz-security-token": "FwoGOTHERtoken"},
+            "query": format!("X-Amz-Security-Token={}", TOKEN.replace('/', "%2F").replace('+', "%2B").replace('=', "%3D")),
+        });
+        let mut e = exchange(
+            403,
+            &[
+                ("content-type", "application/json"),
+                ("x-amzn-errortype", &format!("Credential={KEY}")),
+            ],
+            &body.to_string(),
+        );
+        e.sdk = SdkView::ServiceError {
+            code: Some("SignatureDoesNotMatch".into()),
+            message: Some(format!("{authorization}, token {TOKEN}")),
+        };
+        let o = observe(&e, &Bindings::placeholders(), &mask);
+        let failed = Exchange {
+            request: None,
+            response: None,
+            sdk: SdkView::ResponseError {
+                detail: format!("dispatch failure: {authorization}"),
+            },
+            failure: Some(TransportFailure::Connection {
+                detail: format!("reset after x-amz-security-token: {TOKEN}"),
+            }),
+            elapsed: Duration::ZERO,
+        };
+        let f = observe(&failed, &Bindings::placeholders(), &mask);
+        let seen = format!("{o:?} {:?} {f:?}", o.raw);
+        for secret in [
+            KEY,
+            TOKEN,
+            "FwoGOTHERtoken",
+            "Signature=",
+            "AWS4-HMAC-SHA256",
+            "0123abcd",
+        ] {
+            assert!(!seen.contains(secret), "{secret}: {seen}");
+        }
+        assert!(o.body.is_some(), "the body stays JSON: {seen}");
     }
 
     #[test]

@@ -163,6 +163,19 @@ impl Verdict {
         }
     }
 
+    /// The same verdict, its detail (if it has one) rewritten by `rewrite`: what a report may
+    /// show of a detail that quotes the answer.
+    pub fn with_detail(mut self, rewrite: impl FnOnce(&str) -> String) -> Verdict {
+        match &mut self {
+            Verdict::Conforms => {}
+            Verdict::ConformsInItems { detail }
+            | Verdict::Diverges { detail, .. }
+            | Verdict::Unsupported { detail }
+            | Verdict::HarnessError { detail } => *detail = rewrite(detail),
+        }
+        self
+    }
+
     /// The divergence class, if it diverges.
     pub fn class(&self) -> Option<DivergenceClass> {
         match self {

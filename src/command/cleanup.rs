@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::exit;
 use crate::names::{is_well_formed_run_id, RunKey};
+use crate::redact::Redactor;
 use crate::run::ledger::{LedgerError, Proof};
 use crate::run::{self, CleanupError, Step};
 use crate::spec::Spec;
@@ -100,17 +101,21 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
     Ok(paths)
 }
 
-/// Print one step as it happens: removals on stdout, the rest on stderr.
-fn print_step(step: &Step) {
+/// Print one step as it happens: removals on stdout, the rest on stderr. A ledger is a file
+/// anyone can write, and an entry may name an ARN: what is printed is redacted like an answer.
+fn print_step(redactor: &Redactor, step: &Step) {
+    let line = redactor.mask(&step.to_string());
     match step {
-        Step::Removed { .. } => println!("{step}"),
-        Step::Refused(_) | Step::Left { .. } => eprintln!("{step}"),
+        Step::Removed { .. } => println!("{line}"),
+        Step::Refused(_) | Step::Left { .. } => eprintln!("{line}"),
     }
 }
 
 /// Clean one ledger; its exit code.
 async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
-    let cleaned = match cleanup.ledger(path, print_step).await {
+    let redactor = Redactor::default();
+    let print = |step: &Step| print_step(&redactor, step);
+    let cleaned = match cleanup.ledger(path, print).await {
         Ok(cleaned) => cleaned,
         Err(CleanupError::Ledger(e @ LedgerError::InUse { .. })) => {
             // A live run removes what it made itself; its ledger is not this cleanup's.

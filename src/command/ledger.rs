@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::redact::mask_account_ids;
 use crate::run::ledger::{self, LineProblem, ReadLedger};
 
 /// After the session's own cleanup: mark the ledger finished when nothing in it is pending, or
@@ -32,13 +33,16 @@ pub(super) fn close_ledger(open: &ledger::Ledger) -> bool {
     true
 }
 
-/// Print what a ledger's reader skipped, and the identities with no proof of creation.
+/// Print what a ledger's reader skipped, and the identities with no proof of creation. Why a
+/// line could not be read may quote it, and a ledger may name an ARN: what is printed is
+/// redacted like an answer.
 pub(super) fn report_ledger_lines(path: &Path, read: &ReadLedger) {
     for warning in &read.warnings {
         let level = match warning.problem {
             LineProblem::Torn => "warning",
             LineProblem::Malformed => "error",
         };
+        let warning = mask_account_ids(&warning.to_string());
         eprintln!("{level}: {}: {warning}", path.display());
     }
     for unproven in &read.pending().unproven {
@@ -46,6 +50,7 @@ pub(super) fn report_ledger_lines(path: &Path, read: &ReadLedger) {
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| unproven.entry.delete_request.to_string());
+        let address = mask_account_ids(&address);
         eprintln!(
             "note: {} line {}: no proof it was created; check the account for {address}",
             path.display(),

@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod outcome;
 pub mod pacing;
 pub mod plan;
+pub mod recording;
 pub mod resources;
 pub mod sequences;
 pub mod session;

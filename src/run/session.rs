@@ -20,7 +20,7 @@ use crate::case::{Call, Case, Fixture, RequestPath, Resource};
 use crate::check::verdict::{
     fixture_failure, is_missing_route, is_throttled, is_unknown_operation,
 };
-use crate::check::{classify, judge, observe, Observation, Verdict};
+use crate::check::{judge, observe, Observation, Verdict};
 use crate::spec::Spec;
 use crate::target::exchange::Exchange;
 use crate::target::gate::Fate;
@@ -281,21 +281,6 @@ impl Session {
         }
         self.remove_all(&own).await;
         self.judged(case, verdict, observation)
-    }
-
-    fn judged(&self, case: &Case, verdict: Verdict, observation: Observation) -> Outcome {
-        Outcome::Ran {
-            known: classify(&self.spec, &self.target.profile, case, &verdict),
-            verdict,
-            observation: Box::new(observation),
-        }
-    }
-
-    fn harness_error(&self, case: &Case, detail: String) -> Outcome {
-        let verdict = Verdict::HarnessError {
-            detail: detail.clone(),
-        };
-        self.judged(case, verdict, Observation::failed(detail))
     }
 
     /// Make a fixture of this case alone, recorded first; what may exist goes on `own`.

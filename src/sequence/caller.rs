@@ -43,6 +43,10 @@ pub trait Caller: Sync {
     /// decides, by its one rule, whether the answer proves it gone, and notes that in the ledger.
     fn deleted(&self, resource: &Resource, delete: &Call, answer: &Observation);
 
+    /// The answer to a call of `operation` as the runner records it, once the step has judged
+    /// it (against real SES, only the run's entries of a listing: see `check::recorded`).
+    fn recorded(&self, operation: &str, answer: &Observation) -> Observation;
+
     /// Whether the limit step may run: it makes 21 policies on the identity, which real SES is
     /// not asked to do (the user's identity may hold policies of its own, and each call is paced).
     fn may_fill_policies(&self) -> bool;

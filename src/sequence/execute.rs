@@ -160,13 +160,15 @@ impl<C: Caller> Run<'_, C> {
                 };
             }
         }
+        // Judged on the whole answer; recorded as the runner records it.
+        let recorded = self.caller.recorded(operation, &obs);
         record.calls.push(CallRecord {
             operation: operation.to_string(),
             request,
             expected,
-            observed: describe_observation(&obs),
+            observed: describe_observation(&recorded),
             known,
-            observation: Some(obs.clone()),
+            observation: Some(recorded),
         });
         (outcome, obs)
     }
@@ -432,6 +434,10 @@ mod tests {
     }
 
     impl Caller for KeepsBack {
+        fn recorded(&self, _operation: &str, answer: &Observation) -> Observation {
+            answer.clone()
+        }
+
         async fn call(&self, operation: &str, _request: &Value) -> Called {
             if operation == self.operation {
                 return Called {

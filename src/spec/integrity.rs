@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::kinds::{self, ConstraintKind};
 use super::load::SpecError;
-use super::model::{Member, MemberType, Operation, Shape, ShapeKind};
+use super::model::{Member, MemberType, NameAt, Operation, Shape, ShapeKind};
 use super::Spec;
 
 pub(super) fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Result<(), SpecError> {
@@ -121,6 +121,7 @@ pub(super) fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Resul
             ));
         }
         check_member(spec, member, file, &path)?;
+        check_lists_by_name(spec, member, file, &path)?;
     }
     for (i, behaviour) in op.behaviours.iter().enumerate() {
         let path = format!("$.behaviours[{i}]");
@@ -234,8 +235,8 @@ fn check_behaviour(
     Ok(())
 }
 
-/// `personal` is read on top-level output members only (snapshots and baselines withhold those):
-/// anywhere else it would be silently ignored.
+/// `personal` and `lists_by_name` are read on top-level output members only (snapshots and
+/// baselines withhold those): anywhere else they would be silently ignored.
 fn check_not_personal(member: &Member, file: &Path, path: &str) -> Result<(), SpecError> {
     if member.personal {
         return Err(SpecError::invalid(
@@ -244,7 +245,50 @@ fn check_not_personal(member: &Member, file: &Path, path: &str) -> Result<(), Sp
             "only top-level output members can be marked personal",
         ));
     }
+    if member.lists_by_name.is_some() {
+        return Err(SpecError::invalid(
+            file,
+            format!("{path}.lists_by_name"),
+            "only top-level output members can list resources by name",
+        ));
+    }
     Ok(())
+}
+
+/// `lists_by_name` must say where a name is in this member: the key of a map of strings, or a
+/// string member of the structures a list holds.
+fn check_lists_by_name(
+    spec: &Spec,
+    member: &Member,
+    file: &Path,
+    path: &str,
+) -> Result<(), SpecError> {
+    let Some(at) = &member.lists_by_name else {
+        return Ok(());
+    };
+    let path = format!("{path}.lists_by_name");
+    let problem = match (at, member.ty) {
+        (NameAt::Key, MemberType::Map) => None,
+        (NameAt::Key, _) => Some("`key` names the entries of a map only".to_string()),
+        (NameAt::Member(name), MemberType::List) => {
+            let item_members = member
+                .member
+                .as_deref()
+                .and_then(|item| spec.members_of(item));
+            match item_members.and_then(|shape| shape.members.get(name)) {
+                Some(m) if m.ty == MemberType::String => None,
+                Some(_) => Some(format!(
+                    "`{name}` is not a string member of the list's items"
+                )),
+                None => Some(format!("the list's items have no member `{name}`")),
+            }
+        }
+        (NameAt::Member(_), _) => Some("`member` names the items of a list only".to_string()),
+    };
+    match problem {
+        Some(problem) => Err(SpecError::invalid(file, path, problem)),
+        None => Ok(()),
+    }
 }
 
 fn check_member(spec: &Spec, member: &Member, file: &Path, path: &str) -> Result<(), SpecError> {

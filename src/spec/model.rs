@@ -212,10 +212,26 @@ pub struct Member {
     /// use case), so snapshots and baselines keep its shape, never its values.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub personal: bool,
+    /// For output members that list resources by name (a map keyed by name, or a list of
+    /// structures with a name member): where each entry's name is. Against real SES, a run
+    /// records only the entries it named (see `check::recorded`), never the account's others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists_by_name: Option<NameAt>,
     /// For a list whose items the service answers one by one: where each item's result is, so
     /// an invalid item may be refused in its own result instead of failing the whole request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_results: Option<ItemResults>,
+}
+
+/// Where the name of each entry of a member that lists resources is: `"key"` for a map keyed by
+/// name (policies), `{"member": "TemplateName"}` for a list of structures.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum NameAt {
+    /// The map's key.
+    Key,
+    /// This string member of each item of the list.
+    Member(String),
 }
 
 /// Per-item results of a list member (SendBulkEmail's `BulkEmailEntryResults`).

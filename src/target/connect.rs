@@ -15,7 +15,7 @@ use super::sdk::{self, Capture, Endpoint, LastCheck};
 use super::serialize::{outgoing, serialize_call};
 use super::wire::{self, WireClient};
 use crate::case::{Bindings, RequestPath};
-use crate::check::AccountMask;
+use crate::redact::{Redactor, Secrets};
 use crate::spec::Spec;
 
 /// Why a target could not be set up.
@@ -47,8 +47,9 @@ pub struct Target {
     pub profile: Profile,
     /// This run's placeholder values.
     pub bindings: Bindings,
-    /// The account ids this run knows (its own, and any seen in an ARN), masked in what it reads.
-    pub mask: AccountMask,
+    /// What this run hides in everything it reads: its credentials (real SES), signature
+    /// material, and the account ids it knows (its own, and any seen in an ARN or a policy).
+    pub mask: Redactor,
     /// Where it is, for messages (a URL or `aws:<region>`; never credentials).
     pub endpoint: String,
     /// Whether it is real SES (safety rules apply).
@@ -94,7 +95,8 @@ impl Target {
                     Some(provider) => provider.provide_credentials().await.map_err(|e| {
                         TargetError::Credentials {
                             target: config.name.clone(),
-                            // An STS error names the caller's ARN, and so the account.
+                            // An STS error names the caller's ARN, and so the account; a
+                            // provider's error may echo what it sent.
                             detail: crate::check::mask_account_ids(&sdk::error_chain(&e)),
                         }
                     })?,
@@ -124,7 +126,7 @@ impl Target {
                         &config.region,
                         &account,
                     ),
-                    mask: AccountMask::seeded(&account),
+                    mask: Redactor::seeded(&account).with_secrets(secrets_of(&credentials)),
                     endpoint: url.unwrap_or_else(|| format!("aws:{}", config.region)),
                     real_aws: true,
                     sdk: client,
@@ -151,7 +153,7 @@ impl Target {
             name: name.to_string(),
             profile: config.profile.clone(),
             bindings: Bindings::local(&config.run_id, &config.region, account),
-            mask: AccountMask::seeded(account),
+            mask: Redactor::seeded(account),
             endpoint: url.to_string(),
             real_aws: false,
             gate: Arc::new(Gate::new(spec, gate_limits(&config.limits, None))),
@@ -225,4 +227,19 @@ impl Target {
             _ => Ok(()),
         }
     }
+}
+
+/// The run's credentials as the aws-config chain gave them, to be scrubbed from whatever comes
+/// back. (A provider that refreshes them later hands the SDK new ones, which the redactor does
+/// not know; signature material of any credentials is scrubbed all the same.)
+fn secrets_of(credentials: &aws_credential_types::Credentials) -> Secrets {
+    Secrets::new(
+        [
+            Some(credentials.access_key_id()),
+            Some(credentials.secret_access_key()),
+            credentials.session_token(),
+        ]
+        .into_iter()
+        .flatten(),
+    )
 }

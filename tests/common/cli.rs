@@ -9,6 +9,21 @@ use std::time::{Duration, Instant};
 pub const ACCESS_KEY: &str = "AKIDLEAKCANARY0000001";
 /// A secret key that must never be printed.
 pub const SECRET_KEY: &str = "secret-leak-canary-should-never-be-printed";
+/// A session token that must never be printed (set by the tests that need one, as
+/// `AWS_SESSION_TOKEN`): base64-like, with the characters JSON and URLs encode.
+pub const SESSION_TOKEN: &str = "FwoGZXIvYXdzEBoaDLeakCanary/SessionToken+never/printed==";
+
+/// `text` percent-encoded as a URL query value: every byte but RFC 3986's unreserved ones.
+pub fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
 
 /// The binary with a clean environment: fake credentials, no AWS config files, `dir` as HOME and
 /// working directory (so ledgers land under it).

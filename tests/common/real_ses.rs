@@ -7,7 +7,7 @@ use std::process::Child;
 use ses_conformance::run::ledger;
 use ses_conformance::target::reference::{Options, ReferenceServer};
 
-use super::cli::{harness, ACCESS_KEY, SECRET_KEY};
+use super::cli::{harness, percent_encoded, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use super::owner::{Owner, IDENTITY};
 use super::{spec, temp_dir};
 
@@ -34,20 +34,37 @@ pub fn aws_run<'a>(url: &'a str, identity: &'a str) -> Vec<&'a str> {
     ]
 }
 
-/// No credential, signature or account id in `text`.
+/// No credential (as it is, JSON-escaped or percent-encoded), signature or account id in
+/// `text`.
 pub fn assert_no_secret_in(what: &str, text: &str) {
-    for secret in [
-        ACCESS_KEY,
-        SECRET_KEY,
-        ACCOUNT,
-        "Signature=",
-        "AWS4-HMAC-SHA256",
-    ] {
+    let mut secrets: Vec<String> = ["Signature=", "AWS4-HMAC-SHA256", ACCOUNT]
+        .map(str::to_string)
+        .to_vec();
+    for credential in [ACCESS_KEY, SECRET_KEY, SESSION_TOKEN] {
+        secrets.push(credential.to_string());
+        secrets.push(credential.replace('/', "\\/"));
+        secrets.push(percent_encoded(credential));
+    }
+    for secret in secrets {
         assert!(
-            !text.contains(secret),
+            !text.contains(&secret),
             "{what} contains {secret:?}:\n{text}"
         );
     }
+}
+
+/// A run id as the installation whose state directory is `state` makes one: what a run of a
+/// harness with `XDG_STATE_HOME=state` would be named, so its `cleanup` may act on it.
+pub fn minted_in(state: &Path) -> String {
+    ses_conformance::state::installation_key_at(&state.join("ses-conformance").join("key"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .mint()
+}
+
+/// A run id as the installation of a harness run with `HOME=home` (and no `XDG_STATE_HOME`,
+/// as `cli::harness` runs it) makes one.
+pub fn minted_for_home(home: &Path) -> String {
+    minted_in(&home.join(".local").join("state"))
 }
 
 /// What the ledger still holds.
