@@ -341,6 +341,32 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private_and_never_written_through_a_link() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("ses-explore-{}", crate::case::new_run_id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = Regressions {
+            entries: vec![entry(json!({"TemplateName": "conf000000-x"}))],
+        };
+        let kept = dir.join("kept.json");
+        file.save(&kept).unwrap_or_else(|e| panic!("{e}"));
+        let mode = std::fs::metadata(&kept).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+        // A dangling link: nothing may be created at its other end.
+        let elsewhere = dir.join("elsewhere.json");
+        let link = dir.join("linked.json");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap_or_else(|e| panic!("{e}"));
+        let err = file.save(&link).err().map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e.contains("symbolic link")),
+            "{err:?}"
+        );
+        assert!(!elsewhere.exists(), "written through the link");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
     #[test]
     fn an_unknown_key_is_refused_with_its_path() {
         let dir = std::env::temp_dir().join(format!("ses-explore-{}", crate::case::new_run_id()));
