@@ -96,3 +96,112 @@ async fn explore_never_writes_its_regressions_file_through_a_link() {
     assert_eq!(mode.ok(), Some(0o600));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// Finding 10 (b): an endpoint URL never carries a secret into the ledger or the output.
+
+/// A password in an endpoint URL: it must never be stored or printed.
+const URL_SECRET: &str = "url-password-leak-canary";
+
+/// The commands that take `--endpoint`, each pointed at `endpoint` (kept small: a fixed
+/// operation, a tiny budget), run in `dir`.
+fn every_endpoint_command(endpoint: &str, dir: &Path) -> Vec<Vec<String>> {
+    let reference_baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/reference");
+    let reference_baseline = reference_baseline.to_str().unwrap_or_default();
+    let aws = ["--target", "aws", "--identity", common::owner::IDENTITY];
+    let one_op = ["--op", "GetAccount", "--cases", "0"];
+    let mut run = args(&["run", "--endpoint", endpoint, "--sequences", "0"]);
+    run.extend(args(&one_op));
+    // A case that creates a template: its ledger entry names the endpoint.
+    let mut run_aws = args(&["run", "--endpoint", endpoint, "--sequences", "0"]);
+    run_aws.extend(args(&[
+        "--case",
+        "create_email_template::valid::minimal::0",
+    ]));
+    run_aws.extend(args(&aws));
+    let mut record = args(&["record", "--endpoint", endpoint, "--out", "base"]);
+    record.extend(args(&aws));
+    record.extend(args(&one_op));
+    let mut diff = args(&["diff", "--endpoint", endpoint]);
+    diff.extend(args(&[
+        "--baseline",
+        reference_baseline,
+        "--op",
+        "GetAccount",
+    ]));
+    diff.extend(args(&aws));
+    let mut explore = args(&["explore", "--endpoint", endpoint, "--op", "GetAccount"]);
+    explore.extend(args(&["--budget", "3", "--seed", "1"]));
+    explore.extend(args(&aws));
+    let ledger = dir.join("some.ledger.jsonl");
+    let cleanup = args(&[
+        "cleanup",
+        "--endpoint",
+        endpoint,
+        ledger.to_str().unwrap_or_default(),
+    ]);
+    vec![run_aws, run, record, diff, explore, cleanup]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_with_a_user_name_or_password_is_refused_and_never_stored_or_printed() {
+    let server = ReferenceServer::start(
+        spec(),
+        Options {
+            sandbox: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let dir = temp_dir("endpoint-userinfo");
+    let with_password = server
+        .url()
+        .replacen("http://", &format!("http://user:{URL_SECRET}@"), 1);
+    let with_user = server.url().replacen("http://", "someone@", 1);
+    let with_user = format!("http://{with_user}");
+    for endpoint in [with_password.as_str(), with_user.as_str()] {
+        for command in every_endpoint_command(endpoint, &dir) {
+            let (code, stdout, stderr) = harness(command.clone(), &dir).await;
+            for (what, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+                assert!(!text.contains(URL_SECRET), "{command:?} {what}: {text}");
+                assert!(!text.contains("someone@"), "{command:?} {what}: {text}");
+            }
+            for file in files_under(&dir) {
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                assert!(!text.contains(URL_SECRET), "{}: {text}", file.display());
+                assert!(!text.contains("someone@"), "{}: {text}", file.display());
+            }
+            assert_eq!(code, Some(2), "{command:?}:\n{stdout}\n{stderr}");
+            assert!(stderr.contains("--endpoint"), "{command:?}: {stderr}");
+            assert!(stderr.contains("SigV4"), "{command:?}: {stderr}");
+            assert!(stderr.contains("ledger"), "{command:?}: {stderr}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_that_is_not_an_absolute_http_url_is_a_usage_error() {
+    let dir = temp_dir("endpoint-not-a-url");
+    for endpoint in [
+        "notaurl",
+        "127.0.0.1:5070",
+        "ftp://127.0.0.1:5070",
+        "http://",
+        "/relative/path",
+    ] {
+        let commands = every_endpoint_command(endpoint, &dir);
+        // Every command for the plainest mistake, `run` for the others.
+        let commands = if endpoint == "notaurl" {
+            &commands[..]
+        } else {
+            &commands[..2]
+        };
+        for command in commands {
+            let (code, stdout, stderr) = harness(command.clone(), &dir).await;
+            assert_eq!(code, Some(2), "{command:?}:\n{stdout}\n{stderr}");
+            assert!(stderr.contains("--endpoint"), "{command:?}: {stderr}");
+            assert!(stderr.contains("http"), "{command:?}: {stderr}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
