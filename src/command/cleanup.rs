@@ -9,7 +9,7 @@ use crate::run::{self, CleanupError, Step};
 use crate::spec::Spec;
 
 use super::ledger::report_ledger_lines;
-use super::prepare::{runtime, usage_error};
+use super::prepare::{endpoint_flag, runtime, usage_error};
 
 /// Options of `cleanup`.
 #[derive(Debug, Clone)]
@@ -27,11 +27,16 @@ pub struct CleanupOptions {
 
 /// `cleanup [LEDGER]`: remove what crashed runs left behind, and only what they named, at the
 /// endpoint given by the flags. Exit 0 when nothing is left, 1 when an entry was refused, could
-/// not be removed or could not be read, 2 when a ledger does not load, 3 when the endpoint
-/// cannot be set up, 4 when a ledger cannot be written.
+/// not be removed or could not be read, 2 when a ledger does not load or `--endpoint` is not a
+/// URL the harness accepts, 3 when the endpoint cannot be set up, 4 when a ledger cannot be
+/// written.
 pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
+    let endpoint = match endpoint_flag(options.endpoint.as_deref()) {
+        Ok(endpoint) => endpoint,
+        Err(e) => return usage_error(e),
+    };
     let to = run::CleanupTarget::new(
-        options.endpoint.clone(),
+        endpoint,
         &options.region,
         Duration::from_secs_f64(options.timeout_secs.max(0.001)),
     );
