@@ -205,3 +205,67 @@ async fn an_endpoint_that_is_not_an_absolute_http_url_is_a_usage_error() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// Finding 13 (a): a baseline of one target is never silently overwritten by another.
+
+/// `baseline.json` and every case file of a baseline, by name.
+fn baseline_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f).unwrap_or_default();
+            (f, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_refuses_to_overwrite_a_baseline_of_another_target_unless_told_to() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let dir = temp_dir("record-overwrite");
+    let one_op = ["--op", "GetAccount", "--cases", "0", "--out", "base"];
+    let mut reference = args(&["record"]);
+    reference.extend(args(&one_op));
+    let (code, stdout, stderr) = harness(reference.clone(), &dir).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let recorded = baseline_files(&dir.join("base"));
+    assert!(recorded.len() > 1, "{recorded:?}");
+
+    let mut emulator = args(&[
+        "record",
+        "--target",
+        "emulator",
+        "--endpoint",
+        &server.url(),
+    ]);
+    emulator.extend(args(&one_op));
+    let mut other_region = reference.clone();
+    other_region.extend(args(&["--region", "eu-west-1"]));
+    for command in [emulator.clone(), other_region] {
+        let (code, stdout, stderr) = harness(command.clone(), &dir).await;
+        assert_eq!(code, Some(2), "{command:?}\n{stdout}\n{stderr}");
+        assert!(stderr.contains("base"), "{stderr}");
+        assert!(stderr.contains("reference"), "{stderr}");
+        assert!(stderr.contains("--overwrite"), "{stderr}");
+        assert_eq!(baseline_files(&dir.join("base")), recorded, "{command:?}");
+    }
+
+    // The same target again (as `--older-than` re-records stale cases) is allowed.
+    let mut stale = reference.clone();
+    stale.extend(args(&["--older-than", "0"]));
+    for command in [reference, stale] {
+        let (code, stdout, stderr) = harness(command.clone(), &dir).await;
+        assert_eq!(code, Some(0), "{command:?}\n{stdout}\n{stderr}");
+    }
+
+    // Asked for, it is replaced.
+    emulator.push("--overwrite".into());
+    let (code, stdout, stderr) = harness(emulator, &dir).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let meta =
+        ses_conformance::baseline::read_meta(&dir.join("base")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(meta.target, "emulator");
+    let _ = std::fs::remove_dir_all(dir);
+}
