@@ -57,6 +57,9 @@ enum Command {
         /// Only re-record cases recorded more than this many days ago (or never).
         #[arg(long)]
         older_than: Option<f64>,
+        /// Record into a baseline of another target or region, replacing its cases.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Replay a baseline's cases against a target and compare the answers with the baseline.
     Diff {
@@ -272,7 +275,8 @@ fn main() -> ExitCode {
             run,
             out,
             older_than,
-        } => command::record(spec, run_options(run), out, older_than),
+            overwrite,
+        } => command::record(spec, run_options(run), out, older_than, overwrite),
         Command::Diff { run, baseline } => command::diff(spec, run_options(run), baseline),
         Command::SdkCheck { baseline } => command::sdk_check(baseline),
         Command::Cleanup {

@@ -312,7 +312,13 @@ mod tests {
         let file =
             std::env::temp_dir().join(format!("ses-conformance-not-a-dir-{}", std::process::id()));
         std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
-        let code = crate::command::record(spec(), options(&["GetAccount"]), file.join("b"), None);
+        let code = crate::command::record(
+            spec(),
+            options(&["GetAccount"]),
+            file.join("b"),
+            None,
+            false,
+        );
         let _ = std::fs::remove_file(&file);
         assert_eq!(code, exit::IO_FAILURE);
         assert_eq!(

@@ -12,8 +12,15 @@ use super::options::RunOptions;
 use super::prepare::{prepare, usage_error};
 
 /// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
-/// cases never recorded or recorded more than that many days ago are run.
-pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Option<f64>) -> i32 {
+/// cases never recorded or recorded more than that many days ago are run. A baseline of another
+/// target or region in `out` is refused unless `overwrite` (`--overwrite`) says to replace it.
+pub fn record(
+    spec: Arc<Spec>,
+    options: RunOptions,
+    out: PathBuf,
+    older_than: Option<f64>,
+    overwrite: bool,
+) -> i32 {
     let mut prepared = match prepare(&spec, &options) {
         Ok(p) => p,
         Err(code) => return code,
@@ -24,15 +31,8 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
         seed: options.seed,
         random_cases: options.random_cases,
     };
-    if let Ok(existing) = baseline::read_meta(&out) {
-        if (existing.seed, existing.random_cases) != (meta.seed, meta.random_cases) {
-            return usage_error(format!(
-                "{}: recorded with --seed {} --cases {}; re-record with the same settings or into a new directory",
-                out.display(),
-                existing.seed,
-                existing.random_cases
-            ));
-        }
+    if let Err(e) = baseline::may_record_into(&out, &meta, overwrite) {
+        return usage_error(e);
     }
     if let Some(days) = older_than {
         let now = SystemTime::now();
