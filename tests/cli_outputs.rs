@@ -269,3 +269,66 @@ async fn record_refuses_to_overwrite_a_baseline_of_another_target_unless_told_to
     assert_eq!(meta.target, "emulator");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// Finding 13 (b): every file a command writes is checked before its first request.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_path_that_cannot_be_written_stops_the_command_before_its_first_request() {
+    let recorder = common::recorder::Recorder::accept_all(spec(), 1000.0).await;
+    let url = recorder.url();
+    let dir = temp_dir("outputs-checked-first");
+    // A file where a directory should be, and a directory where a file should be.
+    std::fs::write(dir.join("afile"), "").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(dir.join("adir")).unwrap_or_else(|e| panic!("{e}"));
+    let command = |words: &[&str]| {
+        let mut all = args(words);
+        all.extend(args(&["--endpoint", &url, "--op", "GetAccount"]));
+        match words[0] {
+            "explore" => all.extend(args(&["--budget", "3", "--seed", "1"])),
+            "run" => all.extend(args(&["--cases", "0", "--sequences", "0"])),
+            _ => all.extend(args(&["--cases", "0"])),
+        }
+        all
+    };
+    let mut real_ses = command(&["run", "--ledger", "afile/l.jsonl"]);
+    real_ses.extend(args(&[
+        "--target",
+        "aws",
+        "--identity",
+        common::owner::IDENTITY,
+    ]));
+    let cases = [
+        (
+            command(&["run", "--json", "missing/x.jsonl"]),
+            "missing/x.jsonl",
+        ),
+        (command(&["run", "--json", "adir"]), "adir"),
+        (
+            command(&["run", "--junit", "missing/j.xml"]),
+            "missing/j.xml",
+        ),
+        (
+            command(&["run", "--ledger", "afile/l.jsonl"]),
+            "afile/l.jsonl",
+        ),
+        // Real SES opens its ledger before the first request: the same check, the same code.
+        (real_ses, "afile/l.jsonl"),
+        (command(&["record", "--out", "afile/base"]), "afile/base"),
+        (
+            command(&["explore", "--json", "missing/x.jsonl"]),
+            "missing/x.jsonl",
+        ),
+        (
+            command(&["explore", "--regressions", "afile/r.json"]),
+            "afile/r.json",
+        ),
+    ];
+    for (command, path) in cases {
+        let (code, stdout, stderr) = harness(command.clone(), &dir).await;
+        assert_eq!(code, Some(4), "{command:?}\n{stdout}\n{stderr}");
+        assert!(stderr.contains(path), "{command:?}: {stderr}");
+        let seen = recorder.seen();
+        assert!(seen.is_empty(), "{command:?} sent {} requests", seen.len());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
