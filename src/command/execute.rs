@@ -20,6 +20,7 @@ use crate::target::{Target, TargetConfig, TargetKind};
 
 use super::ledger::close_ledger;
 use super::options::RunOptions;
+use super::outputs::{check_outputs, Output, Writes};
 use super::prepare::{gate_limits, usage_error, Prepared};
 
 /// What a run produced.
@@ -159,6 +160,22 @@ pub(super) async fn connect_session(
         run_id: run_id.clone(),
         limits: gate_limits(options, &prepared.profile, real_aws),
     };
+    // Real SES always gets a ledger: the safety rules require one. It and every other file the
+    // command writes are checked before the first request.
+    let ledger = match &options.ledger {
+        Some(path) => Some(path.clone()),
+        None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
+        None => None,
+    };
+    let ledger_output = ledger.as_deref().map(|path| {
+        let flag = if options.ledger.is_some() {
+            "--ledger"
+        } else {
+            "the ledger"
+        };
+        Output::new(flag, path, Writes::AppendedState)
+    });
+    check_outputs(prepared.outputs.iter().chain(&ledger_output))?;
     let target = match Target::connect(Arc::clone(spec), config).await {
         Ok(t) => Arc::new(t),
         Err(e) => {
@@ -173,12 +190,6 @@ pub(super) async fn connect_session(
         );
         return Err(exit::UNREACHABLE);
     }
-    // Real SES always gets a ledger: the safety rules require one.
-    let ledger = match &options.ledger {
-        Some(path) => Some(path.clone()),
-        None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
-        None => None,
-    };
     let paced = target.gate.pacer().settings().per_operation;
     let run_config = RunConfig {
         concurrency: concurrency(options, &target),

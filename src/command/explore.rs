@@ -17,6 +17,7 @@ use crate::spec::Spec;
 
 use super::execute::{close_session, connect_session};
 use super::options::RunOptions;
+use super::outputs::{check_outputs, Output, Writes};
 use super::prepare::{check_ops, prepare_target, runtime, usage_error, Prepared};
 
 /// Options of `explore`.
@@ -54,6 +55,14 @@ pub fn explore(spec: Arc<Spec>, flags: ExploreFlags) -> i32 {
         .clone()
         .unwrap_or_else(|| default_path(&prepared.name));
     // A file that cannot hold the findings is said before any request is sent, not after.
+    let flag = match options.regressions {
+        Some(_) => "--regressions",
+        None => "the regressions file",
+    };
+    let kept = Output::new(flag, &regressions, Writes::ReplacedState);
+    if let Err(code) = check_outputs([&kept]) {
+        return code;
+    }
     if let Err(e) = Regressions::load(&regressions) {
         return usage_error(e);
     }

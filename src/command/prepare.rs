@@ -12,6 +12,7 @@ use crate::target::gate::PaceSettings;
 use crate::target::{reference, GateLimits, Profile, TargetKind};
 
 use super::options::{RunOptions, ALLOW_VALUES};
+use super::outputs::{result_files, Output};
 
 /// Flags that do not fit together or name nothing.
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +192,8 @@ pub(super) struct Prepared {
     pub profile: Profile,
     pub kind: TargetKind,
     pub cases: Vec<Case>,
+    /// The files the command writes, checked before it connects (the ledger is added then).
+    pub outputs: Vec<Output>,
 }
 
 /// Choose the target and select the cases; on a usage error, say so and return the exit code.
@@ -221,6 +224,7 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
         profile,
         kind,
         cases: Vec::new(),
+        outputs: result_files(options),
     })
 }
 

@@ -9,6 +9,7 @@ use crate::spec::Spec;
 
 use super::execute::{conclude, execute_blocking, reporters};
 use super::options::RunOptions;
+use super::outputs::{Output, Writes};
 use super::prepare::{prepare, usage_error};
 
 /// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
@@ -34,6 +35,9 @@ pub fn record(
     if let Err(e) = baseline::may_record_into(&out, &meta, overwrite) {
         return usage_error(e);
     }
+    prepared
+        .outputs
+        .push(Output::new("--out", &out, Writes::Directory));
     if let Some(days) = older_than {
         let now = SystemTime::now();
         prepared
