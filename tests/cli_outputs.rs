@@ -332,3 +332,133 @@ async fn an_output_path_that_cannot_be_written_stops_the_command_before_its_firs
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// Finding 13 (c): a closed pipe ends a command quietly; a run stops as if stopped by Ctrl-C.
+
+/// The binary with stdout (or stderr) a pipe whose reader is already gone, run to the end.
+fn with_a_closed_pipe(
+    command: &[&str],
+    dir: &Path,
+    close_stderr: bool,
+) -> (Option<i32>, String, String) {
+    let (reader, writer) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
+    drop(reader);
+    let mut harness = cli::harness(command, dir);
+    if close_stderr {
+        harness.stderr(writer);
+    } else {
+        harness.stdout(writer);
+    }
+    let output = cli::wait(harness.spawn().unwrap_or_else(|e| panic!("{e}")), LIMIT);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn report_list_and_a_dry_run_end_quietly_when_their_reader_goes_away() {
+    let dir = temp_dir("closed-pipe-report");
+    let (code, _, stderr) = cli::run(
+        &["run", "--op", "GetAccount", "--json", "r.jsonl"],
+        &dir,
+        LIMIT,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    for command in [
+        &["report", "r.jsonl"][..],
+        &["list"],
+        &["run", "--dry-run", "--op", "CreateEmailTemplate"],
+    ] {
+        let (code, _, stderr) = with_a_closed_pipe(command, &dir, false);
+        assert!(!stderr.contains("panicked"), "{command:?}: {stderr}");
+        assert_eq!(code, Some(0), "{command:?}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_run_whose_reader_goes_away_stops_like_ctrl_c() {
+    let dir = temp_dir("closed-pipe-run");
+    let command = ["run", "--json", "r.jsonl"];
+    let (code, _, stderr) = with_a_closed_pipe(&command, &dir, false);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(code, Some(141), "{stderr}");
+    assert!(stderr.contains("stdout was closed"), "{stderr}");
+    // No new case started once the reader was gone.
+    let results = std::fs::read_to_string(dir.join("r.jsonl")).unwrap_or_default();
+    let interrupted = results
+        .lines()
+        .filter(|l| l.contains("the run was interrupted"))
+        .count();
+    assert!(interrupted > 0, "every case ran:\n{results}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_ses_run_whose_reader_goes_away_removes_what_it_made_and_nothing_else() {
+    use common::real_ses::{pending, LongRun};
+    let LongRun {
+        _server,
+        owner,
+        dir,
+        ledger_path,
+        mut child,
+    } = LongRun::start("closed-pipe-real-ses").await;
+    let start = std::time::Instant::now();
+    while pending(&ledger_path).is_empty() && start.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        !pending(&ledger_path).is_empty(),
+        "the run never created anything"
+    );
+    // The only reader of its stdout goes away, as `| head -1` does.
+    drop(child.stdout.take());
+    let output = tokio::task::spawn_blocking(move || cli::wait(child, Duration::from_secs(120)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(
+        pending(&ledger_path).is_empty(),
+        "left behind: {:?}",
+        pending(&ledger_path)
+    );
+    owner.assert_only_its_own_resources_left().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stderr_never_kills_a_real_ses_run() {
+    let server = ReferenceServer::start(spec(), Options::default()).await;
+    let owner = common::owner::Owner::of(&server).await;
+    owner.set_up_account().await;
+    let dir = temp_dir("closed-stderr");
+    let ledger = dir.join("run.ledger.jsonl");
+    let url = server.url();
+    let mut command = common::real_ses::aws_args(&url, ledger.to_str().unwrap_or_default());
+    command.extend([
+        "--case",
+        "create_email_template::valid::minimal::0",
+        "--sequences",
+        "0",
+    ]);
+    let command: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+    let in_dir = dir.clone();
+    let (code, stdout, _) = tokio::task::spawn_blocking(move || {
+        let command: Vec<&str> = command.iter().map(String::as_str).collect();
+        with_a_closed_pipe(&command, &in_dir, true)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        common::real_ses::finished(&ledger),
+        "the ledger was not finished"
+    );
+    owner.assert_only_its_own_resources_left().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
