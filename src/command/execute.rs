@@ -65,9 +65,13 @@ pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
     }
 }
 
-/// The exit code of a run: interrupted, then a file that could not be written, then `failing`.
+/// The exit code of a run: stopped (by its stdout's reader going away, or a signal), then a file
+/// that could not be written, then `failing`.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
-    if executed.summary.interrupted {
+    if executed.summary.interrupted && crate::output::stdout_closed() {
+        eprintln!("stopped: stdout was closed (its reader went away); cases in flight finished and what the run created was removed");
+        exit::OUTPUT_CLOSED
+    } else if executed.summary.interrupted {
         eprintln!("interrupted: cases in flight finished and what the run created was removed");
         exit::INTERRUPTED
     } else if executed.ledger_failed || !executed.summary.errors.is_empty() {

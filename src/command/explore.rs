@@ -188,9 +188,15 @@ fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// The exit code: interrupted, then a file that could not be written, then findings.
+/// The exit code: stopped (by its stdout's reader going away, or a signal), then a file that
+/// could not be written, then findings.
 fn conclude(explored: &Explored, written: bool) -> i32 {
-    if explored.report.stop == Stop::Interrupted {
+    if explored.report.stop == Stop::Interrupted && crate::output::stdout_closed() {
+        eprintln!(
+            "stopped: stdout was closed (its reader went away); the request in flight finished and what the search created was removed"
+        );
+        exit::OUTPUT_CLOSED
+    } else if explored.report.stop == Stop::Interrupted {
         eprintln!(
             "interrupted: the request in flight finished and what the search created was removed"
         );
