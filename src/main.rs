@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
+use ses_conformance::errln;
 use ses_conformance::exit;
 use ses_conformance::gen;
 use ses_conformance::spec::Spec;
@@ -258,7 +259,7 @@ fn main() -> ExitCode {
     {
         Ok(spec) => Arc::new(spec),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(exit::USAGE_OR_SPEC as u8);
         }
     };

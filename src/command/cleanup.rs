@@ -65,7 +65,7 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
     let dir = run::ledger::ledger_dir().map_err(usage_error)?;
     let paths = run::ledger::unfinished_ledgers(&dir).map_err(usage_error)?;
     if paths.is_empty() {
-        println!("{}: no unfinished ledgers", dir.display());
+        outln!("{}: no unfinished ledgers", dir.display());
     }
     Ok(paths)
 }
@@ -73,8 +73,8 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
 /// Print one step as it happens: removals on stdout, the rest on stderr.
 fn print_step(step: &Step) {
     match step {
-        Step::Removed { .. } => println!("{step}"),
-        Step::Refused(_) | Step::Left { .. } => eprintln!("{step}"),
+        Step::Removed { .. } => outln!("{step}"),
+        Step::Refused(_) | Step::Left { .. } => errln!("{step}"),
     }
 }
 
@@ -89,11 +89,11 @@ async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
     let cleaned = match cleanup.ledger(path, &pending.entries, print_step).await {
         Ok(cleaned) => cleaned,
         Err(e @ CleanupError::Connect { .. }) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::UNREACHABLE;
         }
         Err(e @ CleanupError::Ledger(_)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::IO_FAILURE;
         }
     };
@@ -102,11 +102,11 @@ async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
     let clean = tally.refused == 0 && tally.left == 0 && unread == 0;
     if clean && !read.is_finished() {
         if let Err(e) = run::ledger::Ledger::open(path).and_then(|l| l.finish()) {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::IO_FAILURE;
         }
     }
-    println!(
+    outln!(
         "{}: {} removed, {} refused, {} could not be removed, {unread} unreadable lines{}",
         path.display(),
         tally.removed,

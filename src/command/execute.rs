@@ -69,10 +69,10 @@ pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
 /// that could not be written, then `failing`.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
     if executed.summary.interrupted && crate::output::stdout_closed() {
-        eprintln!("stopped: stdout was closed (its reader went away); cases in flight finished and what the run created was removed");
+        errln!("stopped: stdout was closed (its reader went away); cases in flight finished and what the run created was removed");
         exit::OUTPUT_CLOSED
     } else if executed.summary.interrupted {
-        eprintln!("interrupted: cases in flight finished and what the run created was removed");
+        errln!("interrupted: cases in flight finished and what the run created was removed");
         exit::INTERRUPTED
     } else if executed.ledger_failed || !executed.summary.errors.is_empty() {
         exit::IO_FAILURE
@@ -183,12 +183,12 @@ pub(super) async fn connect_session(
     let target = match Target::connect(Arc::clone(spec), config).await {
         Ok(t) => Arc::new(t),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Err(exit::UNREACHABLE);
         }
     };
     if let Err(detail) = target.reachable().await {
-        eprintln!(
+        errln!(
             "error: target {name} at {} is not reachable: {detail}",
             target.endpoint
         );
@@ -211,16 +211,16 @@ pub(super) async fn connect_session(
     .map(Arc::new)
     .map_err(usage_error)?;
     if let Some(path) = &ledger {
-        eprintln!(
+        errln!(
             "run {run_id}: every resource it creates is recorded first in the ledger {} (after a crash, `ses-conformance cleanup` removes what is left)",
             path.display()
         );
     }
     match session.start().await {
-        Ok(Some(allowance)) => eprintln!("{}", console::allowance(&allowance)),
+        Ok(Some(allowance)) => errln!("{}", console::allowance(&allowance)),
         Ok(None) => {}
         Err(detail) => {
-            eprintln!("error: target {name} at {}: {detail}", target.endpoint);
+            errln!("error: target {name} at {}: {detail}", target.endpoint);
             return Err(exit::UNREACHABLE);
         }
     }
@@ -232,7 +232,7 @@ pub(super) async fn connect_session(
 pub(super) fn close_session(connected: &Connected) -> bool {
     let failures = connected.session.take_ledger_failures();
     if let Some(first) = failures.first() {
-        eprintln!(
+        errln!(
             "error: {first} ({} ledger writes failed; the ledger may not name everything the run created)",
             failures.len()
         );
@@ -282,7 +282,7 @@ pub(super) async fn execute(
     let ledger_failed = close_session(&connected);
     let summary = reporters.finish();
     for error in &summary.errors {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
     }
     Ok(Executed {
         summary,

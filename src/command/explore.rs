@@ -67,7 +67,7 @@ pub fn explore(spec: Arc<Spec>, flags: ExploreFlags) -> i32 {
         return usage_error(e);
     }
     let seed = flags.seed.unwrap_or_else(crate::explore::run::pick_seed);
-    eprintln!(
+    errln!(
         "exploring {} with seed {seed} (`--seed {seed}` draws the same requests again)",
         prepared.name
     );
@@ -120,9 +120,11 @@ async fn search(
 /// What stderr shows while the search goes: each finding once it is shrunk.
 fn say_progress(event: &ExploreEvent) {
     if let ExploreEvent::Found(finding) = event {
-        eprintln!(
+        errln!(
             "found {} [{}], shrunk in {} steps",
-            finding.minimal.case.id, finding.class, finding.shrink_steps
+            finding.minimal.case.id,
+            finding.class,
+            finding.shrink_steps
         );
     }
 }
@@ -138,7 +140,7 @@ fn write_outputs(
     let kept = match keep_findings(regressions, &report.findings) {
         Ok(kept) => kept,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             written = false;
             0
         }
@@ -151,10 +153,10 @@ fn write_outputs(
         identity: options.identity.clone(),
         regressions: regressions.display().to_string(),
     };
-    print!("{}", render_console(report, &replay));
-    print!("{}", report.coverage.summary());
+    out!("{}", render_console(report, &replay));
+    out!("{}", report.coverage.summary());
     if !report.findings.is_empty() {
-        println!(
+        outln!(
             "{kept} new finding(s) kept in {} ({} already there)",
             regressions.display(),
             report.findings.len() - kept
@@ -162,7 +164,7 @@ fn write_outputs(
     }
     if let Some(path) = &options.json {
         if let Err(e) = write_json(path, report) {
-            eprintln!("error: writing --json {}: {e}", path.display());
+            errln!("error: writing --json {}: {e}", path.display());
             written = false;
         }
     }
@@ -192,12 +194,12 @@ fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
 /// could not be written, then findings.
 fn conclude(explored: &Explored, written: bool) -> i32 {
     if explored.report.stop == Stop::Interrupted && crate::output::stdout_closed() {
-        eprintln!(
+        errln!(
             "stopped: stdout was closed (its reader went away); the request in flight finished and what the search created was removed"
         );
         exit::OUTPUT_CLOSED
     } else if explored.report.stop == Stop::Interrupted {
-        eprintln!(
+        errln!(
             "interrupted: the request in flight finished and what the search created was removed"
         );
         exit::INTERRUPTED

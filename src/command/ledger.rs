@@ -10,7 +10,7 @@ pub(super) fn close_ledger(path: &Path) -> bool {
     let read = match ledger::read(path) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return false;
         }
     };
@@ -18,11 +18,11 @@ pub(super) fn close_ledger(path: &Path) -> bool {
     let pending = read.pending();
     if pending.is_empty() && read.malformed().next().is_none() {
         if let Err(e) = ledger::Ledger::open(path).and_then(|l| l.finish()) {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return false;
         }
     } else if !pending.is_empty() {
-        eprintln!(
+        errln!(
             "{}: {} resources are still pending; `ses-conformance cleanup` removes them",
             path.display(),
             pending.entries.len()
@@ -38,14 +38,14 @@ pub(super) fn report_ledger_lines(path: &Path, read: &ReadLedger) {
             LineProblem::Torn => "warning",
             LineProblem::Malformed => "error",
         };
-        eprintln!("{level}: {}: {warning}", path.display());
+        errln!("{level}: {}: {warning}", path.display());
     }
     for unproven in &read.pending().unproven {
         let address = unproven.entry.delete_request["EmailIdentity"]
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| unproven.entry.delete_request.to_string());
-        eprintln!(
+        errln!(
             "note: {} line {}: no proof it was created; check the account for {address}",
             path.display(),
             unproven.line

@@ -77,7 +77,7 @@ pub(super) fn result_files(options: &RunOptions) -> Vec<Output> {
 pub(super) fn check_outputs<'a>(outputs: impl IntoIterator<Item = &'a Output>) -> Result<(), i32> {
     for output in outputs {
         if let Err(e) = check(output) {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Err(exit::IO_FAILURE);
         }
     }

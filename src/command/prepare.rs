@@ -64,7 +64,7 @@ pub enum UsageError {
 
 /// Print an error the user can fix; the usage exit code.
 pub(super) fn usage_error(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     exit::USAGE_OR_SPEC
 }
 

@@ -46,7 +46,7 @@ pub fn record(
                 Ok(Some(entry)) => baseline::older_than(&entry, days, now),
                 _ => true,
             });
-        eprintln!(
+        errln!(
             "{} cases are missing or older than {days} days",
             prepared.cases.len()
         );
