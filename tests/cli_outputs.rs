@@ -381,18 +381,35 @@ fn report_list_and_a_dry_run_end_quietly_when_their_reader_goes_away() {
 #[test]
 fn a_run_whose_reader_goes_away_stops_like_ctrl_c() {
     let dir = temp_dir("closed-pipe-run");
-    let command = ["run", "--json", "r.jsonl"];
-    let (code, _, stderr) = with_a_closed_pipe(&command, &dir, false);
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/reference");
+    let baseline = baseline.to_str().unwrap_or_default();
+    for command in [
+        &["run", "--json", "r.jsonl"][..],
+        &["record", "--out", "base", "--json", "r.jsonl"],
+        &["diff", "--baseline", baseline, "--json", "r.jsonl"],
+    ] {
+        let (code, _, stderr) = with_a_closed_pipe(command, &dir, false);
+        assert!(!stderr.contains("panicked"), "{command:?}: {stderr}");
+        assert_eq!(code, Some(141), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("stdout was closed"),
+            "{command:?}: {stderr}"
+        );
+        // No new case started once the reader was gone.
+        let results = std::fs::read_to_string(dir.join("r.jsonl")).unwrap_or_default();
+        let interrupted = results
+            .lines()
+            .filter(|l| l.contains("the run was interrupted"))
+            .count();
+        assert!(interrupted > 0, "{command:?}: every case ran:\n{results}");
+    }
+    // Explore stops between requests, long before its time is up.
+    let started = std::time::Instant::now();
+    let explore = ["explore", "--time", "120", "--seed", "1"];
+    let (code, _, stderr) = with_a_closed_pipe(&explore, &dir, false);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(code, Some(141), "{stderr}");
-    assert!(stderr.contains("stdout was closed"), "{stderr}");
-    // No new case started once the reader was gone.
-    let results = std::fs::read_to_string(dir.join("r.jsonl")).unwrap_or_default();
-    let interrupted = results
-        .lines()
-        .filter(|l| l.contains("the run was interrupted"))
-        .count();
-    assert!(interrupted > 0, "every case ran:\n{results}");
+    assert!(started.elapsed() < Duration::from_secs(60), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
