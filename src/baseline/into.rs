@@ -11,22 +11,28 @@ use super::files::{read_meta, BaselineError, Meta, META_FILE};
 #[derive(Debug, thiserror::Error)]
 pub enum RecordIntoError {
     /// The baseline was recorded from another target or region.
-    #[error("{dir}: a baseline recorded from target {} in {}; recording target {} in {} into it would overwrite its cases (pass --overwrite to replace them, or --out another directory)", .recorded.target, .recorded.region, .recording.target, .recording.region, dir = .dir.display())]
+    #[error("{dir}: a baseline recorded from target {recorded} in {recorded_region}; recording target {target} in {region} into it would overwrite its cases (pass --overwrite to replace them, or --out another directory)", dir = .dir.display())]
     OtherTarget {
         /// The baseline directory.
         dir: PathBuf,
-        /// What it holds.
-        recorded: Meta,
-        /// What this record is.
-        recording: Meta,
+        /// The target it was recorded from.
+        recorded: String,
+        /// The region it was recorded in.
+        recorded_region: String,
+        /// The target of this record.
+        target: String,
+        /// The region of this record.
+        region: String,
     },
     /// The baseline's cases were drawn with other settings: their ids would not match.
-    #[error("{dir}: recorded with --seed {} --cases {}; re-record with the same settings or into a new directory", .recorded.seed, .recorded.random_cases, dir = .dir.display())]
+    #[error("{dir}: recorded with --seed {seed} --cases {random_cases}; re-record with the same settings or into a new directory", dir = .dir.display())]
     OtherSettings {
         /// The baseline directory.
         dir: PathBuf,
-        /// What it holds.
-        recorded: Meta,
+        /// The seed its cases were drawn with.
+        seed: u64,
+        /// The random cases per constraint they were drawn with.
+        random_cases: usize,
     },
     /// The directory has a `baseline.json` that does not load.
     #[error("{source}; not a baseline a record can add to (pass --overwrite to replace it, or --out another directory)")]
@@ -56,7 +62,8 @@ pub fn may_record_into(
     if (recorded.seed, recorded.random_cases) != (recording.seed, recording.random_cases) {
         return Err(RecordIntoError::OtherSettings {
             dir: dir.to_path_buf(),
-            recorded,
+            seed: recorded.seed,
+            random_cases: recorded.random_cases,
         });
     }
     let same_source =
@@ -66,8 +73,10 @@ pub fn may_record_into(
     } else {
         Err(RecordIntoError::OtherTarget {
             dir: dir.to_path_buf(),
-            recorded,
-            recording: recording.clone(),
+            recorded: recorded.target,
+            recorded_region: recorded.region,
+            target: recording.target.clone(),
+            region: recording.region.clone(),
         })
     }
 }
