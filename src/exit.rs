@@ -14,3 +14,7 @@ pub const UNREACHABLE: i32 = 3;
 pub const IO_FAILURE: i32 = 4;
 /// A run was interrupted (Ctrl-C); what it created was cleaned up.
 pub const INTERRUPTED: i32 = 130;
+/// Stdout's reader went away (`| head -1`) before a run, record, diff or explore ended: it was
+/// stopped as on Ctrl-C (no new case; cases in flight finished and what it created was
+/// removed). 128 + SIGPIPE, what a shell reports for a writer a closed pipe stopped.
+pub const OUTPUT_CLOSED: i32 = 141;

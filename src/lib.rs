@@ -14,6 +14,10 @@
 //! the crate compiles against (model drift, before an SDK upgrade).
 #![warn(missing_docs)]
 
+// First: its printing macros (`outln!`, `errln!`) are used by every module below.
+#[macro_use]
+pub mod output;
+
 pub mod baseline;
 pub mod case;
 pub mod check;

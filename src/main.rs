@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use ses_conformance::command::durations::{DurationError, OLDER_THAN, TIME, TIMEOUT};
 use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
+use ses_conformance::errln;
 use ses_conformance::exit;
 use ses_conformance::gen;
 use ses_conformance::spec::Spec;
@@ -59,6 +60,9 @@ enum Command {
         /// case) to 3650.
         #[arg(long, value_parser = older_than_days)]
         older_than: Option<f64>,
+        /// Record into a baseline of another target or region, replacing its cases.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Replay a baseline's cases against a target and compare the answers with the baseline.
     Diff {
@@ -280,7 +284,7 @@ fn main() -> ExitCode {
     {
         Ok(spec) => Arc::new(spec),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(exit::USAGE_OR_SPEC as u8);
         }
     };
@@ -297,7 +301,8 @@ fn main() -> ExitCode {
             run,
             out,
             older_than,
-        } => command::record(spec, run_options(run), out, older_than),
+            overwrite,
+        } => command::record(spec, run_options(run), out, older_than, overwrite),
         Command::Diff { run, baseline } => command::diff(spec, run_options(run), baseline),
         Command::SdkCheck { baseline } => command::sdk_check(baseline),
         Command::Cleanup {

@@ -47,6 +47,7 @@ fn record_then_diff_finds_nothing() -> Result<(), Failed> {
         options(&ops, &dir.join("record.jsonl")),
         out.clone(),
         None,
+        false,
     );
     if code != exit::OK {
         return Err(format!("record exited {code}").into());
@@ -78,15 +79,16 @@ fn re_recording_takes_only_stale_cases() -> Result<(), Failed> {
         options(&ops, &dir.join("first.jsonl")),
         out.clone(),
         None,
+        false,
     ) != exit::OK
     {
         return Err("record failed".into());
     }
     // Nothing is a day old yet: nothing is re-recorded. Everything is older than no time at all.
     let fresh = dir.join("fresh.jsonl");
-    command::record(spec(), options(&ops, &fresh), out.clone(), Some(1.0));
+    command::record(spec(), options(&ops, &fresh), out.clone(), Some(1.0), false);
     let all = dir.join("all.jsonl");
-    command::record(spec(), options(&ops, &all), out.clone(), Some(0.0));
+    command::record(spec(), options(&ops, &all), out.clone(), Some(0.0), false);
     let (fresh, all, first) = (
         report::json::read(&fresh)?,
         report::json::read(&all)?,
@@ -114,6 +116,7 @@ fn one_differing_answer_is_reported_alone() -> Result<(), Failed> {
         options(&ops, &dir.join("record.jsonl")),
         out.clone(),
         None,
+        false,
     ) != exit::OK
     {
         return Err("record failed".into());

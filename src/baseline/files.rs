@@ -99,16 +99,19 @@ pub fn case_file(dir: &Path, id: &str) -> PathBuf {
         .join(format!("{}.json", crate::snapshot::name(id)))
 }
 
+/// The file in a baseline's directory that says what it was recorded from.
+pub const META_FILE: &str = "baseline.json";
+
 /// Read the metadata of a baseline.
 pub fn read_meta(dir: &Path) -> Result<Meta, BaselineError> {
-    parse(&dir.join("baseline.json"))
+    parse(&dir.join(META_FILE))
 }
 
 /// Write the metadata of a baseline.
 pub fn write_meta(dir: &Path, meta: &Meta) -> Result<(), BaselineError> {
     std::fs::create_dir_all(dir.join("cases")).map_err(io(dir))?;
     write_json(
-        &dir.join("baseline.json"),
+        &dir.join(META_FILE),
         &serde_json::to_value(meta).unwrap_or_default(),
     )
 }

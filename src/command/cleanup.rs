@@ -12,7 +12,7 @@ use crate::spec::Spec;
 
 use super::durations::TIMEOUT;
 use super::ledger::report_ledger_lines;
-use super::prepare::{runtime, usage_error};
+use super::prepare::{endpoint_flag, runtime, usage_error};
 
 /// Options of `cleanup`.
 #[derive(Debug, Clone)]
@@ -35,14 +35,19 @@ pub struct CleanupOptions {
 
 /// `cleanup [LEDGER]`: remove what crashed runs left behind, and only what they named, at the
 /// endpoint given by the flags. Exit 0 when nothing is left, 1 when an entry was refused, could
-/// not be removed or could not be read, 2 when a ledger does not load, 3 when the endpoint
-/// cannot be set up, 4 when a ledger cannot be written.
+/// not be removed or could not be read, 2 when a ledger does not load or `--endpoint` is not a
+/// URL the harness accepts, 3 when the endpoint cannot be set up, 4 when a ledger cannot be
+/// written.
 pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
     let timeout = match TIMEOUT.duration(options.timeout_secs) {
         Ok(timeout) => timeout,
         Err(e) => return usage_error(e),
     };
-    let to = run::CleanupTarget::new(options.endpoint.clone(), &options.region, timeout);
+    let endpoint = match endpoint_flag(options.endpoint.as_deref()) {
+        Ok(endpoint) => endpoint,
+        Err(e) => return usage_error(e),
+    };
+    let to = run::CleanupTarget::new(endpoint, &options.region, timeout);
     let paths = match ledgers_to_clean(&options) {
         Ok(paths) => paths,
         Err(code) => return code,
@@ -96,7 +101,7 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
     let dir = run::ledger::ledger_dir().map_err(usage_error)?;
     let paths = run::ledger::unfinished_ledgers(&dir).map_err(usage_error)?;
     if paths.is_empty() {
-        println!("{}: no unfinished ledgers", dir.display());
+        outln!("{}: no unfinished ledgers", dir.display());
     }
     Ok(paths)
 }
@@ -106,8 +111,8 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
 fn print_step(redactor: &Redactor, step: &Step) {
     let line = redactor.mask(&step.to_string());
     match step {
-        Step::Removed { .. } => println!("{line}"),
-        Step::Refused(_) | Step::Left { .. } => eprintln!("{line}"),
+        Step::Removed { .. } => outln!("{line}"),
+        Step::Refused(_) | Step::Left { .. } => errln!("{line}"),
     }
 }
 
@@ -119,18 +124,18 @@ async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
         Ok(cleaned) => cleaned,
         Err(CleanupError::Ledger(e @ LedgerError::InUse { .. })) => {
             // A live run removes what it made itself; its ledger is not this cleanup's.
-            eprintln!("note: skipping {e}");
+            errln!("note: skipping {e}");
             return exit::OK;
         }
         Err(CleanupError::Ledger(e @ LedgerError::Io { .. })) if !path.exists() => {
             return usage_error(e);
         }
         Err(e @ CleanupError::Connect { .. }) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::UNREACHABLE;
         }
         Err(e @ CleanupError::Ledger(_)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::IO_FAILURE;
         }
     };
@@ -139,7 +144,7 @@ async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
     let tally = cleaned.tally();
     let unread = read.malformed().count();
     let clean = cleaned.finished;
-    println!(
+    outln!(
         "{}: {} removed, {} refused, {} could not be removed, {unread} unreadable lines{}",
         path.display(),
         tally.removed,

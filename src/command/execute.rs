@@ -19,6 +19,7 @@ use crate::target::{Target, TargetConfig, TargetKind};
 use super::durations::TIMEOUT;
 use super::ledger::close_ledger;
 use super::options::RunOptions;
+use super::outputs::{check_outputs, Output, Writes};
 use super::prepare::{gate_limits, usage_error, Prepared};
 
 /// What a run produced.
@@ -63,10 +64,14 @@ pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
     }
 }
 
-/// The exit code of a run: interrupted, then a file that could not be written, then `failing`.
+/// The exit code of a run: stopped (by its stdout's reader going away, or a signal), then a file
+/// that could not be written, then `failing`.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
-    if executed.summary.interrupted {
-        eprintln!(
+    if executed.summary.interrupted && crate::output::stdout_closed() {
+        errln!("stopped: stdout was closed (its reader went away); cases in flight stopped at their next wait and what the run created was removed");
+        exit::OUTPUT_CLOSED
+    } else if executed.summary.interrupted {
+        errln!(
             "interrupted: cases in flight stopped at their next wait and what the run created was removed"
         );
         exit::INTERRUPTED
@@ -162,25 +167,35 @@ pub(super) async fn connect_session(
         run_id: run_id.clone(),
         limits: gate_limits(options, &prepared.profile, real_aws),
     };
-    let target = match Target::connect(Arc::clone(spec), config).await {
-        Ok(t) => Arc::new(t),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(exit::UNREACHABLE);
-        }
-    };
-    if let Err(detail) = target.reachable().await {
-        eprintln!(
-            "error: target {name} at {} is not reachable: {detail}",
-            target.endpoint
-        );
-        return Err(exit::UNREACHABLE);
-    }
+    // The ledger and every other file the command writes are checked before the first request.
     let ledger = match &options.ledger {
         Some(path) => Some(path.clone()),
         None if real_aws => Some(run::ledger::default_ledger_path(&run_id).map_err(usage_error)?),
         None => None,
     };
+    let ledger_output = ledger.as_deref().map(|path| {
+        let flag = if options.ledger.is_some() {
+            "--ledger"
+        } else {
+            "the ledger"
+        };
+        Output::new(flag, path, Writes::AppendedState)
+    });
+    check_outputs(prepared.outputs.iter().chain(&ledger_output))?;
+    let target = match Target::connect(Arc::clone(spec), config).await {
+        Ok(t) => Arc::new(t),
+        Err(e) => {
+            errln!("error: {e}");
+            return Err(exit::UNREACHABLE);
+        }
+    };
+    if let Err(detail) = target.reachable().await {
+        errln!(
+            "error: target {name} at {} is not reachable: {detail}",
+            target.endpoint
+        );
+        return Err(exit::UNREACHABLE);
+    }
     let paced = target.gate.pacer().settings().per_operation;
     let run_config = RunConfig {
         concurrency: concurrency(options, &target),
@@ -198,16 +213,16 @@ pub(super) async fn connect_session(
     .map(Arc::new)
     .map_err(usage_error)?;
     if let Some(path) = &ledger {
-        eprintln!(
+        errln!(
             "run {run_id}: every resource it creates is recorded first in the ledger {} (after a crash, `ses-conformance cleanup` removes what is left)",
             path.display()
         );
     }
     match session.start().await {
-        Ok(Some(allowance)) => eprintln!("{}", console::allowance(&allowance)),
+        Ok(Some(allowance)) => errln!("{}", console::allowance(&allowance)),
         Ok(None) => {}
         Err(detail) => {
-            eprintln!("error: target {name} at {}: {detail}", target.endpoint);
+            errln!("error: target {name} at {}: {detail}", target.endpoint);
             return Err(exit::UNREACHABLE);
         }
     }
@@ -234,7 +249,7 @@ fn mint_run_id(keeps_ledger: bool) -> Result<String, i32> {
 pub(super) fn close_session(connected: &Connected) -> bool {
     let failures = connected.session.take_ledger_failures();
     if let Some(first) = failures.first() {
-        eprintln!(
+        errln!(
             "error: {first} ({} ledger writes failed; the ledger may not name everything the run created)",
             failures.len()
         );
@@ -282,7 +297,7 @@ pub(super) async fn execute(
     let ledger_failed = close_session(&connected);
     let summary = reporters.finish();
     for error in &summary.errors {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
     }
     Ok(Executed {
         summary,
@@ -327,7 +342,13 @@ mod tests {
         let file =
             std::env::temp_dir().join(format!("ses-conformance-not-a-dir-{}", std::process::id()));
         std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
-        let code = crate::command::record(spec(), options(&["GetAccount"]), file.join("b"), None);
+        let code = crate::command::record(
+            spec(),
+            options(&["GetAccount"]),
+            file.join("b"),
+            None,
+            false,
+        );
         let _ = std::fs::remove_file(&file);
         assert_eq!(code, exit::IO_FAILURE);
         assert_eq!(

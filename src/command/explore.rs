@@ -17,6 +17,7 @@ use crate::spec::Spec;
 use super::durations::TIME;
 use super::execute::{close_session, connect_session};
 use super::options::RunOptions;
+use super::outputs::{check_outputs, Output, Writes};
 use super::prepare::{check_ops, prepare_target, runtime, usage_error, Prepared};
 
 /// Options of `explore`.
@@ -54,11 +55,19 @@ pub fn explore(spec: Arc<Spec>, flags: ExploreFlags) -> i32 {
         .clone()
         .unwrap_or_else(|| default_path(&prepared.name));
     // A file that cannot hold the findings is said before any request is sent, not after.
+    let flag = match options.regressions {
+        Some(_) => "--regressions",
+        None => "the regressions file",
+    };
+    let kept = Output::new(flag, &regressions, Writes::ReplacedState);
+    if let Err(code) = check_outputs([&kept]) {
+        return code;
+    }
     if let Err(e) = Regressions::load(&regressions) {
         return usage_error(e);
     }
     let seed = flags.seed.unwrap_or_else(crate::explore::run::pick_seed);
-    eprintln!(
+    errln!(
         "exploring {} with seed {seed} (`--seed {seed}` draws the same requests again)",
         prepared.name
     );
@@ -115,9 +124,11 @@ async fn search(
 /// What stderr shows while the search goes: each finding once it is shrunk.
 fn say_progress(event: &ExploreEvent) {
     if let ExploreEvent::Found(finding) = event {
-        eprintln!(
+        errln!(
             "found {} [{}], shrunk in {} steps",
-            finding.minimal.case.id, finding.class, finding.shrink_steps
+            finding.minimal.case.id,
+            finding.class,
+            finding.shrink_steps
         );
     }
 }
@@ -133,7 +144,7 @@ fn write_outputs(
     let kept = match keep_findings(regressions, &report.findings) {
         Ok(kept) => kept,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             written = false;
             0
         }
@@ -146,10 +157,10 @@ fn write_outputs(
         identity: options.identity.clone(),
         regressions: regressions.display().to_string(),
     };
-    print!("{}", render_console(report, &replay));
-    print!("{}", report.coverage.summary());
+    out!("{}", render_console(report, &replay));
+    out!("{}", report.coverage.summary());
     if !report.findings.is_empty() {
-        println!(
+        outln!(
             "{kept} new finding(s) kept in {} ({} already there)",
             regressions.display(),
             report.findings.len() - kept
@@ -157,7 +168,7 @@ fn write_outputs(
     }
     if let Some(path) = &options.json {
         if let Err(e) = write_json(path, report) {
-            eprintln!("error: writing --json {}: {e}", path.display());
+            errln!("error: writing --json {}: {e}", path.display());
             written = false;
         }
     }
@@ -183,10 +194,16 @@ fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// The exit code: interrupted, then a file that could not be written, then findings.
+/// The exit code: stopped (by its stdout's reader going away, or a signal), then a file that
+/// could not be written, then findings.
 fn conclude(explored: &Explored, written: bool) -> i32 {
-    if explored.report.stop == Stop::Interrupted {
-        eprintln!(
+    if explored.report.stop == Stop::Interrupted && crate::output::stdout_closed() {
+        errln!(
+            "stopped: stdout was closed (its reader went away); the request in flight stopped at its next wait and what the search created was removed"
+        );
+        exit::OUTPUT_CLOSED
+    } else if explored.report.stop == Stop::Interrupted {
+        errln!(
             "interrupted: the request in flight stopped at its next wait and what the search created was removed"
         );
         exit::INTERRUPTED

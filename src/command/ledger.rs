@@ -12,7 +12,7 @@ pub(super) fn close_ledger(open: &ledger::Ledger) -> bool {
     let read = match ledger::read(path) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return false;
         }
     };
@@ -20,11 +20,11 @@ pub(super) fn close_ledger(open: &ledger::Ledger) -> bool {
     let pending = read.pending();
     if pending.is_empty() && read.malformed().next().is_none() {
         if let Err(e) = open.finish() {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return false;
         }
     } else if !pending.is_empty() {
-        eprintln!(
+        errln!(
             "{}: {} resources are still pending; `ses-conformance cleanup` removes them",
             path.display(),
             pending.entries.len()
@@ -43,7 +43,7 @@ pub(super) fn report_ledger_lines(path: &Path, read: &ReadLedger) {
             LineProblem::Malformed => "error",
         };
         let warning = mask_account_ids(&warning.to_string());
-        eprintln!("{level}: {}: {warning}", path.display());
+        errln!("{level}: {}: {warning}", path.display());
     }
     for unproven in &read.pending().unproven {
         let address = unproven.entry.delete_request["EmailIdentity"]
@@ -51,7 +51,7 @@ pub(super) fn report_ledger_lines(path: &Path, read: &ReadLedger) {
             .map(str::to_string)
             .unwrap_or_else(|| unproven.entry.delete_request.to_string());
         let address = mask_account_ids(&address);
-        eprintln!(
+        errln!(
             "note: {} line {}: no proof it was created; check the account for {address}",
             path.display(),
             unproven.line

@@ -10,6 +10,7 @@ mod explore;
 mod ledger;
 mod list;
 mod options;
+mod outputs;
 mod prepare;
 mod record;
 mod report;

@@ -7,10 +7,12 @@ use crate::exit;
 use crate::explore::{regression_cases, RegressionError};
 use crate::gen::{self, Settings};
 use crate::spec::Spec;
+use crate::target::endpoint_url::{check_endpoint_url, EndpointError};
 use crate::target::gate::PaceSettings;
 use crate::target::{reference, GateLimits, Profile, TargetKind};
 
 use super::options::{RunOptions, ALLOW_VALUES};
+use super::outputs::{result_files, Output};
 
 /// Flags that do not fit together or name nothing.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,15 @@ pub enum UsageError {
     /// `--regressions` names a file that cannot be read or is not a regressions file.
     #[error(transparent)]
     Regressions(#[from] RegressionError),
+    /// An endpoint URL (`--endpoint`, or the variable a profile reads) the harness refuses.
+    #[error("{from}: {error}")]
+    Endpoint {
+        /// `--endpoint`, or the environment variable.
+        from: String,
+        /// Why.
+        #[source]
+        error: EndpointError,
+    },
     /// A named target with nowhere to connect.
     #[error("--target {name}: no --endpoint given{}", env.as_deref().map(|v| format!(" and {v} is not set")).unwrap_or_default())]
     NoEndpoint {
@@ -53,7 +64,7 @@ pub enum UsageError {
 
 /// Print an error the user can fix; the usage exit code.
 pub(super) fn usage_error(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     exit::USAGE_OR_SPEC
 }
 
@@ -77,22 +88,39 @@ fn target_name(options: &RunOptions) -> String {
     }
 }
 
+/// `url`, when it is an endpoint the harness accepts; `from` says where it came from.
+fn accepted_endpoint(from: &str, url: &str) -> Result<String, UsageError> {
+    check_endpoint_url(url).map_err(|error| UsageError::Endpoint {
+        from: from.to_string(),
+        error,
+    })?;
+    Ok(url.to_string())
+}
+
+/// `--endpoint`, when given and accepted.
+pub(super) fn endpoint_flag(endpoint: Option<&str>) -> Result<Option<String>, UsageError> {
+    endpoint
+        .map(|url| accepted_endpoint("--endpoint", url))
+        .transpose()
+}
+
 /// Resolve what to connect to from the flags (and the profile's endpoint variable).
 fn target_kind(
     options: &RunOptions,
     name: &str,
     profile: &Profile,
 ) -> Result<TargetKind, UsageError> {
+    let endpoint = endpoint_flag(options.endpoint.as_deref())?;
     if name == "aws" {
         let identity = options.identity.clone().ok_or(UsageError::NoIdentity)?;
         return Ok(TargetKind::Aws {
-            url: options.endpoint.clone(),
+            url: endpoint,
             identity,
             account_id: options.account_id.clone(),
         });
     }
-    if let Some(url) = &options.endpoint {
-        return Ok(TargetKind::Local { url: url.clone() });
+    if let Some(url) = endpoint {
+        return Ok(TargetKind::Local { url });
     }
     if name == "reference" {
         return Ok(TargetKind::Reference(reference::Options {
@@ -100,12 +128,14 @@ fn target_kind(
             ..Default::default()
         }));
     }
-    match profile
+    let from_env = profile
         .endpoint_env
         .as_deref()
-        .and_then(|var| std::env::var(var).ok())
-    {
-        Some(url) => Ok(TargetKind::Local { url }),
+        .and_then(|var| Some((var, std::env::var(var).ok()?)));
+    match from_env {
+        Some((var, url)) => Ok(TargetKind::Local {
+            url: accepted_endpoint(var, &url)?,
+        }),
         None => Err(UsageError::NoEndpoint {
             name: name.to_string(),
             env: profile.endpoint_env.clone(),
@@ -162,6 +192,8 @@ pub(super) struct Prepared {
     pub profile: Profile,
     pub kind: TargetKind,
     pub cases: Vec<Case>,
+    /// The files the command writes, checked before it connects (the ledger is added then).
+    pub outputs: Vec<Output>,
 }
 
 /// Choose the target and select the cases; on a usage error, say so and return the exit code.
@@ -192,6 +224,7 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
         profile,
         kind,
         cases: Vec::new(),
+        outputs: result_files(options),
     })
 }
 

@@ -10,11 +10,19 @@ use crate::spec::Spec;
 use super::durations::OLDER_THAN;
 use super::execute::{conclude, execute_blocking, reporters};
 use super::options::RunOptions;
+use super::outputs::{Output, Writes};
 use super::prepare::{prepare, usage_error};
 
 /// `record`: run the cases once and store their answers as a baseline. With `older_than`, only
-/// cases never recorded or recorded more than that many days ago are run.
-pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Option<f64>) -> i32 {
+/// cases never recorded or recorded more than that many days ago are run. A baseline of another
+/// target or region in `out` is refused unless `overwrite` (`--overwrite`) says to replace it.
+pub fn record(
+    spec: Arc<Spec>,
+    options: RunOptions,
+    out: PathBuf,
+    older_than: Option<f64>,
+    overwrite: bool,
+) -> i32 {
     if let Some(Err(e)) = older_than.map(|days| OLDER_THAN.check(days)) {
         return usage_error(e);
     }
@@ -28,16 +36,12 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
         seed: options.seed,
         random_cases: options.random_cases,
     };
-    if let Ok(existing) = baseline::read_meta(&out) {
-        if (existing.seed, existing.random_cases) != (meta.seed, meta.random_cases) {
-            return usage_error(format!(
-                "{}: recorded with --seed {} --cases {}; re-record with the same settings or into a new directory",
-                out.display(),
-                existing.seed,
-                existing.random_cases
-            ));
-        }
+    if let Err(e) = baseline::may_record_into(&out, &meta, overwrite) {
+        return usage_error(e);
     }
+    prepared
+        .outputs
+        .push(Output::new("--out", &out, Writes::Directory));
     if let Some(days) = older_than {
         let now = SystemTime::now();
         prepared
@@ -46,7 +50,7 @@ pub fn record(spec: Arc<Spec>, options: RunOptions, out: PathBuf, older_than: Op
                 Ok(Some(entry)) => baseline::older_than(&entry, days, now),
                 _ => true,
             });
-        eprintln!(
+        errln!(
             "{} cases are missing or older than {days} days",
             prepared.cases.len()
         );

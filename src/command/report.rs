@@ -21,7 +21,7 @@ pub fn report(files: &[PathBuf]) -> i32 {
             Err(e) => return usage_error(e),
         }
     }
-    print!("{}", matrix::markdown(&records));
-    print!("{}", coverage::markdown(&coverage_lines));
+    out!("{}", matrix::markdown(&records));
+    out!("{}", coverage::markdown(&coverage_lines));
     exit::OK
 }

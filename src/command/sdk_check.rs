@@ -11,7 +11,7 @@ use super::prepare::usage_error;
 pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
     use crate::sdk_model::{check_upgrade, UpgradeError};
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    eprintln!(
+    errln!(
         "running the SDK contract checks in {} (this builds the tests)...",
         manifest.display()
     );
@@ -19,12 +19,12 @@ pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
         Ok(report) => report,
         Err(e) => {
             if let UpgradeError::NotRun { stderr } = &e {
-                eprintln!("{stderr}");
+                errln!("{stderr}");
             }
             return usage_error(e);
         }
     };
-    println!("aws-sdk-sesv2 {}", report.sdk_version);
+    outln!("aws-sdk-sesv2 {}", report.sdk_version);
     print_changes(
         "answers the SDK now parses differently (snapshots/replay-*/)",
         &report.replay,
@@ -38,13 +38,13 @@ pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
         &report.drift,
     );
     if report.is_unchanged() {
-        println!("no change: the SDK serialises every request, parses every recorded answer and models every operation as before");
+        outln!("no change: the SDK serialises every request, parses every recorded answer and models every operation as before");
         return exit::OK;
     }
     if report.has_other_failures() {
-        println!("other checks failed; run `cargo test --test sdk_contract` to see them");
+        outln!("other checks failed; run `cargo test --test sdk_contract` to see them");
     }
-    println!("review snapshot changes with `cargo insta review`; update the spec rows named above (or re-bless specs/sdk-baseline.json with SES_CONFORMANCE_BLESS_DRIFT=1 cargo test --test model_drift)");
+    outln!("review snapshot changes with `cargo insta review`; update the spec rows named above (or re-bless specs/sdk-baseline.json with SES_CONFORMANCE_BLESS_DRIFT=1 cargo test --test model_drift)");
     exit::DIVERGED
 }
 
@@ -52,11 +52,11 @@ fn print_changes(what: &str, items: &[impl std::fmt::Display]) {
     if items.is_empty() {
         return;
     }
-    println!("{} {what}:", items.len());
+    outln!("{} {what}:", items.len());
     for item in items.iter().take(40) {
-        println!("  {item}");
+        outln!("  {item}");
     }
     if items.len() > 40 {
-        println!("  ... and {} more", items.len() - 40);
+        outln!("  ... and {} more", items.len() - 40);
     }
 }

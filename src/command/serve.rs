@@ -42,8 +42,8 @@ pub fn serve(
             Ok(server) => server,
             Err(e) => return usage_error(format!("--port {port}: {e}")),
         };
-        println!("{}", server.url());
-        eprintln!(
+        outln!("{}", server.url());
+        errln!(
             "serving the embedded reference{} at {} (stop with Ctrl-C)",
             if sandbox {
                 " in the real-SES sandbox mode"
@@ -55,7 +55,7 @@ pub fn serve(
         crate::run::signals::stop_signal().await;
         let effects = server.side_effects();
         if !effects.is_empty() {
-            eprintln!("side effects: {}", effects.join("; "));
+            errln!("side effects: {}", effects.join("; "));
         }
         exit::OK
     })

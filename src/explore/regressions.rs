@@ -16,6 +16,7 @@ use super::report::Finding;
 use super::strategy::class_named;
 use crate::case::{base36, stable_hash, Case};
 use crate::spec::{snake_case, Spec};
+use crate::state::{self, StateError};
 
 /// The regressions file of a target, relative to the project.
 pub fn default_path(target: &str) -> PathBuf {
@@ -43,14 +44,12 @@ pub enum RegressionError {
         #[source]
         source: serde_path_to_error::Error<serde_json::Error>,
     },
-    /// The file could not be written.
-    #[error("writing regressions {path}: {source}")]
+    /// The file could not be written (or is a link, which the harness does not write through).
+    #[error("writing regressions: {source}")]
     Write {
-        /// The file.
-        path: PathBuf,
-        /// Why.
+        /// Why, naming the file.
         #[source]
-        source: std::io::Error,
+        source: StateError,
     },
     /// An entry names an operation or a class the spec does not have.
     #[error("regressions {path}: $.entries[{index}]: no class `{label}` of operation `{operation}` in the spec")]
@@ -163,18 +162,13 @@ impl Regressions {
         })
     }
 
-    /// Write the file (and its folder).
+    /// Write the file (and its folder) as the harness writes its state: private, replaced
+    /// whole, never through a link.
     pub fn save(&self, path: &Path) -> Result<(), RegressionError> {
-        let write = |source| RegressionError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(write)?;
-        }
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
-        std::fs::write(path, text).map_err(write)
+        state::write_private(path, text.as_bytes())
+            .map_err(|source| RegressionError::Write { source })
     }
 
     /// Add an entry unless one with the same operation, constraint and request is kept;
@@ -338,6 +332,32 @@ mod tests {
         };
         file.save(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(Regressions::load(&path).ok(), Some(file));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private_and_never_written_through_a_link() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("ses-explore-{}", crate::case::new_run_id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = Regressions {
+            entries: vec![entry(json!({"TemplateName": "conf000000-x"}))],
+        };
+        let kept = dir.join("kept.json");
+        file.save(&kept).unwrap_or_else(|e| panic!("{e}"));
+        let mode = std::fs::metadata(&kept).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+        // A dangling link: nothing may be created at its other end.
+        let elsewhere = dir.join("elsewhere.json");
+        let link = dir.join("linked.json");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap_or_else(|e| panic!("{e}"));
+        let err = file.save(&link).err().map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e.contains("symbolic link")),
+            "{err:?}"
+        );
+        assert!(!elsewhere.exists(), "written through the link");
         let _ = std::fs::remove_dir_all(dir);
     }
 

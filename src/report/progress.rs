@@ -59,7 +59,7 @@ impl Progress {
     fn print_line(&self, line: &str) {
         match (&self.bar, self.shown) {
             (Some(bar), true) => bar.println(line),
-            _ => eprintln!("{line}"),
+            _ => errln!("{line}"),
         }
     }
 
@@ -79,16 +79,16 @@ impl Progress {
                     if self.shown {
                         bar.println(line);
                     } else {
-                        eprintln!("{line}");
+                        errln!("{line}");
                     }
                 }
             }
             None => {
                 if let Some(line) = failing {
-                    eprintln!("{line}");
+                    errln!("{line}");
                 }
                 if self.last_line.elapsed() >= Duration::from_secs(5) {
-                    eprintln!("... {}/{} cases", self.done, self.total);
+                    errln!("... {}/{} cases", self.done, self.total);
                     self.last_line = Instant::now();
                 }
             }

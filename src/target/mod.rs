@@ -2,12 +2,14 @@
 //! the two paths a request travels (the SDK and the wire).
 //!
 //! * `config.rs`: what to connect to ([`TargetConfig`], [`TargetKind`], [`GateLimits`]);
+//! * `endpoint_url.rs`: the endpoint URLs the harness accepts from the user;
 //! * `connect.rs`: a connected [`Target`] and how it sends one call through its gate;
 //! * `serialize.rs`: a call as the spec serializes it, placeholders bound.
 
 mod config;
 mod connect;
 pub mod decode;
+pub mod endpoint_url;
 pub mod exchange;
 pub mod gate;
 pub mod profile;
