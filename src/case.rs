@@ -9,25 +9,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// Whether a case's request is valid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// Meets every documented constraint.
-    Valid,
-    /// Breaks exactly one named constraint (or a documented behaviour says it must fail).
-    Invalid,
-}
-
-impl Kind {
-    /// `valid` or `invalid`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Valid => "valid",
-            Kind::Invalid => "invalid",
-        }
-    }
-}
+pub use crate::names::{
+    ARN_PREFIX_PLACEHOLDER, IAM_PREFIX_PLACEHOLDER, IDENTITY_PLACEHOLDER, PLACEHOLDER_MARK,
+    PREFIX_PLACEHOLDER, SENDER_PLACEHOLDER, SIMULATOR_DOMAIN, UNVERIFIED_IDENTITY,
+};
+pub use crate::spec::kinds::generation::{Kind, RequestPath};
 
 /// What a case tests: a named constraint of the request, or a documented behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,16 +23,6 @@ pub enum Origin {
     Constraint,
     /// A documented behaviour (`behaviour:delete_missing_policy_succeeds`).
     Behaviour,
-}
-
-/// How the request travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RequestPath {
-    /// Through `aws-sdk-sesv2`, as client code would send it.
-    Sdk,
-    /// As raw signed HTTP built from the spec, for defects the SDK cannot express.
-    Wire,
 }
 
 /// What the contract expects of the answer.
@@ -205,26 +181,6 @@ pub struct Case {
     /// The seed the request was generated from (derived from the id and the global seed).
     pub seed: u64,
 }
-
-/// The run prefix as it appears in listed requests; every name the harness creates starts with it
-/// (`sc<run id>-`, see [`crate::names`]), and `000000000000` is never a run id.
-pub const PREFIX_PLACEHOLDER: &str = "sc000000000000-";
-/// The run's verified identity as it appears in listed requests.
-pub const IDENTITY_PLACEHOLDER: &str = "sc000000000000-identity.example.com";
-/// An identity the account has certainly not verified.
-pub const UNVERIFIED_IDENTITY: &str = "sc000000000000-unverified.example.com";
-/// The From address on the run's identity as it appears in listed requests.
-pub const SENDER_PLACEHOLDER: &str = "sender@sc000000000000-identity.example.com";
-/// The SES ARN prefix of the account and region as it appears in listed requests (bound in the
-/// region's partition, see [`partition_of`]).
-pub const ARN_PREFIX_PLACEHOLDER: &str = "arn:aws:ses:us-east-1:000000000000:";
-/// The account's IAM ARN prefix as it appears in listed requests (policy principals).
-pub const IAM_PREFIX_PLACEHOLDER: &str = "arn:aws:iam::000000000000:";
-/// What every placeholder above holds: the placeholder run id and account are twelve zeros.
-const PLACEHOLDER_MARK: &str = "000000000000";
-
-/// The mailbox simulator domain: the only place the harness sends mail to.
-pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
 
 /// Region name prefixes of the partitions other than `aws`, as the SDK's endpoint rules list
 /// them.

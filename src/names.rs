@@ -20,6 +20,26 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+/// The run prefix as it appears in listed requests; every name the harness creates starts with it
+/// (`sc<run id>-`, see [`crate::names`]), and `000000000000` is never a run id.
+pub const PREFIX_PLACEHOLDER: &str = "sc000000000000-";
+/// The run's verified identity as it appears in listed requests.
+pub const IDENTITY_PLACEHOLDER: &str = "sc000000000000-identity.example.com";
+/// An identity the account has certainly not verified.
+pub const UNVERIFIED_IDENTITY: &str = "sc000000000000-unverified.example.com";
+/// The From address on the run's identity as it appears in listed requests.
+pub const SENDER_PLACEHOLDER: &str = "sender@sc000000000000-identity.example.com";
+/// The SES ARN prefix of the account and region as it appears in listed requests (bound in the
+/// region's partition, see [`crate::case::partition_of`]).
+pub const ARN_PREFIX_PLACEHOLDER: &str = "arn:aws:ses:us-east-1:000000000000:";
+/// The account's IAM ARN prefix as it appears in listed requests (policy principals).
+pub const IAM_PREFIX_PLACEHOLDER: &str = "arn:aws:iam::000000000000:";
+/// What every placeholder above holds: the placeholder run id and account are twelve zeros.
+pub const PLACEHOLDER_MARK: &str = "000000000000";
+
+/// The mailbox simulator domain: the only place the harness sends mail to.
+pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+
 /// What every run prefix starts with.
 pub const NAME_PREFIX: &str = "sc";
 /// Characters in a run id.

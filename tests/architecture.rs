@@ -125,7 +125,10 @@ fn every_folder_uses_only_folders_below_it() {
     let graph = graph();
     let order = layer_order(&graph);
     for (module, used) in &graph {
-        eprintln!("{module} -> {}", used.iter().cloned().collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "{module} -> {}",
+            used.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
     }
     eprintln!("bottom to top: {}", order.join(" < "));
 }
@@ -192,7 +195,11 @@ fn the_readme_names_the_folders_there_are() {
                 .skip(1)
                 .step_by(2)
                 .filter(|s| s.starts_with("src/"))
-                .map(|s| s.trim_end_matches('/').trim_start_matches("src/").to_string())
+                .map(|s| {
+                    s.trim_end_matches('/')
+                        .trim_start_matches("src/")
+                        .to_string()
+                })
                 .collect::<Vec<_>>()
         })
         .filter(|s| !s.contains('/'))

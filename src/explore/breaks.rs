@@ -4,8 +4,9 @@
 //!
 //! The side of a bound (above the maximum, below the minimum) and the forbidden character come
 //! from the anchor, the boundary case `gen` built for the variant: the strategy explores the
-//! class of that case. A kind not listed here keeps the anchor's broken value, and the rest of
-//! the request is still drawn around it.
+//! class of that case. Each kind says how it is broken (`Generate::breaking`); one whose own
+//! boundary case is the whole class keeps the anchor's broken value, and the rest of the request
+//! is still drawn around it.
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -13,6 +14,7 @@ use serde_json::Value;
 use super::members::{alphabet_of, plain_string, Shaper, SlotStrategy};
 use crate::case::PREFIX_PLACEHOLDER;
 use crate::spec::kinds::charset::Charset;
+use crate::spec::kinds::generation::Breaking;
 use crate::spec::kinds::items::Items;
 use crate::spec::kinds::length::Length;
 use crate::spec::kinds::range::Range;
@@ -30,14 +32,14 @@ pub fn breaking(
     member: &Member,
     anchor: Option<&Value>,
 ) -> Option<SlotStrategy> {
-    match kind.as_str() {
-        "required" => Some(Just(None).boxed()),
-        "length" => length_past(member, Length::of(member)?, anchor?.as_str()?),
-        "range" => range_past(Range::of(member)?, anchor?.as_i64()?),
-        "items" => items_past(shaper, member, Items::of(member)?, anchor?.as_array()?),
-        "charset" => forbidden_char(member, anchor?.as_str()?),
-        "enum" => Some(not_in_enum().prop_map(Some).boxed()),
-        _ => None,
+    match kind.generate().breaking() {
+        Breaking::Omitted => Some(Just(None).boxed()),
+        Breaking::PastLength => length_past(member, Length::of(member)?, anchor?.as_str()?),
+        Breaking::PastRange => range_past(Range::of(member)?, anchor?.as_i64()?),
+        Breaking::PastItems => items_past(shaper, member, Items::of(member)?, anchor?.as_array()?),
+        Breaking::ForbiddenCharacter => forbidden_char(member, anchor?.as_str()?),
+        Breaking::OutsideEnum => Some(not_in_enum().prop_map(Some).boxed()),
+        Breaking::AsGenerated(_) => None,
     }
 }
 

@@ -131,20 +131,5 @@ pub fn member_at<'s>(
     op: &'s crate::spec::Operation,
     path: &MemberPath,
 ) -> Option<&'s Member> {
-    let mut members = &op.input;
-    let mut current: Option<&Member> = None;
-    for step in &path.0 {
-        match step {
-            Step::Member(name) => {
-                if let Some(m) = current {
-                    members = &spec.members_of(m)?.members;
-                }
-                current = Some(members.get(name)?);
-            }
-            Step::Item => current = Some(current?.member.as_deref()?),
-            Step::Key => current = Some(current?.key.as_deref()?),
-            Step::Value => current = Some(current?.value.as_deref()?),
-        }
-    }
-    current
+    spec.member_at(op, path)
 }

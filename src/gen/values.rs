@@ -13,20 +13,11 @@ use super::text::{self, MimeSpec};
 use crate::case::{
     Call, Fixture, Resource, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER, SENDER_PLACEHOLDER,
 };
+use crate::spec::kinds::generation::Draw;
+pub use crate::spec::kinds::generation::Mode;
 use crate::spec::{
     GenerateHint, Member, MemberType, Operation, ResourceAction, Semantic, ShapeRules, Spec,
 };
-
-/// How many optional members a generated request carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Only required members (and what rules need).
-    Minimal,
-    /// Every optional member the harness can fill in.
-    Full,
-    /// Optional members at random.
-    Random,
-}
 
 /// The state of one case's generation: its random source, its name token, and the fixtures its
 /// values have asked for so far.
@@ -441,6 +432,40 @@ fn fixture_of(
             request: Value::Object(keys),
         },
         shared,
+    }
+}
+
+impl<'a> Draw<'a> for Ctx<'a> {
+    fn spec(&self) -> &'a Spec {
+        self.spec
+    }
+
+    fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn value_of(&mut self, name: &str, member: &Member) -> Value {
+        self.member_value(name, member, false)
+    }
+
+    fn mime(&self) -> MimeSpec {
+        Ctx::mime(self)
+    }
+
+    fn int(&mut self, lo: i64, hi: i64) -> i64 {
+        self.rng.int(lo, hi)
+    }
+
+    fn size(&mut self, lo: usize, hi: usize) -> usize {
+        self.rng.size(lo, hi)
+    }
+
+    fn coin(&mut self) -> bool {
+        self.rng.coin()
     }
 }
 

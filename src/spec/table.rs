@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
+use super::constraint::{MemberPath, Step};
 use super::{
     load_dir, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic, Shape,
     ShapeKind, SpecError,
@@ -60,6 +61,26 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// The member a path into an operation's request leads to.
+    pub fn member_at<'s>(&'s self, op: &'s Operation, path: &MemberPath) -> Option<&'s Member> {
+        let mut members = &op.input;
+        let mut current: Option<&Member> = None;
+        for step in &path.0 {
+            match step {
+                Step::Member(name) => {
+                    if let Some(m) = current {
+                        members = &self.members_of(m)?.members;
+                    }
+                    current = Some(members.get(name)?);
+                }
+                Step::Item => current = Some(current?.member.as_deref()?),
+                Step::Key => current = Some(current?.key.as_deref()?),
+                Step::Value => current = Some(current?.value.as_deref()?),
+            }
+        }
+        current
+    }
+
     /// The spec directory shipped with this crate.
     pub fn default_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")

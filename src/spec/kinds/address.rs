@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::case::{PREFIX_PLACEHOLDER, SIMULATOR_DOMAIN};
-use crate::gen::{Ctx, LeafEdit};
+use super::generation::{Draw, LeafEdit};
+use crate::names::{PREFIX_PLACEHOLDER, SIMULATOR_DOMAIN};
 use crate::spec::Member;
 
 /// The local part and the domain of an address value, if it has an `@`.
@@ -22,7 +22,13 @@ pub struct Address {
 }
 
 impl LeafEdit for Address {
-    fn apply(&self, ctx: &mut Ctx, _: &Member, _: Option<Value>, _: usize) -> Option<Value> {
+    fn apply(
+        &self,
+        ctx: &mut dyn Draw<'_>,
+        _: &Member,
+        _: Option<Value>,
+        _: usize,
+    ) -> Option<Value> {
         let local = if self.non_ascii_local {
             "süccess"
         } else {
@@ -35,7 +41,7 @@ impl LeafEdit for Address {
         };
         Some(json!(format!(
             "{local}+{PREFIX_PLACEHOLDER}{}@{domain}",
-            ctx.token
+            ctx.token()
         )))
     }
 }

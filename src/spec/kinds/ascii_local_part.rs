@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::address::{parts, Address, ASCII};
 use super::KindDef;
-use crate::gen::{Generate, Variants};
+use super::generation::{Breaking, Generate, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `ascii_local_part` kind.
@@ -30,6 +30,10 @@ impl KindDef for AsciiLocalPart {
 }
 
 impl Generate for AsciiLocalPart {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("the boundary case holds a non-ASCII local part")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("ascii_local_part", ASCII);
         let non_ascii = Address {

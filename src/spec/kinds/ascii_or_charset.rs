@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{impl_row, KindDef, Problem};
-use crate::gen::{Ctx, Generate, LeafEdit, Variants};
+use super::generation::{Breaking, Draw, Generate, LeafEdit, Variants};
 use crate::spec::validate::present;
 use crate::spec::{Member, MemberType, Shape};
 
@@ -69,6 +69,10 @@ impl KindDef for AsciiOrCharset {
 }
 
 impl Generate for AsciiOrCharset {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("non-ASCII text without a charset is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let data = |non_ascii, charset| Data { non_ascii, charset };
         v.valid("ascii_without_charset", data(false, false));
@@ -85,14 +89,14 @@ struct Data {
 }
 
 impl LeafEdit for Data {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, _: Option<Value>, _: usize) -> Option<Value> {
-        let shape = ctx.spec.members_of(member)?;
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, _: Option<Value>, _: usize) -> Option<Value> {
+        let shape = ctx.spec().members_of(member)?;
         let rule = AsciiOrCharset::of(&shape.rules)?;
         let mut obj = Map::new();
         let data = if self.non_ascii {
-            format!("ses-conformance Grüße {}", ctx.token)
+            format!("ses-conformance Grüße {}", ctx.token())
         } else {
-            format!("ses-conformance {}", ctx.token)
+            format!("ses-conformance {}", ctx.token())
         };
         obj.insert(rule.data.clone(), json!(data));
         if self.charset {

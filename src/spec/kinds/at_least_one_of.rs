@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::member_set::{self, Members};
 use super::{KindDef, Problem};
-use crate::gen::{Ctx, Generate, Group, Mode, Variants};
+use super::generation::{Breaking, Draw, Generate, Group, Mode, Variants};
 use crate::spec::{Shape, ShapeRules};
 
 /// The `at_least_one_of` kind.
@@ -32,6 +32,10 @@ impl KindDef for AtLeastOneOf {
 }
 
 impl Generate for AtLeastOneOf {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("none of the members is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let (group, generatable) = member_set::variants(v, AtLeastOneOf::of);
         if generatable.len() >= 2 {
@@ -46,14 +50,14 @@ impl Generate for AtLeastOneOf {
         })
     }
 
-    fn choose(&self, ctx: &mut Ctx, options: Vec<String>, chosen: &mut Vec<String>) {
-        match ctx.mode {
+    fn choose(&self, ctx: &mut dyn Draw<'_>, options: Vec<String>, chosen: &mut Vec<String>) {
+        match ctx.mode() {
             Mode::Minimal => chosen.extend(options.first().cloned()),
             Mode::Full => chosen.extend(options),
             Mode::Random => {
                 let mut any = false;
                 for option in &options {
-                    if ctx.rng.coin() {
+                    if ctx.coin() {
                         chosen.push(option.clone());
                         any = true;
                     }

@@ -5,9 +5,9 @@ use ::base64::Engine as _;
 use serde_json::Value;
 
 use super::KindDef;
-use crate::case::RequestPath;
-use crate::gen::variants::{Keep, Text};
-use crate::gen::{Generate, Variants};
+use super::generation::RequestPath;
+use super::generation::{Breaking, Keep, Text};
+use super::generation::{Generate, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `base64` kind.
@@ -34,6 +34,10 @@ impl KindDef for Base64 {
 }
 
 impl Generate for Base64 {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("the boundary case holds text that is not base64")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("base64", Keep);
         // The SDK encodes blobs itself: only the wire can carry text that is not base64.

@@ -3,8 +3,9 @@
 use serde_json::{json, Value};
 
 use super::{charset::Charset, json::Json, KindDef, Problem};
-use crate::gen::variants::{current_or_new, pick_size, string_of};
-use crate::gen::{text, Ctx, Generate, LeafEdit, Variants};
+use super::generation::{Breaking, current_or_new, pick_size, string_of};
+use super::text;
+use super::generation::{Draw, Generate, LeafEdit, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `bytes` kind.
@@ -29,6 +30,10 @@ impl KindDef for Bytes {
 }
 
 impl Generate for Bytes {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("a body one byte past the limit is the whole class; drawing bigger ones only costs requests")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some(max) = v.member.and_then(Bytes::of).and_then(|b| b.max) else {
             return;
@@ -59,7 +64,7 @@ impl Size {
 }
 
 impl LeafEdit for Size {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
         let fill = text::filler(Charset::of(member));
         let n = pick_size(ctx, index, self.boundary, self.random);
         let base = string_of(current_or_new(ctx, member, current));

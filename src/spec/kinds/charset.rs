@@ -1,15 +1,15 @@
 //! `charset`: the characters a string may contain, as character classes the documentation names
-//! and literal characters. Its variants probe each class of [`PROBES`](crate::gen::text::PROBES)
+//! and literal characters. Its variants probe each class of [`PROBES`](super::text::PROBES)
 //! the charset forbids.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{impl_row, length::Length, KindDef, Problem};
-use crate::case::PREFIX_PLACEHOLDER;
-use crate::gen::text::{self, PROBES};
-use crate::gen::variants::{current_or_new, string_of};
-use crate::gen::{Ctx, Generate, Hints, LeafEdit, Variants};
+use crate::names::PREFIX_PLACEHOLDER;
+use super::text::{self, PROBES};
+use super::generation::{Breaking, current_or_new, string_of};
+use super::generation::{Draw, Generate, Hints, LeafEdit, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `charset` kind.
@@ -107,6 +107,10 @@ impl KindDef for Charset {
 }
 
 impl Generate for Charset {
+    fn breaking(&self) -> Breaking {
+        Breaking::ForbiddenCharacter
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("allowed_chars", AllowedSample);
         let Some(rule) = v.member.and_then(Charset::of) else {
@@ -131,7 +135,7 @@ impl Generate for Charset {
 struct WithChar(char);
 
 impl LeafEdit for WithChar {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
         let mut chars: Vec<char> = string_of(current_or_new(ctx, member, current))
             .chars()
             .collect();
@@ -140,7 +144,7 @@ impl LeafEdit for WithChar {
         } else {
             // Never inside the run prefix, which the target needs to see intact.
             let first = PREFIX_PLACEHOLDER.len().min(chars.len() - 1);
-            ctx.rng.size(first, chars.len() - 1)
+            ctx.size(first, chars.len() - 1)
         };
         if chars.is_empty() {
             chars.push(self.0);
@@ -156,7 +160,7 @@ impl LeafEdit for WithChar {
 struct AllowedSample;
 
 impl LeafEdit for AllowedSample {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, current: Option<Value>, _: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, current: Option<Value>, _: usize) -> Option<Value> {
         let sample = Charset::of(member)
             .map(text::allowed_sample)
             .unwrap_or_default();

@@ -1,13 +1,13 @@
 //! What a constraint kind is: the trait every kind implements for the spec stage ([`KindDef`]),
 //! the handle cases and violations name kinds by ([`ConstraintKind`]), and the small types they
-//! trade in. Generation's side of a kind is [`crate::gen::Generate`].
+//! trade in. Generation's side of a kind is [`super::generation::Generate`].
 
 use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::generation::Generate;
 use super::{Constraints, ShapeRules};
-use crate::gen::Generate;
 use crate::spec::{Edition, Member, MemberType, Operation, Shape, Spec};
 
 /// One kind of constraint as the spec stage sees it: what the loader checks of its rows, what

@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use super::{Documented, KindDef};
-use crate::gen::variants::Text;
-use crate::gen::{text, Ctx, Generate, LeafEdit, Mode, Variants};
+use super::generation::Text;
+use super::generation::{Breaking, Draw, Generate, LeafEdit, Mode, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `enum` kind.
@@ -36,6 +36,10 @@ impl KindDef for EnumValue {
 }
 
 impl Generate for EnumValue {
+    fn breaking(&self) -> Breaking {
+        Breaking::OutsideEnum
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let spec = v.spec;
         if let Some(values) = v.member.and_then(|m| spec.enum_values(m)) {
@@ -47,11 +51,11 @@ impl Generate for EnumValue {
         v.invalid("not_in_enum", NotInEnum).randomized();
     }
 
-    fn pick_valid(&self, ctx: &mut Ctx, member: &Member) -> Option<Value> {
-        let values = ctx.spec.enum_values(member)?.to_vec();
-        Some(match ctx.mode {
+    fn pick_valid(&self, ctx: &mut dyn Draw<'_>, member: &Member) -> Option<Value> {
+        let values = ctx.spec().enum_values(member)?.to_vec();
+        Some(match ctx.mode() {
             Mode::Minimal => json!(values[0]),
-            _ => json!(ctx.rng.pick(&values)),
+            _ => json!(ctx.pick_string(&values)),
         })
     }
 }
@@ -61,9 +65,9 @@ impl Generate for EnumValue {
 struct NotInEnum;
 
 impl LeafEdit for NotInEnum {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, _: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, _: Option<Value>, index: usize) -> Option<Value> {
         let values = ctx
-            .spec
+            .spec()
             .enum_values(member)
             .map(<[String]>::to_vec)
             .unwrap_or_default();
@@ -71,9 +75,9 @@ impl LeafEdit for NotInEnum {
         if index == 0 {
             return Some(json!(first.to_lowercase()));
         }
-        let len = ctx.rng.size(3, 12);
+        let len = ctx.size(3, 12);
         let alphabet: Vec<char> = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_".chars().collect();
-        let mut s = text::random_string(&mut ctx.rng, &alphabet, len);
+        let mut s = ctx.random_string(&alphabet, len);
         while values.contains(&s) {
             s.push('X');
         }

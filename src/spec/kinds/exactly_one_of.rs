@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::member_set::{self, Members};
 use super::{KindDef, Problem};
-use crate::gen::{Ctx, Generate, Group, Mode, Variants};
+use super::generation::{Breaking, Draw, Generate, Group, Mode, Variants};
 use crate::spec::{Shape, ShapeRules};
 
 /// The `exactly_one_of` kind.
@@ -33,6 +33,10 @@ impl KindDef for ExactlyOneOf {
 }
 
 impl Generate for ExactlyOneOf {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("none, or two, of the members is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let (group, generatable) = member_set::variants(v, ExactlyOneOf::of);
         if generatable.len() >= 2 {
@@ -47,13 +51,13 @@ impl Generate for ExactlyOneOf {
         })
     }
 
-    fn choose(&self, ctx: &mut Ctx, options: Vec<String>, chosen: &mut Vec<String>) {
+    fn choose(&self, ctx: &mut dyn Draw<'_>, options: Vec<String>, chosen: &mut Vec<String>) {
         if options.is_empty() {
             return;
         }
-        let pick = match ctx.mode {
+        let pick = match ctx.mode() {
             Mode::Minimal => options[0].clone(),
-            Mode::Full | Mode::Random => ctx.rng.pick(&options),
+            Mode::Full | Mode::Random => ctx.pick_string(&options),
         };
         chosen.push(pick);
     }

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use super::{KindDef, Problem};
-use crate::gen::kind::make_valid;
-use crate::gen::variants::pick_size;
-use crate::gen::{Ctx, Generate, Hints, LeafEdit, Variants};
+use super::generation::make_valid;
+use super::generation::pick_size;
+use super::generation::{Breaking, Draw, Generate, Hints, LeafEdit, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `items` kind.
@@ -34,6 +34,10 @@ impl KindDef for Items {
 }
 
 impl Generate for Items {
+    fn breaking(&self) -> Breaking {
+        Breaking::PastItems
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some((low, high)) = v.member.and_then(Items::of).map(|b| b.seed_range()) else {
             return;
@@ -76,10 +80,10 @@ impl Count {
 }
 
 impl LeafEdit for Count {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, _: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, _: Option<Value>, index: usize) -> Option<Value> {
         let n = pick_size(ctx, index, self.boundary, self.random);
         let item = member.member.as_deref()?;
-        let items = (0..n).map(|_| ctx.member_value("", item, false)).collect();
+        let items = (0..n).map(|_| ctx.value_of("", item)).collect();
         let mut list = Value::Array(items);
         make_valid(member, &mut list);
         Some(list)

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{impl_row, KindDef};
-use crate::gen::variants::{Keep, Text};
-use crate::gen::{Generate, Variants};
+use super::generation::{Breaking, Keep, Text};
+use super::generation::{Generate, Variants};
 use crate::spec::{json_kind, Edition, Member, MemberType, Spec};
 
 /// The `json` kind.
@@ -56,6 +56,10 @@ impl KindDef for Json {
 }
 
 impl Generate for Json {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("the boundary case holds text that is not JSON")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("json", Keep);
         v.invalid("not_json", Text("{not json".into()));

@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use super::{Documented, KindDef};
-use crate::case::RequestPath;
-use crate::gen::variants::{current_or_new, Keep};
-use crate::gen::{Ctx, Generate, LeafEdit, Variants};
+use super::generation::RequestPath;
+use super::generation::{Breaking, current_or_new, Keep};
+use super::generation::{Draw, Generate, LeafEdit, Variants};
 use crate::spec::{has_body, Location, Member, Operation, Spec};
 
 /// The `json_body` kind.
@@ -32,6 +32,10 @@ impl KindDef for JsonBody {
 }
 
 impl Generate for JsonBody {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("a body that is not JSON is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("well_formed_json", Keep);
         v.invalid("malformed_json", MalformedBody)
@@ -44,7 +48,7 @@ impl Generate for JsonBody {
 struct MalformedBody;
 
 impl LeafEdit for MalformedBody {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, current: Option<Value>, _: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, current: Option<Value>, _: usize) -> Option<Value> {
         Some(current_or_new(ctx, member, current))
     }
 

@@ -4,9 +4,11 @@
 use serde_json::{json, Value};
 
 use super::{charset::Charset, KindDef, Problem};
-use crate::case::{RequestPath, PREFIX_PLACEHOLDER};
-use crate::gen::variants::{current_or_new, pick_size, string_of};
-use crate::gen::{text, Ctx, Generate, Hints, LeafEdit, Variants};
+use super::generation::RequestPath;
+use crate::names::PREFIX_PLACEHOLDER;
+use super::generation::{Breaking, current_or_new, pick_size, string_of};
+use super::text;
+use super::generation::{Draw, Generate, Hints, LeafEdit, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `length` kind.
@@ -31,6 +33,10 @@ impl KindDef for Length {
 }
 
 impl Generate for Length {
+    fn breaking(&self) -> Breaking {
+        Breaking::PastLength
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some(row) = v.member.and_then(Length::of) else {
             return;
@@ -90,7 +96,7 @@ impl Chars {
 }
 
 impl LeafEdit for Chars {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
         let fill = text::filler(Charset::of(member));
         let base = string_of(current_or_new(ctx, member, current));
         // A name the run creates keeps its prefix: random lengths stay above it, so only a

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::generation::current_or_new;
+use super::generation::{Draw, LeafEdit, Variants};
 use super::{impl_row, Problem};
-use crate::gen::variants::current_or_new;
-use crate::gen::{Ctx, LeafEdit, Variants};
 use crate::spec::{snake_case, GenerateHint, Member, Shape, ShapeRules};
 
 /// A set of members a rule is about.
@@ -117,12 +117,12 @@ impl Members {
 impl LeafEdit for Members {
     fn apply(
         &self,
-        ctx: &mut Ctx,
+        ctx: &mut dyn Draw<'_>,
         member: &Member,
         current: Option<Value>,
         _: usize,
     ) -> Option<Value> {
-        let spec = ctx.spec;
+        let spec = ctx.spec();
         let shape = spec.members_of(member)?;
         let mut obj = current_or_new(ctx, member, current)
             .as_object()
@@ -133,7 +133,7 @@ impl LeafEdit for Members {
         }
         for g in &self.present {
             if let Some(m) = shape.members.get(g) {
-                let v = ctx.member_value(g, m, false);
+                let v = ctx.value_of(g, m);
                 obj.insert(g.clone(), v);
             }
         }

@@ -4,8 +4,8 @@
 use ::base64::Engine as _;
 use serde_json::{json, Value};
 
-use crate::gen::variants::pick_size;
-use crate::gen::{Ctx, LeafEdit};
+use super::generation::pick_size;
+use super::generation::{Draw, LeafEdit};
 use crate::spec::Member;
 
 /// The message text of a blob value, when it is base64.
@@ -44,7 +44,13 @@ pub struct Mime {
 }
 
 impl LeafEdit for Mime {
-    fn apply(&self, ctx: &mut Ctx, _: &Member, _: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(
+        &self,
+        ctx: &mut dyn Draw<'_>,
+        _: &Member,
+        _: Option<Value>,
+        index: usize,
+    ) -> Option<Value> {
         let mut mime = ctx.mime();
         mime.blank_line = self.blank_line;
         if let Some(boundary) = self.line {

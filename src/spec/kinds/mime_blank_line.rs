@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::mime::{has_header_and_body, message, Mime};
 use super::KindDef;
-use crate::gen::{Generate, Variants};
+use super::generation::{Breaking, Generate, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `mime_blank_line` kind.
@@ -27,6 +27,10 @@ impl KindDef for MimeBlankLine {
 }
 
 impl Generate for MimeBlankLine {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("a message without its blank line is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let mime = |blank_line| Mime {
             blank_line,

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::mime::{longest_line, message, Mime};
 use super::{KindDef, Problem};
-use crate::gen::{Generate, Variants};
+use super::generation::{Breaking, Generate, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `mime_line_length` kind.
@@ -31,6 +31,10 @@ impl KindDef for MimeLineLength {
 }
 
 impl Generate for MimeLineLength {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("one line past the limit is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some(max) = v.member.and_then(MimeLineLength::of).and_then(|b| b.max) else {
             return;

@@ -9,7 +9,9 @@
 //! and cases come. Adding a kind is writing its module and adding its line here.
 
 mod def;
+pub mod generation;
 mod table;
+pub mod text;
 
 pub mod address;
 pub mod bounds;

@@ -4,7 +4,7 @@
 //! malformed, as it does a required member.
 
 use super::KindDef;
-use crate::gen::Generate;
+use super::generation::{Breaking, Generate};
 
 /// The `promised` kind.
 pub struct Promised;
@@ -14,7 +14,11 @@ pub type Rule = super::sourced::Sourced;
 
 impl KindDef for Promised {}
 
-impl Generate for Promised {}
+impl Generate for Promised {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("a promise about the answer: no request breaks it")
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::address::{parts, Address, ASCII};
 use super::KindDef;
-use crate::gen::{Generate, Variants};
+use super::generation::{Breaking, Generate, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `punycode_domain` kind.
@@ -30,6 +30,10 @@ impl KindDef for PunycodeDomain {
 }
 
 impl Generate for PunycodeDomain {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("the boundary case holds a non-ASCII domain")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("ascii_domain", ASCII);
         let non_ascii = Address {

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{KindDef, Problem};
-use crate::gen::{Ctx, Generate, Hints, LeafEdit, Variants};
+use super::generation::{Breaking, Draw, Generate, Hints, LeafEdit, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `range` kind.
@@ -28,6 +28,10 @@ impl KindDef for Range {
 }
 
 impl Generate for Range {
+    fn breaking(&self) -> Breaking {
+        Breaking::PastRange
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some(row) = v.member.and_then(Range::of) else {
             return;
@@ -70,11 +74,11 @@ impl Int {
 }
 
 impl LeafEdit for Int {
-    fn apply(&self, ctx: &mut Ctx, _: &Member, _: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, _: &Member, _: Option<Value>, index: usize) -> Option<Value> {
         Some(json!(if index == 0 {
             self.boundary
         } else {
-            ctx.rng.int(self.random.0, self.random.1)
+            ctx.int(self.random.0, self.random.1)
         }))
     }
 }

@@ -2,9 +2,9 @@
 //! (`later.dropped`) no longer holds in [`Edition::Current`].
 
 use super::KindDef;
-use crate::case::RequestPath;
-use crate::gen::variants::{Keep, Omit};
-use crate::gen::{Generate, Variants};
+use super::generation::RequestPath;
+use super::generation::{Breaking, Keep, Omit};
+use super::generation::{Generate, Variants};
 use crate::spec::{Edition, Member};
 
 /// The `required` kind.
@@ -25,6 +25,10 @@ impl KindDef for Required {
 }
 
 impl Generate for Required {
+    fn breaking(&self) -> Breaking {
+        Breaking::Omitted
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("present", Keep);
         v.invalid("missing", Omit).via(RequestPath::Wire);

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{charset::Charset, impl_row, length::Length, KindDef, Problem};
-use crate::gen::variants::{current_or_new, string_of};
-use crate::gen::{text, Ctx, Generate, LeafEdit, Variants};
+use super::generation::{Breaking, current_or_new, string_of};
+use super::text;
+use super::generation::{Draw, Generate, LeafEdit, Variants};
 use crate::spec::{Edition, Member, MemberType, Spec};
 
 /// The `reserved_prefix` kind.
@@ -73,6 +74,10 @@ impl KindDef for ReservedPrefix {
 }
 
 impl Generate for ReservedPrefix {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("the reserved prefix is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some(member) = v.member else {
             return;
@@ -104,7 +109,7 @@ impl Generate for ReservedPrefix {
 struct Prefixed(String);
 
 impl LeafEdit for Prefixed {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, current: Option<Value>, index: usize) -> Option<Value> {
         let base = string_of(current_or_new(ctx, member, current));
         let prefix = if index > 0 {
             self.0.to_uppercase()

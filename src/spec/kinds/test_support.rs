@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use super::generation::{variants_for, Variant};
 use crate::case::Kind;
-use crate::gen::{variants_for, Variant};
 use crate::spec::{named_constraints, Member, Operation, Spec};
 
 /// A member as a spec file would write it.

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{impl_row, KindDef, Problem};
-use crate::gen::variants::string_of;
-use crate::gen::{Ctx, Generate, LeafEdit, Variants};
+use super::generation::string_of;
+use super::generation::{Breaking, Draw, Generate, LeafEdit, Variants};
 use crate::spec::{snake_case, Edition, Member, MemberType, Spec};
 
 /// The `unique` kind.
@@ -75,6 +75,10 @@ impl KindDef for Unique {
 }
 
 impl Generate for Unique {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("two equal items are the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         let Some(rule) = v.member.and_then(Unique::of) else {
             return;
@@ -129,11 +133,11 @@ impl TwoItems {
 }
 
 impl LeafEdit for TwoItems {
-    fn apply(&self, ctx: &mut Ctx, member: &Member, _: Option<Value>, _: usize) -> Option<Value> {
+    fn apply(&self, ctx: &mut dyn Draw<'_>, member: &Member, _: Option<Value>, _: usize) -> Option<Value> {
         let field = &self.field;
         let item = member.member.as_deref()?;
-        let first = ctx.member_value("", item, false);
-        let mut second = ctx.member_value("", item, false);
+        let first = ctx.value_of("", item);
+        let mut second = ctx.value_of("", item);
         if let (Some(a), Some(obj)) = (first.get(field).cloned(), second.as_object_mut()) {
             let value = if self.same {
                 a

@@ -4,9 +4,9 @@
 use serde_json::{json, Value};
 
 use super::{Documented, KindDef};
-use crate::case::RequestPath;
-use crate::gen::variants::Keep;
-use crate::gen::{Ctx, Generate, LeafEdit, Variants};
+use super::generation::RequestPath;
+use super::generation::Keep;
+use super::generation::{Breaking, Draw, Generate, LeafEdit, Variants};
 use crate::spec::{json_kind, Location, Member, MemberType, Operation, Spec};
 
 /// The `type` kind.
@@ -68,6 +68,10 @@ pub fn type_matches(ty: MemberType, value: &Value) -> bool {
 }
 
 impl Generate for WireType {
+    fn breaking(&self) -> Breaking {
+        Breaking::AsGenerated("a value of another JSON type is the whole class")
+    }
+
     fn variants(&self, v: &mut Variants<'_>) {
         v.valid("well_typed", Keep);
         v.invalid("wrong_type", WrongType).via(RequestPath::Wire);
@@ -79,7 +83,7 @@ impl Generate for WireType {
 struct WrongType;
 
 impl LeafEdit for WrongType {
-    fn apply(&self, _: &mut Ctx, member: &Member, _: Option<Value>, _: usize) -> Option<Value> {
+    fn apply(&self, _: &mut dyn Draw<'_>, member: &Member, _: Option<Value>, _: usize) -> Option<Value> {
         Some(wrong_type(member.ty))
     }
 }
