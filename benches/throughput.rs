@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use common::reference_target;
 use ses_conformance::case::{Call, Case, RequestPath};
 use ses_conformance::explore::{run_exploration, ExploreOptions};
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::spec::Spec;
 use ses_conformance::target::{reference, Target};
@@ -164,7 +164,7 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 
 fn main() {
     let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
-    let cases: Vec<Arc<Case>> = gen::generate(&spec, &Settings::default())
+    let cases: Vec<Arc<Case>> = generate::generate(&spec, &Settings::default())
         .into_iter()
         .map(Arc::new)
         .collect();

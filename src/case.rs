@@ -1,5 +1,5 @@
 //! Cases: a named, seeded request with the fixtures it needs and what the contract expects of the
-//! answer. Cases are plain data: `gen` makes them, the runner sends them, `check` judges answers
+//! answer. Cases are plain data: `generate` makes them, the runner sends them, `check` judges answers
 //! against `expect`.
 //!
 //! Requests are written with placeholders (the run prefix `sc000000000000-`, the identity

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! * [`spec`] loads the documented contract strictly and validates requests against it;
-//! * [`gen`] derives valid requests and invalid ones, each breaking exactly one named constraint;
+//! * [`generate`] derives valid requests and invalid ones, each breaking exactly one named constraint;
 //! * [`case`] names them, seeds them from their names, and states what the contract expects.
 //!
 //! Beside the pipeline, [`sdk_model`] holds the spec against the model of the `aws-sdk-sesv2`
@@ -24,7 +24,7 @@ pub mod check;
 pub mod command;
 pub mod exit;
 pub mod explore;
-pub mod gen;
+pub mod generate;
 pub mod names;
 pub mod redact;
 pub mod report;

@@ -10,7 +10,7 @@ use ses_conformance::command::durations::{DurationError, OLDER_THAN, TIME, TIMEO
 use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
 use ses_conformance::errln;
 use ses_conformance::exit;
-use ses_conformance::gen;
+use ses_conformance::generate;
 use ses_conformance::spec::Spec;
 
 #[derive(Parser)]
@@ -41,7 +41,7 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// Random cases per variant on top of the boundary case.
-        #[arg(long, default_value_t = gen::DEFAULT_RANDOM_CASES)]
+        #[arg(long, default_value_t = generate::DEFAULT_RANDOM_CASES)]
         cases: usize,
     },
     /// Run the cases against a target and judge every answer.
@@ -196,7 +196,7 @@ struct RunArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Random cases per constraint on top of the boundaries.
-    #[arg(long, default_value_t = gen::DEFAULT_RANDOM_CASES)]
+    #[arg(long, default_value_t = generate::DEFAULT_RANDOM_CASES)]
     cases: usize,
     /// Write one JSON record per case to this file.
     #[arg(long)]

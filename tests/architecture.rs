@@ -35,10 +35,22 @@ fn module_of(src: &Path, file: &Path) -> Option<String> {
     (!matches!(name, "lib" | "main")).then(|| name.to_string())
 }
 
-/// The top-level modules a file names by `crate::<module>`. Code after `#[cfg(test)]` is the
-/// file's own tests, which may reach anywhere, and is left out.
+/// The top-level modules a file names by `crate::<module>` in its code. Code after
+/// `#[cfg(test)]` is the file's own tests, which may reach anywhere, and comments (doc links
+/// among them) import nothing: both are left out.
 fn uses(text: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
-    let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+    // A module that is test code whole (`#![cfg(test)]`) uses nothing the build does.
+    if text.contains("#![cfg(test)]") {
+        return BTreeSet::new();
+    }
+    let code: String = text
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or(text)
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut out = BTreeSet::new();
     for (at, _) in code.match_indices("crate::") {
         let rest = &code[at + "crate::".len()..];

@@ -27,7 +27,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
 use ses_conformance::command::DEFAULT_SEQUENCES;
 use ses_conformance::explore::{Entry, Regressions};
-use ses_conformance::gen::{self, Plan, Settings};
+use ses_conformance::generate::{self, Plan, Settings};
 use ses_conformance::report::{console, Record};
 use ses_conformance::run::ledger::LedgerError;
 use ses_conformance::run::plan::unsupported;
@@ -361,7 +361,7 @@ impl TargetUnderTest {
                     _ => None,
                 },
                 seed,
-                cases: gen::DEFAULT_RANDOM_CASES,
+                cases: generate::DEFAULT_RANDOM_CASES,
                 identity: None,
                 regressions: None,
             };
@@ -389,7 +389,7 @@ fn main() {
     let settings = Arc::new(Settings {
         random_cases: env("SES_CONFORMANCE_CASES")
             .and_then(|v| v.parse().ok())
-            .unwrap_or(gen::DEFAULT_RANDOM_CASES),
+            .unwrap_or(generate::DEFAULT_RANDOM_CASES),
         global_seed: env("SES_CONFORMANCE_SEED")
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
@@ -397,7 +397,7 @@ fn main() {
     });
     let (targets, mut trials) = targets(&spec);
     let targets: Vec<Arc<TargetUnderTest>> = targets.into_iter().map(Arc::new).collect();
-    let plans = gen::plans(&spec, &settings);
+    let plans = generate::plans(&spec, &settings);
     for target in &targets {
         // Whether a case's fixtures are supported is only known once it is built: targets that
         // lack operations build their cases up front to mark those trials ignored, the others

@@ -160,8 +160,8 @@ async fn an_invalid_name_accepted_is_shrunk_to_one_past_the_maximum() {
 async fn explore_rate_against_run_rate() {
     let spec = spec();
     let session = session(&spec, Vec::new()).await;
-    let settings = ses_conformance::gen::Settings::default();
-    let cases: Vec<_> = ses_conformance::gen::generate(&spec, &settings)
+    let settings = ses_conformance::generate::Settings::default();
+    let cases: Vec<_> = ses_conformance::generate::generate(&spec, &settings)
         .into_iter()
         .map(Arc::new)
         .collect();

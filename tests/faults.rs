@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use common::{reference_target, spec};
 use ses_conformance::check::DivergenceClass;
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::report::{Record, RecordVerdict};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::target::reference::{Fault, Faults, Options};
@@ -42,7 +42,7 @@ async fn run(faults: Vec<Fault>, ops: &[&str]) -> Vec<Record> {
         operations: ops.iter().map(|s| s.to_string()).collect(),
         ..Settings::default()
     };
-    let cases = gen::generate(&spec, &settings)
+    let cases = generate::generate(&spec, &settings)
         .into_iter()
         .map(Arc::new)
         .collect();
@@ -114,7 +114,7 @@ async fn the_unbroken_reference_gives_no_divergence() {
     assert!(bad.is_empty(), "false alarms:\n{}", bad.join("\n"));
     assert_eq!(
         records.len(),
-        gen::generate(
+        generate::generate(
             &spec(),
             &Settings {
                 random_cases: 0,

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 use ses_conformance::case::{Case, Kind, Origin};
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::spec::{self, Spec};
 
 /// A rule a test checks, broken, and how.
@@ -61,7 +61,7 @@ fn assert_case_agrees_with_validator(case: &Case) -> Result<(), Broken> {
 
 #[test]
 fn default_cases_agree_with_the_validator() {
-    let cases = gen::generate(spec(), &Settings::default());
+    let cases = generate::generate(spec(), &Settings::default());
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|c| {
@@ -86,7 +86,7 @@ proptest! {
     #[test]
     fn random_cases_agree_with_the_validator(seed in any::<u64>()) {
         let settings = Settings { global_seed: seed, random_cases: 3, operations: vec![] };
-        for case in gen::generate(spec(), &settings) {
+        for case in generate::generate(spec(), &settings) {
             prop_assert!(assert_case_agrees_with_validator(&case).is_ok(), "{}", assert_case_agrees_with_validator(&case).unwrap_err());
         }
     }
@@ -94,7 +94,7 @@ proptest! {
 
 #[test]
 fn case_ids_are_unique() {
-    let cases = gen::generate(spec(), &Settings::default());
+    let cases = generate::generate(spec(), &Settings::default());
     let mut seen = HashSet::new();
     for case in &cases {
         assert!(seen.insert(case.id.clone()), "duplicate id {}", case.id);
@@ -103,10 +103,10 @@ fn case_ids_are_unique() {
 
 #[test]
 fn a_case_reproduces_from_its_id_alone() {
-    let all = gen::generate(spec(), &Settings::default());
-    let again = gen::generate(spec(), &Settings::default());
+    let all = generate::generate(spec(), &Settings::default());
+    let again = generate::generate(spec(), &Settings::default());
     assert_eq!(all, again);
-    let other_seed = gen::generate(
+    let other_seed = generate::generate(
         spec(),
         &Settings {
             global_seed: 7,
@@ -123,7 +123,7 @@ fn a_case_reproduces_from_its_id_alone() {
 
 #[test]
 fn every_operation_has_cases_and_every_constraint_a_valid_and_an_invalid_case() {
-    let cases = gen::generate(spec(), &Settings::default());
+    let cases = generate::generate(spec(), &Settings::default());
     for op in spec().operations.values() {
         let op_cases: Vec<&Case> = cases
             .iter()

@@ -14,7 +14,7 @@ use common::recorder::{accepted, Recorder, Seen};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::{new_run_id, RequestPath, PREFIX_PLACEHOLDER};
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::target::exchange::TransportFailure;
 use ses_conformance::target::gate::{Outgoing, PaceSettings, Refusal};
 use ses_conformance::target::reference::{Options, ReferenceServer};
@@ -159,7 +159,7 @@ async fn finding_1_a_name_without_the_prefix_is_never_sent_and_the_users_policie
 
     // The cases whose policy names cannot carry the prefix (empty, or of the wrong type), run for
     // real: refused before they leave.
-    let short: Vec<String> = gen::generate(
+    let short: Vec<String> = generate::generate(
         &spec(),
         &Settings {
             global_seed: 63,

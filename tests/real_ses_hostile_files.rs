@@ -19,7 +19,7 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 use ses_conformance::case::{Case, PREFIX_PLACEHOLDER};
 use ses_conformance::explore::regression_cases;
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::names::{run_prefix, RunKey};
 use ses_conformance::run::ledger::Proof;
 use ses_conformance::run::{Cleanup, CleanupTarget, RunConfig, Session};
@@ -52,7 +52,7 @@ fn hostile_name() -> impl Strategy<Value = String> {
 /// Every default case whose request names something by a run name at its top level: what a
 /// hostile regression starts from.
 static NAMING_CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
-    gen::generate(&spec(), &Settings::default())
+    generate::generate(&spec(), &Settings::default())
         .into_iter()
         .filter(|c| !run_name_members(&c.request).is_empty())
         .collect()
@@ -252,7 +252,7 @@ async fn play(account: &Account, trial: &Trial, dir: &Path, key: &RunKey) -> Str
     let file = dir.join("regressions.json");
     std::fs::write(&file, json!({ "entries": trial.regressions }).to_string())
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut cases = gen::generate(
+    let mut cases = generate::generate(
         &spec,
         &Settings {
             global_seed: trial.seed,

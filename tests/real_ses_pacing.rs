@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{reference_target_with, spec};
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::target::gate::PaceSettings;
 use ses_conformance::target::reference::Options;
@@ -48,7 +48,7 @@ async fn throttled_run(pace: bool) -> (usize, usize, u64) {
         operations: vec!["GetEmailTemplate".into()],
         ..Settings::default()
     };
-    let cases = gen::generate(&spec, &settings)
+    let cases = generate::generate(&spec, &settings)
         .into_iter()
         .map(Arc::new)
         .collect();

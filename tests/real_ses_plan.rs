@@ -13,7 +13,7 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use serde_json::Value;
 use ses_conformance::case::Bindings;
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::run::{Planner, Role};
 use ses_conformance::spec::Spec;
 use ses_conformance::target::gate::{Gate, Limits, Policy};
@@ -59,7 +59,7 @@ fn planned_traffic(spec: &Arc<Spec>, settings: &Settings, allow: &[&str]) -> Vec
         gate: &gate,
     };
     let mut out = Vec::new();
-    for case in gen::generate(spec, settings) {
+    for case in generate::generate(spec, settings) {
         let plan = planner.plan(&case);
         if plan.skip.is_some() {
             continue;

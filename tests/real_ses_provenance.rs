@@ -548,9 +548,9 @@ async fn a_refused_create_never_takes_a_pending_resource_off_the_ledger() {
 
     let spec = spec();
     let target = common::reference_target(&spec, Options::default()).await;
-    let case = ses_conformance::gen::generate(
+    let case = ses_conformance::generate::generate(
         &spec,
-        &ses_conformance::gen::Settings {
+        &ses_conformance::generate::Settings {
             operations: vec!["DeleteEmailTemplate".into()],
             ..Default::default()
         },

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ses_conformance::case::{new_run_id, Case, RequestPath};
 use ses_conformance::check::{judge, observe, Verdict};
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::spec::Spec;
 use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -131,7 +131,7 @@ async fn serve(mode: Misbehaviour) -> String {
 
 fn case(id: &str) -> Case {
     let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
-    gen::generate(
+    generate::generate(
         &spec,
         &Settings {
             random_cases: 0,

@@ -26,7 +26,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use ses_conformance::baseline;
 use ses_conformance::case::{Case, RequestPath};
-use ses_conformance::gen::{self, Settings};
+use ses_conformance::generate::{self, Settings};
 use ses_conformance::sdk_model::trials as failed_trials;
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
@@ -247,7 +247,7 @@ fn main() {
         random_cases: meta.random_cases,
         operations: vec![],
     };
-    let plans = gen::plans(&spec, &settings);
+    let plans = generate::plans(&spec, &settings);
     let minimal = Arc::new(
         plans
             .iter()

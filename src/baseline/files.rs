@@ -255,7 +255,7 @@ mod tests {
     fn a_recorded_get_account_answer_holds_no_account_detail() {
         use crate::case::Bindings;
         use crate::check::{observe, Redactor, Verdict};
-        use crate::gen::{generate, Settings};
+        use crate::generate::{generate, Settings};
         use crate::target::exchange::{Exchange, RawResponse, SdkView};
 
         let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));

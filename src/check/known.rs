@@ -233,7 +233,7 @@ mod tests {
         };
         let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
         let case = |id: &str| {
-            let mut c = crate::gen::generate(&spec, &crate::gen::Settings::default())
+            let mut c = crate::generate::generate(&spec, &crate::generate::Settings::default())
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| panic!("no case"));
@@ -259,12 +259,12 @@ mod tests {
         let mut p = Profile::bare("t");
         p.current_rules = Some("test".into());
         for seed in 0..20 {
-            let settings = crate::gen::Settings {
+            let settings = crate::generate::Settings {
                 global_seed: seed,
                 random_cases: 4,
                 operations: vec!["ListEmailTemplates".into()],
             };
-            for case in crate::gen::generate(&spec, &settings) {
+            for case in crate::generate::generate(&spec, &settings) {
                 let size = case
                     .request
                     .get("PageSize")

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use crate::exit;
-use crate::gen::{self, Settings};
+use crate::generate::{self, Settings};
 use crate::spec::Spec;
 
 use super::prepare::{check_ops, usage_error};
@@ -21,7 +21,7 @@ pub fn list(spec: &Spec, ops: Vec<String>, json: bool, seed: u64, random_cases: 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Ids alone need no request generation; JSON lines build each case as they go.
-    for plan in gen::plans(spec, &settings) {
+    for plan in generate::plans(spec, &settings) {
         let line = if json {
             match plan.build(spec, &settings) {
                 Some(case) => case.listing().to_string(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::case::Case;
 use crate::exit;
 use crate::explore::{regression_cases, RegressionError};
-use crate::gen::{self, Settings};
+use crate::generate::{self, Settings};
 use crate::spec::Spec;
 use crate::target::endpoint_url::{check_endpoint_url, EndpointError};
 use crate::target::gate::PaceSettings;
@@ -156,7 +156,7 @@ fn select_cases(spec: &Arc<Spec>, options: &RunOptions) -> Result<Vec<Case>, Usa
         check_sequence_id(id)?;
         return Ok(Vec::new());
     }
-    let mut cases = gen::generate(spec, &settings);
+    let mut cases = generate::generate(spec, &settings);
     if let Some(path) = &options.regressions {
         let selected = |c: &Case| options.ops.is_empty() || options.ops.contains(&c.operation);
         cases.extend(regression_cases(spec, path)?.into_iter().filter(selected));

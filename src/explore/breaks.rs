@@ -3,7 +3,7 @@
 //! number too large to max+1, a forbidden character to the first position after the prefix.
 //!
 //! The side of a bound (above the maximum, below the minimum) and the forbidden character come
-//! from the anchor, the boundary case `gen` built for the variant: the strategy explores the
+//! from the anchor, the boundary case `generate` built for the variant: the strategy explores the
 //! class of that case. Each kind says how it is broken (`Generate::breaking`); one whose own
 //! boundary case is the whole class keeps the anchor's broken value, and the rest of the request
 //! is still drawn around it.

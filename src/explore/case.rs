@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::strategy::Class;
 use crate::case::{case_token, Case, Kind, PREFIX_PLACEHOLDER};
-use crate::gen::{accept_with_paging, cleanup_of_own_creation};
+use crate::generate::{accept_with_paging, cleanup_of_own_creation};
 use crate::spec::{snake_case, Spec};
 
 /// The id of the `n`th request of an exploration: `<operation>::explore::<valid|variant>::<n>`.
@@ -78,8 +78,8 @@ fn rename_strings(value: &Value, from: &str, to: &str) -> Value {
     }
 }
 
-/// The same case under the id `gen` gives its class, for the target profile's known
-/// divergences, which are written against `gen`'s ids.
+/// The same case under the id `generate` gives its class, for the target profile's known
+/// divergences, which are written against `generate`'s ids.
 pub fn as_gen_case(class: &Class, case: &Case) -> Case {
     let mut renamed = case.clone();
     renamed.id = class.gen_id("explore");

@@ -302,7 +302,7 @@ mod tests {
 
     use super::*;
     use crate::check::{Known, Observation};
-    use crate::gen::{self, Settings};
+    use crate::generate::{self, Settings};
 
     fn spec() -> Spec {
         Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
@@ -344,7 +344,7 @@ mod tests {
             ..Settings::default()
         };
         let mut counter = CoverageCounter::new(&spec, &only);
-        for case in gen::generate(&spec, &settings) {
+        for case in generate::generate(&spec, &settings) {
             counter.add(&ran(case));
         }
         let coverage = counter.finish();

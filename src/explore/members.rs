@@ -1,11 +1,11 @@
 //! Member strategies derived from the table: for each member, a proptest `Strategy` of valid
-//! values, built around an *anchor* (a request `gen` built, with its fixtures).
+//! values, built around an *anchor* (a request `generate` built, with its fixtures).
 //!
 //! What the table says enough about is drawn: strings from their length bounds and charset,
 //! integers from their range, enums from their values, lists from their item bounds, structures
 //! member by member (optional members shrink toward absent). What carries meaning the table does
 //! not describe (addresses, documents, MIME, blobs, recipients, names of fixtures) stays the
-//! anchor's value, which `gen` made valid and consistent with the case's fixtures. Names the run
+//! anchor's value, which `generate` made valid and consistent with the case's fixtures. Names the run
 //! creates keep the run prefix: only the part after it is drawn, and length bounds apply to the
 //! whole name.
 
@@ -15,7 +15,7 @@ use proptest::strategy::BoxedStrategy;
 use serde_json::{Map, Value};
 
 use crate::case::PREFIX_PLACEHOLDER;
-use crate::gen::{kind, text, Hints};
+use crate::generate::{kind, text, Hints};
 use crate::spec::kinds::charset::Charset;
 use crate::spec::{GenerateHint, Member, MemberType, Semantic, Spec};
 

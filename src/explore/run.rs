@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use proptest::strategy::{Strategy, ValueTree};
 
-use crate::gen::rng::seeded_runner;
+use crate::generate::rng::seeded_runner;
 use proptest::test_runner::TestRunner;
 use serde_json::Value;
 
@@ -287,7 +287,7 @@ impl Explorer<'_> {
     }
 
     /// The divergence class when the result is a finding: a divergence the target's profile
-    /// does not list (judged against `gen`'s id for the class, which profiles are written
+    /// does not list (judged against `generate`'s id for the class, which profiles are written
     /// against). Listed ones are counted, answers not judged are counted, neither is a finding.
     fn finding_class(&mut self, class: &Class, result: &CaseResult) -> Option<DivergenceClass> {
         let verdict = match &result.outcome {

@@ -1,8 +1,8 @@
 //! Request strategies from the spec: for each operation, one class of valid requests and one
-//! class per invalid boundary variant `gen` names (`template_name_length_above_max`), each a
+//! class per invalid boundary variant `generate` names (`template_name_length_above_max`), each a
 //! proptest `Strategy` of whole requests.
 //!
-//! Every class starts from its *anchor*, the case `gen` builds for it (the valid `all_members`
+//! Every class starts from its *anchor*, the case `generate` builds for it (the valid `all_members`
 //! case, or the variant's boundary case): the anchor brings the fixtures, the path the request
 //! travels, and the values the table cannot describe. The strategy draws the rest from the table
 //! (`members.rs`) and, for an invalid class, breaks the variant's member on the anchor's side of
@@ -20,12 +20,12 @@ use serde_json::{Map, Value};
 use super::breaks::breaking;
 use super::members::{Shaper, ValueStrategy};
 use crate::case::{case_id, Case, Kind};
-use crate::gen::{self, Settings};
+use crate::generate::{self, Settings};
 use crate::spec::{
     named_constraints, validate, ConstraintKind, ConstraintRef, Member, Operation, Spec, Step,
 };
 
-/// The variant name of the valid class (the `gen` baseline its anchor is).
+/// The variant name of the valid class (the `generate` baseline its anchor is).
 pub const VALID_VARIANT: &str = "all_members";
 
 /// One class of requests of one operation.
@@ -35,9 +35,9 @@ pub struct Class {
     pub operation: String,
     /// Valid or invalid.
     pub kind: Kind,
-    /// `all_members` for the valid class, else the `gen` variant (`page_size_above_max`).
+    /// `all_members` for the valid class, else the `generate` variant (`page_size_above_max`).
     pub variant: String,
-    /// The case `gen` builds for the class: fixtures, path, expectation, fixed values.
+    /// The case `generate` builds for the class: fixtures, path, expectation, fixed values.
     pub anchor: Arc<Case>,
     /// Requests of the class.
     pub strategy: BoxedStrategy<Value>,
@@ -55,7 +55,7 @@ impl Class {
         }
     }
 
-    /// The id `gen` gives cases of this class: what the target profile's known divergences
+    /// The id `generate` gives cases of this class: what the target profile's known divergences
     /// are written against.
     pub fn gen_id(&self, index: &str) -> String {
         format!(
@@ -76,7 +76,7 @@ pub fn classes_for(spec: &Arc<Spec>, op: &Operation) -> Vec<Class> {
     };
     let valid_id = case_id(&op.operation, Kind::Valid, VALID_VARIANT, 0);
     let mut out = Vec::new();
-    for plan in gen::plans_for(spec, op, &settings) {
+    for plan in generate::plans_for(spec, op, &settings) {
         let wanted = plan.id == valid_id
             || (plan.kind == Kind::Invalid && !plan.constraint.starts_with("behaviour:"));
         if !wanted {
@@ -103,7 +103,7 @@ pub fn class_named(spec: &Arc<Spec>, op: &Operation, label: &str) -> Option<Clas
         variant => (Kind::Invalid, variant),
     };
     let id = case_id(&op.operation, kind, variant, 0);
-    let plan = gen::plans_for(spec, op, &settings)
+    let plan = generate::plans_for(spec, op, &settings)
         .into_iter()
         .find(|p| p.id == id && !p.constraint.starts_with("behaviour:"))?;
     let anchor = plan.build(spec, &settings)?;
@@ -129,7 +129,7 @@ pub fn class_of(spec: &Arc<Spec>, op: &Operation, variant: String, anchor: Case)
     }
 }
 
-/// The variant part of a `gen` case id (`op::kind::variant::index`).
+/// The variant part of a `generate` case id (`op::kind::variant::index`).
 fn variant_of(id: &str) -> String {
     id.split("::").nth(2).unwrap_or_default().to_string()
 }

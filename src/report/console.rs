@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use crate::case::{Case, Expect};
 use crate::check::VerdictName;
 use crate::explore::Coverage;
-use crate::gen::DEFAULT_RANDOM_CASES;
+use crate::generate::DEFAULT_RANDOM_CASES;
 use crate::run::{CaseResult, Totals};
 
 use super::events::{ReportError, ReportEvent, Reporter};

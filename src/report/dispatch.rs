@@ -237,7 +237,7 @@ mod tests {
 
     fn finished(id: &str) -> Event {
         let spec = crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
-        let mut case = crate::gen::generate(&spec, &crate::gen::Settings::default())
+        let mut case = crate::generate::generate(&spec, &crate::generate::Settings::default())
             .into_iter()
             .next()
             .unwrap_or_else(|| panic!("no case"));

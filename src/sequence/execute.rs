@@ -12,7 +12,7 @@ use super::step::{self, Names, Step, POLICY_SLOTS};
 use super::verify::{judge_call, Finding, StepOutcome};
 use crate::case::{Cleanup, IDENTITY_PLACEHOLDER};
 use crate::check::{DivergenceClass, Observation};
-use crate::gen::cleanup_of_own_creation;
+use crate::generate::cleanup_of_own_creation;
 use crate::spec::{Operation, ResourceAction, Spec};
 
 /// The most pages one listing walk reads before giving up on it.

@@ -12,7 +12,7 @@
 
 use proptest::strategy::{Strategy, ValueTree};
 
-use crate::gen::rng::seeded_runner;
+use crate::generate::rng::seeded_runner;
 
 use super::caller::Caller;
 use super::execute::{execute, Execution};

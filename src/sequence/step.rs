@@ -189,7 +189,7 @@ pub fn verification_content(name: &str, content: u8) -> Value {
 
 /// Policy document version `document`.
 pub fn policy_document(document: u8) -> String {
-    crate::gen::text::policy_document(IDENTITY_PLACEHOLDER, &format!("Seq{document}"))
+    crate::generate::text::policy_document(IDENTITY_PLACEHOLDER, &format!("Seq{document}"))
 }
 
 /// The one request a single-call step sends (listings and the limit step send several, built by

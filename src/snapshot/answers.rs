@@ -479,12 +479,15 @@ mod tests {
     #[test]
     fn an_unreadable_success_of_get_account_is_not_snapshotted() {
         let spec = spec();
-        let settings = crate::gen::Settings {
+        let settings = crate::generate::Settings {
             operations: vec!["GetAccount".into()],
             random_cases: 0,
             ..Default::default()
         };
-        let Some(case) = crate::gen::generate(&spec, &settings).into_iter().next() else {
+        let Some(case) = crate::generate::generate(&spec, &settings)
+            .into_iter()
+            .next()
+        else {
             panic!("no GetAccount case");
         };
         let truncated = Observation {

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::check::known::KnownClass;
-use crate::gen::{self, Plan, Settings};
+use crate::generate::{self, Plan, Settings};
 use crate::spec::{parse_file, Spec, SpecError};
 
 /// Why a profile does not load. Every variant names the file, and where it can, the JSON path.
@@ -331,7 +331,7 @@ struct DefaultSuite<'s> {
 impl<'s> DefaultSuite<'s> {
     fn new(spec: &'s Spec) -> DefaultSuite<'s> {
         let settings = Settings::default();
-        let plans = gen::plans(spec, &settings);
+        let plans = generate::plans(spec, &settings);
         let requests = plans.iter().map(|_| OnceLock::new()).collect();
         DefaultSuite {
             spec,

@@ -3,7 +3,7 @@
 //! A kind's module holds all there is to know about it: the row it deserializes from (its
 //! `Rule`), what the loader checks of that row, its named constraint, what the validator checks
 //! in both editions ([`KindDef`]), its boundary variants and what valid values need
-//! ([`Generate`](crate::gen::Generate)), and its tests. The list below is the registry: it
+//! ([`Generate`](crate::generate::Generate)), and its tests. The list below is the registry: it
 //! declares each module, writes the structs the rows are read into ([`Protocol`],
 //! [`Constraints`], [`ShapeRules`]) and gives the order in which named constraints, violations
 //! and cases come. Adding a kind is writing its module and adding its line here.

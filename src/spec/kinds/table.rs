@@ -2,7 +2,7 @@
 //! so that a kind's key is written in one place only.
 //!
 //! Each entry names a module of this directory and the unit struct in it that implements
-//! [`KindDef`](super::KindDef) and [`Generate`](crate::gen::Generate). An entry is one of
+//! [`KindDef`](super::KindDef) and [`Generate`](crate::generate::Generate). An entry is one of
 //!
 //! * `key: module::Kind`: rows are written under `key` and the kind is named `key`;
 //! * `"name" as key: module::Kind`: rows are written under `name` (a Rust keyword such as

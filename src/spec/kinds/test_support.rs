@@ -1,5 +1,6 @@
 //! What the kinds' tests share: members written as the table writes them, the shipped table,
 //! and the variants it gives one named constraint.
+#![cfg(test)]
 
 use std::sync::OnceLock;
 
@@ -75,9 +76,10 @@ pub(crate) fn names(variants: &[Variant]) -> Vec<String> {
 
 /// A valid request of `op` with `variant` applied to it, instance `index`.
 pub(crate) fn edited_request(op: &Operation, variant: &Variant, index: usize) -> Value {
-    let mut ctx = crate::gen::Ctx::new(spec(), op, 7, crate::gen::Mode::Minimal, "tok123");
+    let mut ctx =
+        crate::generate::Ctx::new(spec(), op, 7, crate::generate::Mode::Minimal, "tok123");
     let mut request = ctx.request();
-    crate::gen::variants::apply(&mut ctx, &mut request, variant, index);
+    crate::generate::variants::apply(&mut ctx, &mut request, variant, index);
     Value::Object(request)
 }
 
