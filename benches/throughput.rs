@@ -19,11 +19,12 @@ use std::time::{Duration, Instant};
 
 use common::reference_target;
 use ses_conformance::case::{Call, Case, RequestPath};
+use ses_conformance::client::Target;
 use ses_conformance::explore::{run_exploration, ExploreOptions};
 use ses_conformance::generate::{self, Settings};
+use ses_conformance::reference;
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::{reference, Target};
 
 const ROUNDS: usize = 5;
 /// Requests per exploration round: about twice the suite's cases.

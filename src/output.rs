@@ -108,6 +108,16 @@ fn no_reader() -> bool {
     false
 }
 
+/// Cut long text in the middle of nothing important: keep the start, say how much was left out.
+pub fn abbreviate(text: &str, max_chars: usize) -> String {
+    let n = text.chars().count();
+    if n <= max_chars {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max_chars).collect();
+    format!("{head}... [{} more characters]", n - max_chars)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,8 @@ use common::{spec, temp_dir as temp};
 use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::command::{self, RunOptions};
 use ses_conformance::exit;
+use ses_conformance::reference::{Fault, Faults, Options, ReferenceServer};
 use ses_conformance::report::{self, Record};
-use ses_conformance::target::reference::{Fault, Faults, Options, ReferenceServer};
 
 fn options(ops: &[&str], json: &Path) -> RunOptions {
     RunOptions {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::{cli, spec, temp_dir};
-use ses_conformance::target::reference::{Fault, Faults, Options, ReferenceServer};
+use ses_conformance::reference::{Fault, Faults, Options, ReferenceServer};
 
 const LIMIT: Duration = Duration::from_secs(300);
 

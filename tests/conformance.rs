@@ -25,9 +25,15 @@ use std::time::Duration;
 use common::selected;
 use libtest_mimic::{Arguments, Failed, Trial};
 use ses_conformance::case::{new_run_id, Case};
+use ses_conformance::client::{
+    GateLimits, Target, TargetConfig, TargetError, TargetKind, Unreachable,
+};
 use ses_conformance::command::DEFAULT_SEQUENCES;
 use ses_conformance::explore::{Entry, Regressions};
+use ses_conformance::gate::PaceSettings;
 use ses_conformance::generate::{self, Plan, Settings};
+use ses_conformance::profile::Profile;
+use ses_conformance::reference;
 use ses_conformance::report::{console, Record};
 use ses_conformance::run::ledger::LedgerError;
 use ses_conformance::run::plan::unsupported;
@@ -35,10 +41,6 @@ use ses_conformance::run::{Outcome, RunConfig, Session};
 use ses_conformance::sequence::{sequence_id, SequenceConfig, SequenceVerdict};
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::gate::PaceSettings;
-use ses_conformance::target::{
-    reference, GateLimits, Profile, Target, TargetConfig, TargetError, TargetKind, Unreachable,
-};
 
 /// One target the suite runs against in this process.
 struct TargetUnderTest {

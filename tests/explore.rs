@@ -10,12 +10,13 @@ use common::{reference_target, spec, temp_dir};
 use ses_conformance::case::PREFIX_PLACEHOLDER;
 use ses_conformance::check::{DivergenceClass, Verdict};
 use ses_conformance::explore::{
-    keep_findings, regression_cases, render_console, run_exploration, ExploreOptions,
-    ExploreReport, ReplayCommand,
+    keep_findings, regression_cases, run_exploration, ExploreEvent, ExploreOptions, ExploreReport,
 };
+use ses_conformance::reference::{Fault, Faults, Options};
+use ses_conformance::report::explore::{render_console, ReplayCommand};
+use ses_conformance::report::{Coverage, CoverageCounter};
 use ses_conformance::run::{Outcome, RunConfig, Session};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::reference::{Fault, Faults, Options};
 
 async fn session(spec: &Arc<Spec>, faults: Vec<Fault>) -> Session {
     let target = reference_target(
@@ -37,16 +38,35 @@ async fn explore(
     budget: usize,
     seed: u64,
 ) -> ExploreReport {
+    explore_counting(spec, faults, ops, budget, seed).await.0
+}
+
+/// An exploration, and the constraints its requests reached (counted from its events, as the
+/// command counts them).
+async fn explore_counting(
+    spec: &Arc<Spec>,
+    faults: Vec<Fault>,
+    ops: &[&str],
+    budget: usize,
+    seed: u64,
+) -> (ExploreReport, Coverage) {
     let session = session(spec, faults).await;
+    let operations: Vec<String> = ops.iter().map(|s| s.to_string()).collect();
     let options = ExploreOptions {
-        operations: ops.iter().map(|s| s.to_string()).collect(),
+        operations: operations.clone(),
         budget: Some(budget),
         seed: Some(seed),
         ..ExploreOptions::default()
     };
-    let report = run_exploration(&session, Arc::clone(spec), &options, |_| {}).await;
+    let mut coverage = CoverageCounter::new(spec, &operations);
+    let report = run_exploration(&session, Arc::clone(spec), &options, |event| {
+        if let ExploreEvent::Ran { result, .. } = event {
+            coverage.add(result);
+        }
+    })
+    .await;
     session.finish().await;
-    report
+    (report, coverage.finish())
 }
 
 fn replay() -> ReplayCommand {
@@ -78,7 +98,10 @@ async fn a_long_name_fault_is_found_shrunk_to_the_boundary_kept_and_replayed() {
     let spec = spec();
     let faults = vec![Fault::TemplateNameLongRejected];
     let report = explore(&spec, faults.clone(), &["CreateEmailTemplate"], 400, 12).await;
-    println!("{}", render_console(&report, &replay()));
+    println!(
+        "{}",
+        render_console(&report, &Coverage::default(), &replay())
+    );
     assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
     let finding = &report.findings[0];
     assert_eq!(finding.class, DivergenceClass::RejectedValid);
@@ -122,9 +145,9 @@ async fn a_long_name_fault_is_found_shrunk_to_the_boundary_kept_and_replayed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_unbroken_reference_gives_no_finding_in_a_long_exploration() {
     let spec = spec();
-    let report = explore(&spec, Vec::new(), &[], 2000, 2024).await;
-    println!("{}", render_console(&report, &replay()));
-    println!("{}", report.coverage.render());
+    let (report, coverage) = explore_counting(&spec, Vec::new(), &[], 2000, 2024).await;
+    println!("{}", render_console(&report, &coverage, &replay()));
+    println!("{}", coverage.render());
     let found: Vec<String> = report
         .findings
         .iter()
@@ -140,7 +163,10 @@ async fn an_invalid_name_accepted_is_shrunk_to_one_past_the_maximum() {
     let spec = spec();
     let faults = vec![Fault::PolicyNameLengthNotChecked];
     let report = explore(&spec, faults, &["CreateEmailIdentityPolicy"], 400, 5).await;
-    println!("{}", render_console(&report, &replay()));
+    println!(
+        "{}",
+        render_console(&report, &Coverage::default(), &replay())
+    );
     let finding = report
         .findings
         .iter()

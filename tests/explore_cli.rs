@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{cli, spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::explore::{Entry, Regressions};
-use ses_conformance::target::reference::{Fault, Faults, Options, ReferenceServer};
+use ses_conformance::reference::{Fault, Faults, Options, ReferenceServer};
 
 const LIMIT: Duration = Duration::from_secs(300);
 

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use common::{reference_target, spec};
 use ses_conformance::check::DivergenceClass;
 use ses_conformance::generate::{self, Settings};
+use ses_conformance::reference::{Fault, Faults, Options};
 use ses_conformance::report::{Record, RecordVerdict};
 use ses_conformance::run::{RunConfig, Session};
-use ses_conformance::target::reference::{Fault, Faults, Options};
 
 /// Run the boundary cases of `ops` (all when empty) against a reference with `faults`.
 async fn run(faults: Vec<Fault>, ops: &[&str]) -> Vec<Record> {

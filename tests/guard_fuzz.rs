@@ -9,7 +9,7 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::json;
-use ses_conformance::target::gate::recipients;
+use ses_conformance::gate::recipients;
 
 const SIMULATOR: &str = "simulator.amazonses.com";
 

@@ -15,9 +15,9 @@ use common::real_ses::{aws_args, aws_run, pending};
 use common::recorder::{accepted, Recorder, Seen};
 use common::{spec, temp_dir};
 use serde_json::{json, Map, Value};
+use ses_conformance::reference::state::State;
+use ses_conformance::reference::Faults;
 use ses_conformance::spec::{validate, Spec};
-use ses_conformance::target::reference::state::State;
-use ses_conformance::target::reference::Faults;
 
 const MINUTE: Duration = Duration::from_secs(60);
 

@@ -14,9 +14,9 @@ use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
 use common::real_ses::{finished, minted_in, pending, LongRun, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
+use ses_conformance::reference::{Options, ReferenceServer};
 use ses_conformance::run::ledger::Proof;
 use ses_conformance::run::{ledger, Cleanup, CleanupTarget, Step};
-use ses_conformance::target::reference::{Options, ReferenceServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {

@@ -14,12 +14,13 @@ use common::recorder::{accepted, Recorder, Seen};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::{new_run_id, RequestPath, PREFIX_PLACEHOLDER};
+use ses_conformance::client::exchange::TransportFailure;
+use ses_conformance::client::sdk::{self, Capture};
+use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
+use ses_conformance::gate::{Outgoing, PaceSettings, Refusal};
 use ses_conformance::generate::{self, Settings};
-use ses_conformance::target::exchange::TransportFailure;
-use ses_conformance::target::gate::{Outgoing, PaceSettings, Refusal};
-use ses_conformance::target::reference::{Options, ReferenceServer};
-use ses_conformance::target::sdk::{self, Capture};
-use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
+use ses_conformance::profile::Profile;
+use ses_conformance::reference::{Options, ReferenceServer};
 
 const IDENTITY: &str = "verified.example.org";
 const MINUTE: Duration = Duration::from_secs(60);

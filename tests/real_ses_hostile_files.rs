@@ -18,14 +18,15 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 use ses_conformance::case::{Case, PREFIX_PLACEHOLDER};
+use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
 use ses_conformance::explore::regression_cases;
+use ses_conformance::gate::PaceSettings;
 use ses_conformance::generate::{self, Settings};
 use ses_conformance::names::{run_prefix, RunKey};
+use ses_conformance::profile::Profile;
 use ses_conformance::run::ledger::Proof;
 use ses_conformance::run::{Cleanup, CleanupTarget, RunConfig, Session};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::gate::PaceSettings;
-use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 /// Every name of the user's: what a hostile file aims at.
 fn user_names() -> Vec<String> {

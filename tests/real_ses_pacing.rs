@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{reference_target_with, spec};
+use ses_conformance::client::GateLimits;
+use ses_conformance::gate::PaceSettings;
 use ses_conformance::generate::{self, Settings};
+use ses_conformance::reference::Options;
 use ses_conformance::run::{RunConfig, Session};
-use ses_conformance::target::gate::PaceSettings;
-use ses_conformance::target::reference::Options;
-use ses_conformance::target::GateLimits;
 
 async fn throttled_run(pace: bool) -> (usize, usize, u64) {
     let spec = spec();

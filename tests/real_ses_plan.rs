@@ -13,11 +13,12 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use serde_json::Value;
 use ses_conformance::case::Bindings;
+use ses_conformance::client::serialize_call;
+use ses_conformance::gate::{Gate, Limits, Policy};
 use ses_conformance::generate::{self, Settings};
+use ses_conformance::profile::Profile;
 use ses_conformance::run::{Planner, Role};
 use ses_conformance::spec::Spec;
-use ses_conformance::target::gate::{Gate, Limits, Policy};
-use ses_conformance::target::{serialize_call, Profile};
 
 const RUN: &str = "kqzvtm77hxwb";
 const IDENTITY: &str = "example.org";

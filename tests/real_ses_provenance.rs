@@ -15,7 +15,7 @@ use common::owner::IDENTITY;
 use common::real_ses::{aws_run, pending, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::target::reference::Options;
+use ses_conformance::reference::Options;
 
 /// A `creating` line as a hand-made, copied or tampered ledger holds it.
 fn line(run: &str, url: &str, kind: &str, operation: &str, request: Value) -> String {

@@ -16,8 +16,8 @@ use common::recorder::{accepted, Recorder};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::PREFIX_PLACEHOLDER;
+use ses_conformance::reference::{Options, ReferenceServer};
 use ses_conformance::run::ledger;
-use ses_conformance::target::reference::{Options, ReferenceServer};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

@@ -16,7 +16,7 @@ use common::owner::{Owner, IDENTITY};
 use common::real_ses::{assert_no_secret_in, aws_args, finished, pending, ACCOUNT};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::target::reference::{Options, ReferenceServer};
+use ses_conformance::reference::{Options, ReferenceServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up() {

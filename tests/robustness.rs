@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use ses_conformance::case::{new_run_id, Case, RequestPath};
 use ses_conformance::check::{judge, observe, Verdict};
+use ses_conformance::client::{Target, TargetConfig, TargetKind};
 use ses_conformance::generate::{self, Settings};
+use ses_conformance::profile::Profile;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

@@ -26,13 +26,13 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use ses_conformance::baseline;
 use ses_conformance::case::{Case, RequestPath};
+use ses_conformance::client::exchange::{SdkView, SentRequest};
+use ses_conformance::client::replay::ReplayServer;
+use ses_conformance::client::sdk::{self, Endpoint};
 use ses_conformance::generate::{self, Settings};
 use ses_conformance::sdk_model::trials as failed_trials;
 use ses_conformance::snapshot;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::exchange::{SdkView, SentRequest};
-use ses_conformance::target::replay::ReplayServer;
-use ses_conformance::target::sdk::{self, Endpoint};
 
 struct Replay {
     runtime: tokio::runtime::Runtime,
@@ -178,7 +178,7 @@ fn wire_trial(case: Case) -> Result<(), Failed> {
     let r = replay();
     let exchange = {
         let _turn = r.turn.lock().unwrap_or_else(|p| p.into_inner());
-        r.server.set(ses_conformance::target::exchange::RawAnswer {
+        r.server.set(ses_conformance::client::exchange::RawAnswer {
             status: 200,
             headers: [("content-type".to_string(), "application/json".to_string())].into(),
             body: "{}".into(),

@@ -9,11 +9,12 @@ use std::time::Duration;
 use common::{reference_target, spec};
 use ses_conformance::case::new_run_id;
 use ses_conformance::check::DivergenceClass;
+use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
+use ses_conformance::profile::Profile;
+use ses_conformance::reference::{Fault, Faults, Options};
 use ses_conformance::run::sequences::SequencePlan;
 use ses_conformance::run::{RunConfig, Session};
 use ses_conformance::sequence::{SequenceConfig, SequenceResult, SequenceVerdict};
-use ses_conformance::target::reference::{Fault, Faults, Options};
-use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 async fn run(target: Arc<Target>, count: usize, seed: u64) -> Vec<SequenceResult> {
     let spec = spec();
@@ -207,7 +208,7 @@ async fn an_error_body_that_is_not_json_is_caught_in_sequences() {
 /// alone fails the same way.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_sequence_fails_the_run_and_its_printed_command_reproduces_it() {
-    use ses_conformance::target::reference::ReferenceServer;
+    use ses_conformance::reference::ReferenceServer;
     let options = Options {
         faults: Faults(vec![Fault::UpdateTemplateIgnored]),
         ..Options::default()

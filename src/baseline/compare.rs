@@ -4,14 +4,24 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Entry;
-use crate::report::record::BaselineMatch;
+use crate::profile::{glob_match, MismatchLevel, Profile};
 use crate::run::{CaseResult, Outcome};
 use crate::spec::Spec;
-use crate::target::profile::{glob_match, MismatchLevel, Profile};
+
+/// How an answer compares with its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineMatch {
+    /// Same status and error type.
+    pub verdict: bool,
+    /// Same normalised message and body as well.
+    pub full: bool,
+    /// A mismatch the target's profile explains.
+    pub allowed: bool,
+}
 
 /// How an answer compares with its baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::case::Case;
 use crate::check::Observation;
+use crate::client::exchange::RawAnswer;
 use crate::spec::Spec;
-use crate::target::exchange::RawAnswer;
 
 /// What a baseline was recorded from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -255,8 +255,8 @@ mod tests {
     fn a_recorded_get_account_answer_holds_no_account_detail() {
         use crate::case::Bindings;
         use crate::check::{observe, Redactor, Verdict};
+        use crate::client::exchange::{Exchange, RawResponse, SdkView};
         use crate::generate::{generate, Settings};
-        use crate::target::exchange::{Exchange, RawResponse, SdkView};
 
         let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
         let settings = Settings {

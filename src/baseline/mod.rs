@@ -8,8 +8,8 @@
 pub mod compare;
 pub mod files;
 pub mod into;
-pub mod writer;
 
+pub use compare::BaselineMatch;
 pub use files::{
     case_file, entry, older_than, read_entries, read_entry, read_meta, rfc3339, write_entry,
     write_meta, BaselineError, Entry, Meta, META_FILE,

@@ -2,14 +2,12 @@
 //! Known divergences are strict: one that stops happening is `Stale`, and fails the run, so a
 //! fixed emulator bug is noticed and the list never rots.
 
-use std::sync::OnceLock;
-
 use serde::{Deserialize, Serialize};
 
 use super::verdict::{DivergenceClass, Verdict, VerdictName};
 use crate::case::{Case, Kind, Origin};
+use crate::profile::{KnownClass, Profile};
 use crate::spec::{validate_in, Edition, Spec};
-use crate::target::profile::Profile;
 
 /// How a case's verdict stands against its target's known divergences. In result files it is
 /// the text `as-listed` or `stale: <pattern> expects <class>` (and absent when not listed).
@@ -93,72 +91,6 @@ impl<'de> Deserialize<'de> for Known {
     }
 }
 
-/// The outcome a known divergence names: a divergence class, or `unsupported`, spelled as
-/// verdicts spell them (`accepted-invalid`, ..., `unsupported`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KnownClass {
-    /// The target diverges with this class.
-    Diverges(DivergenceClass),
-    /// The target says it does not implement the operation.
-    Unsupported,
-}
-
-impl KnownClass {
-    /// Every class a known divergence can name, in report order.
-    pub fn all() -> impl Iterator<Item = KnownClass> {
-        DivergenceClass::ALL
-            .into_iter()
-            .map(KnownClass::Diverges)
-            .chain([KnownClass::Unsupported])
-    }
-
-    /// The kebab-case name, as verdicts and reports spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KnownClass::Diverges(class) => class.as_str(),
-            KnownClass::Unsupported => VerdictName::Unsupported.as_str(),
-        }
-    }
-
-    /// Parse a kebab-case name.
-    pub fn parse(text: &str) -> Option<KnownClass> {
-        Self::all().find(|k| k.as_str() == text)
-    }
-
-    /// What a verdict shows, in the terms of a known divergence: its class, `unsupported`, or
-    /// nothing a known divergence could name (it conforms, or nothing was judged).
-    pub fn of(verdict: &Verdict) -> Option<KnownClass> {
-        match verdict {
-            Verdict::Diverges { class, .. } => Some(KnownClass::Diverges(*class)),
-            Verdict::Unsupported { .. } => Some(KnownClass::Unsupported),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for KnownClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for KnownClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for KnownClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<KnownClass, D::Error> {
-        static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
-        let text = String::deserialize(deserializer)?;
-        KnownClass::parse(&text).ok_or_else(|| {
-            let names = NAMES.get_or_init(|| KnownClass::all().map(KnownClass::as_str).collect());
-            serde::de::Error::unknown_variant(&text, names)
-        })
-    }
-}
-
 /// How a verdict stands against the profile's known divergences: the listed ones, then those
 /// the profile's `current_rules` imply for this case's request.
 pub fn classify(spec: &Spec, profile: &Profile, case: &Case, verdict: &Verdict) -> Known {
@@ -174,7 +106,7 @@ pub fn classify(spec: &Spec, profile: &Profile, case: &Case, verdict: &Verdict) 
     let Some((pattern, expected)) = expected else {
         return Known::NotListed;
     };
-    if KnownClass::of(verdict) == Some(expected) {
+    if Verdict::known_class(verdict) == Some(expected) {
         Known::AsListed
     } else {
         Known::Stale { pattern, expected }
@@ -211,7 +143,7 @@ pub fn current_rules_divergence(
 mod tests {
     use super::*;
     use crate::check::DivergenceClass;
-    use crate::target::profile::KnownDivergence;
+    use crate::profile::KnownDivergence;
 
     #[test]
     fn a_listed_divergence_that_no_longer_happens_is_stale() {

@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::case::Bindings;
+use crate::client::exchange::{Exchange, RawAnswer, SdkView};
 use crate::redact::Redactor;
-use crate::target::exchange::{Exchange, RawAnswer, SdkView};
 
 /// What came back, normalised: the input of every check and of snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -202,7 +202,7 @@ pub fn error_message(body: Option<&Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::exchange::{RawResponse, TransportFailure};
+    use crate::client::exchange::{RawResponse, TransportFailure};
     use serde_json::json;
     use std::time::Duration;
 

@@ -14,8 +14,8 @@ use serde_json::{json, Map, Value};
 
 use super::observe::Observation;
 use crate::case::PREFIX_PLACEHOLDER;
+use crate::client::exchange::SdkView;
 use crate::spec::{NameAt, Spec};
-use crate::target::exchange::SdkView;
 
 /// The member a recorded answer gains when entries were left out: how many, per listing member.
 pub const WITHHELD_MEMBER: &str = "[withheld]";
@@ -171,7 +171,7 @@ fn merge(into: &mut Withheld, other: Withheld) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::exchange::RawAnswer;
+    use crate::client::exchange::RawAnswer;
 
     fn spec() -> Spec {
         Spec::load_default().unwrap_or_else(|e| panic!("{e}"))

@@ -3,61 +3,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::profile::DivergenceClass;
+use crate::profile::KnownClass;
+
 use super::observe::Observation;
 use super::shape::shape_issues;
 use crate::case::{Case, Expect, Origin, ResponseCheck};
 use crate::spec::Spec;
-
-/// How an answer departs from the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DivergenceClass {
-    /// An invalid request was accepted.
-    AcceptedInvalid,
-    /// A valid request was rejected.
-    RejectedValid,
-    /// Rejected with an error type the contract does not allow here.
-    WrongErrorType,
-    /// The right error type with the wrong HTTP status.
-    WrongStatus,
-    /// An error answer without a readable error type.
-    MalformedError,
-    /// A successful answer that does not fit the documented output.
-    ResponseShape,
-    /// A documented behaviour not honoured.
-    Behaviour,
-}
-
-impl DivergenceClass {
-    /// The kebab-case name used in reports and profiles.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DivergenceClass::AcceptedInvalid => "accepted-invalid",
-            DivergenceClass::RejectedValid => "rejected-valid",
-            DivergenceClass::WrongErrorType => "wrong-error-type",
-            DivergenceClass::WrongStatus => "wrong-status",
-            DivergenceClass::MalformedError => "malformed-error",
-            DivergenceClass::ResponseShape => "response-shape",
-            DivergenceClass::Behaviour => "behaviour",
-        }
-    }
-
-    /// Every class, in report order.
-    pub const ALL: [DivergenceClass; 7] = [
-        DivergenceClass::AcceptedInvalid,
-        DivergenceClass::RejectedValid,
-        DivergenceClass::WrongErrorType,
-        DivergenceClass::WrongStatus,
-        DivergenceClass::MalformedError,
-        DivergenceClass::ResponseShape,
-        DivergenceClass::Behaviour,
-    ];
-
-    /// Parse a kebab-case name.
-    pub fn parse(text: &str) -> Option<DivergenceClass> {
-        Self::ALL.into_iter().find(|c| c.as_str() == text)
-    }
-}
 
 impl std::fmt::Display for DivergenceClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,6 +94,16 @@ impl std::fmt::Display for VerdictName {
 }
 
 impl Verdict {
+    /// What a verdict shows, in the terms of a known divergence: its class, `unsupported`, or
+    /// nothing a known divergence could name (it conforms, or nothing was judged).
+    pub fn known_class(&self) -> Option<KnownClass> {
+        match self {
+            Verdict::Diverges { class, .. } => Some(KnownClass::Diverges(*class)),
+            Verdict::Unsupported { .. } => Some(KnownClass::Unsupported),
+            _ => None,
+        }
+    }
+
     /// `conforms`, `diverges`, `unsupported` or `harness-error`.
     pub fn name(&self) -> VerdictName {
         match self {
@@ -287,7 +249,7 @@ pub fn judge(spec: &Spec, case: &Case, obs: &Observation) -> Verdict {
                 return Verdict::diverges(class, problem);
             }
             let mut issues = shape_issues(spec, op, obs);
-            if let crate::target::exchange::SdkView::ResponseError { detail } = &obs.sdk {
+            if let crate::client::exchange::SdkView::ResponseError { detail } = &obs.sdk {
                 issues.push(format!("the SDK could not parse the answer: {detail}"));
             }
             if !issues.is_empty() {

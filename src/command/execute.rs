@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::case::{new_run_id, Case};
+use crate::client::{Target, TargetConfig, TargetKind};
 use crate::exit;
 use crate::report::console::{self, Repro};
 use crate::report::json::JsonLines;
@@ -14,7 +15,6 @@ use crate::run::sequences::SequencePlan;
 use crate::run::{self, RunConfig, Session};
 use crate::sequence::SequenceConfig;
 use crate::spec::Spec;
-use crate::target::{Target, TargetConfig, TargetKind};
 
 use super::durations::TIMEOUT;
 use super::ledger::close_ledger;

@@ -8,10 +8,12 @@ use std::sync::Arc;
 
 use crate::exit;
 use crate::explore::{
-    default_path, keep_findings, render_console, run_exploration, ExploreEvent, ExploreOptions,
-    ExploreReport, Regressions, ReplayCommand, Stop,
+    default_path, keep_findings, run_exploration, ExploreEvent, ExploreOptions, ExploreReport,
+    Regressions, Stop,
 };
+use crate::report::explore::{record, render_console, ReplayCommand};
 use crate::report::json::CoverageLine;
+use crate::report::{Coverage, CoverageCounter};
 use crate::spec::Spec;
 
 use super::durations::TIME;
@@ -37,6 +39,7 @@ pub struct ExploreFlags {
 /// What the search left behind, before anything is printed or kept.
 struct Explored {
     report: ExploreReport,
+    coverage: Coverage,
     ledger_failed: bool,
 }
 
@@ -88,7 +91,7 @@ pub fn explore(spec: Arc<Spec>, flags: ExploreFlags) -> i32 {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let written = write_outputs(options, &prepared, &regressions, &explored.report);
+    let written = write_outputs(options, &prepared, &regressions, &explored);
     conclude(&explored, written)
 }
 
@@ -111,12 +114,22 @@ async fn search(
             session.interrupt();
         })
     };
-    let report = run_exploration(&session, Arc::clone(spec), explore_options, say_progress).await;
+    // The constraints the search reaches are counted from its requests as they are judged, as
+    // a run's are.
+    let mut coverage = CoverageCounter::new(spec, &explore_options.operations);
+    let report = run_exploration(&session, Arc::clone(spec), explore_options, |event| {
+        say_progress(event);
+        if let ExploreEvent::Ran { result, .. } = event {
+            coverage.add(result);
+        }
+    })
+    .await;
     interrupter.abort();
     session.finish().await;
     let ledger_failed = close_session(&connected);
     Ok(Explored {
         report,
+        coverage: coverage.finish(),
         ledger_failed,
     })
 }
@@ -138,8 +151,9 @@ fn write_outputs(
     options: &RunOptions,
     prepared: &Prepared,
     regressions: &Path,
-    report: &ExploreReport,
+    explored: &Explored,
 ) -> bool {
+    let report = &explored.report;
     let mut written = true;
     let kept = match keep_findings(regressions, &report.findings) {
         Ok(kept) => kept,
@@ -157,8 +171,8 @@ fn write_outputs(
         identity: options.identity.clone(),
         regressions: regressions.display().to_string(),
     };
-    out!("{}", render_console(report, &replay));
-    out!("{}", report.coverage.summary());
+    out!("{}", render_console(report, &explored.coverage, &replay));
+    out!("{}", explored.coverage.summary());
     if !report.findings.is_empty() {
         outln!(
             "{kept} new finding(s) kept in {} ({} already there)",
@@ -167,7 +181,7 @@ fn write_outputs(
         );
     }
     if let Some(path) = &options.json {
-        if let Err(e) = write_json(path, report) {
+        if let Err(e) = write_json(path, report, &explored.coverage) {
             errln!("error: writing --json {}: {e}", path.display());
             written = false;
         }
@@ -177,14 +191,14 @@ fn write_outputs(
 
 /// `--json`: one line per finding (`run`'s record of the minimal case, plus the original
 /// request, the shrink steps and the seed), then the coverage line `report` reads.
-fn write_json(path: &Path, report: &ExploreReport) -> std::io::Result<()> {
+fn write_json(path: &Path, report: &ExploreReport, coverage: &Coverage) -> std::io::Result<()> {
     let mut text = String::new();
     for finding in &report.findings {
-        let _ = writeln!(text, "{}", finding.record(&report.target));
+        let _ = writeln!(text, "{}", record(finding, &report.target));
     }
     let coverage = CoverageLine {
         target: report.target.clone(),
-        coverage: report.coverage.clone(),
+        coverage: coverage.clone(),
     };
     let _ = writeln!(
         text,

@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use crate::case::Case;
+use crate::client::endpoint_url::{check_endpoint_url, EndpointError};
+use crate::client::{GateLimits, TargetKind};
 use crate::exit;
 use crate::explore::{regression_cases, RegressionError};
+use crate::gate::PaceSettings;
 use crate::generate::{self, Settings};
+use crate::profile::Profile;
+use crate::reference;
 use crate::spec::Spec;
-use crate::target::endpoint_url::{check_endpoint_url, EndpointError};
-use crate::target::gate::PaceSettings;
-use crate::target::{reference, GateLimits, Profile, TargetKind};
 
 use super::options::{RunOptions, ALLOW_VALUES};
 use super::outputs::{result_files, Output};

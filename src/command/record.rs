@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::baseline::{self, writer::Writer};
+use crate::baseline;
+use crate::report::baseline::Writer;
 use crate::spec::Spec;
 
 use super::durations::OLDER_THAN;

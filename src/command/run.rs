@@ -4,15 +4,16 @@ use std::io::Write as _;
 use std::sync::Arc;
 
 use crate::case::{Bindings, Case, PREFIX_PLACEHOLDER};
+use crate::client::TargetKind;
 use crate::exit;
-use crate::explore::CoverageCounter;
+use crate::gate::{Gate, Limits, PaceSettings, Policy};
+use crate::profile::Profile;
 use crate::report::console::Console;
 use crate::report::plan::{plan_lines, run_lines, Estimate, SendLimits};
+use crate::report::CoverageCounter;
 use crate::run::pacing::SANDBOX_QUOTA;
 use crate::run::Planner;
 use crate::spec::Spec;
-use crate::target::gate::{Gate, Limits, PaceSettings, Policy};
-use crate::target::{Profile, TargetKind};
 
 use super::execute::{conclude, execute_blocking, reporters, repro};
 use super::options::RunOptions;

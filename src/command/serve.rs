@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use crate::exit;
+use crate::reference;
 use crate::spec::Spec;
-use crate::target::reference;
 
 use super::prepare::{runtime, usage_error};
 

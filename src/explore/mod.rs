@@ -13,21 +13,21 @@
 //!   keeps the class;
 //! * [`case`]: a drawn request as a case of the suite;
 //! * [`run`]: the loop, with shrinking driven from async code, every step a real request;
-//! * [`report`]: findings and the console text; [`regressions`]: findings kept and replayed;
-//!   [`coverage`]: which constraints the requests reached.
+//! * [`findings`]: what a search found; [`regressions`]: findings kept and replayed.
+//!
+//! What a search says (its console text, `--json`, the constraints its requests reached) is
+//! `report`'s: the loop hands every request to its caller as an [`ExploreEvent`].
 
 pub mod breaks;
 pub mod case;
-pub mod coverage;
+pub mod findings;
 pub mod members;
 pub mod regressions;
-pub mod report;
 pub mod run;
 pub mod strategy;
 
-pub use coverage::{Coverage, CoverageCounter};
+pub use findings::{ExploreReport, Finding, Stop};
 pub use regressions::{
     default_path, keep_findings, regression_cases, Entry, RegressionError, Regressions,
 };
-pub use report::{render_console, ExploreReport, Finding, ReplayCommand, Stop};
 pub use run::{run_exploration, ExploreEvent, ExploreOptions, DEFAULT_BUDGET};

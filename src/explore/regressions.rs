@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::case::case_of;
-use super::report::Finding;
+use super::findings::Finding;
 use super::strategy::class_named;
 use crate::case::{base36, stable_hash, Case};
 use crate::spec::{snake_case, Spec};

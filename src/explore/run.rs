@@ -17,10 +17,10 @@ use proptest::test_runner::TestRunner;
 use serde_json::Value;
 
 use super::case::{as_gen_case, case_of, explore_id};
-use super::coverage::CoverageCounter;
-use super::report::{ExploreReport, Finding, Stop};
+use super::findings::{ExploreReport, Finding, Stop};
 use super::strategy::{classes_for, Class};
-use crate::check::{classify, DivergenceClass, Known, Verdict};
+use crate::check::{classify, Known};
+use crate::check::{DivergenceClass, Verdict};
 use crate::run::{CaseResult, Outcome, Session};
 use crate::spec::Spec;
 
@@ -102,7 +102,6 @@ pub async fn run_exploration(
         shrink_requests: 0,
         known: 0,
         not_judged: 0,
-        coverage: CoverageCounter::new(&spec, &options.operations),
     };
     let mut classes: Vec<Vec<Class>> = spec
         .operations_named(&options.operations)
@@ -159,7 +158,6 @@ pub async fn run_exploration(
         elapsed: started.elapsed(),
         stop,
         findings,
-        coverage: explorer.coverage.finish(),
         undrawable,
     }
 }
@@ -202,7 +200,6 @@ struct Explorer<'a> {
     shrink_requests: usize,
     known: usize,
     not_judged: usize,
-    coverage: CoverageCounter,
 }
 
 type Tree = Box<dyn ValueTree<Value = Value>>;
@@ -278,7 +275,6 @@ impl Explorer<'_> {
         let result = self.session.run_case(Arc::new(case)).await;
         self.sent += 1;
         self.shrink_requests += usize::from(shrinking);
-        self.coverage.add(&result);
         on_event(&ExploreEvent::Ran {
             result: result.clone(),
             shrinking,

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::coverage::Coverage;
 use crate::case::{Case, Expect};
 use crate::check::VerdictName;
-use crate::explore::Coverage;
 use crate::generate::DEFAULT_RANDOM_CASES;
 use crate::run::{CaseResult, Totals};
 
@@ -228,7 +228,7 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
         out,
         "    request ({:?} path): {}",
         case.path,
-        abbreviate(&case.request.to_string(), 600)
+        crate::output::abbreviate(&case.request.to_string(), 600)
     );
     let expected = match &case.expect {
         Expect::Accept { checks } if checks.is_empty() => {
@@ -251,11 +251,15 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
         o.error_type.clone().unwrap_or_default(),
         o.message
             .as_deref()
-            .map(|m| abbreviate(m, 300))
+            .map(|m| crate::output::abbreviate(m, 300))
             .unwrap_or_default()
     );
     if let Some(detail) = &record.detail {
-        let _ = writeln!(out, "    detail: {}", abbreviate(detail, 600));
+        let _ = writeln!(
+            out,
+            "    detail: {}",
+            crate::output::abbreviate(detail, 600)
+        );
     }
     let _ = writeln!(out, "    reproduce: {}", repro.command(&case.id));
     out
@@ -267,7 +271,7 @@ pub fn sequence_report(result: &SequenceResult, record: &Record, repro: &Repro) 
     let mut out = String::new();
     let _ = writeln!(out, "--- {} [{}]", result.id, describe_verdict(record));
     if let Some(detail) = &record.detail {
-        let _ = writeln!(out, "    {}", abbreviate(detail, 600));
+        let _ = writeln!(out, "    {}", crate::output::abbreviate(detail, 600));
     }
     out.push_str(&result.render_steps());
     let _ = writeln!(out, "    reproduce: {}", repro.sequence_command(&result.id));
@@ -283,16 +287,6 @@ fn describe_verdict(record: &Record) -> String {
         s = format!("{s}; known divergence {}", record.known);
     }
     s
-}
-
-/// Cut long text in the middle of nothing important: keep the start, say how much was left out.
-pub fn abbreviate(text: &str, max_chars: usize) -> String {
-    let n = text.chars().count();
-    if n <= max_chars {
-        return text.to_string();
-    }
-    let head: String = text.chars().take(max_chars).collect();
-    format!("{head}... [{} more characters]", n - max_chars)
 }
 
 /// The per-operation comparison with a baseline: cases compared, verdict-level and full-level
@@ -327,7 +321,7 @@ pub fn baseline_table(records: &[Record]) -> String {
 /// The line printed when a real-SES run has read the account's sending quota: what it may mail,
 /// or why it mails no one.
 pub fn allowance(a: &crate::run::SendAllowance) -> String {
-    use crate::target::gate::pace::shown;
+    use crate::gate::pace::shown;
     if let Some(why) = &a.refused {
         return format!(
             "account: this run sends nothing: {why}; every case that would mail someone is skipped"

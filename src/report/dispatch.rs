@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::coverage::CoverageCounter;
 use super::events::{Finished, ReportError, ReportEvent, Reporter};
 use super::record::Record;
 use crate::baseline::compare::Comparer;
-use crate::explore::CoverageCounter;
 use crate::run::{Event, Totals};
 
 /// The reporters of one run, and what they need in common: each finished case's record (and,

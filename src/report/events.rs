@@ -8,9 +8,9 @@
 
 use std::path::PathBuf;
 
+use super::coverage::Coverage;
 use super::record::Record;
 use crate::baseline::compare::Comparison;
-use crate::explore::Coverage;
 use crate::run::{CaseResult, Totals};
 
 /// A finished case as reporters see it.

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::coverage::Coverage;
 use super::events::{ReportError, ReportEvent, Reporter};
 use super::record::Record;
-use crate::explore::Coverage;
 
 /// The last line of a result file: the constraint coverage of the run's cases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,7 +187,7 @@ fn is_coverage_line(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::explore::coverage::{ConstraintCoverage, Tally};
+    use crate::report::coverage::{ConstraintCoverage, Tally};
 
     #[test]
     fn the_coverage_line_reads_back_apart_from_the_records() {

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::case::{Bindings, Case};
+use crate::gate::Gate;
 use crate::run::{CasePlan, PlannedCall, Role};
 use crate::spec::Spec;
-use crate::target::gate::Gate;
 
 /// The lines of one case: `SKIP` with the reason, or each call with what the gate decided.
 pub fn plan_lines(case: &Case, plan: &CasePlan, bindings: &Bindings) -> String {
@@ -43,7 +43,7 @@ pub fn run_lines(calls: &[PlannedCall], bindings: &Bindings) -> String {
 
 /// One call: the word for its role, what it is, its request, and notes on what it does.
 fn call_line(what: &str, call: &PlannedCall, bindings: &Bindings) -> String {
-    let request = super::console::abbreviate(
+    let request = crate::output::abbreviate(
         &bindings.bind_value(&call.call.request, &[]).to_string(),
         300,
     );

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{DivergenceClass, Known, VerdictName};
+use crate::check::Known;
+use crate::check::{DivergenceClass, VerdictName};
 use crate::run::{CaseResult, Outcome};
 use crate::sequence::{SequenceResult, SequenceVerdict};
 
@@ -122,21 +123,10 @@ pub struct Record {
     pub millis: u64,
     /// How the answer compares with a baseline (`diff` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<BaselineMatch>,
+    pub baseline: Option<crate::baseline::BaselineMatch>,
     /// A sequence's seed and steps (the shortest failing ones when it diverges).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<serde_json::Value>,
-}
-
-/// How an answer compares with its baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BaselineMatch {
-    /// Same status and error type.
-    pub verdict: bool,
-    /// Same normalised message and body as well.
-    pub full: bool,
-    /// A mismatch the target's profile explains.
-    pub allowed: bool,
 }
 
 impl Record {
@@ -256,7 +246,7 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::profile::KnownClass;
+    use crate::profile::KnownClass;
 
     /// Lines as `run --json` wrote them before records were typed.
     const WRITTEN_BEFORE: [&str; 4] = [

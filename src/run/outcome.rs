@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::case::Case;
-use crate::check::{Known, Observation, Verdict};
+use crate::check::Known;
+use crate::check::{Observation, Verdict};
 
 /// What happened to one case.
 #[derive(Debug, Clone)]

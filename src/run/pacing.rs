@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::session::{Session, SessionError};
 use crate::case::{Call, Case, RequestPath};
-use crate::target::gate::pace::{interval, shown, MAX_PACED_WAIT};
+use crate::gate::pace::{interval, shown, MAX_PACED_WAIT};
 
 /// What a run may send of the account's sending quota, read at its start (real SES).
 #[derive(Debug, Clone, PartialEq)]

@@ -4,9 +4,10 @@
 //! failing half way. `--dry-run` prints exactly this.
 
 use crate::case::{Bindings, Call, Case, Fixture, Kind, RequestPath};
+use crate::client::{outgoing, serialize_call};
+use crate::gate::{Gate, Judged, Refusal};
+use crate::profile::Profile;
 use crate::spec::Spec;
-use crate::target::gate::{Gate, Judged, Refusal};
-use crate::target::{outgoing, serialize_call, Profile};
 
 /// Why a planned call is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +154,7 @@ impl Planner<'_> {
                 calls.push(removal);
             }
         }
-        let deleted = crate::run::resources::deleted_by(self.spec, case);
+        let deleted = crate::run::resources::made::deleted_by(self.spec, case);
         for fixture in case.fixtures.iter().rev().filter(|f| !f.shared) {
             let mut removal = self.call(Role::Removal, &fixture.delete, RequestPath::Sdk, None);
             removal.expected = !(valid && deleted.as_ref() == Some(&fixture.resource));

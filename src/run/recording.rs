@@ -5,7 +5,8 @@
 use super::outcome::Outcome;
 use super::session::Session;
 use crate::case::Case;
-use crate::check::{classify, only_the_runs, Observation, Verdict, Withheld};
+use crate::check::classify;
+use crate::check::{only_the_runs, Observation, Verdict, Withheld};
 
 impl Session {
     /// The answer to a call of `operation` as the run records it, and what was left out of it.

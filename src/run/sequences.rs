@@ -58,7 +58,7 @@ impl Caller for Session {
 
     fn may_create_identities(&self) -> bool {
         let target = self.target();
-        !target.real_aws && target.profile.identity == crate::target::IdentityMode::Create
+        !target.real_aws && target.profile.identity == crate::profile::IdentityMode::Create
     }
 
     fn known_step(

@@ -14,17 +14,18 @@ use tokio::sync::{OnceCell, RwLock};
 use super::ledger::{gone, Deleter, Entry, Ledger, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Outcome, Totals};
 use super::plan::{CasePlan, Planner};
-use super::resources::{deleted_by, identity_calls, not_created};
+use super::resources::made::{deleted_by, identity_calls, not_created};
 use super::{config::RunConfig, fixtures::SharedFixtures};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
 use crate::check::verdict::{
     fixture_failure, is_missing_route, is_throttled, is_unknown_operation,
 };
 use crate::check::{judge, observe, Observation, Verdict};
+use crate::client::exchange::Exchange;
+use crate::client::Target;
+use crate::gate::Fate;
+use crate::profile::IdentityMode;
 use crate::spec::Spec;
-use crate::target::exchange::Exchange;
-use crate::target::gate::Fate;
-use crate::target::{IdentityMode, Target};
 
 /// Why the session could not do something every case relies on.
 #[derive(Debug, Clone, thiserror::Error)]

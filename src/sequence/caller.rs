@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::case::{Call, Resource};
 use crate::check::{DivergenceClass, Observation};
-use crate::target::gate::Fate;
+use crate::gate::Fate;
 
 /// One call's answer, and whether it left at all.
 #[derive(Debug, Clone)]

@@ -423,8 +423,8 @@ mod tests {
 
     use super::*;
     use crate::case::{Call, Resource};
+    use crate::gate::Fate;
     use crate::sequence::Called;
-    use crate::target::gate::Fate;
 
     /// A target that keeps back (never sends) the calls of one operation and accepts the rest.
     struct KeepsBack {

@@ -13,9 +13,9 @@ use serde_json::{json, Map, Value};
 
 use crate::case::Case;
 use crate::check::Observation;
-use crate::report::console::abbreviate;
+use crate::client::exchange::RawAnswer;
+use crate::output::abbreviate;
 use crate::spec::{Member, MemberType, Spec};
-use crate::target::exchange::RawAnswer;
 
 /// What a personal string of a recorded answer becomes.
 pub const PERSONAL_TOKEN: &str = "[account-detail]";

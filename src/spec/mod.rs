@@ -4,6 +4,7 @@ pub mod kinds;
 
 mod blobs;
 mod constraint;
+pub mod http;
 mod integrity;
 mod load;
 mod model;

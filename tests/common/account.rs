@@ -3,7 +3,7 @@
 //! whatever the harness is given, they are all there, unchanged, afterwards.
 
 use serde_json::json;
-use ses_conformance::target::reference::{Options, ReferenceServer};
+use ses_conformance::reference::{Options, ReferenceServer};
 
 use super::owner::{Owner, IDENTITY};
 use super::spec;

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ses_conformance::case::new_run_id;
+use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
+use ses_conformance::profile::Profile;
+use ses_conformance::reference::Options;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::reference::Options;
-use ses_conformance::target::{GateLimits, Profile, Target, TargetConfig, TargetKind};
 
 /// The shipped spec table.
 pub fn spec() -> Arc<Spec> {

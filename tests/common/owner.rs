@@ -6,9 +6,10 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use ses_conformance::case::{new_run_id, RequestPath};
 use ses_conformance::check::observe;
+use ses_conformance::client::{Target, TargetConfig, TargetKind};
+use ses_conformance::profile::Profile;
+use ses_conformance::reference::ReferenceServer;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::reference::ReferenceServer;
-use ses_conformance::target::{Profile, Target, TargetConfig, TargetKind};
 
 use super::spec;
 

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Child;
 
+use ses_conformance::reference::{Options, ReferenceServer};
 use ses_conformance::run::ledger;
-use ses_conformance::target::reference::{Options, ReferenceServer};
 
 use super::cli::{harness, percent_encoded, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use super::owner::{Owner, IDENTITY};

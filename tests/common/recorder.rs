@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde_json::{json, Value};
+use ses_conformance::spec::http::decode;
 use ses_conformance::spec::Spec;
-use ses_conformance::target::decode::decode;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 

@@ -1,0 +1,560 @@
+//! Target profiles (`specs/targets/<name>.json`): what a target implements, how the harness
+//! gets a verified identity on it, and its known divergences. Known divergences are strict: one
+//! that stops happening fails the run, so a fixed emulator bug is noticed and the list never rots.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::generate::{self, Plan, Settings};
+use crate::profile::KnownClass;
+use crate::spec::{parse_file, Spec, SpecError};
+
+/// Why a profile does not load. Every variant names the file, and where it can, the JSON path.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// The file cannot be read, is not JSON, or does not fit the model.
+    #[error(transparent)]
+    Parse(#[from] SpecError),
+    /// An `unsupported` key is not an operation of the spec.
+    #[error("{file}: at $.unsupported.{operation}: `{operation}` is not one of the 22 operations")]
+    UnknownOperation {
+        /// The profile file.
+        file: PathBuf,
+        /// The key.
+        operation: String,
+    },
+    /// A known divergence that covers no case of the default suite: it can never happen, so it
+    /// can never go stale either, and would rot unnoticed.
+    #[error("{file}: at $.known_divergences[{index}]: `{pattern}` matches no case of the default suite{}", when.as_ref().map(|w| format!(" whose request has {w}")).unwrap_or_default())]
+    DeadEntry {
+        /// The profile file.
+        file: PathBuf,
+        /// The entry's index in `known_divergences`.
+        index: usize,
+        /// The entry's `cases` pattern.
+        pattern: String,
+        /// The entry's request shape, if it names one.
+        when: Option<Box<RequestShape>>,
+    },
+}
+
+/// How the harness gets a verified identity on a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityMode {
+    /// Create one named with the run prefix (CreateEmailIdentity), delete it at the end.
+    #[default]
+    Create,
+    /// The user names one they verified (`--identity`); the harness never creates or deletes it.
+    Given,
+    /// The target has no identities; cases use the placeholder identity as it is.
+    None,
+}
+
+/// A target's profile.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The target name (matches the file name).
+    pub target: String,
+    /// One line about the target and the version the profile was written against.
+    pub description: String,
+    /// The environment variable that holds the target's URL when `--endpoint` is not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_env: Option<String>,
+    /// How the harness gets a verified identity.
+    #[serde(default)]
+    pub identity: IdentityMode,
+    /// The account id the target puts in ARNs (local targets); real SES uses `--account-id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Whether to pace calls at the documented rate limits.
+    #[serde(default)]
+    pub rate_limits: bool,
+    /// The target follows the current API's rules (the spec's `later` rules: bounds that moved,
+    /// rules that were dropped) instead of the seed's; says why, with the source. Every case whose
+    /// request the two editions judge differently is then a known divergence, computed for any
+    /// `--seed` and `--cases`: `accepted-invalid` where only the seed calls it invalid,
+    /// `rejected-valid` where only the current rules do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_rules: Option<String>,
+    /// Operations the target does not implement, with the reason: their cases become ignored
+    /// trials.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub unsupported: IndexMap<String, String>,
+    /// Divergences the target is known to have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_divergences: Vec<KnownDivergence>,
+    /// Divergences the target is known to have inside sequences, by the operation whose answer
+    /// departs: a call they cover is recorded as known, the model follows what the target did,
+    /// and the sequence goes on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequence_divergences: Vec<KnownStepDivergence>,
+    /// Differences from a baseline (`diff`) the target is known to have. Unlike known
+    /// divergences these are allowances: a case that matches anyway is fine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baseline_mismatches: Vec<BaselineMismatch>,
+}
+
+/// A divergence a target is known to have inside sequences.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownStepDivergence {
+    /// The operation whose answer departs; `*` matches any run of characters.
+    pub operation: String,
+    /// How it departs.
+    pub class: super::classes::DivergenceClass,
+    /// Only when the model expected this (as sequences print it, e.g. `AlreadyExistsException`
+    /// or `success*`; `*` matches any run of characters); any expectation when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What the target does.
+    pub what: String,
+    /// Why, with the source in the target's code.
+    pub why: String,
+}
+
+/// A known difference from a baseline.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineMismatch {
+    /// Case ids it covers; `*` matches any run of characters.
+    pub cases: String,
+    /// `verdict` (status or error type may differ, and so may the rest) or `full` (only the
+    /// message or body may differ).
+    pub level: MismatchLevel,
+    /// Why.
+    pub why: String,
+}
+
+/// How far an answer may differ from its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MismatchLevel {
+    /// Status and error type may differ.
+    Verdict,
+    /// Only message and body may differ.
+    Full,
+}
+
+/// A divergence a target is known to have.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownDivergence {
+    /// Case ids it covers; `*` matches any run of characters.
+    pub cases: String,
+    /// Only the cases whose request has this shape: what the target trips on, said of the
+    /// request rather than of case ids, so the entry holds for any `--seed` and `--cases`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<RequestShape>,
+    /// The class observed.
+    pub class: KnownClass,
+    /// What differs.
+    pub what: String,
+    /// Why (a link to the emulator's source or issue, a documentation change, ...).
+    pub why: String,
+}
+
+/// A shape of request: at the member path `at` (`BulkEmailEntries[].ReplacementEmailContent`,
+/// `[]` for every item), a value that lacks a member, or an integer in a range.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestShape {
+    /// The member path.
+    pub at: String,
+    /// A value there lacks this member (a dotted path within it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lacks: Option<String>,
+    /// A value there is an integer within these bounds (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between: Option<[i64; 2]>,
+}
+
+impl std::fmt::Display for RequestShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`", self.at)?;
+        if let Some(lacks) = &self.lacks {
+            write!(f, " lacking `{lacks}`")?;
+        }
+        if let Some([lo, hi]) = self.between {
+            write!(f, " between {lo} and {hi}")?;
+        }
+        Ok(())
+    }
+}
+
+impl RequestShape {
+    /// Whether `request` has the shape.
+    pub fn matches(&self, request: &serde_json::Value) -> bool {
+        values_at(request, &self.at).into_iter().any(|v| {
+            let lacks = self
+                .lacks
+                .as_ref()
+                .is_none_or(|path| lookup(v, path).is_none_or(serde_json::Value::is_null));
+            let between = self
+                .between
+                .is_none_or(|[lo, hi]| v.as_i64().is_some_and(|n| (lo..=hi).contains(&n)));
+            lacks && between
+        })
+    }
+}
+
+/// Every value at a member path; `Name[]` steps into every item of the list `Name`.
+fn values_at<'v>(value: &'v serde_json::Value, path: &str) -> Vec<&'v serde_json::Value> {
+    let mut current = vec![value];
+    for step in path.split('.') {
+        let (name, items) = match step.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (step, false),
+        };
+        current = current
+            .into_iter()
+            .filter_map(|v| v.get(name))
+            .flat_map(|v| match (items, v.as_array()) {
+                (true, Some(list)) => list.iter().collect::<Vec<_>>(),
+                (true, None) => Vec::new(),
+                (false, _) => vec![v],
+            })
+            .collect();
+    }
+    current
+}
+
+fn lookup<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    path.split('.').try_fold(value, |v, step| v.get(step))
+}
+
+impl Profile {
+    /// The profile of `name` in the spec directory's `targets/`, if there is one, checked
+    /// against the spec (see `load`).
+    pub fn shipped(spec: &Spec, name: &str) -> Result<Option<Profile>, ProfileError> {
+        let file = Self::path(&spec.dir, name);
+        if !file.exists() {
+            return Ok(None);
+        }
+        Self::load(spec, &file).map(Some)
+    }
+
+    /// Where the profile of `name` lives under a spec directory.
+    pub fn path(spec_dir: &Path, name: &str) -> PathBuf {
+        spec_dir.join("targets").join(format!("{name}.json"))
+    }
+
+    /// Load a profile file and check it against the spec: every `unsupported` key is an
+    /// operation, and every known divergence covers a case of the default suite.
+    pub fn load(spec: &Spec, file: &Path) -> Result<Profile, ProfileError> {
+        let profile: Profile = parse_file(file)?;
+        profile.check(spec, file)?;
+        Ok(profile)
+    }
+
+    fn check(&self, spec: &Spec, file: &Path) -> Result<(), ProfileError> {
+        if let Some(op) = self
+            .unsupported
+            .keys()
+            .find(|op| spec.operation(op).is_none())
+        {
+            return Err(ProfileError::UnknownOperation {
+                file: file.to_path_buf(),
+                operation: op.clone(),
+            });
+        }
+        if self.known_divergences.is_empty() {
+            return Ok(());
+        }
+        DefaultSuite::new(spec).check(self, file)
+    }
+
+    /// A profile with nothing in it, for an endpoint without a shipped profile.
+    pub fn bare(name: &str) -> Profile {
+        Profile {
+            target: name.into(),
+            description: format!("{name}: no profile; every operation is expected to conform"),
+            endpoint_env: None,
+            identity: IdentityMode::Create,
+            account: None,
+            rate_limits: false,
+            current_rules: None,
+            unsupported: IndexMap::new(),
+            known_divergences: Vec::new(),
+            sequence_divergences: Vec::new(),
+            baseline_mismatches: Vec::new(),
+        }
+    }
+
+    /// Why the target cannot run a case of `operation`, if it cannot.
+    pub fn unsupported_reason(&self, operation: &str) -> Option<&str> {
+        self.unsupported.get(operation).map(String::as_str)
+    }
+
+    /// The known divergence covering a case, if any: the first whose ids match and whose
+    /// request shape (if it names one) the case's request has.
+    pub fn known_step(
+        &self,
+        operation: &str,
+        class: super::classes::DivergenceClass,
+        expected: &str,
+    ) -> Option<&KnownStepDivergence> {
+        self.sequence_divergences.iter().find(|k| {
+            k.class == class
+                && glob_match(&k.operation, operation)
+                && k.expected
+                    .as_deref()
+                    .is_none_or(|e| glob_match(e, expected))
+        })
+    }
+
+    /// The known divergence covering a case, if any.
+    pub fn known_for(
+        &self,
+        case_id: &str,
+        request: &serde_json::Value,
+    ) -> Option<&KnownDivergence> {
+        self.known_divergences.iter().find(|k| {
+            glob_match(&k.cases, case_id) && k.when.as_ref().is_none_or(|w| w.matches(request))
+        })
+    }
+}
+
+/// The default suite (default seed and case count), planned once; requests are built only for
+/// the cases an entry's request shape has to be checked against, each at most once.
+struct DefaultSuite<'s> {
+    spec: &'s Spec,
+    settings: Settings,
+    plans: Vec<Plan>,
+    requests: Vec<OnceLock<Option<serde_json::Value>>>,
+}
+
+impl<'s> DefaultSuite<'s> {
+    fn new(spec: &'s Spec) -> DefaultSuite<'s> {
+        let settings = Settings::default();
+        let plans = generate::plans(spec, &settings);
+        let requests = plans.iter().map(|_| OnceLock::new()).collect();
+        DefaultSuite {
+            spec,
+            settings,
+            plans,
+            requests,
+        }
+    }
+
+    /// Every known divergence of the profile covers at least one case.
+    fn check(&self, profile: &Profile, file: &Path) -> Result<(), ProfileError> {
+        for (index, known) in profile.known_divergences.iter().enumerate() {
+            if !self.covers(known) {
+                return Err(ProfileError::DeadEntry {
+                    file: file.to_path_buf(),
+                    index,
+                    pattern: known.cases.clone(),
+                    when: known.when.clone().map(Box::new),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn covers(&self, known: &KnownDivergence) -> bool {
+        self.plans.iter().enumerate().any(|(i, plan)| {
+            glob_match(&known.cases, &plan.id)
+                && known.when.as_ref().is_none_or(|shape| {
+                    self.request(i)
+                        .is_some_and(|request| shape.matches(request))
+                })
+        })
+    }
+
+    fn request(&self, i: usize) -> Option<&serde_json::Value> {
+        self.requests[i]
+            .get_or_init(|| {
+                self.plans[i]
+                    .build(self.spec, &self.settings)
+                    .map(|case| case.request)
+            })
+            .as_ref()
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(stripped) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = stripped;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec() -> Spec {
+        Spec::load_default().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Load a profile holding `known_divergences` from a file of its own.
+    fn load_with(
+        name: &str,
+        known_divergences: serde_json::Value,
+    ) -> (PathBuf, Result<Profile, ProfileError>) {
+        let dir = std::env::temp_dir().join(format!(
+            "ses-conformance-profile-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.join("t.json");
+        let profile = json!({
+            "target": "t",
+            "description": "a test profile",
+            "known_divergences": known_divergences,
+        });
+        std::fs::write(&file, profile.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = Profile::load(&spec(), &file);
+        let _ = std::fs::remove_dir_all(&dir);
+        (file, loaded)
+    }
+
+    fn entry(cases: &str, when: Option<serde_json::Value>) -> serde_json::Value {
+        let mut e = json!({"cases": cases, "class": "accepted-invalid", "what": "w", "why": "y"});
+        if let Some(when) = when {
+            e["when"] = when;
+        }
+        e
+    }
+
+    #[test]
+    fn every_shipped_profile_loads() {
+        let spec = spec();
+        let dir = spec.dir.join("targets");
+        let mut loaded = 0;
+        for item in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+            let file = item.unwrap_or_else(|e| panic!("{e}")).path();
+            if file.extension().is_some_and(|e| e == "json") {
+                Profile::load(&spec, &file).unwrap_or_else(|e| panic!("{e}"));
+                loaded += 1;
+            }
+        }
+        assert!(loaded >= 4, "{loaded} profiles in {}", dir.display());
+    }
+
+    #[test]
+    fn a_known_divergence_that_covers_no_case_fails_naming_the_entry() {
+        let (file, loaded) = load_with(
+            "dead",
+            json!([
+                entry(
+                    "list_email_templates::invalid::page_size_above_max::*",
+                    None
+                ),
+                entry(
+                    "list_email_templates::invalid::page_size_far_above_max::*",
+                    None
+                ),
+            ]),
+        );
+        let err = match loaded {
+            Ok(_) => panic!("a profile with a dead entry loaded"),
+            Err(e) => e,
+        };
+        assert!(
+            matches!(&err, ProfileError::DeadEntry { index: 1, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        for says in [
+            file.display().to_string().as_str(),
+            "$.known_divergences[1]",
+            "`list_email_templates::invalid::page_size_far_above_max::*`",
+        ] {
+            assert!(text.contains(says), "{text} does not say {says}");
+        }
+    }
+
+    #[test]
+    fn a_request_shape_no_covered_case_has_is_a_dead_entry() {
+        let cases = "list_email_templates::invalid::page_size_above_max::*";
+        let (_, live) = load_with(
+            "shape-live",
+            json!([entry(
+                cases,
+                Some(json!({"at": "PageSize", "between": [11, 100]}))
+            )]),
+        );
+        live.unwrap_or_else(|e| panic!("{e}"));
+        let (_, dead) = load_with(
+            "shape-dead",
+            json!([entry(
+                cases,
+                Some(json!({"at": "PageSize", "between": [1, 10]}))
+            )]),
+        );
+        let text = match dead {
+            Ok(_) => panic!("an entry whose shape no covered case has loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            text.contains("$.known_divergences[0]") && text.contains("`PageSize` between 1 and 10"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn request_shapes_match_by_member_path() {
+        use serde_json::json;
+        let lacks = RequestShape {
+            at: "BulkEmailEntries[].ReplacementEmailContent".into(),
+            lacks: Some("ReplacementTemplate.ReplacementTemplateData".into()),
+            between: None,
+        };
+        let with = |content: serde_json::Value| json!({"BulkEmailEntries": [{"Destination": {}}, {"ReplacementEmailContent": content}]});
+        assert!(lacks.matches(&with(json!({}))));
+        assert!(lacks.matches(&with(json!({"ReplacementTemplate": {}}))));
+        assert!(!lacks.matches(&with(
+            json!({"ReplacementTemplate": {"ReplacementTemplateData": "{}"}})
+        )));
+        assert!(!lacks.matches(&json!({"BulkEmailEntries": [{"Destination": {}}]})));
+        let page = RequestShape {
+            at: "PageSize".into(),
+            lacks: None,
+            between: Some([11, 100]),
+        };
+        assert!(page.matches(&json!({"PageSize": 11})));
+        assert!(!page.matches(&json!({"PageSize": 101})));
+        assert!(!page.matches(&json!({})));
+    }
+
+    #[test]
+    fn globs_match_case_ids() {
+        assert!(glob_match(
+            "list_email_templates::*",
+            "list_email_templates::invalid::page_size_above_max::0"
+        ));
+        assert!(glob_match(
+            "*::page_size_above_max::0",
+            "list_email_templates::invalid::page_size_above_max::0"
+        ));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(!glob_match("a*b*c", "aXXbYY"));
+        assert!(glob_match("exact", "exact"));
+        assert!(!glob_match("exact", "exact2"));
+    }
+}
