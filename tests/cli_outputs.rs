@@ -8,24 +8,15 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{cli, spec, temp_dir};
+use common::cli::{self, args};
+use common::{files_under, spec, temp_dir};
 use ses_conformance::reference::{Fault, Faults, Options, ReferenceServer};
 
 const LIMIT: Duration = Duration::from_secs(300);
 
 /// Run the binary in `dir` without blocking the runtime that serves a reference started here.
 async fn harness(args: Vec<String>, dir: &Path) -> (Option<i32>, String, String) {
-    let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        cli::run(&args, &dir, LIMIT)
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+    cli::run_off_runtime(args, dir, LIMIT).await
 }
 
 /// A reference that diverges on ListEmailTemplates page sizes: `explore` finds it at once.
@@ -54,23 +45,6 @@ fn explore_faulty(url: &str, regressions: &str) -> Vec<String> {
         "--regressions",
         regressions,
     ])
-}
-
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for item in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = item.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                found.push(path);
-            }
-        }
-    }
-    found
 }
 
 // Finding 10 (a): the regressions file is state, written like every other state file.
@@ -349,12 +323,7 @@ fn with_a_closed_pipe(
     } else {
         harness.stdout(writer);
     }
-    let output = cli::wait(harness.spawn().unwrap_or_else(|e| panic!("{e}")), LIMIT);
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    cli::finish(&mut harness, LIMIT)
 }
 
 #[test]
@@ -416,23 +385,11 @@ fn a_run_whose_reader_goes_away_stops_like_ctrl_c() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_ses_run_whose_reader_goes_away_removes_what_it_made_and_nothing_else() {
     use common::real_ses::{pending, LongRun};
-    let LongRun {
-        _server,
-        owner,
-        dir,
-        ledger_path,
-        mut child,
-    } = LongRun::start("closed-pipe-real-ses").await;
-    let start = std::time::Instant::now();
-    while pending(&ledger_path).is_empty() && start.elapsed() < Duration::from_secs(60) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(
-        !pending(&ledger_path).is_empty(),
-        "the run never created anything"
-    );
+    let mut run = LongRun::start("closed-pipe-real-ses").await;
+    run.until_it_made_something().await;
     // The only reader of its stdout goes away, as `| head -1` does.
-    drop(child.stdout.take());
+    drop(run.child.stdout.take());
+    let child = run.child;
     let output = tokio::task::spawn_blocking(move || cli::wait(child, Duration::from_secs(120)))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -440,12 +397,12 @@ async fn a_real_ses_run_whose_reader_goes_away_removes_what_it_made_and_nothing_
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(141), "{stderr}");
     assert!(
-        pending(&ledger_path).is_empty(),
+        pending(&run.ledger_path).is_empty(),
         "left behind: {:?}",
-        pending(&ledger_path)
+        pending(&run.ledger_path)
     );
-    owner.assert_only_its_own_resources_left().await;
-    let _ = std::fs::remove_dir_all(dir);
+    run.owner.assert_only_its_own_resources_left().await;
+    let _ = std::fs::remove_dir_all(run.dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{cli, spec, temp_dir};
+use common::cli::{self, args};
+use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::explore::{Entry, Regressions};
 use ses_conformance::reference::{Fault, Faults, Options, ReferenceServer};
@@ -16,17 +17,7 @@ const LIMIT: Duration = Duration::from_secs(300);
 
 /// Run the binary in `dir` without blocking the runtime that serves a reference started here.
 async fn harness(args: Vec<String>, dir: &Path) -> (Option<i32>, String, String) {
-    let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        cli::run(&args, &dir, LIMIT)
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+    cli::run_off_runtime(args, dir, LIMIT).await
 }
 
 fn lines_of(path: &Path) -> Vec<Value> {

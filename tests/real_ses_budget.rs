@@ -5,12 +5,11 @@
 
 mod common;
 
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::cli::{self, harness, wait};
-use common::owner::IDENTITY;
+use common::owner::{policy_names, template_names, IDENTITY};
 use common::real_ses::{aws_args, aws_run, pending};
 use common::recorder::{accepted, Recorder, Seen};
 use common::{spec, temp_dir};
@@ -73,39 +72,23 @@ impl ThrottledAccount {
 
     /// Every template, custom verification template and policy name in the account.
     fn names(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        let listed = |op: &str, request: Value, member: &str| -> Vec<String> {
-            let body = handle(&self.state, op, request).unwrap_or(Value::Null);
-            body[member]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["TemplateName"].as_str().map(str::to_string))
-                .collect()
-        };
-        names.extend(listed(
-            "ListEmailTemplates",
-            json!({"PageSize": 100}),
+        let answer =
+            |op: &str, request: Value| handle(&self.state, op, request).unwrap_or(Value::Null);
+        let mut names = template_names(
+            &answer("ListEmailTemplates", json!({"PageSize": 100})),
             "TemplatesMetadata",
-        ));
-        names.extend(listed(
-            "ListCustomVerificationEmailTemplates",
-            json!({"PageSize": 50}),
+        );
+        names.extend(template_names(
+            &answer(
+                "ListCustomVerificationEmailTemplates",
+                json!({"PageSize": 50}),
+            ),
             "CustomVerificationEmailTemplates",
         ));
-        let policies = handle(
-            &self.state,
+        names.extend(policy_names(&answer(
             "GetEmailIdentityPolicies",
             json!({"EmailIdentity": IDENTITY}),
-        )
-        .unwrap_or(Value::Null);
-        names.extend(
-            policies["Policies"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k.clone()),
-        );
+        )));
         names
     }
 }
@@ -372,11 +355,10 @@ async fn finding_8_sigterm_ends_a_paced_wait() {
     // The second send is now waiting 50 s for the account's rate.
     std::thread::sleep(Duration::from_millis(500));
     let signalled = Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(status.success());
+    assert!(
+        cli::signal("-TERM", child.id()),
+        "SIGTERM was not delivered"
+    );
     let output = wait(child, 2 * MINUTE);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -5,15 +5,17 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use common::cli::{harness, wait};
+use common::cli::{self, harness, stop_when_it_made_something};
 use common::owner::{Owner, FOREIGN_TEMPLATE, IDENTITY};
-use common::real_ses::{finished, minted_in, pending, LongRun, ACCOUNT};
+use common::real_ses::{
+    self, finished, ledger_line, ledgers_dir_for_home, minted_in, pending, proven,
+    use_fake_credentials, LongRun, ACCOUNT,
+};
 use common::{spec, temp_dir};
-use serde_json::{json, Value};
+use serde_json::json;
 use ses_conformance::reference::{Options, ReferenceServer};
 use ses_conformance::run::ledger::Proof;
 use ses_conformance::run::{ledger, Cleanup, CleanupTarget, Step};
@@ -21,33 +23,17 @@ use ses_conformance::run::{ledger, Cleanup, CleanupTarget, Step};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
     let LongRun {
-        _server,
+        server,
         owner,
         dir,
         ledger_path,
-        mut child,
+        child,
     } = LongRun::start("killed").await;
-    let signal = |sig: &str, pid: u32| {
-        Command::new("kill")
-            .args([sig, &pid.to_string()])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    };
     let run_made_something = || async { owner.names().await.iter().any(|n| n.starts_with("sc")) };
     // Kill while something the run made exists: freeze the run when something appears, look
     // again (it may have been removed in between), and kill it only then.
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if run_made_something().await {
-            assert!(signal("-STOP", child.id()));
-            if run_made_something().await {
-                break;
-            }
-            assert!(signal("-CONT", child.id()));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let mut child =
+        stop_when_it_made_something(child, Duration::from_secs(60), run_made_something).await;
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
     assert!(
@@ -67,28 +53,12 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
         .and_then(|l| l.append(&ledger::Line::Creating(foreign)))
         .unwrap_or_else(|e| panic!("{e}"));
 
-    let url = _server.url();
-    let cleanup = harness(
-        &[
-            "cleanup",
-            ledger_path.to_str().unwrap_or_default(),
-            "--endpoint",
-            &url,
-        ],
-        &dir,
-    )
-    .output()
-    .unwrap_or_else(|e| panic!("{e}"));
-    let stderr = String::from_utf8_lossy(&cleanup.stderr);
+    let (code, _, stderr) = real_ses::cleanup(&ledger_path, &server.url(), &dir);
     assert!(
         stderr.contains("refusing to remove email_template"),
         "{stderr}"
     );
-    assert_eq!(
-        cleanup.status.code(),
-        Some(1),
-        "the refused entry stays pending: {stderr}"
-    );
+    assert_eq!(code, Some(1), "the refused entry stays pending: {stderr}");
     owner.assert_only_its_own_resources_left().await;
     assert_eq!(
         pending(&ledger_path).len(),
@@ -101,28 +71,6 @@ async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
         "a refused entry keeps it unfinished"
     );
     let _ = std::fs::remove_dir_all(dir);
-}
-
-/// A ledger line as a hand-made (or tampered) ledger would hold it.
-fn ledger_line(
-    run: &str,
-    endpoint: &str,
-    real_aws: bool,
-    kind: &str,
-    operation: &str,
-    request: Value,
-) -> String {
-    json!({
-        "event": "creating",
-        "run": run,
-        "target": "aws",
-        "endpoint": endpoint,
-        "real_aws": real_aws,
-        "kind": kind,
-        "delete_operation": operation,
-        "delete_request": request,
-    })
-    .to_string()
 }
 
 fn requests_seen(server: &ReferenceServer) -> u64 {
@@ -209,10 +157,7 @@ async fn the_audits_hand_made_ledger_is_refused_entirely() {
     let path = dir.join("hostile.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap_or_else(|e| panic!("{e}"));
     // Proven lines too, so the identities are offered to `admit` rather than set aside.
-    let proven: Vec<String> = lines[1..3]
-        .iter()
-        .map(|l| l.replacen("\"creating\"", "\"proven\"", 1))
-        .collect();
+    let proven: Vec<String> = lines[1..3].iter().map(|l| proven(l)).collect();
     std::fs::write(
         &path,
         std::fs::read_to_string(&path).unwrap_or_default() + &proven.join("\n") + "\n",
@@ -352,16 +297,10 @@ async fn a_real_ses_run_keeps_its_ledger_in_the_state_directory_not_the_working_
         "--case",
         "get_account::valid::minimal::0",
     ];
-    let output = wait(
-        harness(&args, &dir)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{e}")),
-        Duration::from_secs(60),
-    );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let (code, _, stderr) = cli::run(&args, &dir, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{stderr}");
     // HOME is the test directory and XDG_STATE_HOME is unset.
-    let ledgers = dir.join(".local/state/ses-conformance/ledgers");
+    let ledgers = ledgers_dir_for_home(&dir);
     let files: Vec<PathBuf> = std::fs::read_dir(&ledgers)
         .unwrap_or_else(|e| panic!("{}: {e}", ledgers.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -467,9 +406,7 @@ async fn two_ledgers_cleaned_in_one_invocation_share_the_pacing_of_each_operatio
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_throttled_delete_is_retried_with_backoff_and_ends_removed() {
     // Credentials come from the aws-config chain, as against real SES.
-    std::env::set_var("AWS_ACCESS_KEY_ID", common::cli::ACCESS_KEY);
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", common::cli::SECRET_KEY);
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    use_fake_credentials();
     let server = throttling_server().await;
     let owner = Owner::of(&server).await;
     owner.set_up_account().await;

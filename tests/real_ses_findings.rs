@@ -9,20 +9,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use common::cli::{self, ACCESS_KEY};
+use common::cli;
+use common::owner::{Owner, IDENTITY};
+use common::real_ses::{aws_target, reference_with_identity, use_fake_credentials};
 use common::recorder::{accepted, Recorder, Seen};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::{new_run_id, RequestPath, PREFIX_PLACEHOLDER};
 use ses_conformance::client::exchange::TransportFailure;
 use ses_conformance::client::sdk::{self, Capture};
-use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
-use ses_conformance::gate::{Outgoing, PaceSettings, Refusal};
+use ses_conformance::gate::{Outgoing, Refusal};
 use ses_conformance::generate::{self, Settings};
 use ses_conformance::profile::Profile;
-use ses_conformance::reference::{Options, ReferenceServer};
+use ses_conformance::reference::Options;
 
-const IDENTITY: &str = "verified.example.org";
 const MINUTE: Duration = Duration::from_secs(60);
 
 /// `run --target aws --endpoint URL --identity verified.example.org` and more.
@@ -185,15 +185,8 @@ async fn finding_1_a_name_without_the_prefix_is_never_sent_and_the_users_policie
         !short.is_empty(),
         "no case without a prefixed name: the test proves nothing"
     );
-    let server = ReferenceServer::start(
-        spec(),
-        Options {
-            verified: vec![IDENTITY.into()],
-            ..Options::default()
-        },
-    )
-    .await;
-    let owner = common::owner::Owner::of(&server).await;
+    let server = reference_with_identity(Options::default()).await;
+    let owner = Owner::of(&server).await;
     for name in ["c", "conf"] {
         owner
             .call(
@@ -453,33 +446,6 @@ async fn finding_6_an_identity_is_deleted_only_when_a_200_proved_the_run_added_i
     let _ = std::fs::remove_dir_all(dir);
 }
 
-async fn aws_target_at(url: &str) -> Target {
-    // Credentials come from the aws-config chain, as against real SES.
-    std::env::set_var("AWS_ACCESS_KEY_ID", ACCESS_KEY);
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test-secret");
-    Target::connect(
-        spec(),
-        TargetConfig {
-            name: "aws".into(),
-            kind: TargetKind::Aws {
-                url: Some(url.to_string()),
-                identity: IDENTITY.into(),
-                account_id: None,
-            },
-            region: "us-east-1".into(),
-            timeout: Duration::from_secs(10),
-            profile: Profile::bare("aws"),
-            run_id: new_run_id(),
-            limits: GateLimits {
-                pace: PaceSettings::default(),
-                ..GateLimits::default()
-            },
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// Finding 7: the guard read the JSON request, not the bytes sent. A wire case whose raw body
 /// mails a person is refused, although its JSON request would pass; and on the SDK path the
 /// last check runs on the signed request the SDK is about to transmit, and nothing leaves when
@@ -488,7 +454,9 @@ async fn aws_target_at(url: &str) -> Target {
 async fn finding_7_the_guard_reads_the_bytes_that_would_be_sent() {
     let spec = spec();
     let recorder = Recorder::accept_all(Arc::clone(&spec), 50.0).await;
-    let target = aws_target_at(&recorder.url()).await;
+    // Credentials come from the aws-config chain, as against real SES.
+    use_fake_credentials();
+    let target = aws_target(&spec, &recorder.url(), Profile::bare("aws"), &new_run_id()).await;
     let request = json!({
         "FromEmailAddress": "sender@verified.example.org",
         "Destination": {"ToAddresses": ["success@simulator.amazonses.com"]},
@@ -542,14 +510,10 @@ async fn finding_7_the_guard_reads_the_bytes_that_would_be_sent() {
 /// keeps it to a few minutes: every operation and constraint, the boundary cases only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_against_the_sandbox_mode_is_clean() {
-    let server = ReferenceServer::start(
-        spec(),
-        Options {
-            sandbox: true,
-            verified: vec![IDENTITY.into()],
-            ..Options::default()
-        },
-    )
+    let server = reference_with_identity(Options {
+        sandbox: true,
+        ..Options::default()
+    })
     .await;
     let dir = temp_dir("sandbox-run");
     let url = server.url();

@@ -12,15 +12,15 @@ use std::time::Duration;
 
 use common::account::{Account, USER_POLICIES, USER_TEMPLATES};
 use common::owner::IDENTITY;
+use common::real_ses::{aws_target, ledger_line, proven, use_fake_credentials};
 use common::{spec, temp_dir};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 use ses_conformance::case::{Case, PREFIX_PLACEHOLDER};
-use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
+use ses_conformance::client::Target;
 use ses_conformance::explore::regression_cases;
-use ses_conformance::gate::PaceSettings;
 use ses_conformance::generate::{self, Settings};
 use ses_conformance::names::{run_prefix, RunKey};
 use ses_conformance::profile::Profile;
@@ -170,49 +170,23 @@ fn hostile_line(url: String, minted_elsewhere: String) -> impl Strategy<Value = 
             ];
             let url = url.clone();
             runs.prop_map(move |run| {
-                json!({
-                    "event": event,
-                    "run": run,
-                    "target": "aws",
-                    "endpoint": url,
-                    "real_aws": true,
-                    "kind": kind,
-                    "delete_operation": op,
-                    "delete_request": request,
-                })
-                .to_string()
+                let line = ledger_line(&run, &url, true, kind, op, request.clone());
+                match event {
+                    "proven" => proven(&line),
+                    _ => line,
+                }
             })
         },
     )
 }
 
-/// The `aws` target at the account's server: the real-SES gate, unpaced (the server does not
-/// throttle, and the property is about what is sent, not when).
+/// The `aws` target at the account's server with the shipped `aws` profile: the real-SES gate,
+/// unpaced (the server does not throttle, and the property is about what is sent, not when).
 async fn real_ses_target(spec: &Arc<Spec>, url: &str, run_id: &str) -> Arc<Target> {
     let profile = Profile::shipped(spec, "aws")
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("no aws profile"));
-    let config = TargetConfig {
-        name: "aws".into(),
-        kind: TargetKind::Aws {
-            url: Some(url.to_string()),
-            identity: IDENTITY.into(),
-            account_id: None,
-        },
-        region: "us-east-1".into(),
-        timeout: Duration::from_secs(10),
-        profile,
-        run_id: run_id.to_string(),
-        limits: GateLimits {
-            pace: PaceSettings::default(),
-            ..GateLimits::default()
-        },
-    };
-    Arc::new(
-        Target::connect(Arc::clone(spec), config)
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
+    aws_target(spec, url, profile, run_id).await
 }
 
 /// What one trial draws: the run's seed, case count and operation, the hostile regressions it
@@ -293,15 +267,15 @@ async fn play(account: &Account, trial: &Trial, dir: &Path, key: &RunKey) -> Str
         )
         .await;
     let mut text = std::fs::read_to_string(&ledger).unwrap_or_default();
-    text.push_str(
-        &(json!({
-            "event": "creating", "run": left, "target": "aws", "endpoint": url, "real_aws": true,
-            "kind": "email_template", "delete_operation": "DeleteEmailTemplate",
-            "delete_request": {"TemplateName": left_name},
-        })
-        .to_string()
-            + "\n"),
-    );
+    text.push_str(&ledger_line(
+        &left,
+        &url,
+        true,
+        "email_template",
+        "DeleteEmailTemplate",
+        json!({"TemplateName": left_name}),
+    ));
+    text.push('\n');
     text.push_str(&trial.lines.join("\n"));
     text.push('\n');
     std::fs::write(&ledger, text).unwrap_or_else(|e| panic!("{e}"));
@@ -317,21 +291,10 @@ async fn play(account: &Account, trial: &Trial, dir: &Path, key: &RunKey) -> Str
     said
 }
 
-/// Credentials come from the aws-config chain, as against real SES; fake ones, and no files.
-fn fake_credentials() {
-    std::env::set_var("AWS_ACCESS_KEY_ID", common::cli::ACCESS_KEY);
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", common::cli::SECRET_KEY);
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/ses-conformance-config");
-    std::env::set_var(
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "/nonexistent/ses-conformance-credentials",
-    );
-}
-
 #[test]
 fn hostile_regressions_and_ledgers_leave_the_users_resources_as_they_were() {
-    fake_credentials();
+    // Credentials come from the aws-config chain, as against real SES; fake ones, and no files.
+    use_fake_credentials();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -5,32 +5,21 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use common::account::Account;
-use common::cli::{harness, wait, ACCESS_KEY};
+use common::cli::{self, harness, signal, stop_when_it_made_something, wait, ACCESS_KEY};
 use common::owner::IDENTITY;
-use common::real_ses::{aws_run, pending, ACCOUNT};
+use common::real_ses::{
+    aws_args, aws_run, cleanup, ledger_line, ledgers_dir_for_home, pending, proven,
+};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::reference::Options;
 
-/// A `creating` line as a hand-made, copied or tampered ledger holds it.
-fn line(run: &str, url: &str, kind: &str, operation: &str, request: Value) -> String {
-    json!({
-        "event": "creating",
-        "run": run,
-        "target": "aws",
-        "endpoint": url,
-        "real_aws": true,
-        "kind": kind,
-        "delete_operation": operation,
-        "delete_request": request,
-    })
-    .to_string()
-}
+/// How long a command of a test here may take.
+const LIMIT: Duration = Duration::from_secs(300);
 
 /// Every run id a file could claim to make `name` look like a name of that run: every part of
 /// the name between two positions (`erence` makes `conf` + `erence` + `-` a prefix of
@@ -54,9 +43,10 @@ fn hostile_ledger(url: &str) -> String {
     let mut lines = Vec::new();
     for name in common::account::USER_TEMPLATES {
         for run in claimed_run_ids(name) {
-            lines.push(line(
+            lines.push(ledger_line(
                 &run,
                 url,
+                true,
                 "email_template",
                 "DeleteEmailTemplate",
                 json!({"TemplateName": name}),
@@ -65,35 +55,19 @@ fn hostile_ledger(url: &str) -> String {
     }
     for name in common::account::USER_POLICIES {
         for run in claimed_run_ids(name) {
-            lines.push(line(
+            lines.push(ledger_line(
                 &run,
                 url,
+                true,
                 "identity_policy",
                 "DeleteEmailIdentityPolicy",
                 json!({"EmailIdentity": IDENTITY, "PolicyName": name}),
             ));
         }
     }
-    let proven: Vec<String> = lines
-        .iter()
-        .map(|l| l.replacen("\"creating\"", "\"proven\"", 1))
-        .collect();
+    let proven: Vec<String> = lines.iter().map(|l| proven(l)).collect();
     lines.extend(proven);
     lines.join("\n") + "\n"
-}
-
-fn output(cmd: &mut Command) -> (Option<i32>, String, String) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// The state directory of a test's HOME, where ledgers and the installation key live.
-fn ledgers_dir(home: &Path) -> PathBuf {
-    home.join(".local/state/ses-conformance/ledgers")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -103,25 +77,17 @@ async fn a_ledger_cannot_choose_a_run_id_that_reaches_the_users_resources() {
     let dir = temp_dir("hostile-run-ids");
     let file = dir.join("hostile.jsonl");
     std::fs::write(&file, hostile_ledger(&url)).unwrap_or_else(|e| panic!("{e}"));
-    let (code, stdout, stderr) = output(&mut harness(
-        &[
-            "cleanup",
-            file.to_str().unwrap_or_default(),
-            "--endpoint",
-            &url,
-        ],
-        &dir,
-    ));
+    let (code, stdout, stderr) = cleanup(&file, &url, &dir);
     assert_eq!(code, Some(1), "every entry is refused:\n{stdout}\n{stderr}");
     assert!(!stdout.contains("removed "), "{stdout}");
     account.assert_users_resources_unchanged().await;
 
     // The same lines dropped into the state directory, cleaned by a bare `cleanup`.
-    let ledgers = ledgers_dir(&dir);
+    let ledgers = ledgers_dir_for_home(&dir);
     std::fs::create_dir_all(&ledgers).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(ledgers.join("erence.jsonl"), hostile_ledger(&url))
         .unwrap_or_else(|e| panic!("{e}"));
-    let (code, stdout, stderr) = output(&mut harness(&["cleanup", "--endpoint", &url], &dir));
+    let (code, stdout, stderr) = cli::run(&["cleanup", "--endpoint", &url], &dir, LIMIT);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(!stdout.contains("removed "), "{stdout}");
     account.assert_users_resources_unchanged().await;
@@ -141,12 +107,8 @@ fn printed_run_id(stderr: &str) -> String {
 /// made exists; the run id it printed.
 async fn killed_run(account: &Account, home: &Path, ledger: &Path) -> String {
     let url = account.url();
-    let mut args = aws_run(&url, IDENTITY);
+    let mut args = aws_args(&url, ledger.to_str().unwrap_or_default());
     args.extend([
-        "--account-id",
-        ACCOUNT,
-        "--ledger",
-        ledger.to_str().unwrap_or_default(),
         "--op",
         "CreateEmailTemplate",
         "--cases",
@@ -162,34 +124,11 @@ async fn killed_run(account: &Account, home: &Path, ledger: &Path) -> String {
             .iter()
             .any(|name| !before.contains(name))
     };
-    let mut child = harness(&args, home)
+    let child = harness(&args, home)
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
-    let signal = |sig: &str, pid: u32| {
-        Command::new("kill")
-            .args([sig, &pid.to_string()])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let start = Instant::now();
-    loop {
-        if start.elapsed() > Duration::from_secs(60) || matches!(child.try_wait(), Ok(Some(_))) {
-            let out = wait(child, Duration::from_secs(10));
-            panic!(
-                "the run never made anything:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        if made_something().await {
-            assert!(signal("-STOP", child.id()));
-            if made_something().await {
-                break;
-            }
-            assert!(signal("-CONT", child.id()));
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let mut child =
+        stop_when_it_made_something(child, Duration::from_secs(60), made_something).await;
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let out = wait(child, Duration::from_secs(10));
     printed_run_id(&String::from_utf8_lossy(&out.stderr))
@@ -210,10 +149,7 @@ async fn a_ledger_from_another_installation_is_acted_on_only_with_proof() {
     std::fs::copy(&ledger, &copy).unwrap_or_else(|e| panic!("{e}"));
     let path = copy.to_str().unwrap_or_default().to_string();
 
-    let (code, stdout, stderr) = output(&mut harness(
-        &["cleanup", &path, "--endpoint", &url],
-        &laptop,
-    ));
+    let (code, stdout, stderr) = cleanup(&copy, &url, &laptop);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert_eq!(
         account.others().await,
@@ -221,10 +157,11 @@ async fn a_ledger_from_another_installation_is_acted_on_only_with_proof() {
         "acted on a foreign ledger with no proof:\n{stdout}\n{stderr}"
     );
     // Proof the user supplies: the run id copied from that run's output.
-    let (code, stdout, stderr) = output(&mut harness(
+    let (code, stdout, stderr) = cli::run(
         &["cleanup", &path, "--endpoint", &url, "--run-id", &run_id],
         &laptop,
-    ));
+        LIMIT,
+    );
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(account.others().await.is_empty(), "{stdout}\n{stderr}");
     account.assert_users_resources_unchanged().await;
@@ -261,12 +198,8 @@ async fn every_name_a_run_creates_has_the_documented_format() {
     let url = account.url();
     let dir = temp_dir("name-format");
     let ledger = dir.join("run.jsonl");
-    let mut args = aws_run(&url, IDENTITY);
+    let mut args = aws_args(&url, ledger.to_str().unwrap_or_default());
     args.extend([
-        "--account-id",
-        ACCOUNT,
-        "--ledger",
-        ledger.to_str().unwrap_or_default(),
         "--op",
         "CreateEmailTemplate",
         "--op",
@@ -276,14 +209,8 @@ async fn every_name_a_run_creates_has_the_documented_format() {
         "--sequences",
         "1",
     ]);
-    let out = wait(
-        harness(&args, &dir)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{e}")),
-        Duration::from_secs(180),
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, _, stderr) = cli::run(&args, &dir, Duration::from_secs(180));
+    assert_eq!(code, Some(0), "{stderr}");
     let text = std::fs::read_to_string(&ledger).unwrap_or_default();
     let mut names = 0;
     for line in text.lines() {
@@ -329,57 +256,23 @@ async fn cleanup_leaves_alone_a_ledger_that_a_live_run_holds() {
     let url = account.url();
     let dir = temp_dir("live-run");
     let ledger = dir.join("live.jsonl");
-    let mut args = aws_run(&url, IDENTITY);
+    let mut args = aws_args(&url, ledger.to_str().unwrap_or_default());
     let cases: Vec<String> = (0..3)
         .map(|i| format!("get_email_template::valid::all_members::{i}"))
         .collect();
-    args.extend([
-        "--account-id",
-        ACCOUNT,
-        "--ledger",
-        ledger.to_str().unwrap_or_default(),
-        "--sequences",
-        "0",
-        "--concurrency",
-        "1",
-    ]);
+    args.extend(["--sequences", "0", "--concurrency", "1"]);
     for case in &cases {
         args.extend(["--case", case.as_str()]);
     }
-    let mut child = harness(&args, &dir)
+    let child = harness(&args, &dir)
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
-    let start = Instant::now();
-    while account.others().await.is_empty() {
-        if start.elapsed() > Duration::from_secs(60) || matches!(child.try_wait(), Ok(Some(_))) {
-            let out = wait(child, Duration::from_secs(10));
-            panic!(
-                "the run made nothing:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
     // Held still while cleanup runs (the shared template its cases read exists until the run
     // ends), so that it is live whatever the machine's speed.
-    let signal = |sig: &str| {
-        Command::new("kill")
-            .args([sig, &child.id().to_string()])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    assert!(signal("-STOP"));
-    let (code, stdout, stderr) = output(&mut harness(
-        &[
-            "cleanup",
-            ledger.to_str().unwrap_or_default(),
-            "--endpoint",
-            &url,
-        ],
-        &dir,
-    ));
-    assert!(signal("-CONT"));
+    let made_something = || async { !account.others().await.is_empty() };
+    let child = stop_when_it_made_something(child, Duration::from_secs(60), made_something).await;
+    let (code, stdout, stderr) = cleanup(&ledger, &url, &dir);
+    assert!(signal("-CONT", child.id()), "the run could not go on");
     assert!(
         !stdout.contains("removed ") && stderr.contains("live run"),
         "cleanup acted on a live run's ledger (exit {code:?}):\n{stdout}\n{stderr}"
@@ -412,15 +305,7 @@ async fn one_ledger_holding_two_runs_is_cleaned_for_both() {
         "{:?}",
         account.others().await
     );
-    let (code, stdout, stderr) = output(&mut harness(
-        &[
-            "cleanup",
-            ledger.to_str().unwrap_or_default(),
-            "--endpoint",
-            &url,
-        ],
-        &dir,
-    ));
+    let (code, stdout, stderr) = cleanup(&ledger, &url, &dir);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(
         account.others().await.is_empty(),
@@ -456,7 +341,7 @@ async fn the_ledger_is_private_and_never_written_through_a_link() {
         "--sequences",
         "0",
     ]);
-    let (code, stdout, stderr) = output(&mut harness(&args, &dir));
+    let (code, stdout, stderr) = cli::run(&args, &dir, LIMIT);
     assert!(
         matches!(code, Some(2) | Some(4)),
         "a linked ledger was used (exit {code:?}):\n{stdout}\n{stderr}"
@@ -473,9 +358,9 @@ async fn the_ledger_is_private_and_never_written_through_a_link() {
         "--sequences",
         "0",
     ]);
-    let (code, _, stderr) = output(&mut harness(&args, &dir));
+    let (code, _, stderr) = cli::run(&args, &dir, LIMIT);
     assert_eq!(code, Some(0), "{stderr}");
-    let ledgers = ledgers_dir(&dir);
+    let ledgers = ledgers_dir_for_home(&dir);
     assert_eq!(mode(&ledgers), 0o700);
     assert_eq!(mode(ledgers.parent().unwrap_or(&ledgers)), 0o700);
     for entry in std::fs::read_dir(&ledgers).unwrap_or_else(|e| panic!("{e}")) {

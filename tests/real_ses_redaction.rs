@@ -9,11 +9,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::cli::{self, harness, percent_encoded, wait, SESSION_TOKEN};
+use common::cli::{self, harness, percent_encoded, SESSION_TOKEN};
 use common::owner::{Owner, IDENTITY};
-use common::real_ses::{assert_no_secret_in, aws_run, ACCOUNT};
+use common::real_ses::{
+    assert_no_secret_in, assert_none_in, aws_run, minted_for_home, reference_with_identity, ACCOUNT,
+};
 use common::recorder::{accepted, Recorder};
-use common::{spec, temp_dir};
+use common::{all_files, spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::case::PREFIX_PLACEHOLDER;
 use ses_conformance::reference::{Options, ReferenceServer};
@@ -34,26 +36,56 @@ const USER_TEMPLATE: &str = "user-newsletter";
 /// A custom verification email template of the user's.
 const USER_VERIFICATION: &str = "user-welcome";
 
-/// Every file under `dir`, concatenated.
-fn all_files(dir: &Path) -> String {
-    let mut text = String::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            text.push_str(&all_files(&path));
-        } else {
-            text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
-        }
-    }
-    text
+/// `--json`, `--junit` and `--ledger`: every output of a run, as `r.jsonl`, `junit.xml` and
+/// `ledger.jsonl` in `dir`.
+fn every_output_in(dir: &Path) -> Vec<String> {
+    let at = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    vec![
+        "--json".into(),
+        at("r.jsonl"),
+        "--junit".into(),
+        at("junit.xml"),
+        "--ledger".into(),
+        at("ledger.jsonl"),
+    ]
 }
 
-/// No output holds any of `private`.
-fn assert_none_in(outputs: &[(&str, &str)], private: &[&str]) {
-    for (what, text) in outputs {
-        for value in private {
-            assert!(!text.contains(value), "{what} holds {value:?}:\n{text}");
-        }
+/// Run the binary in `dir` to exit 0; neither what it printed nor anything under `written`
+/// (called `what` in a failure) holds any of `private`. What is under `written`, concatenated.
+fn run_holding_none(
+    args: &[&str],
+    dir: &Path,
+    limit: Duration,
+    (what, written): (&str, &Path),
+    private: &[&str],
+) -> String {
+    let (code, stdout, stderr) = cli::run(args, dir, limit);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let files = all_files(written);
+    assert_none_in(
+        &[("stdout", &stdout), ("stderr", &stderr), (what, &files)],
+        private,
+    );
+    files
+}
+
+/// A ledger at `path` in which run `run` made a template of each of `names` at `endpoint`, as a
+/// real-SES run records it; closed (and so unlocked) when this returns, for `cleanup` to take.
+fn ledger_of_templates(path: &Path, run: &str, endpoint: &str, names: &[String]) {
+    let ledger = ledger::Ledger::open(path).unwrap_or_else(|e| panic!("{e}"));
+    for name in names {
+        let entry = ledger::Entry {
+            run: run.to_string(),
+            target: "aws".into(),
+            endpoint: endpoint.to_string(),
+            real_aws: true,
+            kind: "email_template".into(),
+            delete_operation: "DeleteEmailTemplate".into(),
+            delete_request: json!({ "TemplateName": name }),
+        };
+        ledger
+            .append(&ledger::Line::Creating(entry))
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }
 
@@ -107,14 +139,7 @@ async fn users_account(server: &ReferenceServer) -> Owner {
 /// although most of its items are the user's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finding_2_only_what_the_run_created_is_recorded_from_real_ses() {
-    let server = ReferenceServer::start(
-        spec(),
-        Options {
-            verified: vec![IDENTITY.into()],
-            ..Options::default()
-        },
-    )
-    .await;
+    let server = reference_with_identity(Options::default()).await;
     let _owner = users_account(&server).await;
     let private = [
         OWN_ACCOUNT,
@@ -131,8 +156,7 @@ async fn finding_2_only_what_the_run_created_is_recorded_from_real_ses() {
     // a time, without --account-id.
     let run_dir = dir.join("run");
     std::fs::create_dir_all(&run_dir).unwrap_or_else(|e| panic!("{e}"));
-    let arg = |name: &str| run_dir.join(name).to_string_lossy().into_owned();
-    let (json_arg, junit_arg, ledger_arg) = (arg("r.jsonl"), arg("junit.xml"), arg("ledger.jsonl"));
+    let output_flags = every_output_in(&run_dir);
     let mut args = aws_run(&url, IDENTITY);
     args.extend([
         "--case",
@@ -141,27 +165,18 @@ async fn finding_2_only_what_the_run_created_is_recorded_from_real_ses() {
         "list_custom_verification_email_templates::valid::page_size_at_min::0",
         "--sequences",
         "2",
-        "--json",
-        &json_arg,
-        "--junit",
-        &junit_arg,
-        "--ledger",
-        &ledger_arg,
     ]);
-    let (code, stdout, stderr) = cli::run(&args, &dir, 5 * MINUTE);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    let files = all_files(&run_dir);
+    args.extend(output_flags.iter().map(String::as_str));
+    let files = run_holding_none(
+        &args,
+        &dir,
+        5 * MINUTE,
+        ("the run's files", &run_dir),
+        &private,
+    );
     assert!(
         files.contains("GetEmailIdentityPolicies"),
         "the sequences read the policies: {files}"
-    );
-    assert_none_in(
-        &[
-            ("stdout", &stdout),
-            ("stderr", &stderr),
-            ("the run's files", &files),
-        ],
-        &private,
     );
 
     // A baseline recorded with --account-id: the answers that list the user's resources hold
@@ -190,17 +205,7 @@ async fn finding_2_only_what_the_run_created_is_recorded_from_real_ses() {
         "--ledger",
         &record_ledger,
     ]);
-    let (code, stdout, stderr) = cli::run(&args, &dir, 5 * MINUTE);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    let baseline = all_files(&out);
-    assert_none_in(
-        &[
-            ("stdout", &stdout),
-            ("stderr", &stderr),
-            ("the baseline", &baseline),
-        ],
-        &private,
-    );
+    run_holding_none(&args, &dir, 5 * MINUTE, ("the baseline", &out), &private);
     let created = std::fs::read_to_string(
         out.join("cases")
             .join("get_email_identity_policies__valid__returns_created_policy__0.json"),
@@ -246,20 +251,16 @@ async fn finding_2_only_what_the_run_created_is_recorded_from_real_ses() {
         "--out",
         &page_out,
     ]);
-    let (code, stdout, stderr) = cli::run(&args, &page_dir, 2 * MINUTE);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    let files = all_files(&page_dir);
+    let files = run_holding_none(
+        &args,
+        &page_dir,
+        2 * MINUTE,
+        ("the run's files", &page_dir),
+        &[USER_TEMPLATE],
+    );
     assert!(
         files.contains(r#""verdict":"diverges""#) && files.contains("/TemplatesMetadata: 3 items"),
         "the oversized page diverges: {files}"
-    );
-    assert_none_in(
-        &[
-            ("stdout", &stdout),
-            ("stderr", &stderr),
-            ("the run's files", &files),
-        ],
-        &[USER_TEMPLATE],
     );
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -322,15 +323,9 @@ async fn echo_server(quota_first: bool) -> MockServer {
 
 /// Run the binary with a session token as well as the keys; its exit code, stdout and stderr.
 fn run_with_token(args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
-    let child = harness(args, dir)
-        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let output = wait(child, 3 * MINUTE);
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    cli::finish(
+        harness(args, dir).env("AWS_SESSION_TOKEN", SESSION_TOKEN),
+        3 * MINUTE,
     )
 }
 
@@ -341,8 +336,7 @@ fn run_with_token(args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
     let dir = temp_dir("redaction-finding-6");
-    let arg = |name: &str| dir.join(name).to_string_lossy().into_owned();
-    let (json_arg, junit_arg, ledger_arg) = (arg("r.jsonl"), arg("junit.xml"), arg("ledger.jsonl"));
+    let output_flags = every_output_in(&dir);
 
     // Cases whose every answer echoes the headers (the quota read passes).
     let server = echo_server(true).await;
@@ -355,13 +349,8 @@ async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
         "get_account::valid::minimal::0",
         "--case",
         "create_email_template::valid::minimal::0",
-        "--json",
-        &json_arg,
-        "--junit",
-        &junit_arg,
-        "--ledger",
-        &ledger_arg,
     ]);
+    args.extend(output_flags.iter().map(String::as_str));
     let (code, stdout, stderr) = run_with_token(&args, &dir);
     assert_eq!(code, Some(1), "both cases diverge: {stdout}\n{stderr}");
     assert!(stdout.contains("SignatureDoesNotMatch"), "{stdout}");
@@ -379,20 +368,14 @@ async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
     ]);
 
     // A removal that `cleanup` sends is answered the same way.
-    let run = common::real_ses::minted_for_home(&dir);
-    let entry = ledger::Entry {
-        run: run.clone(),
-        target: "aws".into(),
-        endpoint: refusing_url.clone(),
-        real_aws: true,
-        kind: "email_template".into(),
-        delete_operation: "DeleteEmailTemplate".into(),
-        delete_request: json!({"TemplateName": format!("{}left", ledger::run_prefix(&run))}),
-    };
+    let run = minted_for_home(&dir);
     let left = dir.join("left.ledger.jsonl");
-    ledger::Ledger::open(&left)
-        .and_then(|l| l.append(&ledger::Line::Creating(entry)))
-        .unwrap_or_else(|e| panic!("{e}"));
+    ledger_of_templates(
+        &left,
+        &run,
+        &refusing_url,
+        &[format!("{}left", ledger::run_prefix(&run))],
+    );
     let left_arg = left.to_string_lossy().into_owned();
     let (code, stdout, stderr) =
         run_with_token(&["cleanup", &left_arg, "--endpoint", &refusing_url], &dir);
@@ -482,49 +465,31 @@ async fn finding_9_account_ids_are_masked_in_every_encoding() {
         "--out",
         &out_arg,
     ]);
-    let (code, stdout, stderr) = cli::run(&args, &dir, 2 * MINUTE);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    let files = all_files(&dir);
+    let files = run_holding_none(&args, &dir, 2 * MINUTE, ("the files", &dir), &[OWN_ACCOUNT]);
     assert!(files.contains("AccessDeniedException"), "{files}");
-    let mut outputs = vec![("stdout", stdout), ("stderr", stderr), ("the files", files)];
 
     // A ledger entry naming an ARN, plainly and percent-encoded: refused, and printed masked.
-    let run = common::real_ses::minted_for_home(&dir);
+    let run = minted_for_home(&dir);
     let left = dir.join("arn.ledger.jsonl");
-    let ledger = ledger::Ledger::open(&left).unwrap_or_else(|e| panic!("{e}"));
-    for name in [
-        format!("arn:aws:ses:us-east-1:{OWN_ACCOUNT}:template/x"),
-        format!(
-            "{}arn%3Aaws%3Ases%3Aus-east-1%3A{OWN_ACCOUNT}%3Atemplate",
-            ledger::run_prefix(&run)
-        ),
-    ] {
-        let entry = ledger::Entry {
-            run: run.clone(),
-            target: "aws".into(),
-            endpoint: url.clone(),
-            real_aws: true,
-            kind: "email_template".into(),
-            delete_operation: "DeleteEmailTemplate".into(),
-            delete_request: json!({ "TemplateName": name }),
-        };
-        ledger
-            .append(&ledger::Line::Creating(entry))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    // Closed (and so unlocked) before cleanup takes it.
-    drop(ledger);
+    ledger_of_templates(
+        &left,
+        &run,
+        &url,
+        &[
+            format!("arn:aws:ses:us-east-1:{OWN_ACCOUNT}:template/x"),
+            format!(
+                "{}arn%3Aaws%3Ases%3Aus-east-1%3A{OWN_ACCOUNT}%3Atemplate",
+                ledger::run_prefix(&run)
+            ),
+        ],
+    );
     let left_arg = left.to_string_lossy().into_owned();
     let (code, stdout, stderr) =
         cli::run(&["cleanup", &left_arg, "--endpoint", &url], &dir, MINUTE);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("template"), "{stderr}");
-    outputs.extend([("cleanup's stdout", stdout), ("cleanup's stderr", stderr)]);
     assert_none_in(
-        &outputs
-            .iter()
-            .map(|(what, text)| (*what, text.as_str()))
-            .collect::<Vec<_>>(),
+        &[("cleanup's stdout", &stdout), ("cleanup's stderr", &stderr)],
         &[OWN_ACCOUNT],
     );
     let _ = std::fs::remove_dir_all(dir);

@@ -7,14 +7,13 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::cli::{harness, wait};
+use common::cli::{self, harness};
 use common::owner::{Owner, IDENTITY};
-use common::real_ses::{assert_no_secret_in, aws_args, finished, pending, ACCOUNT};
-use common::{spec, temp_dir};
+use common::real_ses::{assert_no_secret_in, assert_none_in, aws_args, finished, pending, ACCOUNT};
+use common::{all_files, spec, temp_dir};
 use serde_json::{json, Value};
 use ses_conformance::reference::{Options, ReferenceServer};
 
@@ -61,19 +60,8 @@ async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up()
         "--case",
         "create_deliverability_test_report::invalid::content_missing::0",
     ]);
-    let output = wait(
-        harness(&args, &dir)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{e}")),
-        Duration::from_secs(120),
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let (code, stdout, stderr) = cli::run(&args, &dir, Duration::from_secs(120));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
 
     let records: Vec<Value> = std::fs::read_to_string(&json_path)
         .unwrap_or_default()
@@ -111,8 +99,8 @@ async fn a_run_against_ses_leaks_no_secret_gates_account_changes_and_cleans_up()
     }
 
     for (what, text) in [
-        ("stdout", stdout.into_owned()),
-        ("stderr", stderr.into_owned()),
+        ("stdout", stdout),
+        ("stderr", stderr),
         (
             "the JSON results",
             std::fs::read_to_string(&json_path).unwrap_or_default(),
@@ -157,20 +145,6 @@ const PRIVATE_DETAILS: [&str; 4] = [
     "https://private-owner.example.net/",
     "Receipts for the private shop",
 ];
-
-/// Every file under `dir`, concatenated.
-fn all_files(dir: &Path) -> String {
-    let mut text = String::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            text.push_str(&all_files(&path));
-        } else {
-            text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
-        }
-    }
-    text
-}
 
 /// GovCloud ARNs are `arn:aws-us-gov:`, and policies name accounts bare as well: a baseline
 /// recorded there holds neither the account id, nor another account's id, nor the account's
@@ -236,19 +210,8 @@ async fn a_govcloud_recording_leaks_no_account_id_or_account_detail() {
         "--case",
         "create_email_identity_policy::valid::minimal::0",
     ]);
-    let output = wait(
-        harness(&args, &dir)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{e}")),
-        Duration::from_secs(120),
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let (code, stdout, stderr) = cli::run(&args, &dir, Duration::from_secs(120));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
     let baseline = all_files(&out);
     // The run's own policy was recorded, its GovCloud ARNs read as placeholders: the account's
     // ARNs were bound and unbound in the aws-us-gov partition. The user's policy was not
@@ -259,6 +222,7 @@ async fn a_govcloud_recording_leaks_no_account_id_or_account_detail() {
     );
     assert!(!baseline.contains("govcloud-policy"), "{baseline}");
     assert!(baseline.contains("[withheld]"), "{baseline}");
+    let private: Vec<&str> = PRIVATE_DETAILS.into_iter().chain([OTHER_ACCOUNT]).collect();
     for (what, text) in [
         ("stdout", stdout),
         ("stderr", stderr),
@@ -273,12 +237,7 @@ async fn a_govcloud_recording_leaks_no_account_id_or_account_detail() {
         ("the baseline", baseline),
     ] {
         assert_no_secret_in(what, &text);
-        for private in PRIVATE_DETAILS.iter().chain([&OTHER_ACCOUNT]) {
-            assert!(
-                !text.contains(private),
-                "{what} contains {private:?}:\n{text}"
-            );
-        }
+        assert_none_in(&[(what, &text)], &private);
     }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -65,6 +65,49 @@ fn http(status: &str, content_type: &str, extra: &str, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A 200 with `body` as `content_type`.
+fn ok(content_type: &str, body: &[u8]) -> Vec<u8> {
+    http("200 OK", content_type, "", body)
+}
+
+/// A 500 with `body` as `content_type`, and the `extra` header lines.
+fn failed(content_type: &str, extra: &str, body: &[u8]) -> Vec<u8> {
+    http("500 Internal Server Error", content_type, extra, body)
+}
+
+/// What the server writes back for `mode`, when it answers at all (a reset sends nothing).
+async fn answer(mode: Misbehaviour) -> Option<Vec<u8>> {
+    use Misbehaviour::*;
+    Some(match mode {
+        HtmlError500 => failed(
+            "text/html",
+            "",
+            b"<html><body><h1>500</h1>oops</body></html>",
+        ),
+        HtmlNotFound => http(
+            "404 Not Found",
+            "text/html; charset=utf-8",
+            "",
+            b"<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
+        ),
+        EmptyOk => ok("application/json", b""),
+        TruncatedJsonOk => ok("application/json", b"{\"RenderedTemplate\": \"Subj"),
+        BinaryOk => ok("application/octet-stream", &[0, 159, 146, 150, 255, 1, 2]),
+        JsonAsTextPlain => ok("text/plain", b"{\"RenderedTemplate\": \"Subject: x\"}"),
+        Json500WithType => failed(
+            "application/json",
+            "x-amzn-errortype: InternalFailure\r\n",
+            b"{\"message\": null}",
+        ),
+        ResetConnection => return None,
+        NotHttp => b"hello, this is not HTTP\r\n\r\n".to_vec(),
+        TooSlow => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            ok("application/json", b"{}")
+        }
+    })
+}
+
 async fn serve(mode: Misbehaviour) -> String {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -77,50 +120,8 @@ async fn serve(mode: Misbehaviour) -> String {
             };
             tokio::spawn(async move {
                 read_request(&mut stream).await;
-                let answer = match mode {
-                    Misbehaviour::HtmlError500 => http(
-                        "500 Internal Server Error",
-                        "text/html",
-                        "",
-                        b"<html><body><h1>500</h1>oops</body></html>",
-                    ),
-                    Misbehaviour::HtmlNotFound => http(
-                        "404 Not Found",
-                        "text/html; charset=utf-8",
-                        "",
-                        b"<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
-                    ),
-                    Misbehaviour::EmptyOk => http("200 OK", "application/json", "", b""),
-                    Misbehaviour::TruncatedJsonOk => http(
-                        "200 OK",
-                        "application/json",
-                        "",
-                        b"{\"RenderedTemplate\": \"Subj",
-                    ),
-                    Misbehaviour::BinaryOk => http(
-                        "200 OK",
-                        "application/octet-stream",
-                        "",
-                        &[0, 159, 146, 150, 255, 1, 2],
-                    ),
-                    Misbehaviour::JsonAsTextPlain => http(
-                        "200 OK",
-                        "text/plain",
-                        "",
-                        b"{\"RenderedTemplate\": \"Subject: x\"}",
-                    ),
-                    Misbehaviour::Json500WithType => http(
-                        "500 Internal Server Error",
-                        "application/json",
-                        "x-amzn-errortype: InternalFailure\r\n",
-                        b"{\"message\": null}",
-                    ),
-                    Misbehaviour::ResetConnection => return,
-                    Misbehaviour::NotHttp => b"hello, this is not HTTP\r\n\r\n".to_vec(),
-                    Misbehaviour::TooSlow => {
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                        http("200 OK", "application/json", "", b"{}")
-                    }
+                let Some(answer) = answer(mode).await else {
+                    return;
                 };
                 let _ = stream.write_all(&answer).await;
                 let _ = stream.shutdown().await;

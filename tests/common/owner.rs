@@ -99,13 +99,7 @@ impl Owner {
                 request["NextToken"] = json!(t);
             }
             let page = self.call(op, request).await;
-            names.extend(
-                page[member]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| t["TemplateName"].as_str().map(str::to_string)),
-            );
+            names.extend(template_names(&page, member));
             token = page["NextToken"]
                 .as_str()
                 .filter(|t| !t.is_empty())
@@ -136,13 +130,28 @@ impl Owner {
                 json!({"EmailIdentity": IDENTITY}),
             )
             .await;
-        names.extend(
-            policies["Policies"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k.clone()),
-        );
+        names.extend(policy_names(&policies));
         names
     }
+}
+
+/// The `TemplateName` of every item of `member` in a listing's answer (`TemplatesMetadata` of
+/// ListEmailTemplates, `CustomVerificationEmailTemplates` of its custom verification twin).
+pub fn template_names(page: &Value, member: &str) -> Vec<String> {
+    page[member]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["TemplateName"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The name of every policy in a GetEmailIdentityPolicies answer.
+pub fn policy_names(answer: &Value) -> Vec<String> {
+    answer["Policies"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.clone())
+        .collect()
 }

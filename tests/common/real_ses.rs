@@ -3,11 +3,17 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Child;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use serde_json::{json, Value};
+use ses_conformance::client::{GateLimits, Target, TargetConfig, TargetKind};
+use ses_conformance::profile::Profile;
 use ses_conformance::reference::{Options, ReferenceServer};
 use ses_conformance::run::ledger;
+use ses_conformance::spec::Spec;
 
-use super::cli::{harness, percent_encoded, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
+use super::cli::{self, harness, percent_encoded, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use super::owner::{Owner, IDENTITY};
 use super::{spec, temp_dir};
 
@@ -32,6 +38,15 @@ pub fn aws_run<'a>(url: &'a str, identity: &'a str) -> Vec<&'a str> {
         "--identity",
         identity,
     ]
+}
+
+/// No output holds any of `private`: each is `(what it is, its text)`, for the failure message.
+pub fn assert_none_in(outputs: &[(&str, &str)], private: &[&str]) {
+    for (what, text) in outputs {
+        for value in private {
+            assert!(!text.contains(value), "{what} holds {value:?}:\n{text}");
+        }
+    }
 }
 
 /// No credential (as it is, JSON-escaped or percent-encoded), signature or account id in
@@ -67,6 +82,109 @@ pub fn minted_for_home(home: &Path) -> String {
     minted_in(&home.join(".local").join("state"))
 }
 
+/// Where a harness run with `HOME=home` (and no `XDG_STATE_HOME`) keeps its ledgers.
+pub fn ledgers_dir_for_home(home: &Path) -> PathBuf {
+    home.join(".local/state/ses-conformance/ledgers")
+}
+
+/// A `creating` line as a hand-made, copied or tampered ledger holds it: written here, not by
+/// the harness, so that what `cleanup` reads is what the test says.
+pub fn ledger_line(
+    run: &str,
+    endpoint: &str,
+    real_aws: bool,
+    kind: &str,
+    operation: &str,
+    request: Value,
+) -> String {
+    json!({
+        "event": "creating",
+        "run": run,
+        "target": "aws",
+        "endpoint": endpoint,
+        "real_aws": real_aws,
+        "kind": kind,
+        "delete_operation": operation,
+        "delete_request": request,
+    })
+    .to_string()
+}
+
+/// The same ledger line as a `proven` one (a 200 showed the run made it).
+pub fn proven(line: &str) -> String {
+    line.replacen("\"creating\"", "\"proven\"", 1)
+}
+
+/// `cleanup LEDGER --endpoint URL` run in `dir` to the end; its exit code, stdout and stderr.
+pub fn cleanup(ledger: &Path, url: &str, dir: &Path) -> (Option<i32>, String, String) {
+    cli::run(
+        &[
+            "cleanup",
+            ledger.to_str().unwrap_or_default(),
+            "--endpoint",
+            url,
+        ],
+        dir,
+        Duration::from_secs(300),
+    )
+}
+
+/// Fake credentials in this process's environment, and no AWS config files: a target built in
+/// the test takes its credentials from the aws-config chain, as against real SES.
+pub fn use_fake_credentials() {
+    std::env::set_var("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/ses-conformance-config");
+    std::env::set_var(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "/nonexistent/ses-conformance-credentials",
+    );
+}
+
+/// The `aws` target (the real-SES code path, its gate's rules included) at `url`, for the test
+/// identity, with `profile` and run id `run_id`; unpaced (`PaceSettings::default()`), as the
+/// local servers do not throttle. Its credentials come from the environment
+/// ([`use_fake_credentials`]).
+pub async fn aws_target(
+    spec: &Arc<Spec>,
+    url: &str,
+    profile: Profile,
+    run_id: &str,
+) -> Arc<Target> {
+    let config = TargetConfig {
+        name: "aws".into(),
+        kind: TargetKind::Aws {
+            url: Some(url.to_string()),
+            identity: IDENTITY.into(),
+            account_id: None,
+        },
+        region: "us-east-1".into(),
+        timeout: Duration::from_secs(10),
+        profile,
+        run_id: run_id.to_string(),
+        limits: GateLimits::default(),
+    };
+    Arc::new(
+        Target::connect(Arc::clone(spec), config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+}
+
+/// The reference playing real SES for an account whose identity (the test identity) the user
+/// verified, otherwise started with `options`.
+pub async fn reference_with_identity(options: Options) -> ReferenceServer {
+    ReferenceServer::start(
+        spec(),
+        Options {
+            verified: vec![IDENTITY.into()],
+            ..options
+        },
+    )
+    .await
+}
+
 /// What the ledger still holds.
 pub fn pending(ledger_path: &Path) -> Vec<ledger::Recorded> {
     ledger::read(ledger_path)
@@ -83,7 +201,7 @@ pub fn finished(ledger_path: &Path) -> bool {
 /// account with resources the harness did not make, and the harness running as a child process.
 pub struct LongRun {
     /// The reference playing real SES.
-    pub _server: ReferenceServer,
+    pub server: ReferenceServer,
     /// The account's owner, who made what the harness must not touch.
     pub owner: Owner,
     /// The run's working directory.
@@ -117,11 +235,23 @@ impl LongRun {
             .spawn()
             .unwrap_or_else(|e| panic!("{e}"));
         LongRun {
-            _server: server,
+            server,
             owner,
             dir,
             ledger_path,
             child,
         }
+    }
+
+    /// Wait (a minute at most) until the run's ledger holds something it made.
+    pub async fn until_it_made_something(&self) {
+        let start = Instant::now();
+        while pending(&self.ledger_path).is_empty() && start.elapsed() < Duration::from_secs(60) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(
+            !pending(&self.ledger_path).is_empty(),
+            "the run never created anything"
+        );
     }
 }
