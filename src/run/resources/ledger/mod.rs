@@ -15,6 +15,7 @@ pub mod admit;
 pub mod file;
 pub mod gone;
 pub mod read;
+pub mod refusal;
 pub mod run_names;
 pub mod state_dir;
 
