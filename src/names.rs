@@ -63,6 +63,25 @@ pub fn run_prefix(run: &str) -> String {
     format!("{NAME_PREFIX}{run}-")
 }
 
+/// Whether `address` is a mailbox-simulator address labelled with `prefix` (a run prefix
+/// `sc<run>-`): `<word>+<prefix>…@simulator.amazonses.com`, printable ASCII, the word letters and
+/// digits, the domain compared case-insensitively. SendCustomVerificationEmail adds such an
+/// address as an identity: the gate lets a run add only these, and cleanup deletes only these.
+pub fn is_labelled_simulator_address(address: &str, prefix: &str) -> bool {
+    let printable = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let Some((word, label)) = local.split_once('+') else {
+        return false;
+    };
+    printable(address)
+        && domain.eq_ignore_ascii_case(SIMULATOR_DOMAIN)
+        && !word.is_empty()
+        && word.bytes().all(|b| b.is_ascii_alphanumeric())
+        && label.starts_with(prefix)
+}
+
 /// Whether `run` has the run-id format: six lowercase ASCII letters, the two digits that check
 /// them, four lowercase ASCII letters. Says nothing of who made it (see [`RunKey::verifies`]).
 pub fn is_well_formed_run_id(run: &str) -> bool {

@@ -153,6 +153,13 @@ pub fn key_from_file(path: &Path) -> Result<RunKey, KeyError> {
 
 fn read_key(path: &Path) -> Result<Option<RunKey>, KeyError> {
     refuse_symlink(path)?;
+    if let Ok(file) = File::open(path) {
+        // A key others could read proves nothing: keep it private.
+        tighten(&file, 0o600).map_err(|source| StateError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => RunKey::from_hex(&text)
             .map(Some)
@@ -217,6 +224,46 @@ fn make_private_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Take group and other permissions off an open file or directory when it has any (`mode` is
+/// what it becomes then). Nothing to do on platforms without Unix modes.
+#[cfg(unix)]
+fn tighten(file: &File, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let current = file.metadata()?.permissions().mode();
+    if current & 0o077 != 0 {
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn tighten(_file: &File, _mode: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The harness's own directories (its state directory and those below it, down to `dir`) made
+/// private when an earlier version left them open to others; a directory outside the state
+/// directory (a `--ledger` path of the user's) is the user's business.
+fn tighten_harness_dirs(dir: &Path) -> Result<(), StateError> {
+    let Some(own) = harness_dir() else {
+        return Ok(());
+    };
+    let Ok(below) = dir.strip_prefix(&own) else {
+        return Ok(());
+    };
+    let mut at = own.clone();
+    for step in std::iter::once(None).chain(below.components().map(Some)) {
+        if let Some(step) = step {
+            at.push(step);
+        }
+        refuse_symlink(&at)?;
+        if let Ok(d) = File::open(&at) {
+            tighten(&d, 0o700).map_err(io(&at))?;
+        }
+    }
+    Ok(())
+}
+
 /// The directory a file lives in (`.` for a bare file name).
 pub fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
@@ -252,6 +299,7 @@ fn private_options() -> OpenOptions {
 /// `true` when this call created it. A link at `path` is refused.
 pub fn open_private_append(path: &Path) -> Result<(File, bool), StateError> {
     create_private_dir(parent_dir(path))?;
+    tighten_harness_dirs(parent_dir(path))?;
     refuse_symlink(path)?;
     let created = private_options().append(true).create_new(true).open(path);
     let (file, created) = match created {
@@ -261,6 +309,8 @@ pub fn open_private_append(path: &Path) -> Result<(File, bool), StateError> {
                 .append(true)
                 .open(path)
                 .map_err(|e| link_or_io(path, e))?;
+            // A state file an earlier version left readable by others is made private now.
+            tighten(&file, 0o600).map_err(io(path))?;
             (file, false)
         }
         Err(e) => return Err(link_or_io(path, e)),
@@ -354,6 +404,22 @@ mod tests {
         assert!(!again);
         write_private(&dir.join("key"), b"k").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(mode(&dir.join("key")), 0o600);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_state_file_left_open_to_others_is_made_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp("tighten");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join("old.jsonl");
+        std::fs::write(&path, b"").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (_, created) = open_private_append(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!created);
+        assert_eq!(mode(&path), 0o600);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

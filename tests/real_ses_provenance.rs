@@ -350,7 +350,14 @@ async fn the_ledger_is_private_and_never_written_through_a_link() {
     assert!(!aim.exists(), "the run wrote through the link");
     assert!(account.others().await.is_empty());
 
-    // The default ledger: a private file in private directories.
+    // The default ledger: a private file in private directories, even where an earlier version
+    // left them open to others.
+    let ledgers = ledgers_dir_for_home(&dir);
+    std::fs::create_dir_all(&ledgers).unwrap_or_else(|e| panic!("{e}"));
+    for d in [&ledgers, ledgers.parent().unwrap_or(&ledgers)] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
     let mut args = aws_run(&url, IDENTITY);
     args.extend([
         "--case",
@@ -360,7 +367,6 @@ async fn the_ledger_is_private_and_never_written_through_a_link() {
     ]);
     let (code, _, stderr) = cli::run(&args, &dir, LIMIT);
     assert_eq!(code, Some(0), "{stderr}");
-    let ledgers = ledgers_dir_for_home(&dir);
     assert_eq!(mode(&ledgers), 0o700);
     assert_eq!(mode(ledgers.parent().unwrap_or(&ledgers)), 0o700);
     for entry in std::fs::read_dir(&ledgers).unwrap_or_else(|e| panic!("{e}")) {

@@ -125,7 +125,7 @@ fn unbind_sdk(sdk: &SdkView, bindings: &Bindings, mask: &Redactor) -> SdkView {
             output: clean_value(bindings, mask, output),
         },
         SdkView::ServiceError { code, message } => SdkView::ServiceError {
-            code: code.clone(),
+            code: code.as_ref().map(|c| clean(bindings, mask, c)),
             message: message.as_ref().map(|m| clean(bindings, mask, m)),
         },
         SdkView::ResponseError { detail } => SdkView::ResponseError {

@@ -54,7 +54,7 @@ impl Withheld {
 
 /// The answer to a call of `operation` as a run against real SES records it: in every form it
 /// is kept (body, raw answer, the SDK's view), the entries of members that list resources by
-/// name keep only the run's names (which unbound read `conf000000-…`), and a
+/// name keep only the run's names (which unbound read `sc000000000000-…`), and a
 /// [`WITHHELD_MEMBER`] says how many others there were. Error answers and answers of other
 /// operations are returned as they are.
 pub fn only_the_runs(spec: &Spec, operation: &str, obs: &Observation) -> (Observation, Withheld) {

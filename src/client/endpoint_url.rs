@@ -15,6 +15,13 @@ pub enum EndpointError {
         /// The value as given, or a stand-in when it holds an `@` (it may hold a password).
         shown: String,
     },
+    /// A query string: an endpoint is a base URL, and what follows `?` (a token, a signature)
+    /// would be stored in the ledger and printed like the rest.
+    #[error("the URL carries a query string or a fragment; an endpoint is a base URL (scheme, host, port, path), and the URL is stored in the ledger and printed in reproduction commands; give it without them ({suggested})")]
+    Query {
+        /// The same URL without its query string.
+        suggested: String,
+    },
     /// A user name or password before the host (`user:password@`).
     #[error("the URL carries a user name or password (`user:password@`); the harness signs every request with SigV4 from the AWS credential chain, never with credentials in the URL, and the URL is stored in the ledger and printed in reproduction commands; give it without them ({suggested}) and the credentials the usual way (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)")]
     UserInfo {
@@ -23,8 +30,8 @@ pub enum EndpointError {
     },
 }
 
-/// Accept `url` when it is an absolute http or https URL with a host and no user name or
-/// password.
+/// Accept `url` when it is an absolute http or https URL with a host, no user name or password,
+/// and no query string.
 pub fn check_endpoint_url(url: &str) -> Result<(), EndpointError> {
     let not_a_url = || EndpointError::NotAUrl {
         shown: if url.contains('@') {
@@ -37,6 +44,13 @@ pub fn check_endpoint_url(url: &str) -> Result<(), EndpointError> {
     if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
         return Err(EndpointError::UserInfo {
             suggested: without_userinfo(&uri),
+        });
+    }
+    if uri.query().is_some() || url.contains('#') {
+        let suggested = without_userinfo(&uri);
+        let base = suggested.split(['?', '#']).next().unwrap_or_default();
+        return Err(EndpointError::Query {
+            suggested: base.to_string(),
         });
     }
     let web = uri
@@ -63,6 +77,17 @@ fn without_userinfo(uri: &http::Uri) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_string_is_refused_and_never_repeated() {
+        let refused = check_endpoint_url("http://127.0.0.1:5070/?X-Amz-Security-Token=secret123");
+        let Err(e) = refused else {
+            panic!("accepted a query string");
+        };
+        assert!(matches!(e, EndpointError::Query { .. }), "{e}");
+        assert!(!e.to_string().contains("secret123"), "{e}");
+        assert!(check_endpoint_url("http://127.0.0.1:5070/#frag").is_err());
+    }
 
     #[test]
     fn absolute_http_and_https_urls_with_a_host_are_accepted() {

@@ -342,7 +342,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ses-explore-{}", crate::case::new_run_id()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let file = Regressions {
-            entries: vec![entry(json!({"TemplateName": "conf000000-x"}))],
+            entries: vec![entry(json!({"TemplateName": "sc000000000000-x"}))],
         };
         let kept = dir.join("kept.json");
         file.save(&kept).unwrap_or_else(|e| panic!("{e}"));

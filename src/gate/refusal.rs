@@ -14,7 +14,7 @@ pub enum Refusal {
         member: String,
         /// Its value (empty when missing).
         value: String,
-        /// The run prefix, `conf<run>-`.
+        /// The run prefix, `sc<run>-`.
         prefix: String,
     },
     /// A policy is to be put on, or taken off, an identity other than the run's own.

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::footprint::Footprint;
-use super::recipients::{self, at_simulator};
+use super::recipients;
 use super::Refusal;
 use crate::spec::{named_constraints, validate, Operation, ResourceAction, Safety, Spec};
 
@@ -145,7 +145,7 @@ fn names(
         if effect.kind == "identity" {
             for member in effect.keys.values() {
                 let address = text(request, member);
-                if !is_runs_simulator_address(address, &policy.prefix()) {
+                if !crate::names::is_labelled_simulator_address(address, &policy.prefix()) {
                     return Err(Refusal::Identity {
                         operation: op.operation.clone(),
                         identity: address.to_string(),
@@ -234,17 +234,6 @@ fn identity(
             "the harness never creates or changes an identity on real SES; it uses the one you verified (--identity)",
         )),
     }
-}
-
-/// A simulator address whose `+label` starts with the run prefix.
-pub fn is_runs_simulator_address(address: &str, prefix: &str) -> bool {
-    if at_simulator(address).is_err() {
-        return false;
-    }
-    let local = address.split('@').next().unwrap_or_default();
-    local
-        .split_once('+')
-        .is_some_and(|(_, label)| label.starts_with(prefix))
 }
 
 /// The opt-in rule: a request to an operation whose calls reach beyond the run's resources goes

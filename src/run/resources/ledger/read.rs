@@ -186,25 +186,22 @@ impl Pending {
 /// resource with a create still open is pending.
 pub fn pending(lines: &[Numbered]) -> Pending {
     let mut open: Vec<Open> = Vec::new();
+    // Each resource's place in `open`, by key: a long (or hostile) ledger is read in one pass.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for numbered in lines {
         let Some(entry) = numbered.line.entry() else {
             continue;
         };
-        let key = entry.key();
-        let at = open.iter().position(|o| o.entry.key() == key);
-        let slot = match at {
-            Some(i) => &mut open[i],
-            None => {
-                open.push(Open {
-                    line: numbered.number,
-                    entry: entry.clone(),
-                    creates: 0,
-                    proven: false,
-                });
-                let last = open.len() - 1;
-                &mut open[last]
-            }
-        };
+        let at = *index.entry(entry.key()).or_insert_with(|| {
+            open.push(Open {
+                line: numbered.number,
+                entry: entry.clone(),
+                creates: 0,
+                proven: false,
+            });
+            open.len() - 1
+        });
+        let slot = &mut open[at];
         match &numbered.line {
             Line::Creating(_) => slot.creates += 1,
             // A proof without its `creating` line still proves the resource exists.

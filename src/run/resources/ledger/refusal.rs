@@ -102,7 +102,7 @@ pub enum Refusal {
         member: String,
         /// The name.
         name: String,
-        /// `conf<run>-`.
+        /// `sc<run>-`.
         prefix: String,
     },
     /// An identity the harness cannot have made.
@@ -110,7 +110,7 @@ pub enum Refusal {
     NotRunIdentity {
         /// The identity.
         name: String,
-        /// `conf<run>-`.
+        /// `sc<run>-`.
         prefix: String,
         /// Whether the entry is of real SES.
         real_aws: bool,

@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use crate::case::{
     ARN_PREFIX_PLACEHOLDER, IAM_PREFIX_PLACEHOLDER, IDENTITY_PLACEHOLDER, PREFIX_PLACEHOLDER,
-    SIMULATOR_DOMAIN,
 };
 pub use crate::names::run_prefix;
 
@@ -21,22 +20,10 @@ pub fn starts_with_run_prefix(name: &str, run: &str) -> bool {
     is_run_id(run) && name.starts_with(&run_prefix(run))
 }
 
-/// Whether `address` is a mailbox-simulator address the run labelled:
-/// `<word>+conf<run>-…@simulator.amazonses.com` (ASCII; the domain compared case-insensitively).
-/// SendCustomVerificationEmail adds such an address as an identity.
+/// Whether `address` is a mailbox-simulator address the run labelled (see
+/// [`crate::names::is_labelled_simulator_address`]), for a well-formed run id.
 pub fn is_run_simulator_address(address: &str, run: &str) -> bool {
-    let printable = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
-    let Some((local, domain)) = address.split_once('@') else {
-        return false;
-    };
-    let Some((word, label)) = local.split_once('+') else {
-        return false;
-    };
-    printable(address)
-        && domain.eq_ignore_ascii_case(SIMULATOR_DOMAIN)
-        && !word.is_empty()
-        && word.bytes().all(|b| b.is_ascii_alphanumeric())
-        && starts_with_run_prefix(label, run)
+    is_run_id(run) && crate::names::is_labelled_simulator_address(address, &run_prefix(run))
 }
 
 /// Whether a delete request names one of the run's resources by its own name (the last member):
