@@ -102,6 +102,10 @@ enum Command {
         /// (`~/.local/state/ses-conformance/key` there), vouching for its runs (repeatable).
         #[arg(long = "key-file")]
         key_files: Vec<PathBuf>,
+        /// sends-mail: delete identities of real SES a run added under that opt-in (the run's
+        /// ledger proves them; nothing else deletes an identity).
+        #[arg(long, value_delimiter = ',')]
+        allow: Vec<String>,
     },
     /// Serve the embedded reference on a local port until stopped: a target for other tools, or
     /// (with --sandbox) a stand-in for real SES to try `--target aws` against.
@@ -312,6 +316,7 @@ fn main() -> ExitCode {
             timeout,
             run_ids,
             key_files,
+            allow,
         } => command::cleanup(
             spec,
             CleanupOptions {
@@ -321,6 +326,7 @@ fn main() -> ExitCode {
                 timeout_secs: timeout,
                 run_ids,
                 key_files,
+                allow,
             },
         ),
         Command::Report { results } => command::report(&results),

@@ -494,3 +494,64 @@ async fn a_refused_create_never_takes_a_pending_resource_off_the_ledger() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// An identity a run added (SendCustomVerificationEmail of a labelled simulator address, proven
+/// by a 200) is deleted by `cleanup` only under the opt-in the run needed to add it: the
+/// `proven` line that says the run added it is the ledger's word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_deletes_a_proven_identity_only_with_the_opt_in() {
+    let account = Account::new().await;
+    let url = account.url();
+    let dir = temp_dir("identity-opt-in");
+    let run = common::real_ses::minted_for_home(&dir);
+    let address = format!(
+        "success+{}verify@simulator.amazonses.com",
+        ses_conformance::names::run_prefix(&run)
+    );
+    account
+        .owner
+        .call("CreateEmailIdentity", json!({"EmailIdentity": address}))
+        .await;
+    let line = ledger_line(
+        &run,
+        &url,
+        true,
+        "identity",
+        "DeleteEmailIdentity",
+        json!({"EmailIdentity": address}),
+    );
+    let ledger = dir.join("identity.jsonl");
+    std::fs::write(&ledger, format!("{line}\n{}\n", proven(&line)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let exists = || async {
+        account
+            .owner
+            .try_call("GetEmailIdentity", json!({"EmailIdentity": address}))
+            .await
+            .is_some()
+    };
+    let (code, stdout, stderr) = cleanup(&ledger, &url, &dir);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("--allow sends-mail"), "{stderr}");
+    assert!(exists().await, "deleted without the opt-in");
+    let path = ledger.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = cli::run(
+        &[
+            "cleanup",
+            &path,
+            "--endpoint",
+            &url,
+            "--allow",
+            "sends-mail",
+        ],
+        &dir,
+        LIMIT,
+    );
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        !exists().await,
+        "still there with the opt-in:\n{stdout}\n{stderr}"
+    );
+    account.assert_users_resources_unchanged().await;
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -31,6 +31,9 @@ pub struct CleanupOptions {
     pub run_ids: Vec<String>,
     /// `--key-file`: keys of other installations whose runs the user vouches for.
     pub key_files: Vec<PathBuf>,
+    /// `--allow`: only `sends-mail`, which lets cleanup delete identities of real SES a run
+    /// added under that opt-in.
+    pub allow: Vec<String>,
 }
 
 /// `cleanup [LEDGER]`: remove what crashed runs left behind, and only what they named, at the
@@ -61,7 +64,13 @@ pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
         Err(code) => return code,
     };
     // One cleanup for every ledger: their deletes share its pacing.
-    let cleanup = run::Cleanup::new(spec, to, proof);
+    if let Some(other) = options.allow.iter().find(|a| a.as_str() != "sends-mail") {
+        return usage_error(format!(
+            "cleanup --allow {other}: cleanup takes only sends-mail (to delete identities a run added under it)"
+        ));
+    }
+    let allow_identities = options.allow.iter().any(|a| a == "sends-mail");
+    let cleanup = run::Cleanup::new(spec, to, proof).allowing_identities(allow_identities);
     paths
         .iter()
         .map(|path| runtime.block_on(cleanup_ledger(&cleanup, path)))

@@ -45,12 +45,25 @@ impl Owner {
         Owner { spec, target }
     }
 
+    /// Call `op`, which must succeed; its answer's body.
     pub async fn call(&self, op: &str, request: Value) -> Value {
+        let obs = self.observed(op, &request).await;
+        assert!(obs.is_success(), "{op} {request}: {obs:?}");
+        obs.body.unwrap_or(Value::Null)
+    }
+
+    /// Call `op`; its answer's body when it succeeded.
+    pub async fn try_call(&self, op: &str, request: Value) -> Option<Value> {
+        let obs = self.observed(op, &request).await;
+        obs.is_success().then(|| obs.body.unwrap_or(Value::Null))
+    }
+
+    async fn observed(&self, op: &str, request: &Value) -> ses_conformance::check::Observation {
         let mut attempts = 0;
         loop {
             let exchange = self
                 .target
-                .send(&self.spec, op, &request, RequestPath::Sdk, None)
+                .send(&self.spec, op, request, RequestPath::Sdk, None)
                 .await;
             let obs = observe(&exchange, &self.target.bindings, &self.target.mask);
             // The owner shares the throttled account with the run: wait out its 429s.
@@ -59,8 +72,7 @@ impl Owner {
                 tokio::time::sleep(Duration::from_millis(1100)).await;
                 continue;
             }
-            assert!(obs.is_success(), "{op} {request}: {obs:?}");
-            return obs.body.unwrap_or(Value::Null);
+            return obs;
         }
     }
 

@@ -19,6 +19,7 @@ use crate::gate::{PaceSettings, Pacer};
 use crate::profile::Profile;
 use crate::spec::Spec;
 
+use super::ledger::IDENTITY_KIND;
 use super::ledger::{
     self, Admitted, Ledger, LedgerError, Line, Proof, ReadLedger, Recorded, Refused,
 };
@@ -189,6 +190,7 @@ pub struct Cleanup {
     spec: Arc<Spec>,
     to: CleanupTarget,
     proof: Proof,
+    allow_identities: bool,
     real_ses_pacer: Arc<Pacer>,
     backoff: Backoff,
 }
@@ -200,9 +202,18 @@ impl Cleanup {
             spec,
             to,
             proof,
+            allow_identities: false,
             real_ses_pacer: Arc::new(Pacer::new(real_ses_pacing())),
             backoff: Backoff::default(),
         }
+    }
+
+    /// Let this cleanup delete identities of real SES a run proved it added (`cleanup --allow
+    /// sends-mail`): the opt-in the run needed to add them is needed again to remove them, since
+    /// the `proven` line that says so is in a file.
+    pub fn allowing_identities(mut self, allow: bool) -> Cleanup {
+        self.allow_identities = allow;
+        self
     }
 
     /// Remove the pending resources of a ledger (newest first, so a policy goes before its
@@ -220,8 +231,17 @@ impl Cleanup {
         let ledger = Ledger::open(ledger_path)?;
         let read = ledger::read(ledger_path)?;
         let pending = read.pending();
-        let (admitted, refused) =
+        let (admitted, mut refused) =
             admit_all(&self.spec, &pending.entries, &self.to.endpoint, &self.proof);
+        let (admitted, need_opt_in): (Vec<_>, Vec<_>) = admitted.into_iter().partition(|(_, a)| {
+            self.allow_identities || !(a.real_aws() && a.kind() == IDENTITY_KIND)
+        });
+        refused.extend(need_opt_in.into_iter().map(|(recorded, a)| Refused {
+            line: recorded.line,
+            kind: a.kind().to_string(),
+            request: a.request().to_string(),
+            reason: ledger::Refusal::IdentityNeedsOptIn,
+        }));
         let mut cleaned = Cleaned::default();
         let mut step = |step: Step| {
             on_step(&step);
@@ -340,7 +360,7 @@ pub async fn send_admitted_delete(
 
 /// The identity a policy entry lives on (the gate lets a run change policies there only).
 fn parent_identity(admitted: &Admitted) -> String {
-    if admitted.kind() == "identity" {
+    if admitted.kind() == IDENTITY_KIND {
         return String::new();
     }
     admitted
@@ -362,8 +382,9 @@ pub async fn connect_for_cleanup(
     admitted: &Admitted,
     real_ses_pacer: Arc<Pacer>,
 ) -> Result<Target, TargetError> {
-    // A `proven` line is written only by a run given `--allow sends-mail`: the opt-in stands.
-    let allow = if admitted.kind() == "identity" {
+    // Only identities reach here that the cleanup was allowed to delete (`--allow sends-mail`,
+    // or a local run's own identity).
+    let allow = if admitted.kind() == IDENTITY_KIND {
         vec!["sends-mail".to_string()]
     } else {
         Vec::new()
@@ -404,8 +425,9 @@ pub async fn connect_for_cleanup(
         },
     };
     let target = Target::connect(spec, config).await?;
-    // `admit` passed an identity only when the ledger holds the 200 that proved the run added it.
-    if admitted.kind() == "identity" {
+    // An identity is pending only with a `proven` line (the 200 that proved the run added it);
+    // the line is the ledger's word, which is why deleting one of real SES takes the opt-in.
+    if admitted.kind() == IDENTITY_KIND {
         if let Some(address) = admitted
             .request()
             .get("EmailIdentity")

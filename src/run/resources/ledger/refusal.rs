@@ -22,11 +22,14 @@ pub struct Refused {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
     /// The run id cannot be one the harness made.
-    #[error("run id {run:?} is not a run id of the harness's format (six letters, two check digits, four letters)")]
+    #[error("run id {run:?} is not a run id of the harness's format (six letters, two check digits, four letters){}", old_format_note(.run))]
     RunId {
         /// The claimed run id.
         run: String,
     },
+    /// An identity of real SES, which only a cleanup given the opt-in the run had deletes.
+    #[error("deleting an identity of real SES needs `cleanup --allow sends-mail`, the opt-in under which the run added it")]
+    IdentityNeedsOptIn,
     /// A well-formed run id that nothing vouches for: not made by this installation's key, and
     /// not named by the user.
     #[error("run id {run:?} was not made by this installation (its tag does not verify with the installation key); if it is a run of yours from another machine, pass --run-id {run} as that run printed it, or --key-file with that machine's key")]
@@ -127,4 +130,18 @@ fn describe_identity_refusal(name: &str, prefix: &str, real_aws: bool) -> String
         "identity {name:?} is not a mailbox-simulator address <word>+{prefix}…@{SIMULATOR_DOMAIN}; \
          the harness deletes no other identity{besides}"
     )
+}
+
+/// What to say of a run id of the format before December 2026 (`conf<6 letters or digits>-`
+/// names): cleanup no longer acts on those, and the user removes them by hand.
+fn old_format_note(run: &str) -> &'static str {
+    let old = run.len() == 6
+        && run
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if old {
+        "; it has the format of ses-conformance before December 2026, whose names start with conf<run id>-: cleanup no longer acts on those (see the README, \"Names the harness gives\"); remove them by hand"
+    } else {
+        ""
+    }
 }
