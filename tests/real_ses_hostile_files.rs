@@ -117,8 +117,14 @@ fn class_label(case: &Case) -> String {
 
 /// A hostile ledger line aimed at one of the user's names, under a run id a file picked for it:
 /// a part of that very name (`erence` of `conference-…`, `heduled` of `scheduled-…`), a run id
-/// another installation minted, or any of the harness's format.
-fn hostile_line(url: String, minted_elsewhere: String) -> impl Strategy<Value = String> {
+/// another installation minted, one this installation minted, or any of the harness's format.
+/// Besides the user's own names, it aims at a name of the harness's format that another
+/// installation made (`sc<theirs>-keep`): only the proof of who made a run protects that one.
+fn hostile_line(
+    url: String,
+    minted_elsewhere: String,
+    ours: String,
+) -> impl Strategy<Value = String> {
     let template = proptest::sample::select(USER_TEMPLATES.to_vec()).prop_map(|n| {
         (
             "email_template",
@@ -141,7 +147,14 @@ fn hostile_line(url: String, minted_elsewhere: String) -> impl Strategy<Value = 
         IDENTITY.to_string(),
         json!({"EmailIdentity": IDENTITY}),
     ));
-    let aimed = prop_oneof![4 => template, 4 => policy, 1 => identity];
+    let theirs = elsewhere_name(&minted_elsewhere);
+    let theirs = Just((
+        "email_template",
+        "DeleteEmailTemplate",
+        theirs.clone(),
+        json!({"TemplateName": theirs}),
+    ));
+    let aimed = prop_oneof![4 => template, 4 => policy, 1 => identity, 3 => theirs];
     (aimed, prop_oneof![Just("creating"), Just("proven")]).prop_flat_map(
         move |((kind, op, name, request), event)| {
             let len = name.len();
@@ -165,7 +178,8 @@ fn hostile_line(url: String, minted_elsewhere: String) -> impl Strategy<Value = 
                     move |(a, b)| name[a..b].to_string()
                 }),
                 1 => Just("erence".to_string()),
-                1 => Just(minted_elsewhere.clone()),
+                2 => Just(minted_elsewhere.clone()),
+                1 => Just(ours.clone()),
                 1 => "[a-z]{6}[0-9]{2}[a-z]{4}",
             ];
             let url = url.clone();
@@ -200,13 +214,24 @@ struct Trial {
     lines: Vec<String>,
 }
 
-fn trial(spec: Arc<Spec>, url: String, minted_elsewhere: String) -> impl Strategy<Value = Trial> {
+/// The template another installation's run left on the account (a colleague's machine, a CI
+/// runner): of the harness's format, and not this cleanup's to touch without proof.
+fn elsewhere_name(minted_elsewhere: &str) -> String {
+    format!("{}keep", run_prefix(minted_elsewhere))
+}
+
+fn trial(
+    spec: Arc<Spec>,
+    url: String,
+    minted_elsewhere: String,
+    ours: String,
+) -> impl Strategy<Value = Trial> {
     let ops: Vec<String> = spec.operations.keys().cloned().collect();
     (0u64..200, 0usize..=2, proptest::sample::select(ops)).prop_flat_map(
         move |(seed, cases, op)| {
             let entries = proptest::collection::vec(hostile_entry(), 2..6);
             let lines = proptest::collection::vec(
-                hostile_line(url.clone(), minted_elsewhere.clone()),
+                hostile_line(url.clone(), minted_elsewhere.clone(), ours.clone()),
                 1..12,
             );
             (entries, lines).prop_map(move |(regressions, lines)| Trial {
@@ -312,10 +337,23 @@ fn hostile_regressions_and_ledgers_leave_the_users_resources_as_they_were() {
     // against a URL fixed for the whole test: one account, re-made for every trial.
     let placeholder_url = "http://127.0.0.1:1".to_string();
     let result = runner.run(
-        &trial(spec(), placeholder_url.clone(), minted_elsewhere),
+        &trial(
+            spec(),
+            placeholder_url.clone(),
+            minted_elsewhere.clone(),
+            key.mint(),
+        ),
         |trial| {
             runtime.block_on(async {
                 let account = Account::new().await;
+                let theirs = elsewhere_name(&minted_elsewhere);
+                account
+                    .owner
+                    .call(
+                        "CreateEmailTemplate",
+                        json!({"TemplateName": theirs, "TemplateContent": {"Subject": "theirs", "Text": "t"}}),
+                    )
+                    .await;
                 let url = account.url();
                 let mut trial = trial.clone();
                 for line in &mut trial.lines {
@@ -323,7 +361,15 @@ fn hostile_regressions_and_ledgers_leave_the_users_resources_as_they_were() {
                 }
                 let said = play(&account, &trial, &dir, &key).await;
                 account.assert_users_resources_unchanged().await;
-                let others = account.others().await;
+                let mut others = account.others().await;
+                let kept = others.iter().position(|n| *n == theirs);
+                prop_assert!(
+                    kept.is_some(),
+                    "another installation's {} was removed\ncleanup said:\n{}",
+                    theirs,
+                    said
+                );
+                others.retain(|n| *n != theirs);
                 prop_assert!(
                     others.is_empty(),
                     "left on the account: {:?}\ncleanup said:\n{}",
@@ -349,6 +395,7 @@ fn the_trials_aim_at_the_users_names_and_replay_regressions() {
     let strategy = trial(
         Arc::clone(&spec),
         "http://x".into(),
+        RunKey::ephemeral().mint(),
         RunKey::ephemeral().mint(),
     );
     let (mut aimed, mut replayable) = (0, 0);
