@@ -18,7 +18,7 @@ pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
     let report = match check_upgrade(&manifest, baseline.as_deref()) {
         Ok(report) => report,
         Err(e) => {
-            if let UpgradeError::NotRun { stderr } = &e {
+            if let UpgradeError::NotRun { stderr, .. } = &e {
                 errln!("{stderr}");
             }
             return usage_error(e);
@@ -37,6 +37,9 @@ pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
         "spec rows that no longer match the SDK's model (src/sdk_model/)",
         &report.drift,
     );
+    if let Some(why) = &report.mapping {
+        outln!("{why}");
+    }
     if report.is_unchanged() {
         outln!("no change: the SDK serialises every request, parses every recorded answer and models every operation as before");
         return exit::OK;

@@ -233,4 +233,16 @@ pub enum Error {
     /// The baseline file.
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    /// The SDK mapping could not be generated from the SDK's source.
+    #[error(
+        "generating {} from aws-sdk-sesv2 {version}: {source}",
+        super::MAPPING_FILE
+    )]
+    Mapping {
+        /// The SDK version read.
+        version: String,
+        /// What in the SDK's source was not understood.
+        #[source]
+        source: LayoutError,
+    },
 }

@@ -45,6 +45,7 @@ mod baseline;
 mod check;
 mod error;
 mod locate;
+mod mapping;
 mod parse;
 mod read;
 pub mod trials;
@@ -56,5 +57,9 @@ pub use error::{
     BaselineError, Error, LayoutError, LocateError, ParseError, ReadError, ReadProblem,
 };
 pub use locate::SdkSource;
+pub use mapping::{
+    difference as mapping_difference, render as render_mapping, staleness as mapping_staleness,
+    MAPPING_FILE, REGENERATE as REGENERATE_MAPPING,
+};
 pub use read::{member_sets, MemberSet, SdkField, SdkLocation, SdkModel, SdkStruct};
 pub use upgrade::{check_upgrade, DriftChange, UpgradeError, UpgradeReport};

@@ -218,7 +218,7 @@ impl SdkModel {
     }
 }
 
-fn read_source(root: &Path, file: &str) -> Result<String, LayoutError> {
+pub(super) fn read_source(root: &Path, file: &str) -> Result<String, LayoutError> {
     std::fs::read_to_string(root.join(file)).map_err(|source| LayoutError::Io {
         file: file.to_string(),
         source,
@@ -292,7 +292,7 @@ fn read_set(root: &Path, set: &MemberSet<'_>) -> Result<SdkStruct, LayoutError> 
 
 /// Read `<public>Builder` of `file`: its fields and their required-ness, and the fields whose
 /// setters are documented required.
-fn read_builder(
+pub(super) fn read_builder(
     root: &Path,
     file: &str,
     public: &str,

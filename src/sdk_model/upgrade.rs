@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 use super::check::{check_crate, Finding};
 use super::error::{Error, ReadProblem};
+use super::mapping::staleness;
 use super::trials;
 use crate::spec::{Spec, SpecError};
 
@@ -32,6 +33,9 @@ pub struct UpgradeReport {
     pub contract_passed: bool,
     /// Spec rows that no longer match the SDK's model.
     pub drift: Vec<DriftChange>,
+    /// Why the committed SDK mapping (`src/client/sdk_ops/generated.rs`) is not what the SDK
+    /// resolved now generates, if it is not.
+    pub mapping: Option<String>,
 }
 
 impl UpgradeReport {
@@ -42,6 +46,7 @@ impl UpgradeReport {
             && self.wire.is_empty()
             && self.other.is_empty()
             && self.drift.is_empty()
+            && self.mapping.is_none()
     }
 
     /// Whether `sdk_contract` failed in a way no replay or wire trial names (another trial, or
@@ -85,10 +90,13 @@ pub enum UpgradeError {
         source: std::io::Error,
     },
     /// `sdk_contract` did not get to the end of its trials (most likely a build error).
-    #[error("the checks did not run (a build error? see above)")]
+    #[error("the checks did not run (a build error? see above){}", stale_hint(.mapping))]
     NotRun {
         /// What `cargo test` printed on stderr.
         stderr: String,
+        /// Why the committed SDK mapping is stale for the SDK resolved now, if it is: a field
+        /// the SDK renamed or removed fails the build there.
+        mapping: Option<String>,
     },
     /// The crate's spec does not load.
     #[error(transparent)]
@@ -98,14 +106,28 @@ pub enum UpgradeError {
     Drift(Error),
 }
 
+fn stale_hint(mapping: &Option<String>) -> String {
+    mapping
+        .as_ref()
+        .map(|why| format!("; {why}"))
+        .unwrap_or_default()
+}
+
 /// Run the contract trials and the model drift check in the crate at `manifest_dir`, answers
 /// replayed from `baseline` (the default recording when `None`).
 pub fn check_upgrade(
     manifest_dir: &Path,
     baseline: Option<&Path>,
 ) -> Result<UpgradeReport, UpgradeError> {
-    let (output, failed) = run_contract_trials(manifest_dir, baseline)?;
     let spec = Spec::load(&manifest_dir.join("specs"))?;
+    // Read before the build: a stale mapping is the likeliest reason the build fails.
+    let mapping = staleness(&spec, manifest_dir).map_err(UpgradeError::Drift)?;
+    let (output, failed) = match run_contract_trials(manifest_dir, baseline) {
+        Err(UpgradeError::NotRun { stderr, .. }) => {
+            return Err(UpgradeError::NotRun { stderr, mapping })
+        }
+        other => other?,
+    };
     // The model the crate resolves now: after `cargo update`, the new SDK's source, as the
     // contract run above compiled it.
     let (sdk_version, drift) = match check_crate(&spec, manifest_dir) {
@@ -143,6 +165,7 @@ pub fn check_upgrade(
         other,
         contract_passed: output.status.success(),
         drift,
+        mapping,
     })
 }
 
@@ -180,6 +203,7 @@ fn run_contract_trials(
         Some(failed) => Ok((output, failed)),
         None => Err(UpgradeError::NotRun {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            mapping: None,
         }),
     }
 }
@@ -196,6 +220,7 @@ mod tests {
             other: other.iter().map(|s| s.to_string()).collect(),
             contract_passed,
             drift: Vec::new(),
+            mapping: None,
         }
     }
 
@@ -207,5 +232,12 @@ mod tests {
         assert!(!crashed.is_unchanged());
         assert!(crashed.has_other_failures());
         assert!(report(false, &["some_other_trial"]).has_other_failures());
+    }
+
+    #[test]
+    fn a_stale_mapping_is_a_change() {
+        let mut stale = report(true, &[]);
+        stale.mapping = Some("src/client/sdk_ops/generated.rs is stale".into());
+        assert!(!stale.is_unchanged());
     }
 }

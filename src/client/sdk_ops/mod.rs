@@ -14,16 +14,22 @@
 //! Outputs are printed with the SES wire names; `None` members are left out, timestamps are epoch
 //! seconds, enums their wire strings, maps JSON objects with sorted keys.
 //!
-//! * `table.rs`: one row per operation (generates [`OPERATIONS`] and [`call`]);
-//! * `shapes.rs`: one row per structure of requests and of answers, and the enums;
+//! * `generated.rs`: one row per operation (generates [`OPERATIONS`] and [`call`]), per structure
+//!   of requests and of answers, and per enum: generated from the SDK's own model by
+//!   `src/sdk_model/mapping.rs`, never edited by hand (`tests/sdk_mapping.rs` fails when it is
+//!   stale, and names the command that rewrites it);
 //! * `rows.rs`: how a row becomes code;
 //! * `input.rs`: JSON to SDK values, one conversion per Rust type;
 //! * `output.rs`: SDK values to JSON, one conversion per Rust type.
 
+// Generated text, one row per line: rustfmt would rewrap it and make it differ from what the
+// generator writes.
+#[rustfmt::skip]
+mod generated;
 mod input;
 mod output;
 mod rows;
-mod shapes;
-mod table;
+#[cfg(test)]
+mod tests;
 
-pub use table::{call, OPERATIONS};
+pub use generated::{call, OPERATIONS};

@@ -1,5 +1,5 @@
-//! How a row of the table becomes code. The tables themselves are in `table.rs` (operations)
-//! and `shapes.rs` (structures and enums).
+//! How a row of the mapping becomes code. The rows themselves are in `generated.rs`, written by
+//! `src/sdk_model/mapping.rs` from the SDK's model.
 //!
 //! A request member is `Member => sdk_setter`: the JSON member `Member` goes to the SDK builder's
 //! `sdk_setter`, converted by the [`FromJson`](super::input::FromJson) of the setter's type, so
