@@ -36,9 +36,10 @@ fn an_operation_without_a_row_is_named() {
     let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
     let source = SdkSource::locate(manifest()).unwrap_or_else(|e| panic!("{e}"));
     let mut grown = spec.clone();
-    let mut extra = grown.operations["GetEmailTemplate"].clone();
-    extra.operation = "ListEmailIdentities".into();
-    extra.input.clear();
+    let mut extra = grown.operations["ListEmailTemplates"].clone();
+    // An SES v2 operation the shipped table does not have (yet).
+    extra.operation = "ListContactLists".into();
+    // Its input is NextToken and PageSize too; its output members come from the SDK alone.
     extra.output.clear();
     grown.operations.insert(extra.operation.clone(), extra);
     let committed = std::fs::read_to_string(manifest().join(MAPPING_FILE)).unwrap();
@@ -46,5 +47,5 @@ fn an_operation_without_a_row_is_named() {
     let problem = ses_conformance::sdk_model::mapping_difference(&committed, &generated)
         .expect("a spec with one more operation must differ from the committed mapping");
     assert!(problem.contains(MAPPING_FILE), "{problem}");
-    assert!(problem.contains("ListEmailIdentities"), "{problem}");
+    assert!(problem.contains("ListContactLists"), "{problem}");
 }

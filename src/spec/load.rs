@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::integrity::{check_operation, check_resources, check_shape};
 use super::kinds::Protocol;
 use super::model::{ErrorDef, Operation, ResourceDef, Shape};
-use super::{Spec, OPERATIONS, SETUP_OPERATIONS};
+use super::Spec;
 
 /// Why a spec directory could not be loaded. Every variant names the file, and where it can, the
 /// JSON path inside it.
@@ -68,8 +68,8 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
     let errors_file = dir.join("errors.json");
     let errors: IndexMap<String, ErrorDef> = parse_file(&errors_file)?;
     let protocol: Protocol = parse_file(&dir.join("protocol.json"))?;
-    let (operations, op_files) = load_operations(&dir.join("operations"), OPERATIONS)?;
-    let (setup, setup_files) = load_operations(&dir.join("setup"), SETUP_OPERATIONS)?;
+    let (operations, op_files) = load_operations(&dir.join("operations"))?;
+    let (setup, setup_files) = load_operations(&dir.join("setup"))?;
 
     let spec = Spec {
         dir: dir.to_path_buf(),
@@ -168,25 +168,11 @@ fn load_shapes(dir: &Path) -> Result<IndexMap<String, Shape>, SpecError> {
     Ok(shapes)
 }
 
-fn load_operations(
-    dir: &Path,
-    known: &[&str],
-) -> Result<(IndexMap<String, Operation>, Vec<PathBuf>), SpecError> {
+fn load_operations(dir: &Path) -> Result<(IndexMap<String, Operation>, Vec<PathBuf>), SpecError> {
     let mut operations = IndexMap::new();
     let mut files = Vec::new();
     for file in json_files(dir)? {
         let op: Operation = parse_file(&file)?;
-        if !known.contains(&op.operation.as_str()) {
-            return Err(SpecError::invalid(
-                &file,
-                "$.operation",
-                format!(
-                    "unknown operation `{}`: this directory holds only {}",
-                    op.operation,
-                    known.join(", ")
-                ),
-            ));
-        }
         if op.operation != file_stem(&file) {
             return Err(SpecError::invalid(
                 &file,
@@ -199,18 +185,6 @@ fn load_operations(
         }
         operations.insert(op.operation.clone(), op);
         files.push(file);
-    }
-    let missing: Vec<&str> = known
-        .iter()
-        .copied()
-        .filter(|name| !operations.contains_key(*name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(SpecError::invalid(
-            dir,
-            "$",
-            format!("missing operation file(s): {}", missing.join(", ")),
-        ));
     }
     Ok((operations, files))
 }

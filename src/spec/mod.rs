@@ -27,5 +27,5 @@ pub use kinds::wire_type::type_matches;
 pub use kinds::{ConstraintKind, Constraints, Protocol, ShapeRules};
 pub use load::{load_dir, parse_file, parse_str, SpecError};
 pub use model::*;
-pub use table::{uri_labels, Spec, OPERATIONS, SETUP_OPERATIONS};
+pub use table::{uri_labels, Spec};
 pub use validate::{json_kind, validate, validate_in, Edition, Violation};

@@ -173,6 +173,30 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+/// A map; its keys are converted like string members (an enum key is kept as written), value
+/// paths are `Name.key`.
+impl<K, V> FromJson for std::collections::HashMap<K, V>
+where
+    K: FromJson + Eq + std::hash::Hash,
+    V: FromJson,
+{
+    fn from_json(value: &Value, path: &str) -> Conv<Self> {
+        let entries = value
+            .as_object()
+            .ok_or_else(|| fail(path, "expected a map"))?;
+        entries
+            .iter()
+            .map(|(k, v)| {
+                let at = format!("{path}.{k}");
+                Ok((
+                    K::from_json(&Value::String(k.clone()), &at)?,
+                    V::from_json(v, &at)?,
+                ))
+            })
+            .collect()
+    }
+}
+
 /// An enum member, kept as written whether or not the enum has that value, so that invalid
 /// values reach the server.
 pub(super) fn enum_from_json<E: for<'s> From<&'s str>>(value: &Value, path: &str) -> Conv<E> {
@@ -225,6 +249,28 @@ mod tests {
         assert_eq!(
             refusal(whole::<Destination>(&request)),
             "ToAddresses: expected a list"
+        );
+    }
+
+    #[test]
+    fn map_values_name_their_key_and_enum_keys_are_kept_as_written() {
+        use std::collections::HashMap;
+        // Any string enum converts as a key (ListEmailIdentities' Filter is keyed by one).
+        type Filter = HashMap<MailType, String>;
+        let request = json!({"Filter": {"MARKETING": "sc", "NOT_A_KEY": 3}});
+        assert_eq!(
+            refusal(member::<Filter>(&request, "Filter")),
+            "Filter.NOT_A_KEY: expected a string"
+        );
+        let request = json!({"Filter": {"NOT_A_KEY": "x"}});
+        let map = member::<Filter>(&request, "Filter")
+            .unwrap_or_else(|_| panic!("a string value converts"))
+            .unwrap_or_default();
+        assert_eq!(map.keys().next().map(|k| k.as_str()), Some("NOT_A_KEY"));
+        let request = json!({"Filter": []});
+        assert_eq!(
+            refusal(member::<Filter>(&request, "Filter")),
+            "Filter: expected a map"
         );
     }
 

@@ -6,7 +6,7 @@ use crate::client::sdk::{Capture, SdkFailure, SdkResult};
 use crate::client::sdk_ops::generated::*;
 use crate::client::sdk_ops::input::refusal;
 use crate::client::sdk_ops::rows::{loaded, row_problems, setter, Members};
-use crate::spec::{snake_case, Spec, OPERATIONS as SPEC_OPERATIONS, SETUP_OPERATIONS};
+use crate::spec::{snake_case, Spec};
 use aws_sdk_sesv2::Client;
 use serde_json::{json, Value};
 
@@ -22,13 +22,21 @@ fn operation_set<'s>(spec: &'s Spec, name: &str, input: bool) -> Option<(String,
 
 #[test]
 fn the_operations_are_the_specs() {
+    let (spec, _) = loaded();
     let table: BTreeSet<&str> = OPERATIONS.iter().copied().collect();
-    let spec: BTreeSet<&str> = SPEC_OPERATIONS
-        .iter()
-        .chain(SETUP_OPERATIONS)
-        .copied()
+    let spec: BTreeSet<&str> = spec
+        .operations
+        .keys()
+        .chain(spec.setup.keys())
+        .map(String::as_str)
         .collect();
-    assert_eq!(table, spec);
+    assert_eq!(
+        table,
+        spec,
+        "{} is stale: regenerate it with `{}`",
+        crate::sdk_model::MAPPING_FILE,
+        crate::sdk_model::REGENERATE_MAPPING
+    );
     assert_eq!(table.len(), OPERATIONS.len(), "an operation has two rows");
 }
 
