@@ -34,7 +34,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
     let comparer = Comparer::new(Arc::clone(&spec), prepared.profile.clone(), &entries);
     let printer = BaselineDiff::new(
         std::io::stdout(),
-        repro(&options, &prepared.name),
+        repro(&options, &prepared),
         baseline_dir,
         meta,
     );

@@ -48,12 +48,10 @@ pub(super) fn reporters(
 }
 
 /// How the console says to reproduce a case of this run.
-pub(super) fn repro(options: &RunOptions, name: &str) -> Repro {
+pub(super) fn repro(options: &RunOptions, prepared: &Prepared) -> Repro {
     Repro {
-        target: name.to_string(),
-        endpoint: (name != "reference")
-            .then(|| options.endpoint.clone())
-            .flatten(),
+        target: prepared.name.clone(),
+        endpoint: prepared.endpoint_flag(options),
         seed: options.seed,
         cases: options.random_cases,
         identity: options.identity.clone(),

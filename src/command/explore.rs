@@ -165,9 +165,7 @@ fn write_outputs(
     };
     let replay = ReplayCommand {
         target: prepared.name.clone(),
-        endpoint: (prepared.name != "reference")
-            .then(|| options.endpoint.clone())
-            .flatten(),
+        endpoint: prepared.endpoint_flag(options),
         identity: options.identity.clone(),
         regressions: regressions.display().to_string(),
     };

@@ -11,7 +11,7 @@ use crate::gate::PaceSettings;
 use crate::generate::{self, Settings};
 use crate::profile::Profile;
 use crate::reference;
-use crate::spec::Spec;
+use crate::spec::{first_gate_difference, Spec, SpecSource};
 
 use super::options::{RunOptions, ALLOW_VALUES};
 use super::outputs::{result_files, Output};
@@ -54,6 +54,10 @@ pub enum UsageError {
         #[source]
         error: EndpointError,
     },
+    /// `--specs` for `--target aws` with a table that differs from the embedded one in what
+    /// steers safety.
+    #[error("--specs with --target aws: against real SES the embedded table's safety data is used, and this table differs from it beyond prose: {0} (run with the embedded table, or change only summaries, sources and docs)")]
+    SpecsSteerSafety(String),
     /// A named target with nowhere to connect.
     #[error("--target {name}: no --endpoint given{}", env.as_deref().map(|v| format!(" and {v} is not set")).unwrap_or_default())]
     NoEndpoint {
@@ -81,12 +85,39 @@ pub fn check_ops(spec: &Spec, ops: &[String]) -> Result<(), UsageError> {
     }
 }
 
-/// The name a run reports under.
-fn target_name(options: &RunOptions) -> String {
-    match (&options.target, &options.endpoint) {
-        (Some(t), _) => t.clone(),
-        (None, Some(_)) => "endpoint".into(),
-        (None, None) => "reference".into(),
+/// What `--target` and `--endpoint` chose, parsed once. Whether a target is real SES is decided
+/// here, from the flag, and never by a profile file's contents: a profile only adds expectations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetChoice {
+    /// No flag, or `--target reference`: the embedded reference.
+    Reference,
+    /// `--target aws`: real SES, behind the gate.
+    Aws,
+    /// `--target NAME`: an emulator, with its shipped profile if there is one.
+    Named(String),
+    /// `--endpoint URL` alone: an unnamed endpoint.
+    Endpoint,
+}
+
+impl TargetChoice {
+    /// The choice the flags make.
+    pub fn from_flags(target: Option<&str>, endpoint: Option<&str>) -> TargetChoice {
+        match (target, endpoint) {
+            (Some("aws"), _) => TargetChoice::Aws,
+            (Some("reference"), _) | (None, None) => TargetChoice::Reference,
+            (Some(name), _) => TargetChoice::Named(name.to_string()),
+            (None, Some(_)) => TargetChoice::Endpoint,
+        }
+    }
+
+    /// The name a run reports under (and its profile's file name).
+    pub fn name(&self) -> &str {
+        match self {
+            TargetChoice::Reference => "reference",
+            TargetChoice::Aws => "aws",
+            TargetChoice::Named(name) => name,
+            TargetChoice::Endpoint => "endpoint",
+        }
     }
 }
 
@@ -109,11 +140,11 @@ pub(super) fn endpoint_flag(endpoint: Option<&str>) -> Result<Option<String>, Us
 /// Resolve what to connect to from the flags (and the profile's endpoint variable).
 fn target_kind(
     options: &RunOptions,
-    name: &str,
+    choice: &TargetChoice,
     profile: &Profile,
 ) -> Result<TargetKind, UsageError> {
     let endpoint = endpoint_flag(options.endpoint.as_deref())?;
-    if name == "aws" {
+    if *choice == TargetChoice::Aws {
         let identity = options.identity.clone().ok_or(UsageError::NoIdentity)?;
         return Ok(TargetKind::Aws {
             url: endpoint,
@@ -124,12 +155,13 @@ fn target_kind(
     if let Some(url) = endpoint {
         return Ok(TargetKind::Local { url });
     }
-    if name == "reference" {
+    if *choice == TargetChoice::Reference {
         return Ok(TargetKind::Reference(reference::Options {
             throttle: options.reference_throttle,
             ..Default::default()
         }));
     }
+    let name = choice.name();
     let from_env = profile
         .endpoint_env
         .as_deref()
@@ -198,6 +230,16 @@ pub(super) struct Prepared {
     pub outputs: Vec<Output>,
 }
 
+impl Prepared {
+    /// The `--endpoint` a reproduction command repeats: none for the embedded reference.
+    pub fn endpoint_flag(&self, options: &RunOptions) -> Option<String> {
+        match self.kind {
+            TargetKind::Reference(_) => None,
+            _ => options.endpoint.clone(),
+        }
+    }
+}
+
 /// Choose the target and select the cases; on a usage error, say so and return the exit code.
 pub(super) fn prepare(spec: &Arc<Spec>, options: &RunOptions) -> Result<Prepared, i32> {
     let mut prepared = prepare_target(spec, options)?;
@@ -214,13 +256,17 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
     {
         return Err(usage_error(UsageError::UnknownAllow { value: a.clone() }));
     }
-    let name = target_name(options);
+    let choice = TargetChoice::from_flags(options.target.as_deref(), options.endpoint.as_deref());
+    if choice == TargetChoice::Aws {
+        embedded_safety_data(spec).map_err(usage_error)?;
+    }
+    let name = choice.name().to_string();
     let profile = match Profile::shipped(spec, &name) {
         Ok(Some(p)) => p,
         Ok(None) => Profile::bare(&name),
         Err(e) => return Err(usage_error(e)),
     };
-    let kind = target_kind(options, &name, &profile).map_err(usage_error)?;
+    let kind = target_kind(options, &choice, &profile).map_err(usage_error)?;
     Ok(Prepared {
         name,
         profile,
@@ -228,6 +274,20 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
         cases: Vec::new(),
         outputs: result_files(options),
     })
+}
+
+/// Against real SES the embedded table's safety data wins: a `--specs` table is accepted only
+/// when it says the same beyond prose (see [`first_gate_difference`]).
+fn embedded_safety_data(spec: &Spec) -> Result<(), UsageError> {
+    if spec.source == SpecSource::Embedded {
+        return Ok(());
+    }
+    let found = first_gate_difference(&SpecSource::Embedded, &spec.source)
+        .map_err(|e| UsageError::SpecsSteerSafety(e.to_string()))?;
+    match found {
+        Some(difference) => Err(UsageError::SpecsSteerSafety(difference.to_string())),
+        None => Ok(()),
+    }
 }
 
 /// The async runtime a command runs on.

@@ -34,7 +34,7 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
             &prepared.cases,
         );
     }
-    let console = Console::new(std::io::stdout(), repro(&options, &prepared.name));
+    let console = Console::new(std::io::stdout(), repro(&options, &prepared));
     let reporters = reporters(&options, &prepared.name, console)
         .count_coverage(CoverageCounter::new(&spec, &options.ops));
     let executed = match execute_blocking(&spec, &options, &prepared, false, reporters) {

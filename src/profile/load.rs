@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::generate::{self, Plan, Settings};
 use crate::profile::KnownClass;
-use crate::spec::{parse_file, Spec, SpecError};
+use crate::spec::{parse_file, parse_in, Spec, SpecError};
 
 /// Why a profile does not load. Every variant names the file, and where it can, the JSON path.
 #[derive(Debug, thiserror::Error)]
@@ -231,16 +231,14 @@ impl Profile {
     /// The profile of `name` in the spec directory's `targets/`, if there is one, checked
     /// against the spec (see `load`).
     pub fn shipped(spec: &Spec, name: &str) -> Result<Option<Profile>, ProfileError> {
-        let file = Self::path(&spec.dir, name);
-        if !file.exists() {
+        let relative = format!("targets/{name}.json");
+        // A target name is a file name, never a path out of the table.
+        if name.contains(['/', '\\']) || !spec.source.has(&relative) {
             return Ok(None);
         }
-        Self::load(spec, &file).map(Some)
-    }
-
-    /// Where the profile of `name` lives under a spec directory.
-    pub fn path(spec_dir: &Path, name: &str) -> PathBuf {
-        spec_dir.join("targets").join(format!("{name}.json"))
+        let profile: Profile = parse_in(&spec.source, &relative)?;
+        profile.check(spec, &spec.source.file(&relative))?;
+        Ok(Some(profile))
     }
 
     /// Load a profile file and check it against the spec: every `unsupported` key is an

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use super::integrity::{check_operation, check_resources, check_shape};
 use super::kinds::Protocol;
 use super::model::{ErrorDef, Operation, ResourceDef, Shape};
+use super::source::SpecSource;
 use super::Spec;
 
 /// Why a spec directory could not be loaded. Every variant names the file, and where it can, the
@@ -62,17 +63,24 @@ impl SpecError {
 
 /// Load and check every file of a spec directory.
 pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
-    let shapes = load_shapes(&dir.join("shapes"))?;
-    let resources_file = dir.join("resources.json");
-    let resources: IndexMap<String, ResourceDef> = parse_file(&resources_file)?;
-    let errors_file = dir.join("errors.json");
-    let errors: IndexMap<String, ErrorDef> = parse_file(&errors_file)?;
-    let protocol: Protocol = parse_file(&dir.join("protocol.json"))?;
-    let (operations, op_files) = load_operations(&dir.join("operations"))?;
-    let (setup, setup_files) = load_operations(&dir.join("setup"))?;
+    load_from(SpecSource::Dir(dir.to_path_buf()))
+}
+
+/// Load and check every file of a spec table, from wherever its files come from.
+pub fn load_from(source: SpecSource) -> Result<Spec, SpecError> {
+    let shapes = load_shapes(&source)?;
+    let resources: IndexMap<String, ResourceDef> = parse_in(&source, "resources.json")?;
+    let errors: IndexMap<String, ErrorDef> = parse_in(&source, "errors.json")?;
+    let protocol: Protocol = parse_in(&source, "protocol.json")?;
+    let (operations, op_files) = load_operations(&source, "operations")?;
+    let (setup, setup_files) = load_operations(&source, "setup")?;
 
     let spec = Spec {
-        dir: dir.to_path_buf(),
+        dir: match &source {
+            SpecSource::Dir(dir) => dir.clone(),
+            SpecSource::Embedded => Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"),
+        },
+        source,
         operations,
         setup,
         shapes,
@@ -87,11 +95,18 @@ pub fn load_dir(dir: &Path) -> Result<Spec, SpecError> {
         check_operation(&spec, op, file)?;
     }
     for shape in spec.shapes.values() {
-        let file = dir.join("shapes").join(format!("{}.json", shape.shape));
+        let file = spec.source.file(&format!("shapes/{}.json", shape.shape));
         check_shape(&spec, shape, &file)?;
     }
-    check_resources(&spec, &resources_file)?;
+    check_resources(&spec, &spec.source.file("resources.json"))?;
     Ok(spec)
+}
+
+/// Parse the file `relative` of a spec table into `T`, reporting the JSON path of the first
+/// error.
+pub fn parse_in<T: DeserializeOwned>(source: &SpecSource, relative: &str) -> Result<T, SpecError> {
+    let text = source.read(relative)?;
+    parse_str(&source.file(relative), &text)
 }
 
 /// Parse one JSON file into `T`, reporting the JSON path of the first error.
@@ -127,32 +142,17 @@ fn json_path(serde_path: &str) -> String {
     }
 }
 
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
-    let read_err = |source| SpecError::Read {
-        file: dir.to_path_buf(),
-        source,
-    };
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(read_err)? {
-        let path = entry.map_err(read_err)?.path();
-        if path.extension().is_some_and(|ext| ext == "json") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 fn file_stem(file: &Path) -> String {
     file.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
-fn load_shapes(dir: &Path) -> Result<IndexMap<String, Shape>, SpecError> {
+fn load_shapes(source: &SpecSource) -> Result<IndexMap<String, Shape>, SpecError> {
     let mut shapes = IndexMap::new();
-    for file in json_files(dir)? {
-        let shape: Shape = parse_file(&file)?;
+    for relative in source.json_files("shapes")? {
+        let shape: Shape = parse_in(source, &relative)?;
+        let file = source.file(&relative);
         if shape.shape != file_stem(&file) {
             return Err(SpecError::invalid(
                 &file,
@@ -168,11 +168,15 @@ fn load_shapes(dir: &Path) -> Result<IndexMap<String, Shape>, SpecError> {
     Ok(shapes)
 }
 
-fn load_operations(dir: &Path) -> Result<(IndexMap<String, Operation>, Vec<PathBuf>), SpecError> {
+fn load_operations(
+    source: &SpecSource,
+    folder: &str,
+) -> Result<(IndexMap<String, Operation>, Vec<PathBuf>), SpecError> {
     let mut operations = IndexMap::new();
     let mut files = Vec::new();
-    for file in json_files(dir)? {
-        let op: Operation = parse_file(&file)?;
+    for relative in source.json_files(folder)? {
+        let op: Operation = parse_in(source, &relative)?;
+        let file = source.file(&relative);
         if op.operation != file_stem(&file) {
             return Err(SpecError::invalid(
                 &file,

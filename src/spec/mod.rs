@@ -4,10 +4,12 @@ pub mod kinds;
 
 mod blobs;
 mod constraint;
+mod gate_view;
 pub mod http;
 mod integrity;
 mod load;
 mod model;
+mod source;
 mod table;
 mod validate;
 
@@ -15,6 +17,7 @@ pub use blobs::blob_pointers;
 pub use constraint::{
     constraint_name, has_body, named_constraints, snake_case, ConstraintRef, MemberPath, Step,
 };
+pub use gate_view::{first_gate_difference, GateDifference};
 pub use kinds::ascii_or_charset::AsciiOrCharsetRule;
 pub use kinds::bounds::{Bounds, LaterBounds};
 pub use kinds::charset::{CharClass, CharsetRule};
@@ -25,7 +28,8 @@ pub use kinds::sourced::{LaterRule, ProtocolRule, Sourced};
 pub use kinds::unique::UniqueRule;
 pub use kinds::wire_type::type_matches;
 pub use kinds::{ConstraintKind, Constraints, Protocol, ShapeRules};
-pub use load::{load_dir, parse_file, parse_str, SpecError};
+pub use load::{load_dir, load_from, parse_file, parse_in, parse_str, SpecError};
 pub use model::*;
+pub use source::SpecSource;
 pub use table::{uri_labels, Spec};
 pub use validate::{json_kind, validate, validate_in, Edition, Violation};

@@ -7,15 +7,18 @@ use indexmap::IndexMap;
 
 use super::constraint::{MemberPath, Step};
 use super::{
-    load_dir, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic, Shape,
-    ShapeKind, SpecError,
+    load_dir, load_from, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic,
+    Shape, ShapeKind, SpecError, SpecSource,
 };
 
 /// The loaded, checked spec table.
 #[derive(Debug, Clone)]
 pub struct Spec {
-    /// The directory it was loaded from (target profiles live under it too).
+    /// The directory it was loaded from; for the embedded table, the checkout it was built from
+    /// (only checkout tools such as `sdk-check` read it).
     pub dir: PathBuf,
+    /// Where its files are read from (target profiles live there too).
+    pub source: SpecSource,
     /// The operations under test (one file each in `operations/`), keyed by name, sorted by name.
     pub operations: IndexMap<String, Operation>,
     /// Setup-only operations, keyed by name.
@@ -51,14 +54,14 @@ impl Spec {
         current
     }
 
-    /// The spec directory shipped with this crate.
+    /// The spec directory of the checkout this crate was built from.
     pub fn default_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")
     }
 
-    /// Load the spec directory shipped with this crate.
+    /// Load the spec table embedded in the binary (the checkout's `specs/` at build time).
     pub fn load_default() -> Result<Spec, SpecError> {
-        load_dir(&Self::default_dir())
+        load_from(SpecSource::Embedded)
     }
 
     /// Load a spec directory.
