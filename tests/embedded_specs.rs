@@ -159,3 +159,21 @@ fn real_ses_accepts_a_table_that_changes_only_prose() {
     assert!(stdout.contains("would be sent"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cleanup_refuses_a_table_that_changes_what_a_delete_calls() {
+    let dir = common::temp_dir("embedded-cleanup");
+    let specs = specs_copy(&dir, "DeleteEmailTemplate", |v| {
+        v["http"]["uri"] = "/v2/email/identities/{TemplateName}".into();
+    });
+    let specs_arg = specs.display().to_string();
+    let args = ["--specs", &specs_arg, "cleanup", "--endpoint", "http://127.0.0.1:9"];
+    let (code, _, stderr) = run(&args, &dir, LIMIT);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--specs with cleanup"), "{stderr}");
+    assert!(
+        stderr.contains("operations/DeleteEmailTemplate.json at $.http.uri"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -12,7 +12,7 @@ use crate::spec::Spec;
 
 use super::durations::TIMEOUT;
 use super::ledger::report_ledger_lines;
-use super::prepare::{endpoint_flag, runtime, usage_error};
+use super::prepare::{embedded_safety_data, endpoint_flag, runtime, usage_error};
 
 /// Options of `cleanup`.
 #[derive(Debug, Clone)]
@@ -42,6 +42,10 @@ pub struct CleanupOptions {
 /// URL the harness accepts, 3 when the endpoint cannot be set up, 4 when a ledger cannot be
 /// written.
 pub fn cleanup(spec: Arc<Spec>, options: CleanupOptions) -> i32 {
+    // Cleanup deletes on real SES: what it may delete is the embedded table's to say.
+    if let Err(e) = embedded_safety_data(&spec, "cleanup") {
+        return usage_error(e);
+    }
     let timeout = match TIMEOUT.duration(options.timeout_secs) {
         Ok(timeout) => timeout,
         Err(e) => return usage_error(e),

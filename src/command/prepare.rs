@@ -56,8 +56,13 @@ pub enum UsageError {
     },
     /// `--specs` for `--target aws` with a table that differs from the embedded one in what
     /// steers safety.
-    #[error("--specs with --target aws: against real SES the embedded table's safety data is used, and this table differs from it beyond prose: {0} (run with the embedded table, or change only summaries, sources and docs)")]
-    SpecsSteerSafety(String),
+    #[error("--specs with {command}: against real SES the embedded table's safety data is used, and this table differs from it beyond prose: {difference} (run with the embedded table, or change only summaries, sources and docs)")]
+    SpecsSteerSafety {
+        /// `--target aws` or `cleanup`.
+        command: &'static str,
+        /// The first difference, or why the table could not be compared.
+        difference: String,
+    },
     /// A named target with nowhere to connect.
     #[error("--target {name}: no --endpoint given{}", env.as_deref().map(|v| format!(" and {v} is not set")).unwrap_or_default())]
     NoEndpoint {
@@ -258,7 +263,7 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
     }
     let choice = TargetChoice::from_flags(options.target.as_deref(), options.endpoint.as_deref());
     if choice == TargetChoice::Aws {
-        embedded_safety_data(spec).map_err(usage_error)?;
+        embedded_safety_data(spec, "--target aws").map_err(usage_error)?;
     }
     let name = choice.name().to_string();
     let profile = match Profile::shipped(spec, &name) {
@@ -278,15 +283,18 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
 
 /// Against real SES the embedded table's safety data wins: a `--specs` table is accepted only
 /// when it says the same beyond prose (see [`first_gate_difference`]).
-fn embedded_safety_data(spec: &Spec) -> Result<(), UsageError> {
+pub(super) fn embedded_safety_data(spec: &Spec, command: &'static str) -> Result<(), UsageError> {
     if spec.source == SpecSource::Embedded {
         return Ok(());
     }
-    let found = first_gate_difference(&SpecSource::Embedded, &spec.source)
-        .map_err(|e| UsageError::SpecsSteerSafety(e.to_string()))?;
-    match found {
-        Some(difference) => Err(UsageError::SpecsSteerSafety(difference.to_string())),
-        None => Ok(()),
+    let refused = |difference: String| UsageError::SpecsSteerSafety {
+        command,
+        difference,
+    };
+    match first_gate_difference(&SpecSource::Embedded, &spec.source) {
+        Ok(None) => Ok(()),
+        Ok(Some(difference)) => Err(refused(difference.to_string())),
+        Err(e) => Err(refused(e.to_string())),
     }
 }
 
