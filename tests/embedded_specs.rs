@@ -167,7 +167,13 @@ fn cleanup_refuses_a_table_that_changes_what_a_delete_calls() {
         v["http"]["uri"] = "/v2/email/identities/{TemplateName}".into();
     });
     let specs_arg = specs.display().to_string();
-    let args = ["--specs", &specs_arg, "cleanup", "--endpoint", "http://127.0.0.1:9"];
+    let args = [
+        "--specs",
+        &specs_arg,
+        "cleanup",
+        "--endpoint",
+        "http://127.0.0.1:9",
+    ];
     let (code, _, stderr) = run(&args, &dir, LIMIT);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("--specs with cleanup"), "{stderr}");

@@ -19,20 +19,24 @@ pub enum ProfileError {
     #[error(transparent)]
     Parse(#[from] SpecError),
     /// An `unsupported` key is not an operation of the spec.
-    #[error("{file}: at $.unsupported.{operation}: `{operation}` is not one of the 22 operations")]
+    #[error(
+        "{file}: at $.unsupported.{operation}: `{operation}` is not an operation of the table"
+    )]
     UnknownOperation {
         /// The profile file.
         file: PathBuf,
         /// The key.
         operation: String,
     },
-    /// A known divergence that covers no case of the default suite: it can never happen, so it
-    /// can never go stale either, and would rot unnoticed.
-    #[error("{file}: at $.known_divergences[{index}]: `{pattern}` matches no case of the default suite{}", when.as_ref().map(|w| format!(" whose request has {w}")).unwrap_or_default())]
+    /// A known divergence or baseline mismatch that covers no case of the default suite: it can
+    /// never happen, so it can never go stale either, and would rot unnoticed.
+    #[error("{file}: at $.{list}[{index}]: `{pattern}` matches no case of the default suite{}", when.as_ref().map(|w| format!(" whose request has {w}")).unwrap_or_default())]
     DeadEntry {
         /// The profile file.
         file: PathBuf,
-        /// The entry's index in `known_divergences`.
+        /// The list it is in: `known_divergences` or `baseline_mismatches`.
+        list: &'static str,
+        /// The entry's index in that list.
         index: usize,
         /// The entry's `cases` pattern.
         pattern: String,
@@ -90,11 +94,16 @@ pub struct Profile {
     pub known_divergences: Vec<KnownDivergence>,
     /// Divergences the target is known to have inside sequences, by the operation whose answer
     /// departs: a call they cover is recorded as known, the model follows what the target did,
-    /// and the sequence goes on.
+    /// and the sequence goes on. Lenient, unlike the other two lists: an entry that no run
+    /// needed is not refused, because which (write, read) pairs of a family a seed's sequences
+    /// reach still varies from seed to seed, so "not needed this run" does not mean dead. They
+    /// become strict once every pair is reached in every run (the sequences issue).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sequence_divergences: Vec<KnownStepDivergence>,
     /// Differences from a baseline (`diff`) the target is known to have. Unlike known
-    /// divergences these are allowances: a case that matches anyway is fine.
+    /// divergences these are allowances: a case that matches anyway is fine. An entry whose
+    /// pattern matches no case of the default suite is refused at load, as a dead known
+    /// divergence is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub baseline_mismatches: Vec<BaselineMismatch>,
 }
@@ -260,7 +269,7 @@ impl Profile {
                 operation: op.clone(),
             });
         }
-        if self.known_divergences.is_empty() {
+        if self.known_divergences.is_empty() && self.baseline_mismatches.is_empty() {
             return Ok(());
         }
         DefaultSuite::new(spec).check(self, file)
@@ -339,15 +348,32 @@ impl<'s> DefaultSuite<'s> {
         }
     }
 
-    /// Every known divergence of the profile covers at least one case.
+    /// Every known divergence and every baseline mismatch of the profile covers at least one
+    /// case.
     fn check(&self, profile: &Profile, file: &Path) -> Result<(), ProfileError> {
         for (index, known) in profile.known_divergences.iter().enumerate() {
             if !self.covers(known) {
                 return Err(ProfileError::DeadEntry {
                     file: file.to_path_buf(),
+                    list: "known_divergences",
                     index,
                     pattern: known.cases.clone(),
                     when: known.when.clone().map(Box::new),
+                });
+            }
+        }
+        for (index, mismatch) in profile.baseline_mismatches.iter().enumerate() {
+            if !self
+                .plans
+                .iter()
+                .any(|plan| glob_match(&mismatch.cases, &plan.id))
+            {
+                return Err(ProfileError::DeadEntry {
+                    file: file.to_path_buf(),
+                    list: "baseline_mismatches",
+                    index,
+                    pattern: mismatch.cases.clone(),
+                    when: None,
                 });
             }
         }
@@ -482,6 +508,39 @@ mod tests {
             file.display().to_string().as_str(),
             "$.known_divergences[1]",
             "`list_email_templates::invalid::page_size_far_above_max::*`",
+        ] {
+            assert!(text.contains(says), "{text} does not say {says}");
+        }
+    }
+
+    #[test]
+    fn a_baseline_mismatch_that_covers_no_case_fails_naming_the_entry() {
+        let dir = std::env::temp_dir().join(format!(
+            "ses-conformance-profile-dead-mismatch-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.join("t.json");
+        let mismatch = |cases: &str| json!({"cases": cases, "level": "full", "why": "y"});
+        let profile = json!({
+            "target": "t",
+            "description": "a test profile",
+            "baseline_mismatches": [
+                mismatch("get_account::valid::*"),
+                mismatch("get_acount::valid::*"),
+            ],
+        });
+        std::fs::write(&file, profile.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = Profile::load(&spec(), &file);
+        let _ = std::fs::remove_dir_all(&dir);
+        let text = match loaded {
+            Ok(_) => panic!("a profile with a dead baseline mismatch loaded"),
+            Err(e) => e.to_string(),
+        };
+        for says in [
+            file.display().to_string().as_str(),
+            "$.baseline_mismatches[1]",
+            "`get_acount::valid::*` matches no case",
         ] {
             assert!(text.contains(says), "{text} does not say {says}");
         }
