@@ -18,3 +18,75 @@ pub const INTERRUPTED: i32 = 130;
 /// stopped as on Ctrl-C (no new case; cases in flight finished and what it created was
 /// removed). 128 + SIGPIPE, what a shell reports for a writer a closed pipe stopped.
 pub const OUTPUT_CLOSED: i32 = 141;
+
+/// How a run, record, diff or explore ended, in the terms its exit code is chosen by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ending {
+    /// A stop signal, or stdout's reader going away, ended it early.
+    pub interrupted: bool,
+    /// Stdout's reader had gone away.
+    pub stdout_closed: bool,
+    /// A file it writes (the ledger, `--json`, `--junit`, the regressions file) was not written.
+    pub write_failed: bool,
+    /// A case diverged, or explore found something.
+    pub diverged: bool,
+}
+
+/// The one precedence every command that sends requests uses: a stop first (stdout closed, then
+/// a signal: nothing after it is complete), then a file that could not be written (the record
+/// of the run is incomplete), then a divergence.
+pub fn of(ending: Ending) -> i32 {
+    if ending.interrupted && ending.stdout_closed {
+        OUTPUT_CLOSED
+    } else if ending.interrupted {
+        INTERRUPTED
+    } else if ending.write_failed {
+        IO_FAILURE
+    } else if ending.diverged {
+        DIVERGED
+    } else {
+        OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_wins_then_a_failed_write_then_a_divergence() {
+        let all = Ending {
+            interrupted: true,
+            stdout_closed: true,
+            write_failed: true,
+            diverged: true,
+        };
+        assert_eq!(of(all), OUTPUT_CLOSED);
+        assert_eq!(
+            of(Ending {
+                stdout_closed: false,
+                ..all
+            }),
+            INTERRUPTED
+        );
+        assert_eq!(
+            of(Ending {
+                interrupted: false,
+                ..all
+            }),
+            IO_FAILURE
+        );
+        let diverged = Ending {
+            diverged: true,
+            ..Ending::default()
+        };
+        assert_eq!(of(diverged), DIVERGED);
+        assert_eq!(of(Ending::default()), OK);
+        // A closed stdout that did not stop anything is no stop.
+        let closed = Ending {
+            stdout_closed: true,
+            ..Ending::default()
+        };
+        assert_eq!(of(closed), OK);
+    }
+}

@@ -62,24 +62,20 @@ pub(super) fn repro(options: &RunOptions, prepared: &Prepared) -> Repro {
     }
 }
 
-/// The exit code of a run: stopped (by its stdout's reader going away, or a signal), then a file
-/// that could not be written, then `failing`.
+/// The exit code, by the one precedence of [`exit::of`], and what a stop says.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
-    if executed.summary.interrupted && crate::output::stdout_closed() {
-        errln!("stopped: stdout was closed (its reader went away); cases in flight stopped at their next wait and what the run created was removed");
-        exit::OUTPUT_CLOSED
-    } else if executed.summary.interrupted {
-        errln!(
-            "interrupted: cases in flight stopped at their next wait and what the run created was removed"
-        );
-        exit::INTERRUPTED
-    } else if executed.ledger_failed || !executed.summary.errors.is_empty() {
-        exit::IO_FAILURE
-    } else if failing {
-        exit::DIVERGED
-    } else {
-        exit::OK
+    let code = exit::of(exit::Ending {
+        interrupted: executed.summary.interrupted,
+        stdout_closed: crate::output::stdout_closed(),
+        write_failed: executed.ledger_failed || !executed.summary.errors.is_empty(),
+        diverged: failing,
+    });
+    match code {
+        exit::OUTPUT_CLOSED => errln!("stopped: stdout was closed (its reader went away); cases in flight stopped at their next wait and what the run created was removed"),
+        exit::INTERRUPTED => errln!("interrupted: cases in flight stopped at their next wait and what the run created was removed"),
+        _ => {}
     }
+    code
 }
 
 /// Cases in flight: as asked, else 8 when calls are paced (so waiting cases keep every

@@ -206,24 +206,18 @@ fn write_json(path: &Path, report: &ExploreReport, coverage: &Coverage) -> std::
     std::fs::write(path, text)
 }
 
-/// The exit code: stopped (by its stdout's reader going away, or a signal), then a file that
-/// could not be written, then findings.
+/// The exit code, by the one precedence of [`exit::of`], and what a stop says.
 fn conclude(explored: &Explored, written: bool) -> i32 {
-    if explored.report.stop == Stop::Interrupted && crate::output::stdout_closed() {
-        errln!(
-            "stopped: stdout was closed (its reader went away); the request in flight stopped at its next wait and what the search created was removed"
-        );
-        exit::OUTPUT_CLOSED
-    } else if explored.report.stop == Stop::Interrupted {
-        errln!(
-            "interrupted: the request in flight stopped at its next wait and what the search created was removed"
-        );
-        exit::INTERRUPTED
-    } else if explored.ledger_failed || !written {
-        exit::IO_FAILURE
-    } else if !explored.report.findings.is_empty() {
-        exit::DIVERGED
-    } else {
-        exit::OK
+    let code = exit::of(exit::Ending {
+        interrupted: explored.report.stop == Stop::Interrupted,
+        stdout_closed: crate::output::stdout_closed(),
+        write_failed: explored.ledger_failed || !written,
+        diverged: !explored.report.findings.is_empty(),
+    });
+    match code {
+        exit::OUTPUT_CLOSED => errln!("stopped: stdout was closed (its reader went away); the request in flight stopped at its next wait and what the search created was removed"),
+        exit::INTERRUPTED => errln!("interrupted: the request in flight stopped at its next wait and what the search created was removed"),
+        _ => {}
     }
+    code
 }
