@@ -148,7 +148,7 @@ fn one_differing_answer_is_reported_alone() -> Result<(), Failed> {
     Ok(())
 }
 
-fn emulator_matches_the_reference_baseline(name: &'static str, url: String) -> Result<(), Failed> {
+fn emulator_matches_the_reference_baseline(name: &str, url: String) -> Result<(), Failed> {
     let dir = temp(&format!("diff-{name}"));
     let json = dir.join("diff.jsonl");
     let mut opts = options(&[], &json);
@@ -185,13 +185,13 @@ fn main() {
             re_recording_takes_only_stale_cases,
         ),
     ];
-    for (name, var) in [
-        ("moto", "SES_CONFORMANCE_MOTO_URL"),
-        ("aws-ses-v2-local", "SES_CONFORMANCE_SES_V2_LOCAL_URL"),
-    ] {
+    // Every shipped profile that names where its URL comes from is an emulator to diff.
+    let emulators = ses_conformance::profile::Profile::shipped_emulators(&common::spec())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (name, var) in emulators {
         let trial_name = format!("diff_against_reference_baseline::{name}");
-        match std::env::var(var).ok().filter(|v| !v.is_empty()) {
-            Some(url) => trials.push(Trial::test(trial_name, move || emulator_matches_the_reference_baseline(name, url))),
+        match std::env::var(&var).ok().filter(|v| !v.is_empty()) {
+            Some(url) => trials.push(Trial::test(trial_name, move || emulator_matches_the_reference_baseline(&name, url))),
             None => trials.push(
                 Trial::test(trial_name, move || Err(format!("set {var} (scripts/emulators.sh start) to diff {name} against the reference baseline").into()))
                     .with_ignored_flag(true)

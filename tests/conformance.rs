@@ -114,19 +114,18 @@ fn targets(spec: &Spec) -> (Vec<TargetUnderTest>, Vec<Trial>) {
         session: OnceLock::new(),
     });
     let mut not_configured = Vec::new();
-    for (name, var) in [
-        ("moto", "SES_CONFORMANCE_MOTO_URL"),
-        ("aws-ses-v2-local", "SES_CONFORMANCE_SES_V2_LOCAL_URL"),
-    ] {
+    // Every shipped profile that names where its URL comes from is an emulator to check.
+    let emulators = Profile::shipped_emulators(spec).unwrap_or_else(|e| panic!("{e}"));
+    for (name, var) in emulators {
         if targets[0].name == name {
             continue;
         }
-        match env(var) {
+        match env(&var) {
             Some(url) => targets.push(TargetUnderTest {
-                name: name.into(),
                 prefix: format!("{name}::"),
                 kind: TargetKind::Local { url },
-                profile: profile_for(spec, name),
+                profile: profile_for(spec, &name),
+                name,
                 snapshots,
                 session: OnceLock::new(),
             }),

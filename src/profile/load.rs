@@ -250,6 +250,29 @@ impl Profile {
         Ok(Some(profile))
     }
 
+    /// The names of every target the spec table ships a profile for, sorted.
+    pub fn shipped_names(spec: &Spec) -> Result<Vec<String>, ProfileError> {
+        let files = spec.source.json_files("targets")?;
+        Ok(files
+            .iter()
+            .filter_map(|f| f.strip_prefix("targets/")?.strip_suffix(".json"))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The shipped profiles of emulators: every one that names the environment variable its
+    /// URL is read from, as (target name, variable).
+    pub fn shipped_emulators(spec: &Spec) -> Result<Vec<(String, String)>, ProfileError> {
+        let mut emulators = Vec::new();
+        for name in Self::shipped_names(spec)? {
+            let profile = Self::shipped(spec, &name)?;
+            if let Some(var) = profile.and_then(|p| p.endpoint_env) {
+                emulators.push((name, var));
+            }
+        }
+        Ok(emulators)
+    }
+
     /// Load a profile file and check it against the spec: every `unsupported` key is an
     /// operation, and every known divergence covers a case of the default suite.
     pub fn load(spec: &Spec, file: &Path) -> Result<Profile, ProfileError> {
@@ -463,6 +486,13 @@ mod tests {
             e["when"] = when;
         }
         e
+    }
+
+    #[test]
+    fn the_shipped_emulators_are_the_profiles_with_an_endpoint_variable() {
+        let emulators = Profile::shipped_emulators(&spec()).unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<&str> = emulators.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["aws-ses-v2-local", "moto"]);
     }
 
     #[test]
