@@ -235,3 +235,34 @@ fn lists_by_name_must_say_where_an_entrys_name_is() {
         "unknown variant",
     );
 }
+
+#[test]
+fn volatile_members_are_checked() {
+    assert_error(
+        "volatile-operation",
+        "volatile.json",
+        |v| v["SentLast24Hours"]["operation"] = json!("GetAcount"),
+        "$.SentLast24Hours.operation",
+        "`GetAcount` is not an operation of the table",
+    );
+    assert_error(
+        "volatile-token",
+        "volatile.json",
+        |v| {
+            v["MessageId"]
+                .as_object_mut()
+                .map(|o| o.remove("token"))
+                .map(drop)
+                .unwrap_or_default()
+        },
+        "$.MessageId.token",
+        "needs a `token`",
+    );
+    assert_error(
+        "volatile-unknown-key",
+        "volatile.json",
+        |v| v["MessageId"]["mask"] = json!(true),
+        "$.MessageId",
+        "unknown field `mask`",
+    );
+}

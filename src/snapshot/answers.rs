@@ -15,7 +15,7 @@ use crate::case::Case;
 use crate::check::Observation;
 use crate::client::exchange::RawAnswer;
 use crate::output::abbreviate;
-use crate::spec::{Member, MemberType, Spec};
+use crate::spec::{Member, MemberType, Spec, Volatile, VolatileShape};
 
 /// What a personal string of a recorded answer becomes.
 pub const PERSONAL_TOKEN: &str = "[account-detail]";
@@ -169,7 +169,7 @@ fn may_hold_personal(spec: &Spec, operation: &str, status: Option<u16>) -> bool 
 /// PutAccountDetails the suite (or the account's owner) sends, so a snapshot keeping them would
 /// depend on which case ran first.
 fn redact_body(spec: &Spec, operation: &str, body: &Value) -> Value {
-    let mut out = redact(operation, "", body);
+    let mut out = redact(spec, operation, "", body);
     if let (Value::Object(out_obj), Value::Object(obj)) = (&mut out, body) {
         for (name, _) in personal_members(spec, operation) {
             if let Some(value) = obj.get(name) {
@@ -227,50 +227,56 @@ pub fn shorten(value: &Value) -> Value {
     shorten_strings(value)
 }
 
-/// Volatile values of a JSON body, by member name, each checked for shape before it is masked.
-fn redact(operation: &str, path: &str, v: &Value) -> Value {
+/// Volatile values of a JSON body (`specs/volatile.json`, by member name at any depth), each
+/// checked for shape before it is masked.
+fn redact(spec: &Spec, operation: &str, path: &str, v: &Value) -> Value {
     match v {
         Value::Object(obj) => {
             let mut out = Map::new();
             for (k, child) in obj {
                 let here = format!("{path}/{k}");
-                out.insert(k.clone(), redact_member(operation, &here, k, child));
+                out.insert(k.clone(), redact_member(spec, operation, &here, k, child));
             }
             Value::Object(out)
         }
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| redact(operation, path, i)).collect())
-        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| redact(spec, operation, path, i))
+                .collect(),
+        ),
         Value::String(s) => json!(redact_text(s)),
         other => other.clone(),
     }
 }
 
-fn redact_member(operation: &str, path: &str, key: &str, v: &Value) -> Value {
-    let token = |name: &str, ok: bool| {
-        if ok {
-            json!(format!("[{name}]"))
-        } else {
-            redact(operation, path, v)
-        }
+fn redact_member(spec: &Spec, operation: &str, path: &str, key: &str, v: &Value) -> Value {
+    let applies = |rule: &&Volatile| {
+        rule.operation.as_deref().is_none_or(|op| op == operation)
+            && rule.within.as_deref().is_none_or(|w| path.contains(w))
     };
-    match key {
-        "MessageId" => token("message-id", v.as_str().is_some_and(looks_like_id)),
-        "ReportId" => token("report-id", v.as_str().is_some_and(looks_like_id)),
-        "CaseId" => token("case-id", v.as_str().is_some_and(|s| !s.is_empty())),
-        "NextToken" => token("next-token", v.as_str().is_some_and(|s| !s.is_empty())),
-        "CreatedTimestamp" | "LastUpdatedTimestamp" => token("timestamp", v.is_number()),
-        "Tokens" if path.contains("DkimAttributes") => match v.as_array() {
-            Some(items) if items.iter().all(|t| t.as_str().is_some_and(looks_like_id)) => {
-                Value::Array(items.iter().map(|_| json!("[dkim-token]")).collect())
-            }
-            _ => redact(operation, path, v),
-        },
-        "SentLast24Hours" | "Max24HourSend" | "MaxSendRate" if operation == "GetAccount" => {
-            token("count", v.is_number())
+    match spec.volatile.get(key).filter(applies) {
+        Some(rule) => masked(rule, v).unwrap_or_else(|| redact(spec, operation, path, v)),
+        None => redact(spec, operation, path, v),
+    }
+}
+
+/// A volatile value masked, when it has the shape its rule says; `None` when it does not (then
+/// it is shown, so that a wrong value is a visible difference).
+fn masked(rule: &Volatile, v: &Value) -> Option<Value> {
+    let token = || json!(format!("[{}]", rule.token.as_deref().unwrap_or_default()));
+    match rule.shape {
+        VolatileShape::Id => v.as_str().is_some_and(looks_like_id).then(token),
+        VolatileShape::NonEmpty => v.as_str().is_some_and(|s| !s.is_empty()).then(token),
+        VolatileShape::Number => v.is_number().then(token),
+        VolatileShape::IdList => {
+            let items = v.as_array()?;
+            let all_ids = items.iter().all(|t| t.as_str().is_some_and(looks_like_id));
+            all_ids.then(|| Value::Array(items.iter().map(|_| token()).collect()))
         }
-        "RenderedTemplate" => json!(v.as_str().map(redact_rendered).unwrap_or_default()),
-        _ => redact(operation, path, v),
+        VolatileShape::RenderedMessage => {
+            Some(json!(v.as_str().map(redact_rendered).unwrap_or_default()))
+        }
     }
 }
 
@@ -371,12 +377,27 @@ mod tests {
     fn a_redaction_only_masks_values_of_the_right_shape() {
         let body = json!({"MessageId": "0100018c-abc-000000", "CreatedTimestamp": 1.5});
         assert_eq!(
-            redact("SendEmail", "", &body),
+            redact(&spec(), "SendEmail", "", &body),
             json!({"MessageId": "[message-id]", "CreatedTimestamp": "[timestamp]"})
         );
         // A message id that is not an id, or a timestamp that is text, stays visible.
         let odd = json!({"MessageId": "not an id!", "CreatedTimestamp": "yesterday"});
-        assert_eq!(redact("SendEmail", "", &odd), odd);
+        assert_eq!(redact(&spec(), "SendEmail", "", &odd), odd);
+    }
+
+    #[test]
+    fn what_is_masked_is_the_spec_tables_to_say() {
+        let mut spec = spec();
+        let body = json!({"MessageId": "0100018c-abc-000000", "SendQuota": {"MaxSendRate": 1.0}});
+        let masked = json!({"MessageId": "[message-id]", "SendQuota": {"MaxSendRate": "[count]"}});
+        assert_eq!(redact(&spec, "GetAccount", "", &body), masked);
+        // A count is masked only in the operation its rule names.
+        let elsewhere = json!({"MessageId": "[message-id]", "SendQuota": {"MaxSendRate": 1.0}});
+        assert_eq!(redact(&spec, "SendEmail", "", &body), elsewhere);
+        spec.volatile.shift_remove("MessageId");
+        let kept =
+            json!({"MessageId": "0100018c-abc-000000", "SendQuota": {"MaxSendRate": "[count]"}});
+        assert_eq!(redact(&spec, "GetAccount", "", &body), kept);
     }
 
     #[test]

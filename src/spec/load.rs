@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::integrity::{check_operation, check_resources, check_shape};
 use super::kinds::Protocol;
-use super::model::{ErrorDef, Operation, ResourceDef, Shape};
+use super::model::{ErrorDef, Operation, ResourceDef, Shape, Volatile, VolatileShape};
 use super::source::SpecSource;
 use super::Spec;
 
@@ -72,6 +72,7 @@ pub fn load_from(source: SpecSource) -> Result<Spec, SpecError> {
     let resources: IndexMap<String, ResourceDef> = parse_in(&source, "resources.json")?;
     let errors: IndexMap<String, ErrorDef> = parse_in(&source, "errors.json")?;
     let protocol: Protocol = parse_in(&source, "protocol.json")?;
+    let volatile: IndexMap<String, Volatile> = parse_in(&source, "volatile.json")?;
     let (operations, op_files) = load_operations(&source, "operations")?;
     let (setup, setup_files) = load_operations(&source, "setup")?;
 
@@ -86,6 +87,7 @@ pub fn load_from(source: SpecSource) -> Result<Spec, SpecError> {
         shapes,
         resources,
         errors,
+        volatile,
         protocol,
     };
     for (op, file) in spec.operations.values().zip(&op_files) {
@@ -99,6 +101,7 @@ pub fn load_from(source: SpecSource) -> Result<Spec, SpecError> {
         check_shape(&spec, shape, &file)?;
     }
     check_resources(&spec, &spec.source.file("resources.json"))?;
+    check_volatile(&spec, &spec.source.file("volatile.json"))?;
     Ok(spec)
 }
 
@@ -191,4 +194,31 @@ fn load_operations(
         files.push(file);
     }
     Ok((operations, files))
+}
+
+/// Every volatile member's `operation` is one of the table's, and a token is given exactly when
+/// the value is masked whole.
+fn check_volatile(spec: &Spec, file: &Path) -> Result<(), SpecError> {
+    for (name, rule) in &spec.volatile {
+        if let Some(op) = rule.operation.as_deref() {
+            if spec.operation(op).is_none() {
+                let message = format!("`{op}` is not an operation of the table");
+                return Err(SpecError::invalid(
+                    file,
+                    format!("$.{name}.operation"),
+                    message,
+                ));
+            }
+        }
+        let whole = rule.shape != VolatileShape::RenderedMessage;
+        if whole != rule.token.is_some() {
+            let message = if whole {
+                "a value masked whole needs a `token`"
+            } else {
+                "a rendered message is masked inside; it takes no `token`"
+            };
+            return Err(SpecError::invalid(file, format!("$.{name}.token"), message));
+        }
+    }
+    Ok(())
 }

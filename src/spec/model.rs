@@ -462,6 +462,45 @@ pub struct ResourceDef {
     pub source: String,
 }
 
+/// A member of answers whose value changes from call to call (an id, a timestamp, a token),
+/// from `specs/volatile.json`, keyed by its wire name and found at any depth of an answer.
+/// Snapshots mask it with a stable token only after checking it has the shape it should, so a
+/// mask never hides a real difference.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volatile {
+    /// What the value becomes, as `[token]` (`message-id` gives `[message-id]`); none for a
+    /// rendered message, whose volatile parts are masked inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The shape the value must have to be masked.
+    pub shape: VolatileShape,
+    /// Only in answers of this operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Only below a member of this name (e.g. `Tokens` within `DkimAttributes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    /// Why it changes.
+    pub source: String,
+}
+
+/// The shape a volatile value must have before it is masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VolatileShape {
+    /// A non-empty string of letters, digits and dashes (SES ids, UUIDs).
+    Id,
+    /// Any non-empty string (an opaque token).
+    NonEmpty,
+    /// A JSON number (a timestamp in seconds, a count).
+    Number,
+    /// A list of ids, each masked.
+    IdList,
+    /// A MIME message: its `Date:`, `Message-ID:` and boundary masked inside it.
+    RenderedMessage,
+}
+
 /// An error type and the HTTP status it comes with, from `specs/errors.json`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use super::constraint::{MemberPath, Step};
 use super::{
     load_dir, load_from, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic,
-    Shape, ShapeKind, SpecError, SpecSource,
+    Shape, ShapeKind, SpecError, SpecSource, Volatile,
 };
 
 /// The loaded, checked spec table.
@@ -29,6 +29,8 @@ pub struct Spec {
     pub resources: IndexMap<String, ResourceDef>,
     /// Error types and their HTTP status, keyed by type.
     pub errors: IndexMap<String, ErrorDef>,
+    /// Answer members whose values change from call to call, keyed by wire name.
+    pub volatile: IndexMap<String, Volatile>,
     /// The protocol's own rules (member types, a JSON body).
     pub protocol: Protocol,
 }
