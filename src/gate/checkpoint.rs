@@ -355,16 +355,6 @@ impl Gate {
     pub fn requests_sent(&self) -> u64 {
         self.requests.spent()
     }
-
-    /// Identities a 200 proved the run added, so far.
-    pub fn proven_identities(&self) -> Vec<String> {
-        self.proven
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .cloned()
-            .collect()
-    }
 }
 
 #[cfg(test)]

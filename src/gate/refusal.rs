@@ -126,12 +126,4 @@ impl Refusal {
             Refusal::SendBudget { .. } => "send-budget",
         }
     }
-
-    /// Whether the refusal is about spending (a budget), not about what the request would do.
-    pub fn is_budget(&self) -> bool {
-        matches!(
-            self,
-            Refusal::RequestBudget { .. } | Refusal::SendBudget { .. }
-        )
-    }
 }
