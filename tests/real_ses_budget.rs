@@ -39,7 +39,7 @@ struct ThrottledAccount {
 impl ThrottledAccount {
     async fn start(every: Duration) -> ThrottledAccount {
         let spec = spec();
-        let state = Arc::new(Mutex::new(State::new(Faults::default())));
+        let state = Arc::new(Mutex::new(State::new(Arc::clone(&spec), Faults::default())));
         handle(
             &state,
             "CreateEmailIdentity",

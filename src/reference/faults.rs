@@ -242,6 +242,16 @@ impl Faults {
         self.has(Fault::ErrorBodyNotJson)
     }
 
+    /// Whether a create of `operation` overwrites what already exists.
+    pub fn accepts_duplicate_create(&self, operation: &str) -> bool {
+        self.has(Fault::DuplicateCreateAccepted) && operation == "CreateEmailTemplate"
+    }
+
+    /// Whether a list of `operation` ignores PageSize and never pages.
+    pub fn ignores_paging(&self, operation: &str) -> bool {
+        self.has(Fault::PagingIgnored) && operation == "ListCustomVerificationEmailTemplates"
+    }
+
     /// Whether an identity takes policies past the documented 20.
     pub fn allows_policies_past_limit(&self) -> bool {
         self.has(Fault::PolicyLimitNotEnforced)

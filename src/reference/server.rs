@@ -71,7 +71,8 @@ impl ReferenceServer {
 
     async fn serve(server: MockServer, spec: Arc<Spec>, options: Options) -> ReferenceServer {
         let stats = Arc::new(Stats::default());
-        let mut initial = State::with_sandbox(options.faults.clone(), options.sandbox);
+        let mut initial =
+            State::with_sandbox(Arc::clone(&spec), options.faults.clone(), options.sandbox);
         for identity in &options.verified {
             let request = serde_json::json!({"EmailIdentity": identity});
             let _ = initial.handle(

@@ -1,38 +1,28 @@
-//! What the reference remembers: templates, identities and their policies, the account, and the
-//! counters its ids come from. The handlers of the operations are in `operations`, one file per
-//! family; requests reach them only after the validator found nothing wrong with them.
+//! What the reference remembers: every family's resources in the generic store, the account,
+//! and the counters its ids come from. Operations are answered in `operations`: plain CRUD from
+//! the spec (`crud.rs`), the rest by named behaviours; requests reach them only after the
+//! validator found nothing wrong with them.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
 use super::error::ApiError;
 use super::faults::Faults;
 use super::sandbox::Sandbox;
+use super::store::Store;
 use crate::case::stable_hash;
+use crate::spec::Spec;
 
 pub(super) type Reply = Result<Value, ApiError>;
-
-/// An email template and when it was created.
-#[derive(Debug, Clone)]
-pub(super) struct EmailTemplate {
-    pub(super) content: Value,
-    pub(super) created: f64,
-}
-
-/// An identity: whether it is verified, and its sending-authorization policies by name.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Identity {
-    pub(super) verified: bool,
-    pub(super) policies: BTreeMap<String, String>,
-}
 
 /// Everything the reference remembers.
 #[derive(Debug)]
 pub struct State {
-    pub(super) templates: BTreeMap<String, EmailTemplate>,
-    pub(super) custom_templates: BTreeMap<String, Map<String, Value>>,
-    pub(super) identities: BTreeMap<String, Identity>,
+    /// The table it answers by.
+    pub(super) spec: Arc<Spec>,
+    /// Every family's resources.
+    pub(super) store: Store,
     pub(super) account_details: Value,
     pub(super) sent: u64,
     pub(super) next_id: u64,
@@ -51,17 +41,16 @@ pub(super) fn text<'r>(request: &'r Map<String, Value>, name: &str) -> &'r str {
 }
 
 impl State {
-    /// A fresh state: no templates, no identities, an account with production access requested.
-    pub fn new(faults: Faults) -> State {
-        Self::with_sandbox(faults, false)
+    /// A fresh state: no resources, an account with production access requested.
+    pub fn new(spec: Arc<Spec>, faults: Faults) -> State {
+        Self::with_sandbox(spec, faults, false)
     }
 
     /// A fresh state, in the real-SES sandbox mode when `sandbox`.
-    pub fn with_sandbox(faults: Faults, sandbox: bool) -> State {
+    pub fn with_sandbox(spec: Arc<Spec>, faults: Faults, sandbox: bool) -> State {
         State {
-            templates: BTreeMap::new(),
-            custom_templates: BTreeMap::new(),
-            identities: BTreeMap::new(),
+            spec,
+            store: Store::default(),
             account_details: json!({
                 "MailType": "TRANSACTIONAL",
                 "WebsiteURL": "https://example.com",
@@ -106,7 +95,8 @@ mod tests {
 
     #[test]
     fn message_ids_look_like_ses_ones() {
-        let mut s = State::new(Faults::default());
+        let spec = Arc::new(Spec::load_default().unwrap_or_else(|e| panic!("{e}")));
+        let mut s = State::new(spec, Faults::default());
         let id = s.message_id();
         assert!(id.starts_with("010001") && id.ends_with("-000000"), "{id}");
         assert_ne!(id, s.message_id());

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::kinds::{Constraints, ShapeRules};
+use super::reference::{ReferenceBehaviour, StoreDef};
 
 /// One operation of the SES v2 API as documented: route, safety class, members, errors and
 /// documented behaviours. One file per operation under `specs/operations/` (or `specs/setup/` for
@@ -45,6 +46,9 @@ pub struct Operation {
     /// Documented behaviours beyond single-member constraints.
     #[serde(default)]
     pub behaviours: Vec<Behaviour>,
+    /// How the embedded reference answers it when plain CRUD on its family's store does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<ReferenceBehaviour>,
 }
 
 /// HTTP method and URI template of an operation.
@@ -460,6 +464,9 @@ pub struct ResourceDef {
     pub parent: Option<String>,
     /// Where the relation is documented.
     pub source: String,
+    /// What the reference's generic store needs of the family, when it is plain CRUD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreDef>,
 }
 
 /// A member of answers whose value changes from call to call (an id, a timestamp, a token),

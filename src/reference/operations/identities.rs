@@ -1,4 +1,6 @@
-//! Identities and their sending-authorization policies.
+//! Identities and their sending-authorization policies: each identity is an item of the
+//! store's `identity` family, its policies a map inside it, so that plain CRUD (ListEmailIdentities,
+//! DeleteEmailIdentity) sees the same identities these behaviours make.
 
 use std::collections::BTreeMap;
 
@@ -7,28 +9,89 @@ use serde_json::{json, Map, Value};
 use crate::case::stable_hash;
 use crate::reference::error::ApiError;
 use crate::reference::faults::Fault;
-use crate::reference::state::{text, Identity, Reply, State};
+use crate::reference::state::{text, Reply, State};
+use crate::reference::store::Item;
 
 /// Most policies an identity may hold (and so the most GetEmailIdentityPolicies returns).
 const MAX_POLICIES: usize = 20;
 
+/// The family identities are stored under (`specs/resources.json`).
+const IDENTITY: &str = "identity";
+
+/// An identity's item: the members ListEmailIdentities lists (IdentityInfo), by what the
+/// reference knows of it, and an empty policy map.
+fn identity_item(name: &str, verified: bool) -> Item {
+    let item = json!({
+        "EmailIdentity": name,
+        "IdentityName": name,
+        "IdentityType": identity_type(name),
+        "SendingEnabled": verified,
+        "VerificationStatus": if verified { "SUCCESS" } else { "PENDING" },
+        "Policies": {}
+    });
+    item.as_object().cloned().unwrap_or_default()
+}
+
+fn identity_type(name: &str) -> &'static str {
+    if name.contains('@') {
+        "EMAIL_ADDRESS"
+    } else {
+        "DOMAIN"
+    }
+}
+
+/// The policies of an identity's item, sorted by name.
+fn policies_of(item: &Item) -> BTreeMap<String, Value> {
+    item.get("Policies")
+        .and_then(Value::as_object)
+        .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+fn policy_map(item: &mut Item) -> &mut Map<String, Value> {
+    let slot = item.entry("Policies").or_insert_with(|| json!({}));
+    if !slot.is_object() {
+        *slot = json!({});
+    }
+    match slot {
+        Value::Object(map) => map,
+        _ => unreachable!("made an object above"),
+    }
+}
+
 impl State {
-    pub(super) fn verified_identity(&mut self, name: &str) -> Result<&mut Identity, ApiError> {
-        match self.identities.get_mut(name) {
-            Some(identity) if identity.verified => Ok(identity),
-            _ => Err(ApiError::not_found(format!(
-                "Identity {name} does not exist or is not verified."
-            ))),
+    /// Whether the identity `name` exists and is verified.
+    pub(super) fn is_verified(&self, name: &str) -> bool {
+        self.store
+            .item(IDENTITY, name)
+            .and_then(|i| i.get("VerificationStatus"))
+            .is_some_and(|status| status == "SUCCESS")
+    }
+
+    /// Add the identity `name` unless it exists.
+    pub(super) fn add_identity(&mut self, name: &str, verified: bool) {
+        if !self.store.has(IDENTITY, name) {
+            self.store
+                .insert(IDENTITY, name.to_string(), identity_item(name, verified));
         }
+    }
+
+    fn verified_identity(&mut self, name: &str) -> Result<&mut Item, ApiError> {
+        if !self.is_verified(name) {
+            return Err(ApiError::not_found(format!(
+                "Identity {name} does not exist or is not verified."
+            )));
+        }
+        self.store
+            .item_mut(IDENTITY, name)
+            .ok_or_else(|| ApiError::not_found(format!("Identity {name} does not exist.")))
     }
 
     pub(super) fn get_policies(&mut self, request: &Map<String, Value>) -> Reply {
         let identity = self.verified_identity(text(request, "EmailIdentity"))?;
-        let policies: Map<String, Value> = identity
-            .policies
-            .iter()
+        let policies: Map<String, Value> = policies_of(identity)
+            .into_iter()
             .take(MAX_POLICIES)
-            .map(|(k, v)| (k.clone(), json!(v)))
             .collect();
         Ok(json!({"Policies": policies}))
     }
@@ -37,19 +100,19 @@ impl State {
         let name = text(request, "PolicyName").to_string();
         let policy = text(request, "Policy").to_string();
         let limit_enforced = !self.faults.allows_policies_past_limit();
-        let identity = self.verified_identity(text(request, "EmailIdentity"))?;
-        if identity.policies.contains_key(&name) {
+        let identity = policy_map(self.verified_identity(text(request, "EmailIdentity"))?);
+        if identity.contains_key(&name) {
             return Err(ApiError::already_exists(format!(
                 "Policy {name} already exists."
             )));
         }
-        if identity.policies.len() >= MAX_POLICIES && limit_enforced {
+        if identity.len() >= MAX_POLICIES && limit_enforced {
             return Err(ApiError::new(
                 "LimitExceededException",
                 "An identity can have at most 20 policies.",
             ));
         }
-        identity.policies.insert(name, policy);
+        identity.insert(name, json!(policy));
         Ok(json!({}))
     }
 
@@ -57,14 +120,14 @@ impl State {
         let name = text(request, "PolicyName").to_string();
         let policy = text(request, "Policy").to_string();
         let sandbox = self.sandbox.is_some();
-        let identity = self.verified_identity(text(request, "EmailIdentity"))?;
+        let identity = policy_map(self.verified_identity(text(request, "EmailIdentity"))?);
         // Real SES answers 404 for a policy that does not exist (REAL-SES.md), although the text
         // says it succeeds.
-        if sandbox && !identity.policies.contains_key(&name) {
+        if sandbox && !identity.contains_key(&name) {
             return Err(ApiError::not_found(format!("Policy {name} does not exist")));
         }
         // "This API returns successfully even if a policy with the specified name does not exist."
-        identity.policies.insert(name, policy);
+        identity.insert(name, json!(policy));
         Ok(json!({}))
     }
 
@@ -72,8 +135,8 @@ impl State {
         let name = text(request, "PolicyName").to_string();
         let fails_when_missing =
             self.faults.has(Fault::DeleteMissingPolicyFails) || self.sandbox.is_some();
-        let identity = self.verified_identity(text(request, "EmailIdentity"))?;
-        if identity.policies.remove(&name).is_none() && fails_when_missing {
+        let identity = policy_map(self.verified_identity(text(request, "EmailIdentity"))?);
+        if identity.shift_remove(&name).is_none() && fails_when_missing {
             return Err(ApiError::not_found(format!(
                 "Policy {name} does not exist."
             )));
@@ -83,15 +146,12 @@ impl State {
 
     pub(super) fn get_identity(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "EmailIdentity").to_string();
-        let identity = self
-            .identities
-            .get(&name)
+        let item = self
+            .store
+            .item(IDENTITY, &name)
             .ok_or_else(|| ApiError::not_found(format!("Identity {name} does not exist.")))?;
-        let policies: Map<String, Value> = identity
-            .policies
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
+        let policies: Map<String, Value> = policies_of(item).into_iter().collect();
+        let verified = self.is_verified(&name);
         let is_address = name.contains('@');
         let domain = name.rsplit('@').next().unwrap_or(&name).to_string();
         if self.sandbox.is_some() {
@@ -99,8 +159,8 @@ impl State {
             return Ok(json!({
                 "IdentityType": if is_address { "EMAIL_ADDRESS" } else { "DOMAIN" },
                 "FeedbackForwardingStatus": true,
-                "VerifiedForSendingStatus": identity.verified,
-                "DkimAttributes": dkim(&domain, identity.verified),
+                "VerifiedForSendingStatus": verified,
+                "DkimAttributes": dkim(&domain, verified),
                 "MailFromAttributes": {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"},
                 "Policies": policies,
                 "Tags": []
@@ -109,11 +169,11 @@ impl State {
         Ok(json!({
             "IdentityType": if is_address { "EMAIL_ADDRESS" } else { "DOMAIN" },
             "FeedbackForwardingStatus": true,
-            "VerifiedForSendingStatus": identity.verified,
-            "DkimAttributes": dkim(&domain, identity.verified),
+            "VerifiedForSendingStatus": verified,
+            "DkimAttributes": dkim(&domain, verified),
             "MailFromAttributes": {
                 "MailFromDomain": format!("mail.{domain}"),
-                "MailFromDomainStatus": if identity.verified { "SUCCESS" } else { "PENDING" },
+                "MailFromDomainStatus": if verified { "SUCCESS" } else { "PENDING" },
                 "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"
             },
             "Policies": policies,
@@ -123,36 +183,20 @@ impl State {
 
     pub(super) fn create_identity(&mut self, request: &Map<String, Value>) -> Reply {
         let name = text(request, "EmailIdentity").to_string();
-        if self.identities.contains_key(&name) {
+        if self.store.has(IDENTITY, &name) {
             return Err(ApiError::already_exists(format!(
                 "Identity {name} already exists."
             )));
         }
         // The reference has no DNS or mailbox to check: identities it creates are verified, as
         // an identity the user passes to `--identity` on real SES is.
-        self.identities.insert(
-            name.clone(),
-            Identity {
-                verified: true,
-                policies: BTreeMap::new(),
-            },
-        );
+        self.add_identity(&name, true);
         let domain = name.rsplit('@').next().unwrap_or(&name).to_string();
         Ok(json!({
-            "IdentityType": if name.contains('@') { "EMAIL_ADDRESS" } else { "DOMAIN" },
+            "IdentityType": identity_type(&name),
             "VerifiedForSendingStatus": true,
             "DkimAttributes": dkim(&domain, true)
         }))
-    }
-
-    pub(super) fn delete_identity(&mut self, request: &Map<String, Value>) -> Reply {
-        let name = text(request, "EmailIdentity");
-        match self.identities.remove(name) {
-            Some(_) => Ok(json!({})),
-            None => Err(ApiError::not_found(format!(
-                "Identity {name} does not exist."
-            ))),
-        }
     }
 }
 
@@ -179,7 +223,10 @@ mod tests {
 
     #[test]
     fn policy_operations_need_a_verified_identity_and_delete_is_idempotent() {
-        let mut s = State::new(Faults::default());
+        let spec = std::sync::Arc::new(
+            crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}")),
+        );
+        let mut s = State::new(spec, Faults::default());
         let policy = json!({"EmailIdentity": "x.com", "PolicyName": "p", "Policy": "{}"});
         assert_eq!(
             s.handle("CreateEmailIdentityPolicy", &req(policy.clone()))

@@ -1,7 +1,8 @@
-//! The reference's handler of each operation, one file per family of operations, and the
-//! dispatch from an operation's name to its handler.
+//! How the reference answers each operation: plain CRUD from the spec (`crud.rs`), and the named
+//! behaviours plain CRUD does not cover, one file per family, chosen in `dispatch.rs`.
 
 mod account;
+mod crud;
 mod custom_templates;
 mod dispatch;
 mod identities;

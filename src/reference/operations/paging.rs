@@ -71,7 +71,10 @@ mod tests {
 
     #[test]
     fn pages_follow_next_tokens_to_the_end() {
-        let mut s = State::new(Faults::default());
+        let spec = std::sync::Arc::new(
+            crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}")),
+        );
+        let mut s = State::new(spec, Faults::default());
         for n in ["a", "b", "c"] {
             assert!(s
                 .handle(

@@ -21,7 +21,7 @@ impl State {
             let at_simulator = address
                 .rsplit_once('@')
                 .is_some_and(|(_, d)| d.eq_ignore_ascii_case(SIMULATOR_DOMAIN));
-            let verified = self.identities.get(address).is_some_and(|i| i.verified);
+            let verified = self.is_verified(address);
             if !at_simulator && !verified {
                 return Err(sandbox::not_verified(address));
             }
@@ -95,7 +95,7 @@ impl State {
             return Ok(());
         };
         let domain = from.rsplit('@').next().unwrap_or(from);
-        let verified = |name: &str| self.identities.get(name).is_some_and(|i| i.verified);
+        let verified = |name: &str| self.is_verified(name);
         if verified(from) || verified(domain) {
             Ok(())
         } else {
