@@ -136,6 +136,8 @@ const RULES: &[(&str, Rule)] = &[
     ("GetCustomVerificationEmailTemplate", READS),
     ("ListEmailTemplates", READS),
     ("ListCustomVerificationEmailTemplates", READS),
+    // Lists the account's identities; what it answers beyond the run's is masked, not kept.
+    ("ListEmailIdentities", READS),
     // Renders a template the request names; changes nothing.
     ("TestRenderEmailTemplate", READS),
     ("CreateEmailTemplate", TEMPLATE),

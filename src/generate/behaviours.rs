@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::values::Ctx;
 use crate::case::{Expect, Kind, ResponseCheck, UNVERIFIED_IDENTITY};
-use crate::spec::{Behaviour, BehaviourKind, Semantic};
+use crate::spec::{Behaviour, BehaviourKind, Semantic, Spec};
 
 /// What a behaviour case sends and expects.
 pub struct BehaviourCase {
@@ -18,12 +18,40 @@ pub struct BehaviourCase {
     pub expect: Expect,
 }
 
-/// Whether the operation can express the behaviour (paging needs a PageSize member).
-pub fn feasible(op: &crate::spec::Operation, behaviour: &Behaviour) -> bool {
+/// Whether the operation can express the behaviour: paging needs a PageSize member, and a
+/// family a run can hold more than one of (a page short of the list needs more resources than
+/// the page holds; a run holds one identity, its own).
+pub fn feasible(spec: &Spec, op: &crate::spec::Operation, behaviour: &Behaviour) -> bool {
     match behaviour.kind {
-        BehaviourKind::Paginates => op.input.contains_key("PageSize") && behaviour.list.is_some(),
+        BehaviourKind::Paginates => {
+            op.input.contains_key("PageSize")
+                && behaviour.list.is_some()
+                && !lists_the_runs_identity(spec, op)
+        }
         _ => op.resource.is_some() || behaviour.fixture.is_some(),
     }
+}
+
+/// Whether `op` acts on a family named by an identity alone: its fixtures are the run's one
+/// identity.
+fn lists_the_runs_identity(spec: &Spec, op: &crate::spec::Operation) -> bool {
+    let Some(def) = op
+        .resource
+        .as_ref()
+        .and_then(|r| spec.resources.get(&r.kind))
+    else {
+        return false;
+    };
+    let Some(create) = spec.operation_or_setup(&def.create) else {
+        return false;
+    };
+    let names_identity = |key: &String| {
+        create
+            .input
+            .get(key)
+            .is_some_and(|m| m.semantic == Some(Semantic::Identity))
+    };
+    !def.keys.is_empty() && def.keys.iter().all(names_identity)
 }
 
 /// Build the case for `behaviour` in `ctx` (whose fixtures and identity needs it fills in).

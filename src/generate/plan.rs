@@ -132,7 +132,11 @@ pub fn plans_for(spec: &Spec, op: &Operation, settings: &Settings) -> Vec<Plan> 
             }
         }
     }
-    for behaviour in op.behaviours.iter().filter(|b| behaviours::feasible(op, b)) {
+    for behaviour in op
+        .behaviours
+        .iter()
+        .filter(|b| behaviours::feasible(spec, op, b))
+    {
         let kind = behaviour_kind(behaviour.kind);
         out.push(plan(
             kind,

@@ -56,6 +56,10 @@ operations! {
         input { NextToken => set_next_token, PageSize => set_page_size }
         output { CustomVerificationEmailTemplates: custom_verification_email_templates, NextToken: next_token }
     }
+    ListEmailIdentities => list_email_identities {
+        input { Filter => set_filter, NextToken => set_next_token, PageSize => set_page_size }
+        output { EmailIdentities: email_identities, NextToken: next_token }
+    }
     ListEmailTemplates => list_email_templates {
         input { NextToken => set_next_token, PageSize => set_page_size }
         output { TemplatesMetadata: templates_metadata, NextToken: next_token }
@@ -134,6 +138,7 @@ answer_structures! {
     EmailTemplateContent { Subject: subject, Text: text, Html: html }
     EmailTemplateMetadata { TemplateName: template_name, CreatedTimestamp: created_timestamp }
     GuardianAttributes { OptimizedSharedDelivery: optimized_shared_delivery }
+    IdentityInfo { IdentityType: identity_type, IdentityName: identity_name, SendingEnabled: sending_enabled, VerificationStatus: verification_status }
     MailFromAttributes { MailFromDomain: mail_from_domain, MailFromDomainStatus: mail_from_domain_status, BehaviorOnMxFailure: behavior_on_mx_failure }
     PricingAttributes { CurrentPlan: current_plan, NextPlan: next_plan }
     ReviewDetails { Status: status, CaseId: case_id }
@@ -159,6 +164,7 @@ enums! {
     DkimSigningKeyLength,
     DkimStatus,
     FeatureStatus,
+    IdentityFilterKey,
     IdentityType,
     MailFromDomainStatus,
     MailType,

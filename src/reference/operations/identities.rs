@@ -252,4 +252,40 @@ mod tests {
             .is_ok());
         assert!(s.handle("DeleteEmailIdentityPolicy", &req(policy)).is_ok());
     }
+
+    #[test]
+    fn identities_are_listed_from_the_store_with_their_identity_info() {
+        let spec = std::sync::Arc::new(
+            crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}")),
+        );
+        let mut s = State::new(spec, Faults::default());
+        for name in ["b.example.com", "a@example.com"] {
+            assert!(s
+                .handle("CreateEmailIdentity", &req(json!({"EmailIdentity": name})))
+                .is_ok());
+        }
+        let listed = s
+            .handle("ListEmailIdentities", &req(json!({"PageSize": 1})))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            listed["EmailIdentities"],
+            json!([{"IdentityName": "a@example.com", "IdentityType": "EMAIL_ADDRESS",
+                "SendingEnabled": true, "VerificationStatus": "SUCCESS"}])
+        );
+        assert!(listed["NextToken"].is_string(), "{listed}");
+        assert!(s
+            .handle(
+                "DeleteEmailIdentity",
+                &req(json!({"EmailIdentity": "a@example.com"}))
+            )
+            .is_ok());
+        let listed = s
+            .handle("ListEmailIdentities", &req(json!({})))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            listed["EmailIdentities"][0]["IdentityName"],
+            "b.example.com"
+        );
+        assert_eq!(listed["EmailIdentities"].as_array().map(Vec::len), Some(1));
+    }
 }
