@@ -141,6 +141,7 @@ fn table_with_widgets() -> PathBuf {
         "create": "CreateWidget",
         "delete": "DeleteWidget",
         "keys": ["WidgetName"],
+        "tag": "wdg",
         "source": "made up",
         "store": {
             "not_found": "Widget {WidgetName} is not here.",

@@ -35,23 +35,9 @@ pub fn feasible(spec: &Spec, op: &crate::spec::Operation, behaviour: &Behaviour)
 /// Whether `op` acts on a family named by an identity alone: its fixtures are the run's one
 /// identity.
 fn lists_the_runs_identity(spec: &Spec, op: &crate::spec::Operation) -> bool {
-    let Some(def) = op
-        .resource
+    op.resource
         .as_ref()
-        .and_then(|r| spec.resources.get(&r.kind))
-    else {
-        return false;
-    };
-    let Some(create) = spec.operation_or_setup(&def.create) else {
-        return false;
-    };
-    let names_identity = |key: &String| {
-        create
-            .input
-            .get(key)
-            .is_some_and(|m| m.semantic == Some(Semantic::Identity))
-    };
-    !def.keys.is_empty() && def.keys.iter().all(names_identity)
+        .is_some_and(|r| spec.is_identity_family(&r.kind))
 }
 
 /// Build the case for `behaviour` in `ctx` (whose fixtures and identity needs it fills in).

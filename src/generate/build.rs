@@ -137,7 +137,7 @@ fn finish(
         fixtures: ctx.fixtures,
         creates,
         needs_identity: ctx.needs_identity,
-        exclusive: values::is_exclusive(op),
+        exclusive: values::is_exclusive(ctx.spec, op),
         expect,
         seed,
     }

@@ -246,11 +246,12 @@ impl<'a> Ctx<'a> {
         top: bool,
     ) -> Option<Value> {
         let v = match semantic {
-            Semantic::EmailTemplateName => self.resource_name("email_template", name, top),
-            Semantic::CustomVerificationTemplateName => {
-                self.resource_name("custom_verification_template", name, top)
+            Semantic::EmailTemplateName
+            | Semantic::CustomVerificationTemplateName
+            | Semantic::PolicyName => {
+                let kind = self.spec.family_named_by(semantic)?.to_string();
+                self.resource_name(&kind, name, top)
             }
-            Semantic::PolicyName => self.resource_name("identity_policy", name, top),
             Semantic::ResourceLabel => json!(self.new_name("label")),
             Semantic::Identity => {
                 self.needs_identity = true;
@@ -312,6 +313,14 @@ impl<'a> Ctx<'a> {
 
     /// The name of a resource of `kind`: a new one when this operation creates it, otherwise the
     /// name of a fixture made for the purpose.
+    /// The family's tag for the names it makes (`specs/resources.json`).
+    fn tag(&self, kind: &str) -> String {
+        self.spec
+            .resources
+            .get(kind)
+            .map_or_else(|| "res".to_string(), |def| def.tag.clone())
+    }
+
     fn resource_name(&mut self, kind: &str, member_name: &str, top: bool) -> Value {
         let own = self.op.resource.as_ref().filter(|r| r.kind == kind);
         let is_key = top
@@ -322,7 +331,7 @@ impl<'a> Ctx<'a> {
                 .is_some_and(|def| def.keys.iter().any(|k| k == member_name));
         match own {
             Some(r) if is_key && r.action == ResourceAction::Create => {
-                json!(self.new_name(tag(kind)))
+                json!(self.new_name(&self.tag(kind)))
             }
             _ => {
                 let resource = self.fixture(kind);
@@ -345,9 +354,11 @@ impl<'a> Ctx<'a> {
             None => true,
             Some(r) if r.kind == kind => {
                 matches!(r.action, ResourceAction::Read | ResourceAction::Use)
-                    && !is_exclusive(self.op)
+                    && !is_exclusive(self.spec, self.op)
             }
-            Some(r) => !matches!(r.action, ResourceAction::List) && !is_exclusive(self.op),
+            Some(r) => {
+                !matches!(r.action, ResourceAction::List) && !is_exclusive(self.spec, self.op)
+            }
         }
     }
 
@@ -382,7 +393,7 @@ impl<'a> Ctx<'a> {
                 keys: Map::new(),
             };
         };
-        let name = self.new_name(tag(kind));
+        let name = self.new_name(&self.tag(kind));
         let mut keys = Map::new();
         for key in &def.keys {
             let is_identity = create_op
@@ -471,10 +482,10 @@ impl<'a> Draw<'a> for Ctx<'a> {
 
 /// Whether cases of `op` must run while no other case runs: listings, and reads of the identity
 /// every policy lives on, see what other cases create.
-pub fn is_exclusive(op: &crate::spec::Operation) -> bool {
+pub fn is_exclusive(spec: &Spec, op: &crate::spec::Operation) -> bool {
     op.resource.as_ref().is_some_and(|r| {
         r.action == ResourceAction::List
-            || (r.kind == "identity" && r.action == ResourceAction::Read)
+            || (spec.is_identity_family(&r.kind) && r.action == ResourceAction::Read)
     })
 }
 
@@ -483,26 +494,15 @@ pub fn is_exclusive(op: &crate::spec::Operation) -> bool {
 /// in the run's identity (a policy shows in every read of the identity) and for unknown kinds.
 pub fn shared_fixture(spec: &Spec, kind: &str) -> Option<Fixture> {
     let def = spec.resources.get(kind)?;
-    if def.parent.is_some() || def.keys.len() != 1 || kind == "identity" {
+    if def.parent.is_some() || def.keys.len() != 1 || spec.is_identity_family(kind) {
         return None;
     }
     let create_op = spec.operation_or_setup(&def.create)?;
-    let name = format!("{PREFIX_PLACEHOLDER}shared-{}", tag(kind));
+    let name = format!("{PREFIX_PLACEHOLDER}shared-{}", def.tag);
     let keys: Map<String, Value> = def.keys.iter().map(|k| (k.clone(), json!(name))).collect();
     let seed = crate::case::stable_hash(&format!("shared fixture {kind}"));
     let mut ctx = Ctx::new(spec, create_op, seed, Mode::Full, "shared");
     ctx.force(keys.clone());
     let request = ctx.request();
     Some(fixture_of(def, kind, keys, request, true))
-}
-
-/// A short tag for names of each resource kind.
-fn tag(kind: &str) -> &'static str {
-    match kind {
-        "email_template" => "tpl",
-        "custom_verification_template" => "cvt",
-        "identity_policy" => "pol",
-        "identity" => "id",
-        _ => "res",
-    }
 }

@@ -139,7 +139,7 @@ impl Planner<'_> {
         ));
         let valid = case.kind == Kind::Valid;
         for made in &case.creates {
-            if made.resource.kind == "identity" {
+            if self.spec.is_identity_family(&made.resource.kind) {
                 calls.push(PlannedCall {
                     role: Role::RemovalIfProven,
                     call: made.delete.clone(),

@@ -369,7 +369,7 @@ impl Session {
         observation: &Observation,
     ) {
         for made in &case.creates {
-            let exists = if made.resource.kind == "identity" {
+            let exists = if self.spec.is_identity_family(&made.resource.kind) {
                 if exchange.fate() == Fate::NoAnswer {
                     // SES may have added it: no proof either way. The ledger keeps it as
                     // unproven, which `cleanup` names for the user to check.
@@ -513,7 +513,9 @@ impl Session {
                 if self.target.real_aws || self.target.profile.identity != IdentityMode::Create {
                     return Ok(false);
                 }
-                let (resource, create, delete) = identity_calls();
+                let Some((resource, create, delete)) = identity_calls(&self.spec) else {
+                    return Ok(false);
+                };
                 self.record(&resource, &delete, ResourceEvent::Creating)?;
                 let (_, obs) = self
                     .call(&create.operation, &create.request, RequestPath::Sdk, None)
@@ -543,8 +545,9 @@ impl Session {
             .map(|f| (f.resource, f.delete))
             .collect();
         self.remove_all(&shared).await;
-        if let Some(Ok(true)) = self.identity.get() {
-            let (resource, _, delete) = identity_calls();
+        if let (Some(Ok(true)), Some((resource, _, delete))) =
+            (self.identity.get(), identity_calls(&self.spec))
+        {
             self.remove_all(&[(resource, delete)]).await;
         }
     }

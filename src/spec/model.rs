@@ -459,6 +459,8 @@ pub struct ResourceDef {
     pub delete: String,
     /// The request members that name it (the delete request is built from these).
     pub keys: Vec<String>,
+    /// A short tag in the names the harness makes for it (`tpl`: `sc…-tpl-…`).
+    pub tag: String,
     /// The resource kind this one lives in, if any (a policy lives in an identity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,

@@ -81,6 +81,45 @@ impl Spec {
         self.operations.get(name).or_else(|| self.setup.get(name))
     }
 
+    /// The family whose create names its item by a member of this semantic (TemplateName of
+    /// CreateEmailTemplate is an `email_template_name`, so that is the `email_template` family).
+    pub fn family_named_by(&self, semantic: Semantic) -> Option<&str> {
+        self.resources
+            .iter()
+            .find(|(_, def)| {
+                let create = self.operation_or_setup(&def.create);
+                def.keys.iter().any(|key| {
+                    create
+                        .and_then(|op| op.input.get(key))
+                        .is_some_and(|m| m.semantic == Some(semantic))
+                })
+            })
+            .map(|(kind, _)| kind.as_str())
+    }
+
+    /// Whether the family `kind` is named by an identity alone: its items are identities, of
+    /// which a run holds one, its own, created and removed apart from any case's fixtures.
+    pub fn is_identity_family(&self, kind: &str) -> bool {
+        let Some(def) = self.resources.get(kind) else {
+            return false;
+        };
+        let create = self.operation_or_setup(&def.create);
+        !def.keys.is_empty()
+            && def.keys.iter().all(|key| {
+                create
+                    .and_then(|op| op.input.get(key))
+                    .is_some_and(|m| m.semantic == Some(Semantic::Identity))
+            })
+    }
+
+    /// The family of identities (see [`Spec::is_identity_family`]), if the table has one.
+    pub fn identity_family(&self) -> Option<(&str, &ResourceDef)> {
+        self.resources
+            .iter()
+            .find(|(kind, _)| self.is_identity_family(kind))
+            .map(|(kind, def)| (kind.as_str(), def))
+    }
+
     /// The documented HTTP status of an error type.
     pub fn error_status(&self, error_type: &str) -> Option<u16> {
         self.errors.get(error_type).map(|e| e.status)

@@ -32,21 +32,27 @@ pub fn not_created(exchange: &Exchange) -> bool {
     exchange.fate().made_nothing()
 }
 
-/// The calls that create and delete the run's identity.
-pub fn identity_calls() -> (Resource, Call, Call) {
-    let mut keys = Map::new();
-    keys.insert("EmailIdentity".into(), json!(IDENTITY_PLACEHOLDER));
+/// The calls that create and delete the run's identity: the table's family of identities
+/// (see [`Spec::is_identity_family`]), named by the identity placeholder; `None` when the table
+/// has no such family.
+pub fn identity_calls(spec: &Spec) -> Option<(Resource, Call, Call)> {
+    let (kind, def) = spec.identity_family()?;
+    let keys: Map<String, Value> = def
+        .keys
+        .iter()
+        .map(|key| (key.clone(), json!(IDENTITY_PLACEHOLDER)))
+        .collect();
     let resource = Resource {
-        kind: "identity".into(),
+        kind: kind.to_string(),
         keys: keys.clone(),
     };
     let create = Call {
-        operation: "CreateEmailIdentity".into(),
+        operation: def.create.clone(),
         request: Value::Object(keys.clone()),
     };
     let delete = Call {
-        operation: "DeleteEmailIdentity".into(),
+        operation: def.delete.clone(),
         request: Value::Object(keys),
     };
-    (resource, create, delete)
+    Some((resource, create, delete))
 }
