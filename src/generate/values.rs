@@ -51,7 +51,7 @@ impl<'a> Ctx<'a> {
             mode,
             token: token.to_string(),
             fixtures: Vec::new(),
-            needs_identity: false,
+            needs_identity: lists_identities(spec, op),
             forced: Map::new(),
             names_made: 0,
         }
@@ -478,6 +478,15 @@ impl<'a> Draw<'a> for Ctx<'a> {
     fn coin(&mut self) -> bool {
         self.rng.coin()
     }
+}
+
+/// Whether `op` lists the family of identities: the run's own identity is part of what it
+/// sees, so it must exist before the case runs, whichever case ran first (else the answer would
+/// depend on the order cases ran in).
+fn lists_identities(spec: &Spec, op: &Operation) -> bool {
+    op.resource
+        .as_ref()
+        .is_some_and(|r| r.action == ResourceAction::List && spec.is_identity_family(&r.kind))
 }
 
 /// Whether cases of `op` must run while no other case runs: listings, and reads of the identity
