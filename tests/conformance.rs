@@ -29,14 +29,14 @@ use ses_conformance::client::{
     GateLimits, Target, TargetConfig, TargetError, TargetKind, Unreachable,
 };
 use ses_conformance::command::DEFAULT_SEQUENCES;
-use ses_conformance::explore::{Entry, Regressions};
+use ses_conformance::explore::{Regression, Regressions};
 use ses_conformance::gate::PaceSettings;
 use ses_conformance::generate::{self, Plan, Settings};
 use ses_conformance::profile::Profile;
 use ses_conformance::reference;
 use ses_conformance::report::{console, Record};
+use ses_conformance::run::call_plan::unsupported;
 use ses_conformance::run::ledger::LedgerError;
-use ses_conformance::run::plan::unsupported;
 use ses_conformance::run::{Outcome, RunConfig, Session};
 use ses_conformance::sequence::{sequence_id, SequenceConfig, SequenceVerdict};
 use ses_conformance::snapshot;
@@ -224,7 +224,7 @@ impl TargetUnderTest {
         self: &Arc<Self>,
         spec: &Arc<Spec>,
         settings: &Arc<Settings>,
-        entry: Entry,
+        entry: Regression,
     ) -> Trial {
         let name = format!("{}{}", self.prefix, entry.case_id());
         if let Some(reason) = self.profile.unsupported_reason(&entry.operation) {

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -11,19 +13,6 @@ use common::cli::run;
 use serde_json::Value;
 
 const LIMIT: Duration = Duration::from_secs(120);
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
-        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
-        let dest = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
-}
 
 /// A copy of the checkout's `specs/` in `dir`, with `operations/<op>.json` changed by `change`.
 fn specs_copy(dir: &Path, op: &str, change: impl FnOnce(&mut Value)) -> PathBuf {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::cli::{self, args};
 use common::{spec, temp_dir};
 use serde_json::{json, Value};
-use ses_conformance::explore::{Entry, Regressions};
+use ses_conformance::explore::{Regression, Regressions};
 use ses_conformance::reference::{Fault, Faults, Options, ReferenceServer};
 
 const LIMIT: Duration = Duration::from_secs(300);
@@ -138,7 +138,7 @@ async fn a_value_dependent_fault_is_found_shrunk_kept_and_replayed_by_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_replays_a_hand_written_regression_as_a_named_case() {
     let dir = temp_dir("regressions-run");
-    let entry = Entry {
+    let entry = Regression {
         operation: "ListEmailTemplates".into(),
         class: "page_size_above_max".into(),
         constraint: "PageSize.range".into(),

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Map, Value};
 use ses_conformance::names::RunKey;
-use ses_conformance::run::ledger::{self, Entry, Line, Proof};
+use ses_conformance::run::ledger::{self, LedgerEntry, Line, Proof};
 use ses_conformance::spec::Spec;
 
 /// This installation's key, and the run ids it made: the only runs cleanup may act on.
@@ -31,7 +31,7 @@ const URL: &str = "http://127.0.0.1:4566";
 const REAL_SES: &str = "aws:us-east-1";
 
 /// Whether an admitted entry obeys the rule, judged from the spec and the entry alone.
-fn obeys_the_rule(spec: &Spec, entry: &Entry, endpoint: &str) -> Result<(), Broken> {
+fn obeys_the_rule(spec: &Spec, entry: &LedgerEntry, endpoint: &str) -> Result<(), Broken> {
     // Restated: a run this installation minted, not a run id that merely looks like one.
     if !MINTED.1.contains(&entry.run) {
         return Err(Broken(format!("run id {:?}", entry.run)));
@@ -203,7 +203,7 @@ fn request(spec: &Spec, kind: String, run: String) -> impl Strategy<Value = Valu
         })
 }
 
-fn entry(spec: &Spec) -> impl Strategy<Value = Entry> {
+fn entry(spec: &Spec) -> impl Strategy<Value = LedgerEntry> {
     let mut kinds: Vec<String> = spec.resources.keys().cloned().collect();
     kinds.extend(kinds.clone());
     kinds.extend(["account".into(), "Identity".into(), String::new()]);
@@ -256,14 +256,16 @@ fn entry(spec: &Spec) -> impl Strategy<Value = Entry> {
             )
         })
         .prop_map(
-            |(run, kind, delete_operation, delete_request, endpoint, target, real_aws)| Entry {
-                run,
-                target,
-                endpoint,
-                real_aws,
-                kind,
-                delete_operation,
-                delete_request,
+            |(run, kind, delete_operation, delete_request, endpoint, target, real_aws)| {
+                LedgerEntry {
+                    run,
+                    target,
+                    endpoint,
+                    real_aws,
+                    kind,
+                    delete_operation,
+                    delete_request,
+                }
             },
         )
 }
@@ -336,7 +338,7 @@ fn the_generator_produces_admissible_entries_too() {
     let spec = spec();
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = entry(&spec);
-    let admitted: Vec<Entry> = (0..2000)
+    let admitted: Vec<LedgerEntry> = (0..2000)
         .filter_map(|_| strategy.new_tree(&mut runner).ok())
         .map(|tree| tree.current())
         .filter(|e| {

@@ -12,7 +12,7 @@
 use std::sync::OnceLock;
 
 use ses_conformance::sdk_model::{
-    bless, check, member_sets, rebless, Baseline, Finding, SdkModel, SdkSource, BASELINE_FILE,
+    bless, check, member_sets, rebless, Baseline, DriftFinding, SdkModel, SdkSource, BASELINE_FILE,
     BLESS_VAR, TODO_REASON,
 };
 use ses_conformance::spec::{ShapeKind, Sourced, Spec};
@@ -44,7 +44,11 @@ fn load_baseline() -> Baseline {
 /// What `check` finds against `sdk`, as messages.
 fn problems_in(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Vec<String> {
     let report = check(spec, sdk, baseline);
-    report.findings.iter().map(Finding::to_string).collect()
+    report
+        .findings
+        .iter()
+        .map(DriftFinding::to_string)
+        .collect()
 }
 
 /// What `check` finds against the compiled SDK, as messages.
@@ -90,7 +94,7 @@ fn spec_table_matches_the_sdk_model() {
                  row), or the next run fails"
             );
         }
-        let unrecordable: Vec<String> = unrecordable.iter().map(Finding::to_string).collect();
+        let unrecordable: Vec<String> = unrecordable.iter().map(DriftFinding::to_string).collect();
         assert!(
             unrecordable.is_empty(),
             "{} problem(s) the baseline cannot record; fix the spec rows:\n  {}",

@@ -18,7 +18,7 @@ use common::{spec, temp_dir};
 use serde_json::json;
 use ses_conformance::reference::{Options, ReferenceServer};
 use ses_conformance::run::ledger::Proof;
-use ses_conformance::run::{ledger, Cleanup, CleanupTarget, Step};
+use ses_conformance::run::{ledger, Cleanup, CleanupStep, CleanupTarget};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_run_is_cleaned_up_from_its_ledger_and_only_what_it_named() {
@@ -449,7 +449,7 @@ async fn a_throttled_delete_is_retried_with_backoff_and_ends_removed() {
     );
     assert_eq!(
         cleaned.steps,
-        vec![Step::Removed {
+        vec![CleanupStep::Removed {
             kind: "email_template".into(),
             request: json!({"TemplateName": left}),
         }]

@@ -433,7 +433,7 @@ fn replayed_regressions_have_fixtures_of_their_own() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_create_never_takes_a_pending_resource_off_the_ledger() {
     use ses_conformance::case::RequestPath;
-    use ses_conformance::run::ledger::{Entry, Ledger, Line};
+    use ses_conformance::run::ledger::{Ledger, LedgerEntry, Line};
     use ses_conformance::run::{RunConfig, Session};
     use std::sync::Arc;
 
@@ -464,7 +464,7 @@ async fn a_refused_create_never_takes_a_pending_resource_off_the_ledger() {
     let dir = temp_dir("refused-create");
     let path = dir.join("ledger.jsonl");
     let bindings = &target.bindings;
-    let entry = Entry {
+    let entry = LedgerEntry {
         run: bindings.run_id.clone(),
         target: target.name.clone(),
         endpoint: target.endpoint.clone(),

@@ -74,7 +74,7 @@ fn run_holding_none(
 fn ledger_of_templates(path: &Path, run: &str, endpoint: &str, names: &[String]) {
     let ledger = ledger::Ledger::open(path).unwrap_or_else(|e| panic!("{e}"));
     for name in names {
-        let entry = ledger::Entry {
+        let entry = ledger::LedgerEntry {
             run: run.to_string(),
             target: "aws".into(),
             endpoint: endpoint.to_string(),

@@ -4,7 +4,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::copy_dir;
+
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -12,19 +14,6 @@ use ses_conformance::case::RequestPath;
 use ses_conformance::client::Target;
 use ses_conformance::reference::Options;
 use ses_conformance::spec::{ResourceAction, Spec};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
-        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
-        let dest = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
-}
 
 fn write(file: PathBuf, value: &Value) {
     let text = serde_json::to_string_pretty(value).unwrap_or_else(|e| panic!("{e}"));

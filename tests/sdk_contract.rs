@@ -136,7 +136,7 @@ fn wire_view(sent: &SentRequest) -> Value {
 fn replay_trial(
     spec: Arc<Spec>,
     minimal: Arc<Vec<Case>>,
-    entry: baseline::Entry,
+    entry: baseline::RecordedCase,
     case: Option<Case>,
     folder: String,
 ) -> Result<(), Failed> {

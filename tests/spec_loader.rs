@@ -1,23 +1,14 @@
 //! The loader is strict: each broken spec fixture below (a copy of the shipped table with one
 //! thing broken) fails with an error that names the file and the JSON path.
 
+mod common;
+
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use ses_conformance::spec::{Spec, SpecError};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
-        let entry = entry.unwrap_or_else(|e| panic!("{e}"));
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
-}
 
 /// A fresh copy of the shipped spec directory with `file` changed by `edit`.
 fn broken(

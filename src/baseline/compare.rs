@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::Entry;
+use super::RecordedCase;
 use crate::profile::{glob_match, MismatchLevel, Profile};
 use crate::run::{CaseResult, Outcome};
 use crate::spec::Spec;
@@ -90,7 +90,7 @@ pub struct Comparer {
 
 impl Comparer {
     /// A comparer against these entries, explaining differences with the target's profile.
-    pub fn new(spec: Arc<Spec>, profile: Profile, entries: &[Entry]) -> Comparer {
+    pub fn new(spec: Arc<Spec>, profile: Profile, entries: &[RecordedCase]) -> Comparer {
         Comparer {
             spec,
             profile,

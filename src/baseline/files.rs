@@ -29,7 +29,7 @@ pub struct Meta {
 /// One recorded case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct RecordedCase {
     /// The case id.
     pub id: String,
     /// The operation.
@@ -117,13 +117,13 @@ pub fn write_meta(dir: &Path, meta: &Meta) -> Result<(), BaselineError> {
 }
 
 /// Every recorded case, sorted by id.
-pub fn read_entries(dir: &Path) -> Result<Vec<Entry>, BaselineError> {
+pub fn read_entries(dir: &Path) -> Result<Vec<RecordedCase>, BaselineError> {
     let cases = dir.join("cases");
     let mut out = Vec::new();
     for item in std::fs::read_dir(&cases).map_err(io(&cases))? {
         let path = item.map_err(io(&cases))?.path();
         if path.extension().is_some_and(|e| e == "json") {
-            out.push(parse::<Entry>(&path)?);
+            out.push(parse::<RecordedCase>(&path)?);
         }
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -131,7 +131,7 @@ pub fn read_entries(dir: &Path) -> Result<Vec<Entry>, BaselineError> {
 }
 
 /// The entry of one case, if recorded.
-pub fn read_entry(dir: &Path, id: &str) -> Result<Option<Entry>, BaselineError> {
+pub fn read_entry(dir: &Path, id: &str) -> Result<Option<RecordedCase>, BaselineError> {
     let path = case_file(dir, id);
     if path.exists() {
         parse(&path).map(Some)
@@ -141,7 +141,7 @@ pub fn read_entry(dir: &Path, id: &str) -> Result<Option<Entry>, BaselineError> 
 }
 
 /// Write one case.
-pub fn write_entry(dir: &Path, entry: &Entry) -> Result<(), BaselineError> {
+pub fn write_entry(dir: &Path, entry: &RecordedCase) -> Result<(), BaselineError> {
     write_json(
         &case_file(dir, &entry.id),
         &serde_json::to_value(entry).unwrap_or_default(),
@@ -163,8 +163,8 @@ pub fn entry(
     verdict: &crate::check::Verdict,
     obs: &Observation,
     now: SystemTime,
-) -> Entry {
-    Entry {
+) -> RecordedCase {
+    RecordedCase {
         id: case.id.clone(),
         operation: case.operation.clone(),
         recorded_at: rfc3339(now),
@@ -188,7 +188,7 @@ pub fn rfc3339(time: SystemTime) -> String {
 }
 
 /// Whether an entry was recorded more than `days` days before `now` (or cannot be dated).
-pub fn older_than(entry: &Entry, days: f64, now: SystemTime) -> bool {
+pub fn older_than(entry: &RecordedCase, days: f64, now: SystemTime) -> bool {
     let recorded = aws_smithy_types::DateTime::from_str(
         &entry.recorded_at,
         aws_smithy_types::date_time::Format::DateTime,
@@ -209,8 +209,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    fn entry_at(recorded_at: &str) -> Entry {
-        Entry {
+    fn entry_at(recorded_at: &str) -> RecordedCase {
+        RecordedCase {
             id: "x::valid::y::0".into(),
             operation: "GetAccount".into(),
             recorded_at: recorded_at.into(),

@@ -12,6 +12,6 @@ pub mod into;
 pub use compare::BaselineMatch;
 pub use files::{
     case_file, entry, older_than, read_entries, read_entry, read_meta, rfc3339, write_entry,
-    write_meta, BaselineError, Entry, Meta, META_FILE,
+    write_meta, BaselineError, Meta, RecordedCase, META_FILE,
 };
 pub use into::{may_record_into, RecordIntoError};

@@ -7,7 +7,7 @@ use crate::exit;
 use crate::names::{is_well_formed_run_id, RunKey};
 use crate::redact::Redactor;
 use crate::run::ledger::{LedgerError, Proof};
-use crate::run::{self, CleanupError, Step};
+use crate::run::{self, CleanupError, CleanupStep};
 use crate::spec::Spec;
 
 use super::durations::TIMEOUT;
@@ -121,18 +121,18 @@ fn ledgers_to_clean(options: &CleanupOptions) -> Result<Vec<PathBuf>, i32> {
 
 /// Print one step as it happens: removals on stdout, the rest on stderr. A ledger is a file
 /// anyone can write, and an entry may name an ARN: what is printed is redacted like an answer.
-fn print_step(redactor: &Redactor, step: &Step) {
+fn print_step(redactor: &Redactor, step: &CleanupStep) {
     let line = redactor.mask(&step.to_string());
     match step {
-        Step::Removed { .. } => outln!("{line}"),
-        Step::Refused(_) | Step::Left { .. } => errln!("{line}"),
+        CleanupStep::Removed { .. } => outln!("{line}"),
+        CleanupStep::Refused(_) | CleanupStep::Left { .. } => errln!("{line}"),
     }
 }
 
 /// Clean one ledger; its exit code.
 async fn cleanup_ledger(cleanup: &run::Cleanup, path: &Path) -> i32 {
     let redactor = Redactor::default();
-    let print = |step: &Step| print_step(&redactor, step);
+    let print = |step: &CleanupStep| print_step(&redactor, step);
     let cleaned = match cleanup.ledger(path, print).await {
         Ok(cleaned) => cleaned,
         Err(CleanupError::Ledger(e @ LedgerError::InUse { .. })) => {

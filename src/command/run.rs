@@ -9,7 +9,7 @@ use crate::exit;
 use crate::gate::{Gate, Limits, PaceSettings, Policy};
 use crate::profile::Profile;
 use crate::report::console::Console;
-use crate::report::plan::{plan_lines, run_lines, Estimate, SendLimits};
+use crate::report::dry_run::{plan_lines, run_lines, Estimate, SendLimits};
 use crate::report::CoverageCounter;
 use crate::run::pacing::SANDBOX_QUOTA;
 use crate::run::Planner;

@@ -40,6 +40,14 @@ pub fn sdk_check(baseline: Option<PathBuf>) -> i32 {
     if let Some(why) = &report.mapping {
         outln!("{why}");
     }
+    if !report.untabled.is_empty() {
+        outln!(
+            "{} operations of aws-sdk-sesv2 {} are not in the table yet (not checked): {}",
+            report.untabled.len(),
+            report.sdk_version,
+            report.untabled.join(", ")
+        );
+    }
     if report.is_unchanged() {
         outln!("no change: the SDK serialises every request, parses every recorded answer and models every operation as before");
         return exit::OK;

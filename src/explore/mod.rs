@@ -28,6 +28,6 @@ pub mod strategy;
 
 pub use findings::{ExploreReport, Finding, Stop};
 pub use regressions::{
-    default_path, keep_findings, regression_cases, Entry, RegressionError, Regressions,
+    default_path, keep_findings, regression_cases, Regression, RegressionError, Regressions,
 };
 pub use run::{run_exploration, ExploreEvent, ExploreOptions, DEFAULT_BUDGET};

@@ -68,7 +68,7 @@ pub enum RegressionError {
 /// One kept failure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct Regression {
     /// The operation.
     pub operation: String,
     /// `valid`, or the invalid variant the request belongs to (`page_size_above_max`).
@@ -85,10 +85,10 @@ pub struct Entry {
     pub seed: u64,
 }
 
-impl Entry {
+impl Regression {
     /// The entry of a finding, dated today.
-    pub fn of(finding: &Finding) -> Entry {
-        Entry {
+    pub fn of(finding: &Finding) -> Regression {
+        Regression {
             operation: finding.operation.clone(),
             class: finding.label.clone(),
             constraint: finding.constraint.clone(),
@@ -139,7 +139,7 @@ impl Entry {
 #[serde(deny_unknown_fields)]
 pub struct Regressions {
     /// Kept failures, oldest first.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Regression>,
 }
 
 impl Regressions {
@@ -173,7 +173,7 @@ impl Regressions {
 
     /// Add an entry unless one with the same operation, constraint and request is kept;
     /// whether it was added.
-    pub fn add(&mut self, entry: Entry) -> bool {
+    pub fn add(&mut self, entry: Regression) -> bool {
         let key = entry.key();
         if self.entries.iter().any(|e| e.key() == key) {
             return false;
@@ -208,7 +208,10 @@ impl Regressions {
 /// Keep the findings in the file at `path`: how many were new.
 pub fn keep_findings(path: &Path, findings: &[Finding]) -> Result<usize, RegressionError> {
     let mut file = Regressions::load(path)?;
-    let added = findings.iter().filter(|f| file.add(Entry::of(f))).count();
+    let added = findings
+        .iter()
+        .filter(|f| file.add(Regression::of(f)))
+        .count();
     if added > 0 {
         file.save(path)?;
     }
@@ -274,8 +277,8 @@ mod tests {
 
     use super::*;
 
-    fn entry(request: Value) -> Entry {
-        Entry {
+    fn entry(request: Value) -> Regression {
+        Regression {
             operation: "CreateEmailTemplate".into(),
             class: "valid".into(),
             constraint: "request".into(),

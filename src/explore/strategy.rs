@@ -22,7 +22,7 @@ use super::members::{Shaper, ValueStrategy};
 use crate::case::{case_id, Case, Kind};
 use crate::generate::{self, Settings};
 use crate::spec::{
-    named_constraints, validate, ConstraintKind, ConstraintRef, Member, Operation, Spec, Step,
+    named_constraints, validate, ConstraintKind, ConstraintRef, Member, Operation, PathStep, Spec,
 };
 
 /// The variant name of the valid class (the `generate` baseline its anchor is).
@@ -190,10 +190,10 @@ fn broken_structure(
     shaper: &Shaper,
     members: &indexmap::IndexMap<String, Member>,
     anchor: &Map<String, Value>,
-    steps: &[Step],
+    steps: &[PathStep],
     kind: ConstraintKind,
 ) -> Option<ValueStrategy> {
-    let (Step::Member(name), rest) = steps.split_first()? else {
+    let (PathStep::Member(name), rest) = steps.split_first()? else {
         return None;
     };
     let member = members.get(name)?;
@@ -212,15 +212,15 @@ fn broken_value(
     shaper: &Shaper,
     member: &Member,
     anchor: &Value,
-    steps: &[Step],
+    steps: &[PathStep],
     kind: ConstraintKind,
 ) -> Option<ValueStrategy> {
     match steps.first()? {
-        Step::Member(_) => {
+        PathStep::Member(_) => {
             let shape = shaper.spec.members_of(member)?;
             broken_structure(shaper, &shape.members, anchor.as_object()?, steps, kind)
         }
-        Step::Item => {
+        PathStep::Item => {
             let item = member.member.as_deref()?;
             let items = anchor.as_array()?;
             let (first, others) = items.split_first()?;
@@ -243,7 +243,7 @@ fn broken_value(
                     .boxed(),
             )
         }
-        Step::Key | Step::Value => None,
+        PathStep::Key | PathStep::Value => None,
     }
 }
 

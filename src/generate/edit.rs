@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::values::Ctx;
-use crate::spec::{Member, MemberPath, ShapeRules, Step};
+use crate::spec::{Member, MemberPath, PathStep, ShapeRules};
 
 /// What happens to the value at the end of a path: given the member and its current value (if
 /// any), return the new value, or `None` to leave the member out.
@@ -38,11 +38,11 @@ fn edit_in_structure(
     members: &IndexMap<String, Member>,
     rules: &ShapeRules,
     obj: &mut Map<String, Value>,
-    steps: &[Step],
+    steps: &[PathStep],
     top: bool,
     leaf: &mut Leaf,
 ) {
-    let Some((Step::Member(name), rest)) = steps.split_first() else {
+    let Some((PathStep::Member(name), rest)) = steps.split_first() else {
         return;
     };
     let Some(member) = members.get(name) else {
@@ -70,12 +70,12 @@ fn edit_in_value(
     ctx: &mut Ctx,
     member: &Member,
     slot: &mut Value,
-    steps: &[Step],
+    steps: &[PathStep],
     leaf: &mut Leaf,
 ) {
     let spec = ctx.spec;
     match steps.first() {
-        Some(Step::Member(_)) => {
+        Some(PathStep::Member(_)) => {
             let Some(shape) = spec.members_of(member) else {
                 return;
             };
@@ -86,7 +86,7 @@ fn edit_in_value(
                 edit_in_structure(ctx, &shape.members, &shape.rules, obj, steps, false, leaf);
             }
         }
-        Some(Step::Item) => {
+        Some(PathStep::Item) => {
             let Some(item_member) = member.member.as_deref() else {
                 return;
             };
@@ -110,7 +110,7 @@ fn edit_in_value(
             }
         }
         // Input maps do not occur in the table; nothing to edit.
-        Some(Step::Key) | Some(Step::Value) | None => {}
+        Some(PathStep::Key) | Some(PathStep::Value) | None => {}
     }
 }
 

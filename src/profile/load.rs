@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::generate::{self, Plan, Settings};
 use crate::profile::KnownClass;
-use crate::spec::{parse_file, parse_in, Spec, SpecError};
+use crate::spec::{parse_file, parse_in, snake_case, Spec, SpecError};
 
 /// Why a profile does not load. Every variant names the file, and where it can, the JSON path.
 #[derive(Debug, thiserror::Error)]
@@ -349,25 +349,28 @@ impl Profile {
     }
 }
 
-/// The default suite (default seed and case count), planned once; requests are built only for
-/// the cases an entry's request shape has to be checked against, each at most once.
+/// The default suite (default seed and case count), planned per operation on demand: an entry's
+/// pattern names the operation its cases belong to (a case id starts with the operation's
+/// snake-case name), so a profile plans only the operations its entries can match, and builds a
+/// request only for a case an entry's request shape has to be checked against, each at most once.
 struct DefaultSuite<'s> {
     spec: &'s Spec,
     settings: Settings,
-    plans: Vec<Plan>,
-    requests: Vec<OnceLock<Option<serde_json::Value>>>,
+    /// Per operation of the table, in table order: its plans and their requests, once planned.
+    operations: Vec<OnceLock<Vec<PlannedCase>>>,
+}
+
+struct PlannedCase {
+    plan: Plan,
+    request: OnceLock<Option<serde_json::Value>>,
 }
 
 impl<'s> DefaultSuite<'s> {
     fn new(spec: &'s Spec) -> DefaultSuite<'s> {
-        let settings = Settings::default();
-        let plans = generate::plans(spec, &settings);
-        let requests = plans.iter().map(|_| OnceLock::new()).collect();
         DefaultSuite {
             spec,
-            settings,
-            plans,
-            requests,
+            settings: Settings::default(),
+            operations: spec.operations.values().map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -375,7 +378,7 @@ impl<'s> DefaultSuite<'s> {
     /// case.
     fn check(&self, profile: &Profile, file: &Path) -> Result<(), ProfileError> {
         for (index, known) in profile.known_divergences.iter().enumerate() {
-            if !self.covers(known) {
+            if !self.covers(&known.cases, known.when.as_ref()) {
                 return Err(ProfileError::DeadEntry {
                     file: file.to_path_buf(),
                     list: "known_divergences",
@@ -386,11 +389,7 @@ impl<'s> DefaultSuite<'s> {
             }
         }
         for (index, mismatch) in profile.baseline_mismatches.iter().enumerate() {
-            if !self
-                .plans
-                .iter()
-                .any(|plan| glob_match(&mismatch.cases, &plan.id))
-            {
+            if !self.covers(&mismatch.cases, None) {
                 return Err(ProfileError::DeadEntry {
                     file: file.to_path_buf(),
                     list: "baseline_mismatches",
@@ -403,24 +402,58 @@ impl<'s> DefaultSuite<'s> {
         Ok(())
     }
 
-    fn covers(&self, known: &KnownDivergence) -> bool {
-        self.plans.iter().enumerate().any(|(i, plan)| {
-            glob_match(&known.cases, &plan.id)
-                && known.when.as_ref().is_none_or(|shape| {
-                    self.request(i)
-                        .is_some_and(|request| shape.matches(request))
+    /// Whether a case of the default suite has an id `pattern` matches and (if a shape is
+    /// given) a request of that shape.
+    fn covers(&self, pattern: &str, when: Option<&RequestShape>) -> bool {
+        self.spec
+            .operations
+            .values()
+            .enumerate()
+            .filter(|(_, op)| may_name_operation(pattern, &snake_case(&op.operation)))
+            .any(|(i, _)| {
+                self.planned(i).iter().any(|case| {
+                    glob_match(pattern, &case.plan.id)
+                        && when.is_none_or(|shape| {
+                            self.request(case)
+                                .is_some_and(|request| shape.matches(request))
+                        })
                 })
+            })
+    }
+
+    fn planned(&self, i: usize) -> &[PlannedCase] {
+        self.operations[i].get_or_init(|| {
+            let op = &self.spec.operations[i];
+            generate::plans_for(self.spec, op, &self.settings)
+                .into_iter()
+                .map(|plan| PlannedCase {
+                    plan,
+                    request: OnceLock::new(),
+                })
+                .collect()
         })
     }
 
-    fn request(&self, i: usize) -> Option<&serde_json::Value> {
-        self.requests[i]
+    fn request<'c>(&self, case: &'c PlannedCase) -> Option<&'c serde_json::Value> {
+        case.request
             .get_or_init(|| {
-                self.plans[i]
+                case.plan
                     .build(self.spec, &self.settings)
                     .map(|case| case.request)
             })
             .as_ref()
+    }
+}
+
+/// Whether a case-id pattern can match a case of the operation whose snake-case name is `op`
+/// (a case id is `<op>::...`, and `op` holds no `:`). Only the literal text before the first `*`
+/// is sure to open every id the pattern matches; past it nothing can be told, so this never
+/// rules out an operation the pattern could match.
+fn may_name_operation(pattern: &str, op: &str) -> bool {
+    let literal = pattern.split('*').next().unwrap_or_default();
+    match literal.split_once("::") {
+        Some((head, _)) => head == op,
+        None => op.starts_with(literal) || literal.starts_with(op),
     }
 }
 

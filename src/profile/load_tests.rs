@@ -194,3 +194,28 @@ fn globs_match_case_ids() {
     assert!(glob_match("exact", "exact"));
     assert!(!glob_match("exact", "exact2"));
 }
+
+#[test]
+fn a_pattern_names_the_operations_it_can_match() {
+    let id = "list_email_templates::invalid::page_size_above_max::0";
+    for pattern in [
+        "list_email_templates::*",
+        "*::page_size_above_max::0",
+        "list_*_templates::invalid::*",
+        "list_email*valid::*",
+        "list_email_templates:*",
+        id,
+    ] {
+        assert!(glob_match(pattern, id), "{pattern}");
+        assert!(
+            may_name_operation(pattern, "list_email_templates"),
+            "{pattern}"
+        );
+    }
+    assert!(!may_name_operation("send_email::*", "send_bulk_email"));
+    assert!(!may_name_operation(
+        "list_email_templates::*",
+        "list_email_identities"
+    ));
+    assert!(!may_name_operation("get_*", "list_email_templates"));
+}

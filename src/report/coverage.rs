@@ -16,7 +16,7 @@ use super::json::CoverageLine;
 use crate::case::Kind;
 use crate::check::Verdict;
 use crate::run::{CaseResult, Outcome};
-use crate::spec::{named_constraints, Spec, Step};
+use crate::spec::{named_constraints, PathStep, Spec};
 
 /// The end of the reason given for constraints of operations `--op` left out.
 const EXCLUDED: &str = " excluded by --op";
@@ -62,7 +62,7 @@ pub struct Coverage {
 
 struct Row {
     name: String,
-    path: Vec<Step>,
+    path: Vec<PathStep>,
     in_seed: bool,
     valid: Tally,
     invalid: Tally,
@@ -182,17 +182,19 @@ fn why_unreached(operation: &str, selected: bool, tally: &OperationTally, row: &
 }
 
 /// Whether `request` has a value at `path` (any item of a list, any entry of a map).
-pub fn present_at(request: &Value, path: &[Step]) -> bool {
+pub fn present_at(request: &Value, path: &[PathStep]) -> bool {
     let Some((step, rest)) = path.split_first() else {
         return true;
     };
     match (step, request) {
-        (Step::Member(name), Value::Object(obj)) => obj
+        (PathStep::Member(name), Value::Object(obj)) => obj
             .get(name)
             .filter(|v| !v.is_null())
             .is_some_and(|v| present_at(v, rest)),
-        (Step::Item, Value::Array(items)) => items.iter().any(|v| present_at(v, rest)),
-        (Step::Key | Step::Value, Value::Object(obj)) => obj.values().any(|v| present_at(v, rest)),
+        (PathStep::Item, Value::Array(items)) => items.iter().any(|v| present_at(v, rest)),
+        (PathStep::Key | PathStep::Value, Value::Object(obj)) => {
+            obj.values().any(|v| present_at(v, rest))
+        }
         _ => false,
     }
 }
@@ -365,13 +367,13 @@ mod tests {
     fn members_are_found_in_lists_and_structures() {
         let request = json!({"Tags": [{"Key": "a"}], "Content": {"Simple": {}}});
         let tags_key = [
-            Step::Member("Tags".into()),
-            Step::Item,
-            Step::Member("Key".into()),
+            PathStep::Member("Tags".into()),
+            PathStep::Item,
+            PathStep::Member("Key".into()),
         ];
         assert!(present_at(&request, &tags_key));
-        assert!(present_at(&request, &[Step::Member("Content".into())]));
-        assert!(!present_at(&request, &[Step::Member("Missing".into())]));
+        assert!(present_at(&request, &[PathStep::Member("Content".into())]));
+        assert!(!present_at(&request, &[PathStep::Member("Missing".into())]));
         assert!(present_at(&request, &[]));
     }
 

@@ -8,12 +8,12 @@ pub mod console;
 pub mod coverage;
 pub mod diff;
 pub mod dispatch;
+pub mod dry_run;
 pub mod events;
 pub mod explore;
 pub mod json;
 pub mod junit;
 pub mod matrix;
-pub mod plan;
 pub mod progress;
 pub mod record;
 

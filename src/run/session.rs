@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
-use super::ledger::{gone, Deleter, Entry, Ledger, LedgerError, Line, ResourceEvent};
+use super::call_plan::{CasePlan, Planner};
+use super::ledger::{gone, Deleter, Ledger, LedgerEntry, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Outcome, Totals};
-use super::plan::{CasePlan, Planner};
 use super::resources::made::{deleted_by, identity_calls, not_created};
 use super::{config::RunConfig, fixtures::SharedFixtures};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
@@ -463,7 +463,7 @@ impl Session {
             return Ok(());
         };
         let bindings = &self.target.bindings;
-        let entry = Entry {
+        let entry = LedgerEntry {
             run: bindings.run_id.clone(),
             target: self.target.name.clone(),
             endpoint: self.target.endpoint.clone(),

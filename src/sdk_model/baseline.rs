@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::BaselineError;
+use super::error::SdkBaselineError;
 use crate::spec::Spec;
 
 /// The file, as findings name it.
@@ -63,13 +63,13 @@ impl Baseline {
     }
 
     /// Read a baseline file strictly.
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+    pub fn load(path: &Path) -> Result<Baseline, SdkBaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SdkBaselineError::Read {
             path: path.to_path_buf(),
             source,
         })?;
         let mut de = serde_json::Deserializer::from_str(&text);
-        serde_path_to_error::deserialize(&mut de).map_err(|source| BaselineError::Parse {
+        serde_path_to_error::deserialize(&mut de).map_err(|source| SdkBaselineError::Parse {
             path: path.to_path_buf(),
             source,
         })
@@ -83,8 +83,8 @@ impl Baseline {
     }
 
     /// Write the baseline to `path`.
-    pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
-        std::fs::write(path, self.to_text()).map_err(|source| BaselineError::Write {
+    pub fn save(&self, path: &Path) -> Result<(), SdkBaselineError> {
+        std::fs::write(path, self.to_text()).map_err(|source| SdkBaselineError::Write {
             path: path.to_path_buf(),
             source,
         })

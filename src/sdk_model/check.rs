@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::baseline::{Baseline, RequiredDifference, BASELINE_FILE, BLESS_VAR, TODO_REASON};
-use super::error::{BaselineError, Error};
+use super::error::{Error, SdkBaselineError};
 use super::locate::SdkSource;
 use super::read::{member_sets, SdkModel};
 use crate::spec::{snake_case, Member, ShapeKind, Spec};
 
 /// One difference between the spec, the SDK model and the baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Finding {
+pub enum DriftFinding {
     /// A spec enum value the SDK enum does not have.
     EnumValueNotInSdk {
         /// The enum shape.
@@ -117,49 +117,50 @@ pub enum Finding {
     },
 }
 
-impl Finding {
+impl DriftFinding {
     /// The row to update: a spec file and JSON path (`specs/shapes/MailType.json $.values`), or
     /// a baseline entry (`specs/sdk-baseline.json enum_extras["MailType"]`).
     pub fn row(&self) -> String {
         match self {
-            Finding::EnumValueNotInSdk { shape, index, .. } => {
+            DriftFinding::EnumValueNotInSdk { shape, index, .. } => {
                 format!("specs/shapes/{shape}.json $.values[{index}]")
             }
-            Finding::EnumValueNew { shape, .. } | Finding::EnumNotInSdk { shape } => {
+            DriftFinding::EnumValueNew { shape, .. } | DriftFinding::EnumNotInSdk { shape } => {
                 format!("specs/shapes/{shape}.json $.values")
             }
-            Finding::EnumExtraStale { shape, .. } => {
+            DriftFinding::EnumExtraStale { shape, .. } => {
                 format!("{BASELINE_FILE} enum_extras[\"{shape}\"]")
             }
-            Finding::MemberSetNotInSdk { key } | Finding::MemberNew { key, .. } => {
+            DriftFinding::MemberSetNotInSdk { key } | DriftFinding::MemberNew { key, .. } => {
                 format!("specs/{key}")
             }
-            Finding::MemberNotInSdk { key, member, .. } => format!("specs/{key}.{member}"),
-            Finding::MemberShapeDiffers { row, .. } | Finding::RequiredDiffers { row, .. } => {
+            DriftFinding::MemberNotInSdk { key, member, .. } => format!("specs/{key}.{member}"),
+            DriftFinding::MemberShapeDiffers { row, .. }
+            | DriftFinding::RequiredDiffers { row, .. } => {
                 format!("specs/{row}")
             }
-            Finding::MemberExtraStale { key, .. } => {
+            DriftFinding::MemberExtraStale { key, .. } => {
                 format!("{BASELINE_FILE} member_extras[\"{key}\"]")
             }
-            Finding::RequiredReasonMissing { row } => {
+            DriftFinding::RequiredReasonMissing { row } => {
                 format!("{BASELINE_FILE} required_differences[row = \"{row}\"]")
             }
-            Finding::RequiredStale { recorded } => {
+            DriftFinding::RequiredStale { recorded } => {
                 format!(
                     "{BASELINE_FILE} required_differences[row = \"{}\"]",
                     recorded.row
                 )
             }
-            Finding::BaselineVersion { .. } => format!("{BASELINE_FILE} sdk_version"),
+            DriftFinding::BaselineVersion { .. } => format!("{BASELINE_FILE} sdk_version"),
         }
     }
 }
 
-impl std::fmt::Display for Finding {
+impl std::fmt::Display for DriftFinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let row = self.row();
         match self {
-            Finding::EnumValueNotInSdk {
+            DriftFinding::EnumValueNotInSdk {
                 shape,
                 value,
                 sdk_values,
@@ -170,29 +171,29 @@ impl std::fmt::Display for Finding {
                  {}); update the row",
                 sdk_values.join(", ")
             ),
-            Finding::EnumValueNew { shape, value } => write!(
+            DriftFinding::EnumValueNew { shape, value } => write!(
                 f,
                 "{row}: aws_sdk_sesv2::types::{shape} has value `{value}` that the spec does not \
                  list; add it to the row, or record it as known in {BASELINE_FILE} \
                  enum_extras[\"{shape}\"]"
             ),
-            Finding::EnumNotInSdk { shape } => write!(
+            DriftFinding::EnumNotInSdk { shape } => write!(
                 f,
                 "{row}: the SDK model has no enum {shape}; the SDK removed or renamed it: update \
                  the row"
             ),
-            Finding::EnumExtraStale { shape, value } => write!(
+            DriftFinding::EnumExtraStale { shape, value } => write!(
                 f,
                 "{row}: `{value}` is stale (not an SDK value of {shape} missing from \
                  specs/shapes/{shape}.json $.values); remove it"
             ),
-            Finding::MemberSetNotInSdk { .. } => {
+            DriftFinding::MemberSetNotInSdk { .. } => {
                 write!(
                     f,
                     "{row}: the SDK model read has no builder for this member set"
                 )
             }
-            Finding::MemberNotInSdk {
+            DriftFinding::MemberNotInSdk {
                 member,
                 field,
                 origin,
@@ -202,7 +203,7 @@ impl std::fmt::Display for Finding {
                 "{row}: member `{member}` (SDK field `{field}`) is not in {origin}; the SDK \
                  removed or renamed it: update the row"
             ),
-            Finding::MemberShapeDiffers {
+            DriftFinding::MemberShapeDiffers {
                 spec_shapes,
                 field,
                 ty,
@@ -218,16 +219,16 @@ impl std::fmt::Display for Finding {
                     sdk_shapes.join(", ")
                 )
             }
-            Finding::MemberNew { key, field, origin } => write!(
+            DriftFinding::MemberNew { key, field, origin } => write!(
                 f,
                 "{row}: {origin} has member `{field}` that the spec lacks; add it to the row, or \
                  record it as known in {BASELINE_FILE} member_extras[\"{key}\"]"
             ),
-            Finding::MemberExtraStale { key, field } => write!(
+            DriftFinding::MemberExtraStale { key, field } => write!(
                 f,
                 "{row}: `{field}` is stale (not an SDK member missing from specs/{key}); remove it"
             ),
-            Finding::RequiredDiffers {
+            DriftFinding::RequiredDiffers {
                 spec_required,
                 origin,
                 ..
@@ -244,18 +245,18 @@ impl std::fmt::Display for Finding {
                      {BASELINE_FILE} required_differences"
                 )
             }
-            Finding::RequiredReasonMissing { row: spec_row } => write!(
+            DriftFinding::RequiredReasonMissing { row: spec_row } => write!(
                 f,
                 "{row}: no reason given; say why the spec deliberately differs from the SDK \
                  model, or fix specs/{spec_row}"
             ),
-            Finding::RequiredStale { recorded } => write!(
+            DriftFinding::RequiredStale { recorded } => write!(
                 f,
                 "{row}: stale (spec_required = {}, sdk_required = {} no longer describes spec and \
                  SDK); remove it",
                 recorded.spec_required, recorded.sdk_required
             ),
-            Finding::BaselineVersion { baseline, sdk } => write!(
+            DriftFinding::BaselineVersion { baseline, sdk } => write!(
                 f,
                 "{row}: the baseline is for aws-sdk-sesv2 {baseline} but {sdk} is compiled; \
                  review the other problems (if any), then regenerate it with {BLESS_VAR}=1"
@@ -270,7 +271,7 @@ pub struct Report {
     /// The SDK version checked.
     pub sdk_version: String,
     /// Every finding; empty when spec, SDK and baseline agree.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<DriftFinding>,
 }
 
 impl Report {
@@ -286,7 +287,7 @@ impl Report {
 pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
     let mut findings = Vec::new();
     if baseline.sdk_version != sdk.version {
-        findings.push(Finding::BaselineVersion {
+        findings.push(DriftFinding::BaselineVersion {
             baseline: baseline.sdk_version.clone(),
             sdk: sdk.version.clone(),
         });
@@ -299,7 +300,7 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
             .iter()
             .filter(|v| !known.is_some_and(|k| k.contains(v)))
         {
-            findings.push(Finding::EnumValueNew {
+            findings.push(DriftFinding::EnumValueNew {
                 shape: shape.clone(),
                 value: value.clone(),
             });
@@ -308,7 +309,7 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
     for (shape, values) in &baseline.enum_extras {
         for value in values {
             if !enum_extras.get(shape).is_some_and(|e| e.contains(value)) {
-                findings.push(Finding::EnumExtraStale {
+                findings.push(DriftFinding::EnumExtraStale {
                     shape: shape.clone(),
                     value: value.clone(),
                 });
@@ -320,7 +321,7 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
     for (key, fields) in &member_extras {
         let origin = sdk.structs.get(key).map_or("", |s| s.origin.as_str());
         for field in fields.iter().filter(|f| !baseline.has_member_extra(key, f)) {
-            findings.push(Finding::MemberNew {
+            findings.push(DriftFinding::MemberNew {
                 key: key.clone(),
                 field: field.clone(),
                 origin: origin.to_string(),
@@ -330,7 +331,7 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
     for (key, fields) in &baseline.member_extras {
         for field in fields {
             if !member_extras.get(key).is_some_and(|e| e.contains(field)) {
-                findings.push(Finding::MemberExtraStale {
+                findings.push(DriftFinding::MemberExtraStale {
                     key: key.clone(),
                     field: field.clone(),
                 });
@@ -341,10 +342,10 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
     for d in &differences {
         match baseline.required_difference(&d.row, d.spec_required, d.sdk_required) {
             Some(r) if r.reason.trim().is_empty() || r.reason.starts_with("TODO") => {
-                findings.push(Finding::RequiredReasonMissing { row: d.row.clone() })
+                findings.push(DriftFinding::RequiredReasonMissing { row: d.row.clone() })
             }
             Some(_) => {}
-            None => findings.push(Finding::RequiredDiffers {
+            None => findings.push(DriftFinding::RequiredDiffers {
                 row: d.row.clone(),
                 spec_required: d.spec_required,
                 origin: d.origin.clone(),
@@ -358,7 +359,7 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
                 && d.sdk_required == recorded.sdk_required
         });
         if !holds {
-            findings.push(Finding::RequiredStale {
+            findings.push(DriftFinding::RequiredStale {
                 recorded: recorded.clone(),
             });
         }
@@ -372,7 +373,7 @@ pub fn check(spec: &Spec, sdk: &SdkModel, baseline: &Baseline) -> Report {
 /// The baseline that makes `spec` and `sdk` agree, keeping the reasons `old` gives for
 /// differences that still hold (a new one gets [`TODO_REASON`]), and the findings no baseline
 /// can record (a spec row naming what the SDK does not have).
-pub fn bless(spec: &Spec, sdk: &SdkModel, old: Option<&Baseline>) -> (Baseline, Vec<Finding>) {
+pub fn bless(spec: &Spec, sdk: &SdkModel, old: Option<&Baseline>) -> (Baseline, Vec<DriftFinding>) {
     let (enum_extras, mut unrecordable) = enum_findings(spec, sdk);
     let (member_extras, member_problems) = member_findings(spec, sdk);
     unrecordable.extend(member_problems);
@@ -398,7 +399,10 @@ pub fn bless(spec: &Spec, sdk: &SdkModel, old: Option<&Baseline>) -> (Baseline, 
 
 /// Re-record the spec directory's baseline from `sdk` with [`bless`], keeping the reasons the
 /// file gives now; returns what was written and the findings no baseline can record.
-pub fn rebless(spec: &Spec, sdk: &SdkModel) -> Result<(Baseline, Vec<Finding>), BaselineError> {
+pub fn rebless(
+    spec: &Spec,
+    sdk: &SdkModel,
+) -> Result<(Baseline, Vec<DriftFinding>), SdkBaselineError> {
     let path = Baseline::path(spec);
     let old = Baseline::load(&path).ok();
     let (baseline, unrecordable) = bless(spec, sdk, old.as_ref());
@@ -407,20 +411,23 @@ pub fn rebless(spec: &Spec, sdk: &SdkModel) -> Result<(Baseline, Vec<Finding>), 
 }
 
 /// SDK enum values the spec lacks, per shape, and findings no baseline can excuse.
-fn enum_findings(spec: &Spec, sdk: &SdkModel) -> (BTreeMap<String, Vec<String>>, Vec<Finding>) {
+fn enum_findings(
+    spec: &Spec,
+    sdk: &SdkModel,
+) -> (BTreeMap<String, Vec<String>>, Vec<DriftFinding>) {
     let mut extras = BTreeMap::new();
     let mut problems = Vec::new();
     for shape in spec.shapes.values().filter(|s| s.kind == ShapeKind::Enum) {
         let name = &shape.shape;
         let Some(sdk_values) = sdk.enums.get(name) else {
-            problems.push(Finding::EnumNotInSdk {
+            problems.push(DriftFinding::EnumNotInSdk {
                 shape: name.clone(),
             });
             continue;
         };
         for (index, value) in shape.values.iter().enumerate() {
             if !sdk_values.contains(value) {
-                problems.push(Finding::EnumValueNotInSdk {
+                problems.push(DriftFinding::EnumValueNotInSdk {
                     shape: name.clone(),
                     index,
                     value: value.clone(),
@@ -441,19 +448,22 @@ fn enum_findings(spec: &Spec, sdk: &SdkModel) -> (BTreeMap<String, Vec<String>>,
 }
 
 /// SDK members the spec lacks, per member set, and findings no baseline can excuse.
-fn member_findings(spec: &Spec, sdk: &SdkModel) -> (BTreeMap<String, Vec<String>>, Vec<Finding>) {
+fn member_findings(
+    spec: &Spec,
+    sdk: &SdkModel,
+) -> (BTreeMap<String, Vec<String>>, Vec<DriftFinding>) {
     let mut extras = BTreeMap::new();
     let mut problems = Vec::new();
     for set in member_sets(spec) {
         let key = set.key();
         let Some(sdk_struct) = sdk.structs.get(&key) else {
-            problems.push(Finding::MemberSetNotInSdk { key });
+            problems.push(DriftFinding::MemberSetNotInSdk { key });
             continue;
         };
         for (name, member) in set.members {
             let field_name = snake_case(name);
             let Some(field) = sdk_struct.field(&field_name) else {
-                problems.push(Finding::MemberNotInSdk {
+                problems.push(DriftFinding::MemberNotInSdk {
                     key: key.clone(),
                     member: name.clone(),
                     field: field_name,
@@ -473,7 +483,7 @@ fn member_findings(spec: &Spec, sdk: &SdkModel) -> (BTreeMap<String, Vec<String>
                     .find(|(_, s)| !sdk_shapes.contains(s))
                     .map(|(p, _)| p.clone())
                     .unwrap_or_else(|| format!("{}.{name}.shape", set.path));
-                problems.push(Finding::MemberShapeDiffers {
+                problems.push(DriftFinding::MemberShapeDiffers {
                     row: format!("{} {path}", set.file),
                     spec_shapes,
                     field: field_name,

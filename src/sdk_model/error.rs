@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-/// Finding the `aws-sdk-sesv2` source the crate compiles against.
+/// DriftFinding the `aws-sdk-sesv2` source the crate compiles against.
 #[derive(Debug, thiserror::Error)]
 pub enum LocateError {
     /// `cargo metadata` could not be started.
@@ -191,7 +191,7 @@ pub enum ReadProblem {
 
 /// Reading or writing `specs/sdk-baseline.json`.
 #[derive(Debug, thiserror::Error)]
-pub enum BaselineError {
+pub enum SdkBaselineError {
     /// The file cannot be read.
     #[error("{}: {source}; create it with SES_CONFORMANCE_BLESS_DRIFT=1 cargo test --test model_drift", path.display())]
     Read {
@@ -232,7 +232,7 @@ pub enum Error {
     Read(#[from] ReadError),
     /// The baseline file.
     #[error(transparent)]
-    Baseline(#[from] BaselineError),
+    Baseline(#[from] SdkBaselineError),
     /// The SDK mapping could not be generated from the SDK's source.
     #[error(
         "generating {} from aws-sdk-sesv2 {version}: {source}",

@@ -17,6 +17,21 @@ pub struct SdkSource {
 }
 
 impl SdkSource {
+    /// The operations the SDK has, by their module names under `src/operation/`
+    /// (`create_contact_list`), sorted; empty when that folder cannot be read.
+    pub fn operation_modules(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("src").join("operation")) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().is_dir())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// The SDK of the crate whose `Cargo.toml` is in `manifest_dir`, as `cargo metadata` (the
     /// `CARGO` of the environment, else `cargo`) resolves it now: after a `cargo update`, the
     /// new version.

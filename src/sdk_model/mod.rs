@@ -35,7 +35,7 @@
 //! * `parse.rs`: the strict reader of generated source;
 //! * `read.rs`: the [`SdkModel`] of every spec row;
 //! * `baseline.rs`: the baseline file;
-//! * `check.rs`: [`check`], [`bless`] and their [`Finding`]s;
+//! * `check.rs`: [`check`], [`bless`] and their [`DriftFinding`]s;
 //! * `upgrade.rs`: [`check_upgrade`], what `sdk-check` reports before an SDK upgrade (the
 //!   contract trials and the drift check);
 //! * `trials.rs`: how `tests/sdk_contract.rs` hands its failing trials to [`check_upgrade`];
@@ -52,9 +52,9 @@ pub mod trials;
 mod upgrade;
 
 pub use baseline::{Baseline, RequiredDifference, BASELINE_FILE, BLESS_VAR, TODO_REASON};
-pub use check::{bless, check, check_crate, rebless, Finding, Report};
+pub use check::{bless, check, check_crate, rebless, DriftFinding, Report};
 pub use error::{
-    BaselineError, Error, LayoutError, LocateError, ParseError, ReadError, ReadProblem,
+    Error, LayoutError, LocateError, ParseError, ReadError, ReadProblem, SdkBaselineError,
 };
 pub use locate::SdkSource;
 pub use mapping::{

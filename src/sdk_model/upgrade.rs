@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::check::{check_crate, Finding};
+use super::check::{check_crate, DriftFinding};
 use super::error::{Error, ReadProblem};
+use super::locate::SdkSource;
 use super::mapping::staleness;
 use super::trials;
-use crate::spec::{Spec, SpecError};
+use crate::spec::{snake_case, Spec, SpecError};
 
 /// Trial names of `tests/sdk_contract.rs` that replay a recorded answer through the SDK.
 const REPLAY_PREFIX: &str = "replay::";
@@ -36,6 +37,9 @@ pub struct UpgradeReport {
     /// Why the committed SDK mapping (`src/client/sdk_ops/generated.rs`) is not what the SDK
     /// resolved now generates, if it is not.
     pub mapping: Option<String>,
+    /// Operations the SDK has that the table lacks, by the SDK's module names
+    /// (`create_contact_list`): not a change, but what the table does not check yet.
+    pub untabled: Vec<String>,
 }
 
 impl UpgradeReport {
@@ -61,7 +65,7 @@ impl UpgradeReport {
 #[derive(Debug)]
 pub enum DriftChange {
     /// A finding of [`check`](super::check), naming the row to update.
-    Finding(Finding),
+    DriftFinding(DriftFinding),
     /// The new SDK's source is laid out differently: a change to review too.
     Unreadable(ReadProblem),
 }
@@ -69,7 +73,7 @@ pub enum DriftChange {
 impl std::fmt::Display for DriftChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DriftChange::Finding(finding) => finding.fmt(f),
+            DriftChange::DriftFinding(finding) => finding.fmt(f),
             DriftChange::Unreadable(problem) => problem.fmt(f),
         }
     }
@@ -136,7 +140,7 @@ pub fn check_upgrade(
             report
                 .findings
                 .into_iter()
-                .map(DriftChange::Finding)
+                .map(DriftChange::DriftFinding)
                 .collect(),
         ),
         Err(Error::Read(e)) => (
@@ -158,7 +162,11 @@ pub fn check_upgrade(
             other.push(name);
         }
     }
+    let untabled = SdkSource::locate(manifest_dir)
+        .map(|source| untabled_operations(&spec, &source))
+        .unwrap_or_default();
     Ok(UpgradeReport {
+        untabled,
         sdk_version,
         replay,
         wire,
@@ -167,6 +175,21 @@ pub fn check_upgrade(
         drift,
         mapping,
     })
+}
+
+/// The SDK's operations that are not operations of the table (setup operations included).
+pub fn untabled_operations(spec: &Spec, source: &SdkSource) -> Vec<String> {
+    source
+        .operation_modules()
+        .into_iter()
+        .filter(|module| {
+            !spec
+                .operations
+                .keys()
+                .chain(spec.setup.keys())
+                .any(|op| snake_case(op) == *module)
+        })
+        .collect()
 }
 
 /// `cargo test --test sdk_contract` in `manifest_dir`: its output and the trials it names as
@@ -221,7 +244,40 @@ mod tests {
             contract_passed,
             drift: Vec::new(),
             mapping: None,
+            untabled: Vec::new(),
         }
+    }
+
+    /// An SDK source laid out as the SDK's is: one module folder per operation.
+    fn sdk_with(operations: &[&str]) -> SdkSource {
+        let dir = std::env::temp_dir().join(format!(
+            "ses-conformance-untabled-{}",
+            std::process::id()
+        ));
+        for op in operations {
+            std::fs::create_dir_all(dir.join("src").join("operation").join(op))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        SdkSource {
+            dir,
+            version: "1.0.0".into(),
+        }
+    }
+
+    #[test]
+    fn the_sdks_operations_the_table_lacks_are_named() {
+        let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+        let sdk = sdk_with(&[
+            "create_contact_list",
+            "get_account",
+            "create_email_identity",
+            "list_email_templates",
+        ]);
+        assert_eq!(
+            untabled_operations(&spec, &sdk),
+            vec!["create_contact_list".to_string()]
+        );
+        let _ = std::fs::remove_dir_all(&sdk.dir);
     }
 
     #[test]

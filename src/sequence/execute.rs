@@ -7,9 +7,9 @@ use serde_json::{json, Map, Value};
 
 use super::caller::Caller;
 use super::model::{Expected, Model, Read};
-use super::record::{describe_observation, CallRecord, FindingRecord, StepRecord};
+use super::record::{describe_observation, CallRecord, DepartureRecord, StepRecord};
 use super::step::{self, Names, Step, POLICY_SLOTS};
-use super::verify::{judge_call, Finding, StepOutcome};
+use super::verify::{judge_call, Departure, StepOutcome};
 use crate::case::{Cleanup, IDENTITY_PLACEHOLDER};
 use crate::check::{DivergenceClass, Observation};
 use crate::generate::cleanup_of_own_creation;
@@ -24,7 +24,7 @@ pub struct Execution {
     /// Its steps, up to and including the first that departed.
     pub steps: Vec<StepRecord>,
     /// The first departure.
-    pub finding: Option<Finding>,
+    pub finding: Option<Departure>,
     /// Requests sent, cleanup included.
     pub requests: usize,
     /// The prefix of its names.
@@ -83,7 +83,7 @@ pub async fn execute<C: Caller>(
         let finding = record.finding.clone();
         execution.steps.push(record);
         if let Some(f) = finding {
-            execution.finding = Some(Finding::new(f.class, f.detail));
+            execution.finding = Some(Departure::new(f.class, f.detail));
             break;
         }
     }
@@ -121,7 +121,7 @@ impl<C: Caller> Run<'_, C> {
         };
         match outcome {
             StepOutcome::Met { .. } => {}
-            StepOutcome::Diverged(f) => record.finding = Some(FindingRecord::from(&f)),
+            StepOutcome::Diverged(f) => record.finding = Some(DepartureRecord::from(&f)),
             StepOutcome::Inconclusive(reason) => record.inconclusive = Some(reason),
             StepOutcome::Unsupported(reason) => record.unsupported = Some(reason),
             StepOutcome::NotRun(reason) => record.not_run = Some(reason),
@@ -390,7 +390,7 @@ impl<C: Caller> Run<'_, C> {
 }
 
 fn diverged(detail: String) -> StepOutcome {
-    StepOutcome::Diverged(Finding::new(DivergenceClass::Behaviour, detail))
+    StepOutcome::Diverged(Departure::new(DivergenceClass::Behaviour, detail))
 }
 
 /// The name of a listing entry.

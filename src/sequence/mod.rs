@@ -15,4 +15,4 @@ pub use model::{Expected, Model, Read};
 pub use record::{SequenceResult, SequenceVerdict, StepRecord};
 pub use search::{draw, run_sequence, sequence_id, sequence_seed, SequenceConfig};
 pub use step::{any_sequence, any_step, Names, Step};
-pub use verify::{judge_call, Finding, StepOutcome};
+pub use verify::{judge_call, Departure, StepOutcome};

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::model::{Expected, Read};
-use super::verify::Finding;
+use super::verify::Departure;
 use crate::check::verdict::describe_error;
 use crate::check::{DivergenceClass, Observation};
 
@@ -46,21 +46,21 @@ pub struct StepRecord {
     pub unsupported: Option<String>,
     /// How it departed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub finding: Option<FindingRecord>,
+    pub finding: Option<DepartureRecord>,
 }
 
 /// A finding, for records.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FindingRecord {
+pub struct DepartureRecord {
     /// The divergence class.
     pub class: DivergenceClass,
     /// What exactly.
     pub detail: String,
 }
 
-impl From<&Finding> for FindingRecord {
-    fn from(f: &Finding) -> Self {
-        FindingRecord {
+impl From<&Departure> for DepartureRecord {
+    fn from(f: &Departure) -> Self {
+        DepartureRecord {
             class: f.class,
             detail: f.detail.clone(),
         }

@@ -23,7 +23,7 @@ pub enum StepOutcome {
         succeeded: bool,
     },
     /// Not as expected.
-    Diverged(Finding),
+    Diverged(Departure),
     /// Nothing to judge: no answer, or throttling that did not let up. The model is left as it
     /// was.
     Inconclusive(String),
@@ -35,17 +35,17 @@ pub enum StepOutcome {
 
 /// A departure found by a sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub struct Departure {
     /// How the answer departs.
     pub class: DivergenceClass,
     /// What exactly.
     pub detail: String,
 }
 
-impl Finding {
+impl Departure {
     /// A finding of `class`.
-    pub fn new(class: DivergenceClass, detail: impl Into<String>) -> Finding {
-        Finding {
+    pub fn new(class: DivergenceClass, detail: impl Into<String>) -> Departure {
+        Departure {
             class,
             detail: detail.into(),
         }
@@ -71,11 +71,11 @@ pub fn judge_call(
         (Expected::SuccessOrError(_), true) => {
             judge_success(spec, operation, &Read::Nothing, obs, names)
         }
-        (Expected::Success(_), false) => Err(Finding::new(
+        (Expected::Success(_), false) => Err(Departure::new(
             DivergenceClass::Behaviour,
             format!("expected a success, got {}", describe_error(obs)),
         )),
-        (Expected::Error(errors), true) => Err(Finding::new(
+        (Expected::Error(errors), true) => Err(Departure::new(
             DivergenceClass::Behaviour,
             format!(
                 "expected {}, got a success (HTTP {})",
@@ -105,9 +105,9 @@ pub fn inconclusive(obs: &Observation) -> Option<String> {
     None
 }
 
-fn judge_error(spec: &Spec, errors: &[&str], obs: &Observation) -> Result<(), Finding> {
+fn judge_error(spec: &Spec, errors: &[&str], obs: &Observation) -> Result<(), Departure> {
     match rejection_problem(spec, errors, obs) {
-        Some((class, detail)) => Err(Finding::new(class, detail)),
+        Some((class, detail)) => Err(Departure::new(class, detail)),
         None => Ok(()),
     }
 }
@@ -118,26 +118,27 @@ fn judge_success(
     read: &Read,
     obs: &Observation,
     names: &Names,
-) -> Result<(), Finding> {
+) -> Result<(), Departure> {
     let Some(op) = spec.operation_or_setup(operation) else {
-        return Err(Finding::new(
+        return Err(Departure::new(
             DivergenceClass::Behaviour,
             format!("{operation} is not in the spec"),
         ));
     };
     if let Some(problem) = semantic::success_status_problem(op, obs) {
-        return Err(Finding::new(DivergenceClass::WrongStatus, problem));
+        return Err(Departure::new(DivergenceClass::WrongStatus, problem));
     }
     let issues = crate::check::shape::shape_issues(spec, op, obs);
     if !issues.is_empty() {
-        return Err(Finding::new(
+        return Err(Departure::new(
             DivergenceClass::ResponseShape,
             issues.join("; "),
         ));
     }
     let body = obs.body.clone().unwrap_or(Value::Null);
-    read_problem(read, &body, names)
-        .map_or(Ok(()), |p| Err(Finding::new(DivergenceClass::Behaviour, p)))
+    read_problem(read, &body, names).map_or(Ok(()), |p| {
+        Err(Departure::new(DivergenceClass::Behaviour, p))
+    })
 }
 
 /// How the body departs from what the model says it must show.

@@ -9,7 +9,7 @@ use super::Spec;
 
 /// One step of a member path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Step {
+pub enum PathStep {
     /// A named member of a structure (or of the request).
     Member(String),
     /// Any item of a list.
@@ -22,11 +22,11 @@ pub enum Step {
 
 /// A path from the request root to a member, e.g. `BulkEmailEntries[].ReplacementTags[].Name`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct MemberPath(pub Vec<Step>);
+pub struct MemberPath(pub Vec<PathStep>);
 
 impl MemberPath {
     /// The path one step further.
-    pub fn child(&self, step: Step) -> MemberPath {
+    pub fn child(&self, step: PathStep) -> MemberPath {
         let mut steps = self.0.clone();
         steps.push(step);
         MemberPath(steps)
@@ -34,7 +34,7 @@ impl MemberPath {
 
     /// The path one member further.
     pub fn member(&self, name: &str) -> MemberPath {
-        self.child(Step::Member(name.to_string()))
+        self.child(PathStep::Member(name.to_string()))
     }
 
     /// The path as a snake_case identifier for case names: `bulk_email_entries_replacement_tags_name`.
@@ -42,10 +42,10 @@ impl MemberPath {
         let mut parts = Vec::new();
         for step in &self.0 {
             match step {
-                Step::Member(name) => parts.push(snake_case(name)),
-                Step::Key => parts.push("key".to_string()),
-                Step::Value => parts.push("value".to_string()),
-                Step::Item => {}
+                PathStep::Member(name) => parts.push(snake_case(name)),
+                PathStep::Key => parts.push("key".to_string()),
+                PathStep::Value => parts.push("value".to_string()),
+                PathStep::Item => {}
             }
         }
         if parts.is_empty() {
@@ -69,15 +69,15 @@ impl fmt::Display for MemberPath {
         let mut first = true;
         for step in &self.0 {
             match step {
-                Step::Member(name) => {
+                PathStep::Member(name) => {
                     if !first {
                         f.write_str(".")?;
                     }
                     f.write_str(name)?;
                 }
-                Step::Item => f.write_str("[]")?,
-                Step::Key => f.write_str("{key}")?,
-                Step::Value => f.write_str("{}")?,
+                PathStep::Item => f.write_str("[]")?,
+                PathStep::Key => f.write_str("{key}")?,
+                PathStep::Value => f.write_str("{}")?,
             }
             first = false;
         }
@@ -196,15 +196,15 @@ fn member_constraints(
     match member.ty {
         MemberType::List => {
             if let Some(item) = &member.member {
-                member_constraints(spec, item, &path.child(Step::Item), out);
+                member_constraints(spec, item, &path.child(PathStep::Item), out);
             }
         }
         MemberType::Map => {
             if let Some(key) = &member.key {
-                member_constraints(spec, key, &path.child(Step::Key), out);
+                member_constraints(spec, key, &path.child(PathStep::Key), out);
             }
             if let Some(value) = &member.value {
-                member_constraints(spec, value, &path.child(Step::Value), out);
+                member_constraints(spec, value, &path.child(PathStep::Value), out);
             }
         }
         MemberType::Structure => {
@@ -251,9 +251,9 @@ mod tests {
     fn paths_display_like_the_documentation() {
         let p = MemberPath::default()
             .member("BulkEmailEntries")
-            .child(Step::Item)
+            .child(PathStep::Item)
             .member("ReplacementTags")
-            .child(Step::Item)
+            .child(PathStep::Item)
             .member("Name");
         assert_eq!(p.to_string(), "BulkEmailEntries[].ReplacementTags[].Name");
         assert_eq!(p.snake(), "bulk_email_entries_replacement_tags_name");

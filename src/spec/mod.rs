@@ -16,7 +16,7 @@ mod validate;
 
 pub use blobs::blob_pointers;
 pub use constraint::{
-    constraint_name, has_body, named_constraints, snake_case, ConstraintRef, MemberPath, Step,
+    constraint_name, has_body, named_constraints, snake_case, ConstraintRef, MemberPath, PathStep,
 };
 pub use gate_view::{first_gate_difference, GateDifference};
 pub use kinds::ascii_or_charset::AsciiOrCharsetRule;

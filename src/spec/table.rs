@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use super::constraint::{MemberPath, Step};
+use super::constraint::{MemberPath, PathStep};
 use super::{
     load_dir, load_from, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic,
     Shape, ShapeKind, SpecError, SpecSource, Volatile,
@@ -42,15 +42,15 @@ impl Spec {
         let mut current: Option<&Member> = None;
         for step in &path.0 {
             match step {
-                Step::Member(name) => {
+                PathStep::Member(name) => {
                     if let Some(m) = current {
                         members = &self.members_of(m)?.members;
                     }
                     current = Some(members.get(name)?);
                 }
-                Step::Item => current = Some(current?.member.as_deref()?),
-                Step::Key => current = Some(current?.key.as_deref()?),
-                Step::Value => current = Some(current?.value.as_deref()?),
+                PathStep::Item => current = Some(current?.member.as_deref()?),
+                PathStep::Key => current = Some(current?.key.as_deref()?),
+                PathStep::Value => current = Some(current?.value.as_deref()?),
             }
         }
         current

@@ -7,7 +7,7 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::constraint::{constraint_name, MemberPath, Step};
+use super::constraint::{constraint_name, MemberPath, PathStep};
 use super::kinds::{self, ConstraintKind};
 use super::model::{Member, MemberType, Operation, Shape};
 use super::Spec;
@@ -141,7 +141,7 @@ impl Validator<'_> {
         match (member.ty, value) {
             (MemberType::List, Value::Array(items)) => {
                 if let Some(item_member) = &member.member {
-                    let item_path = path.child(Step::Item);
+                    let item_path = path.child(PathStep::Item);
                     for (i, item) in items.iter().enumerate() {
                         self.value(item_member, item, &item_path, &format!("{at}[{i}]"));
                     }
@@ -163,7 +163,7 @@ impl Validator<'_> {
                 self.value(
                     key_member,
                     &Value::String(k.clone()),
-                    &path.child(Step::Key),
+                    &path.child(PathStep::Key),
                     &format!("{at}{{{k}}}"),
                 );
             }
@@ -171,7 +171,7 @@ impl Validator<'_> {
                 self.value(
                     value_member,
                     v,
-                    &path.child(Step::Value),
+                    &path.child(PathStep::Value),
                     &format!("{at}[{k:?}]"),
                 );
             }

@@ -48,7 +48,7 @@ impl CleanupTarget {
 
 /// What cleanup did with one pending entry.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub enum CleanupStep {
     /// `admit` refused it: never sent, still pending.
     Refused(Refused),
     /// Deleted now, or found already gone; marked removed in the ledger.
@@ -71,12 +71,12 @@ pub enum Step {
     },
 }
 
-impl std::fmt::Display for Step {
+impl std::fmt::Display for CleanupStep {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Step::Refused(refused) => write!(f, "{refused}"),
-            Step::Removed { kind, request } => write!(f, "removed {kind} {request}"),
-            Step::Left {
+            CleanupStep::Refused(refused) => write!(f, "{refused}"),
+            CleanupStep::Removed { kind, request } => write!(f, "removed {kind} {request}"),
+            CleanupStep::Left {
                 kind,
                 request,
                 line,
@@ -96,7 +96,7 @@ pub struct Cleaned {
     /// The ledger as read under its lock.
     pub read: ReadLedger,
     /// Each step, in order.
-    pub steps: Vec<Step>,
+    pub steps: Vec<CleanupStep>,
     /// Nothing was left, refused or unreadable: the ledger is marked finished.
     pub finished: bool,
 }
@@ -107,9 +107,9 @@ impl Cleaned {
         let mut tally = Tally::default();
         for step in &self.steps {
             match step {
-                Step::Refused(_) => tally.refused += 1,
-                Step::Removed { .. } => tally.removed += 1,
-                Step::Left { .. } => tally.left += 1,
+                CleanupStep::Refused(_) => tally.refused += 1,
+                CleanupStep::Removed { .. } => tally.removed += 1,
+                CleanupStep::Left { .. } => tally.left += 1,
             }
         }
         tally
@@ -224,7 +224,7 @@ impl Cleanup {
     pub async fn ledger(
         &self,
         ledger_path: &Path,
-        mut on_step: impl FnMut(&Step),
+        mut on_step: impl FnMut(&CleanupStep),
     ) -> Result<Cleaned, CleanupError> {
         // Read once before opening, so a path that is no ledger is reported, not created.
         ledger::read(ledger_path)?;
@@ -243,12 +243,12 @@ impl Cleanup {
             reason: ledger::Refusal::IdentityNeedsOptIn,
         }));
         let mut cleaned = Cleaned::default();
-        let mut step = |step: Step| {
+        let mut step = |step: CleanupStep| {
             on_step(&step);
             cleaned.steps.push(step);
         };
         for refusal in refused {
-            step(Step::Refused(refusal));
+            step(CleanupStep::Refused(refusal));
         }
         let mut targets: HashMap<ConnectionKey, Arc<Target>> = HashMap::new();
         for (recorded, admitted) in admitted.iter().rev() {
@@ -259,9 +259,9 @@ impl Cleanup {
             let deleter = ledger::Deleter::Cleanup;
             if ledger::gone(&self.spec, admitted.operation(), &request, &obs, deleter) {
                 ledger.append(&Line::Removed(recorded.entry.clone()))?;
-                step(Step::Removed { kind, request });
+                step(CleanupStep::Removed { kind, request });
             } else {
-                step(Step::Left {
+                step(CleanupStep::Left {
                     kind,
                     request,
                     line: admitted.line(),

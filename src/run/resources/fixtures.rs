@@ -17,11 +17,11 @@ pub type Made = Result<(), Box<Observation>>;
 /// The shared fixtures of one run.
 #[derive(Debug, Default)]
 pub struct SharedFixtures {
-    live: Mutex<HashMap<String, Entry>>,
+    live: Mutex<HashMap<String, FixtureEntry>>,
 }
 
 #[derive(Debug, Clone)]
-struct Entry {
+struct FixtureEntry {
     fixture: Fixture,
     made: Arc<OnceCell<Made>>,
 }
@@ -39,7 +39,7 @@ impl SharedFixtures {
     /// The cell of a fixture: whoever gets it first makes the fixture, the others wait for that.
     pub fn cell(&self, fixture: &Fixture) -> Arc<OnceCell<Made>> {
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = live.entry(key(fixture)).or_insert_with(|| Entry {
+        let entry = live.entry(key(fixture)).or_insert_with(|| FixtureEntry {
             fixture: fixture.clone(),
             made: Arc::new(OnceCell::new()),
         });

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::file::{Entry, IDENTITY_KIND};
+use super::file::{LedgerEntry, IDENTITY_KIND};
 use super::read::Recorded;
 pub use super::refusal::{Refusal, Refused};
 use super::run_names::{
@@ -122,7 +122,7 @@ pub fn admit(
     })
 }
 
-fn check(spec: &Spec, entry: &Entry, endpoint: &str, proof: &Proof) -> Result<(), Refusal> {
+fn check(spec: &Spec, entry: &LedgerEntry, endpoint: &str, proof: &Proof) -> Result<(), Refusal> {
     if !is_run_id(&entry.run) {
         return Err(Refusal::RunId {
             run: entry.run.clone(),
@@ -155,7 +155,7 @@ fn check(spec: &Spec, entry: &Entry, endpoint: &str, proof: &Proof) -> Result<()
     check_names(&entry.kind, &keys, entry)
 }
 
-fn check_endpoint(entry: &Entry, endpoint: &str) -> Result<(), Refusal> {
+fn check_endpoint(entry: &LedgerEntry, endpoint: &str) -> Result<(), Refusal> {
     if entry.endpoint != endpoint {
         return Err(Refusal::OtherEndpoint {
             recorded: entry.endpoint.clone(),
@@ -206,7 +206,7 @@ fn key_values<'a>(
 
 /// Parents (every key but the last) must be non-empty; the last key is the resource's own name
 /// and must be the run's.
-fn check_names(kind: &str, keys: &[(&str, &str)], entry: &Entry) -> Result<(), Refusal> {
+fn check_names(kind: &str, keys: &[(&str, &str)], entry: &LedgerEntry) -> Result<(), Refusal> {
     let Some(((member, name), parents)) = keys.split_last() else {
         return Err(Refusal::Members {
             found: Vec::new(),
@@ -259,7 +259,7 @@ mod tests {
     fn template(name: &str) -> Recorded {
         Recorded {
             line: 7,
-            entry: Entry {
+            entry: LedgerEntry {
                 run: "abcdef70wxyz".into(),
                 target: "aws".into(),
                 endpoint: URL.into(),

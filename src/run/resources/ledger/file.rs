@@ -19,7 +19,7 @@ pub const IDENTITY_KIND: &str = "identity";
 
 /// A resource the harness is about to create, has proven it created, or removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
+pub struct LedgerEntry {
     /// The run id.
     pub run: String,
     /// The target name.
@@ -36,7 +36,7 @@ pub struct Entry {
     pub delete_request: Value,
 }
 
-impl Entry {
+impl LedgerEntry {
     /// A key identifying the resource across its `creating`, `proven` and `removed` lines:
     /// every member, so that lines differing in anything are about different resources.
     pub fn key(&self) -> String {
@@ -58,19 +58,19 @@ impl Entry {
 #[serde(tag = "event", rename_all = "lowercase")]
 pub enum Line {
     /// Written (and synced) before the call that creates the resource.
-    Creating(Entry),
+    Creating(LedgerEntry),
     /// The create answered 200, so the resource exists. Identities need this line: the harness
     /// only deletes an identity it has proof of creating.
-    Proven(Entry),
+    Proven(LedgerEntry),
     /// The resource is gone: a delete of that very name answered that it is (deleted now, or
     /// not found). Whatever `creating` lines it has are closed.
-    Removed(Entry),
+    Removed(LedgerEntry),
     /// One create announced by a `creating` line of this resource made nothing: it never left,
     /// or the target refused it (a 4xx; `AlreadyExists` too, since that create made nothing,
     /// whoever made what exists). It closes that one line, never another: if something else of
     /// the run made the resource, it stays pending until a delete proves it gone.
     #[serde(rename = "not_created")]
-    NotCreated(Entry),
+    NotCreated(LedgerEntry),
     /// Nothing in the ledger was pending when this line was written.
     Finished,
     /// Line `line` was torn by a crash; written before anything else is appended after it, so
@@ -83,7 +83,7 @@ pub enum Line {
 
 impl Line {
     /// The line of a resource event.
-    pub fn of(event: ResourceEvent, entry: Entry) -> Line {
+    pub fn of(event: ResourceEvent, entry: LedgerEntry) -> Line {
         match event {
             ResourceEvent::Creating => Line::Creating(entry),
             ResourceEvent::Proven => Line::Proven(entry),
@@ -93,7 +93,7 @@ impl Line {
     }
 
     /// The resource this line is about, if it is about one.
-    pub fn entry(&self) -> Option<&Entry> {
+    pub fn entry(&self) -> Option<&LedgerEntry> {
         match self {
             Line::Creating(e) | Line::Proven(e) | Line::Removed(e) | Line::NotCreated(e) => Some(e),
             Line::Finished | Line::Torn { .. } => None,
@@ -264,8 +264,8 @@ pub(super) mod tests {
     use crate::run::ledger::read::{read, LineProblem, Numbered};
     use serde_json::json;
 
-    pub(crate) fn entry(name: &str) -> Entry {
-        Entry {
+    pub(crate) fn entry(name: &str) -> LedgerEntry {
+        LedgerEntry {
             run: "abcdef70wxyz".into(),
             target: "t".into(),
             endpoint: "http://x".into(),
@@ -276,8 +276,8 @@ pub(super) mod tests {
         }
     }
 
-    pub(crate) fn identity(address: &str) -> Entry {
-        Entry {
+    pub(crate) fn identity(address: &str) -> LedgerEntry {
+        LedgerEntry {
             kind: IDENTITY_KIND.into(),
             delete_operation: "DeleteEmailIdentity".into(),
             delete_request: json!({ "EmailIdentity": address }),

@@ -20,7 +20,9 @@ pub mod run_names;
 pub mod state_dir;
 
 pub use admit::{admit, Admitted, Proof, Refusal, Refused};
-pub use file::{Entry, Ledger, LedgerError, Line, ResourceEvent, UnknownEvent, IDENTITY_KIND};
+pub use file::{
+    Ledger, LedgerEntry, LedgerError, Line, ResourceEvent, UnknownEvent, IDENTITY_KIND,
+};
 pub use gone::{gone, Deleter};
 pub use read::{
     parse, pending, read, LineProblem, LineWarning, Numbered, Pending, ReadLedger, Recorded,

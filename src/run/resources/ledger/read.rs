@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::file::{io_error, Entry, LedgerError, Line, IDENTITY_KIND};
+use super::file::{io_error, LedgerEntry, LedgerError, Line, IDENTITY_KIND};
 
 /// A line of the file that was read as a ledger line, with its 1-based number.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +20,7 @@ pub struct Recorded {
     /// The 1-based line number.
     pub line: usize,
     /// The entry.
-    pub entry: Entry,
+    pub entry: LedgerEntry,
 }
 
 /// What kind of unreadable line a warning is about.
@@ -237,7 +237,7 @@ pub fn pending(lines: &[Numbered]) -> Pending {
 /// are still open, and whether one was proven.
 struct Open {
     line: usize,
-    entry: Entry,
+    entry: LedgerEntry,
     creates: u32,
     proven: bool,
 }
