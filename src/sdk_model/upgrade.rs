@@ -65,7 +65,7 @@ impl UpgradeReport {
 #[derive(Debug)]
 pub enum DriftChange {
     /// A finding of [`check`](super::check), naming the row to update.
-    DriftFinding(DriftFinding),
+    Finding(DriftFinding),
     /// The new SDK's source is laid out differently: a change to review too.
     Unreadable(ReadProblem),
 }
@@ -73,7 +73,7 @@ pub enum DriftChange {
 impl std::fmt::Display for DriftChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DriftChange::DriftFinding(finding) => finding.fmt(f),
+            DriftChange::Finding(finding) => finding.fmt(f),
             DriftChange::Unreadable(problem) => problem.fmt(f),
         }
     }
@@ -140,7 +140,7 @@ pub fn check_upgrade(
             report
                 .findings
                 .into_iter()
-                .map(DriftChange::DriftFinding)
+                .map(DriftChange::Finding)
                 .collect(),
         ),
         Err(Error::Read(e)) => (
@@ -250,10 +250,8 @@ mod tests {
 
     /// An SDK source laid out as the SDK's is: one module folder per operation.
     fn sdk_with(operations: &[&str]) -> SdkSource {
-        let dir = std::env::temp_dir().join(format!(
-            "ses-conformance-untabled-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("ses-conformance-untabled-{}", std::process::id()));
         for op in operations {
             std::fs::create_dir_all(dir.join("src").join("operation").join(op))
                 .unwrap_or_else(|e| panic!("{e}"));
