@@ -13,6 +13,13 @@ fn main() {
     println!("cargo:rerun-if-changed=specs");
     let mut files = Vec::new();
     collect_json(&specs, &mut files);
+    // The vendored model and the importer's output are read from the checkout by `import-model`,
+    // never by a run: the binary carries the table only.
+    files.retain(|f| {
+        !NOT_EMBEDDED
+            .iter()
+            .any(|dir| f.starts_with(specs.join(dir)))
+    });
     files.sort();
     let mut out = String::from("&[\n");
     for file in &files {
@@ -34,6 +41,9 @@ fn main() {
         PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("embedded_specs.rs");
     std::fs::write(&dest, out).unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
 }
+
+/// Folders of `specs/` that are not the table.
+const NOT_EMBEDDED: [&str; 2] = ["model", "imported"];
 
 /// Every `.json` file under `dir`, recursively.
 fn collect_json(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -72,6 +72,20 @@ enum Command {
         #[arg(long)]
         baseline: PathBuf,
     },
+    /// Convert the vendored SES v2 model (specs/model/) to spec files (specs/imported/) and say
+    /// what changed, where the table and the model differ, and which operations still need a
+    /// reviewed safety class.
+    ImportModel {
+        /// The vendored model's folder, with its PROVENANCE.json.
+        #[arg(long, default_value = "specs/model")]
+        model: PathBuf,
+        /// Where the imported files are written.
+        #[arg(long, default_value = "specs/imported")]
+        out: PathBuf,
+        /// Write nothing: say what an import would change, and exit 1 if anything would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Before upgrading aws-sdk-sesv2: replay a baseline through the SDK, snapshot its wire
     /// requests, check the spec against its model, and say what changed.
     SdkCheck {
@@ -309,6 +323,9 @@ fn main() -> ExitCode {
         } => command::record(spec, run_options(run), out, older_than, overwrite),
         Command::Diff { run, baseline } => command::diff(spec, run_options(run), baseline),
         Command::SdkCheck { baseline } => command::sdk_check(baseline),
+        Command::ImportModel { model, out, check } => {
+            command::import_model(&spec, command::ImportOptions { model, out, check })
+        }
         Command::Cleanup {
             ledger,
             endpoint,

@@ -56,4 +56,10 @@ pub struct RunOptions {
 }
 
 /// The opt-in names `--allow` accepts.
-pub const ALLOW_VALUES: [&str; 3] = ["account-change", "sends-mail", "billable"];
+pub const ALLOW_VALUES: [&str; 5] = [
+    "account-change",
+    "sends-mail",
+    "billable",
+    "user-data",
+    "foreign-resource",
+];

@@ -50,6 +50,12 @@ pub enum Refusal {
         /// Why SES could act on it.
         why: String,
     },
+    /// The operation has no reviewed safety class (an imported operation nobody has classed).
+    #[error("{operation} has no reviewed safety class in its spec file (`safety`): nothing is sent to it until a person classes what SES would do with its requests")]
+    Unclassified {
+        /// The operation.
+        operation: String,
+    },
     /// An address SES could mail is not at the mailbox simulator, or cannot be read.
     #[error("{operation} {at}: {reason}")]
     Recipient {
@@ -117,6 +123,7 @@ impl Refusal {
             Refusal::NotTheRunsIdentity { .. } => "run-identity",
             Refusal::Identity { .. } => "identity",
             Refusal::OptIn { .. } => "opt-in",
+            Refusal::Unclassified { .. } => "safety-class",
             Refusal::Recipient { .. } => "mailbox-simulator",
             Refusal::Unreadable { .. } => "unreadable",
             Refusal::NotScheduled { .. } => "not-scheduled",

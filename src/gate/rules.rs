@@ -61,6 +61,7 @@ pub fn judge(
     request: &Value,
     proven: &dyn Fn(&str) -> bool,
 ) -> Result<Judged, Refusal> {
+    reviewed(op)?;
     let mut judged = Judged::default();
     names(spec, policy, op, request, proven, &mut judged)?;
     judged.certain_rejection = certain_rejection(spec, op, request);
@@ -86,6 +87,7 @@ pub fn judge_unreadable(
     route_and_query: &Value,
     proven: &dyn Fn(&str) -> bool,
 ) -> Result<Judged, Refusal> {
+    reviewed(op)?;
     let mut judged = Judged::default();
     names(spec, policy, op, route_and_query, proven, &mut judged)?;
     let certain = spec.protocol.json_body.enforced.is_some();
@@ -236,6 +238,17 @@ fn identity(
     }
 }
 
+/// No request of an operation leaves before a person has classed what SES would do with it: an
+/// imported operation has no class until reviewed, and nothing about it can be shown safe.
+fn reviewed(op: &Operation) -> Result<(), Refusal> {
+    match op.safety {
+        Some(_) => Ok(()),
+        None => Err(Refusal::Unclassified {
+            operation: op.operation.clone(),
+        }),
+    }
+}
+
 /// The opt-in rule: a request to an operation whose calls reach beyond the run's resources goes
 /// without the flag only when it breaks a rule SES certainly enforces before acting.
 fn opt_in(
@@ -245,7 +258,12 @@ fn opt_in(
     request: &Value,
     certainly_rejected: bool,
 ) -> Result<(), Refusal> {
-    let Some(flag) = op.safety.opt_in() else {
+    let Some(safety) = op.safety else {
+        return Err(Refusal::Unclassified {
+            operation: op.operation.clone(),
+        });
+    };
+    let Some(flag) = safety.opt_in() else {
         return Ok(());
     };
     if policy.allows(flag) || certainly_rejected {
@@ -254,7 +272,7 @@ fn opt_in(
     let violations = validate(spec, op, request);
     Err(Refusal::OptIn {
         operation: op.operation.clone(),
-        class: safety_name(op.safety),
+        class: safety_name(safety),
         flag,
         why: if violations.is_empty() {
             "it is valid".into()
@@ -280,6 +298,8 @@ pub fn safety_name(safety: Safety) -> &'static str {
         Safety::SendsMail => "sends-mail",
         Safety::AccountChange => "account-change",
         Safety::Billable => "billable",
+        Safety::UserData => "user-data",
+        Safety::ForeignResource => "foreign-resource",
     }
 }
 
@@ -389,6 +409,23 @@ mod tests {
             matches!(without_opt_in, Err(Refusal::Identity { .. })),
             "{without_opt_in:?}"
         );
+    }
+
+    /// An operation nobody has classed gets nothing through, not even a request SES certainly
+    /// rejects, and no `--allow` changes that.
+    #[test]
+    fn an_operation_without_a_reviewed_class_is_refused_whatever_the_request() {
+        let spec = spec();
+        let mut op = spec.operations["GetEmailTemplate"].clone();
+        op.safety = None;
+        let proven = |_: &str| false;
+        let every_flag: Vec<&str> = crate::command::ALLOW_VALUES.to_vec();
+        for request in [json!({"TemplateName": "scabcdef70wxyz-t"}), json!({})] {
+            let r = judge(&spec, &policy(&every_flag), &op, &request, &proven);
+            assert!(matches!(r, Err(Refusal::Unclassified { .. })), "{r:?}");
+            let r = judge_unreadable(&spec, &policy(&every_flag), &op, &request, &proven);
+            assert!(matches!(r, Err(Refusal::Unclassified { .. })), "{r:?}");
+        }
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Responder {
         }
         let bad_entries = self.check_constraints(&operation, &json_request)?;
         let members = json_request.as_object().cloned().unwrap_or_default();
-        if self.edition == Edition::Current && routed.op.safety != crate::spec::Safety::Read {
+        if self.edition == Edition::Current && routed.op.safety != Some(crate::spec::Safety::Read) {
             if let Some(reply) = self.sandbox_send(routed.op, &json_request, &members, &bad_entries)
             {
                 return reply.map(|body| (operation, json_request, body));

@@ -13,7 +13,15 @@ use super::{SpecError, SpecSource};
 
 /// Keys whose values are prose for people: they never steer a request. (`enforced` is not
 /// prose: it says a rule is one SES enforces before acting, which the gate relies on.)
-const PROSE_KEYS: &[&str] = &["summary", "source", "doc", "note", "description", "reason"];
+const PROSE_KEYS: &[&str] = &[
+    "summary",
+    "source",
+    "doc",
+    "note",
+    "description",
+    "reason",
+    "safety_reason",
+];
 
 /// The folders and files of a table the comparison covers.
 const FOLDERS: &[&str] = &["operations", "setup", "shapes"];

@@ -456,13 +456,8 @@ pub(super) fn check_shape(spec: &Spec, shape: &Shape, file: &Path) -> Result<(),
             }
         }
         ShapeKind::Structure => {
-            if shape.members.is_empty() {
-                return Err(SpecError::invalid(
-                    file,
-                    "$.members",
-                    "a structure needs members",
-                ));
-            }
+            // A structure may be empty: the model has marker structures (a union's choice that
+            // carries nothing, such as SigningScheme's DefaultScheme).
             if !shape.values.is_empty() {
                 return Err(SpecError::invalid(
                     file,

@@ -6,6 +6,7 @@ mod blobs;
 mod constraint;
 mod gate_view;
 pub mod http;
+pub mod import;
 mod integrity;
 mod load;
 mod model;

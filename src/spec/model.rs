@@ -23,8 +23,13 @@ pub struct Operation {
     pub source: String,
     /// REST-JSON binding.
     pub http: Http,
-    /// What a valid call may do to the account it runs against.
-    pub safety: Safety,
+    /// What a valid call may do to the account it runs against: a person's review, never
+    /// written by the importer. An operation without one is refused by the real-SES gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<Safety>,
+    /// Why the class was chosen, where the name alone does not say (what SES would do).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_reason: Option<String>,
     /// The documented rate limit, where the documentation states one.
     #[serde(default)]
     pub rate_limit: Option<RateLimit>,
@@ -85,7 +90,7 @@ impl HttpMethod {
 }
 
 /// What a valid call may do beyond the harness's own resources. Against real SES, valid calls of
-/// the last three classes are only sent when the user opts in by flag.
+/// every class past `simulator-mail` are only sent when the user opts in by its flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Safety {
@@ -101,6 +106,14 @@ pub enum Safety {
     AccountChange,
     /// Incurs a charge (CreateDeliverabilityTestReport).
     Billable,
+    /// Reads or changes data SES keeps about the account's mail and recipients, which the run
+    /// did not make and cannot tell apart from the user's own (the suppression list, import and
+    /// export jobs, insights, metrics, reputation, deliverability reports).
+    UserData,
+    /// Acts on a resource the run cannot prove it created: the user's identity (`--identity`)
+    /// and its attributes or certificates, a resource named by ARN (tags, tenant associations),
+    /// a dedicated IP.
+    ForeignResource,
 }
 
 impl Safety {
@@ -110,6 +123,8 @@ impl Safety {
             Safety::SendsMail => Some("sends-mail"),
             Safety::AccountChange => Some("account-change"),
             Safety::Billable => Some("billable"),
+            Safety::UserData => Some("user-data"),
+            Safety::ForeignResource => Some("foreign-resource"),
             Safety::Read | Safety::OwnResource | Safety::SimulatorMail => None,
         }
     }
