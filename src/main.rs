@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ses_conformance::client::region::resolve_region;
 use ses_conformance::command::durations::{DurationError, OLDER_THAN, TIME, TIMEOUT};
 use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
 use ses_conformance::errln;
@@ -58,7 +59,7 @@ enum Command {
         out: PathBuf,
         /// Only re-record cases recorded more than this many days ago (or never); from 0 (every
         /// case) to 3650.
-        #[arg(long, value_parser = older_than_days)]
+        #[arg(long, value_parser = older_than_days, allow_negative_numbers = true)]
         older_than: Option<f64>,
         /// Record into a baseline of another target or region, replacing its cases.
         #[arg(long)]
@@ -102,11 +103,12 @@ enum Command {
         /// SES in --region).
         #[arg(long)]
         endpoint: Option<String>,
-        /// Region: real SES's, or the one to sign for at --endpoint.
-        #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
-        region: String,
+        /// Region: real SES's, or the one to sign for at --endpoint (default: AWS_REGION, then
+        /// AWS_DEFAULT_REGION, then the profile's region, then us-east-1).
+        #[arg(long)]
+        region: Option<String>,
         /// Per-request timeout in seconds (more than 0, at most 600).
-        #[arg(long, default_value_t = 10.0, value_parser = timeout_seconds)]
+        #[arg(long, default_value_t = 10.0, value_parser = timeout_seconds, allow_negative_numbers = true)]
         timeout: f64,
         /// A run you vouch for, copied from its own output (`run <id>: …`): how a ledger made
         /// on another machine (a CI artifact) is cleaned up (repeatable).
@@ -153,17 +155,19 @@ enum Command {
 /// `explore` share.
 #[derive(clap::Args)]
 struct TargetArgs {
-    /// Endpoint URL of the target (default: the embedded reference).
+    /// Endpoint URL of the target (default: AWS_ENDPOINT_URL_SESV2, then AWS_ENDPOINT_URL, as
+    /// AWS SDKs read them; else the embedded reference, or the target's own variable).
     #[arg(long)]
     endpoint: Option<String>,
     /// Target name: reference, moto, aws-ses-v2-local, aws, or any name (selects the profile in specs/targets/).
     #[arg(long)]
     target: Option<String>,
-    /// Region to sign for.
-    #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
-    region: String,
+    /// Region to sign for (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's
+    /// region, then us-east-1: the AWS CLI's order).
+    #[arg(long)]
+    region: Option<String>,
     /// Per-request timeout in seconds (more than 0, at most 600).
-    #[arg(long, default_value_t = 10.0, value_parser = timeout_seconds)]
+    #[arg(long, default_value_t = 10.0, value_parser = timeout_seconds, allow_negative_numbers = true)]
     timeout: f64,
     /// Real SES: an identity (domain or address) you verified; the harness never verifies one.
     #[arg(long)]
@@ -222,8 +226,9 @@ struct RunArgs {
     /// Write JUnit XML to this file.
     #[arg(long)]
     junit: Option<PathBuf>,
-    /// Cases in flight at once (default: 1, or 8 when calls are paced, as against real SES).
-    #[arg(long)]
+    /// Cases in flight at once, at least 1 (default: 1, or 8 when calls are paced, as against
+    /// real SES).
+    #[arg(long, value_parser = cases_in_flight, allow_negative_numbers = true)]
     concurrency: Option<usize>,
     /// Print what would be sent, created and removed; send nothing.
     #[arg(long)]
@@ -246,7 +251,7 @@ struct ExploreArgs {
     #[arg(long, conflicts_with = "time")]
     budget: Option<usize>,
     /// Stop drawing after this many seconds (more than 0, at most 604800: a week).
-    #[arg(long, value_parser = time_seconds)]
+    #[arg(long, value_parser = time_seconds, allow_negative_numbers = true)]
     time: Option<f64>,
     /// The seed of the search (default: one is picked and printed).
     #[arg(long)]
@@ -269,6 +274,17 @@ enum Format {
 /// `--timeout`: refused, naming the flag, unless a finite number of seconds in (0, 600].
 fn timeout_seconds(text: &str) -> Result<f64, DurationError> {
     TIMEOUT.parse(text)
+}
+
+/// `--concurrency`: a whole number of cases in flight, at least 1.
+fn cases_in_flight(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => usize::try_from(n).map_err(|e| e.to_string()),
+        Ok(n) => Err(format!(
+            "{n} cases in flight would run nothing: give at least 1"
+        )),
+        Err(_) => Err(format!("`{text}` is not a whole number of cases in flight")),
+    }
 }
 
 /// `explore --time`: refused unless a finite number of seconds in (0, a week].
@@ -306,6 +322,9 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE_OR_SPEC as u8);
         }
     };
+    if writes_json_to_stdout(&cli.command) {
+        ses_conformance::output::human_output_on_stderr();
+    }
     let code = match cli.command {
         Command::List {
             ops,
@@ -339,7 +358,7 @@ fn main() -> ExitCode {
             CleanupOptions {
                 ledger,
                 endpoint,
-                region,
+                region: resolve_region(region).name,
                 timeout_secs: timeout,
                 run_ids,
                 key_files,
@@ -358,12 +377,25 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
+/// `--json -`: the JSON lines go to stdout, so everything people read goes to stderr.
+fn writes_json_to_stdout(command: &Command) -> bool {
+    let json = match command {
+        Command::Run(a) | Command::Record { run: a, .. } | Command::Diff { run: a, .. } => &a.json,
+        Command::Explore(a) => &a.json,
+        _ => return false,
+    };
+    json.as_deref()
+        .is_some_and(ses_conformance::output::is_stdout)
+}
+
 /// The options of a run on the target the flags name; everything else at its default.
 fn target_options(t: TargetArgs) -> RunOptions {
+    let region = resolve_region(t.region);
     RunOptions {
         endpoint: t.endpoint,
         target: t.target,
-        region: t.region,
+        region: region.name,
+        region_from: region.from,
         timeout_secs: t.timeout,
         identity: t.identity,
         account_id: t.account_id,

@@ -15,6 +15,67 @@ use std::time::Duration;
 /// Whether stdout's reader has gone (a write failed with a broken pipe, or the watch saw it).
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
+/// Whether stdout carries data (`--json -`), so that what people read goes to stderr.
+static HUMAN_ON_STDERR: AtomicBool = AtomicBool::new(false);
+
+/// From now on, what [`outln!`](crate::outln) prints goes to stderr: stdout carries the JSON
+/// lines of `--json -` alone, so a pipe reads records and nothing else.
+pub fn human_output_on_stderr() {
+    HUMAN_ON_STDERR.store(true, Ordering::SeqCst);
+}
+
+/// Whether a `--json` path names stdout.
+pub fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where the readers' reports (the console, a baseline's diff) write: stdout, or stderr once
+/// stdout carries the JSON lines of `--json -`.
+pub struct HumanOut;
+
+impl std::io::Write for HumanOut {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if HUMAN_ON_STDERR.load(Ordering::SeqCst) {
+            std::io::stderr().write(buf)
+        } else {
+            std::io::stdout().write(buf)
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if HUMAN_ON_STDERR.load(Ordering::SeqCst) {
+            std::io::stderr().flush()
+        } else {
+            std::io::stdout().flush()
+        }
+    }
+}
+
+/// Data written to stdout (`--json -`), with the same care as [`write_out`]: a reader that has
+/// gone is remembered and nothing more is written, never a panic.
+pub struct DataStdout;
+
+impl std::io::Write for DataStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if stdout_closed() {
+            return Ok(buf.len());
+        }
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(buf).and_then(|()| stdout.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                STDOUT_CLOSED.store(true, Ordering::SeqCst);
+                Ok(buf.len())
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// How often a run looks whether its stdout's reader is still there.
 const WATCH_EVERY: Duration = Duration::from_millis(100);
 
@@ -51,6 +112,9 @@ macro_rules! errln {
 /// Write to stdout and flush (so that a reader that has gone is noticed now); nothing once its
 /// reader has gone.
 pub fn write_out(text: fmt::Arguments<'_>) {
+    if HUMAN_ON_STDERR.load(Ordering::SeqCst) {
+        return write_err(text);
+    }
     if stdout_closed() {
         return;
     }

@@ -13,6 +13,7 @@ mod config;
 mod connect;
 pub mod endpoint_url;
 pub mod exchange;
+pub mod region;
 pub mod replay;
 pub mod sdk;
 pub mod sdk_ops;

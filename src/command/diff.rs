@@ -33,7 +33,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
     prepared.cases.retain(|c| recorded.contains(c.id.as_str()));
     let comparer = Comparer::new(Arc::clone(&spec), prepared.profile.clone(), &entries);
     let printer = BaselineDiff::new(
-        std::io::stdout(),
+        crate::output::HumanOut,
         repro(&options, &prepared),
         baseline_dir,
         meta,

@@ -203,6 +203,10 @@ fn write_json(path: &Path, report: &ExploreReport, coverage: &Coverage) -> std::
         "{}",
         serde_json::to_string(&coverage).map_err(std::io::Error::other)?
     );
+    if crate::output::is_stdout(path) {
+        use std::io::Write as _;
+        return crate::output::DataStdout.write_all(text.as_bytes());
+    }
     std::fs::write(path, text)
 }
 

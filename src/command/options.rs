@@ -9,8 +9,10 @@ pub struct RunOptions {
     pub endpoint: Option<String>,
     /// `--target`.
     pub target: Option<String>,
-    /// `--region`.
+    /// `--region`, or where the AWS CLI would look next (see [`crate::client::region`]).
     pub region: String,
+    /// What chose `region`: `--region`, `AWS_REGION`, ... (printed by the dry run).
+    pub region_from: String,
     /// `--op`.
     pub ops: Vec<String>,
     /// `--case`.

@@ -65,6 +65,7 @@ pub(super) fn result_files(options: &RunOptions) -> Vec<Output> {
     let json = options
         .json
         .iter()
+        .filter(|p| !crate::output::is_stdout(p))
         .map(|p| Output::new("--json", p, Writes::File));
     let junit = options
         .junit

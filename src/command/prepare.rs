@@ -135,20 +135,43 @@ fn accepted_endpoint(from: &str, url: &str) -> Result<String, UsageError> {
     Ok(url.to_string())
 }
 
-/// `--endpoint`, when given and accepted.
+/// The variables AWS SDKs and the CLI read an SES v2 endpoint from, service-specific first.
+pub const ENDPOINT_VARIABLES: [&str; 2] = ["AWS_ENDPOINT_URL_SESV2", "AWS_ENDPOINT_URL"];
+
+/// The endpoint to connect to, when one is set and accepted: `--endpoint`, else the first of
+/// [`ENDPOINT_VARIABLES`] that is set, as AWS tools read them. `--target reference` names the
+/// embedded reference, so no variable moves it.
 pub(super) fn endpoint_flag(endpoint: Option<&str>) -> Result<Option<String>, UsageError> {
-    endpoint
-        .map(|url| accepted_endpoint("--endpoint", url))
-        .transpose()
+    endpoint_setting(endpoint, None, &|var| std::env::var(var).ok())
+}
+
+/// [`endpoint_flag`] for a target, with the environment given.
+pub(super) fn endpoint_setting(
+    endpoint: Option<&str>,
+    target: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, UsageError> {
+    if let Some(url) = endpoint {
+        return accepted_endpoint("--endpoint", url).map(Some);
+    }
+    if target == Some("reference") {
+        return Ok(None);
+    }
+    for var in ENDPOINT_VARIABLES {
+        if let Some(url) = env(var).filter(|v| !v.trim().is_empty()) {
+            return accepted_endpoint(var, &url).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 /// Resolve what to connect to from the flags (and the profile's endpoint variable).
 fn target_kind(
     options: &RunOptions,
+    endpoint: Option<String>,
     choice: &TargetChoice,
     profile: &Profile,
 ) -> Result<TargetKind, UsageError> {
-    let endpoint = endpoint_flag(options.endpoint.as_deref())?;
     if *choice == TargetChoice::Aws {
         let identity = options.identity.clone().ok_or(UsageError::NoIdentity)?;
         return Ok(TargetKind::Aws {
@@ -233,14 +256,16 @@ pub(super) struct Prepared {
     pub cases: Vec<Case>,
     /// The files the command writes, checked before it connects (the ledger is added then).
     pub outputs: Vec<Output>,
+    /// The endpoint `--endpoint` or an AWS endpoint variable set, repeated by reproductions.
+    pub endpoint: Option<String>,
 }
 
 impl Prepared {
     /// The `--endpoint` a reproduction command repeats: none for the embedded reference.
-    pub fn endpoint_flag(&self, options: &RunOptions) -> Option<String> {
+    pub fn endpoint_flag(&self, _options: &RunOptions) -> Option<String> {
         match self.kind {
             TargetKind::Reference(_) => None,
-            _ => options.endpoint.clone(),
+            _ => self.endpoint.clone(),
         }
     }
 }
@@ -261,7 +286,10 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
     {
         return Err(usage_error(UsageError::UnknownAllow { value: a.clone() }));
     }
-    let choice = TargetChoice::from_flags(options.target.as_deref(), options.endpoint.as_deref());
+    let env = |var: &str| std::env::var(var).ok();
+    let endpoint = endpoint_setting(options.endpoint.as_deref(), options.target.as_deref(), &env)
+        .map_err(usage_error)?;
+    let choice = TargetChoice::from_flags(options.target.as_deref(), endpoint.as_deref());
     if choice == TargetChoice::Aws {
         embedded_safety_data(spec, "--target aws").map_err(usage_error)?;
     }
@@ -271,13 +299,14 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
         Ok(None) => Profile::bare(&name),
         Err(e) => return Err(usage_error(e)),
     };
-    let kind = target_kind(options, &choice, &profile).map_err(usage_error)?;
+    let kind = target_kind(options, endpoint.clone(), &choice, &profile).map_err(usage_error)?;
     Ok(Prepared {
         name,
         profile,
         kind,
         cases: Vec::new(),
         outputs: result_files(options),
+        endpoint,
     })
 }
 

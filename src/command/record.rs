@@ -56,7 +56,7 @@ pub fn record(
             prepared.cases.len()
         );
     }
-    let writer = Writer::new(Arc::clone(&spec), out, meta, std::io::stdout());
+    let writer = Writer::new(Arc::clone(&spec), out, meta, crate::output::HumanOut);
     let reporters = reporters(&options, &prepared.name, writer);
     let executed = match execute_blocking(&spec, &options, &prepared, true, reporters) {
         Ok(e) => e,

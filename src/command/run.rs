@@ -34,7 +34,7 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
             &prepared.cases,
         );
     }
-    let console = Console::new(std::io::stdout(), repro(&options, &prepared));
+    let console = Console::new(crate::output::HumanOut, repro(&options, &prepared));
     let reporters = reporters(&options, &prepared.name, console)
         .count_coverage(CoverageCounter::new(&spec, &options.ops));
     let executed = match execute_blocking(&spec, &options, &prepared, false, reporters) {
@@ -42,6 +42,16 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
         Err(code) => return code,
     };
     conclude(&executed, executed.summary.failing > 0)
+}
+
+/// Where a target is, as the dry run names it.
+fn target_place(kind: &TargetKind, region: &str) -> String {
+    match kind {
+        TargetKind::Reference(_) => "the embedded reference".into(),
+        TargetKind::Local { url } => url.clone(),
+        TargetKind::Aws { url: Some(url), .. } => format!("real SES rules at {url}"),
+        TargetKind::Aws { url: None, .. } => format!("real SES in {region}"),
+    }
 }
 
 /// `run --dry-run`: every call the run would make (before, in and after its cases) and the
@@ -94,6 +104,13 @@ fn dry_run(
     let _ = writeln!(
         out,
         "dry run: nothing is sent. Names show the run prefix as {PREFIX_PLACEHOLDER}; a real run uses a fresh id."
+    );
+    let _ = writeln!(
+        out,
+        "target: {}; signing for {} (from {})",
+        target_place(kind, &options.region),
+        options.region,
+        options.region_from
     );
     let mut estimate = Estimate::default();
     // The run's own calls first and last, as `Session::start` and `Session::finish` send them.

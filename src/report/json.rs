@@ -34,7 +34,7 @@ pub struct Results {
 /// comes, so what finished is on disk whatever happens to the run.
 pub struct JsonLines {
     path: PathBuf,
-    out: Option<BufWriter<File>>,
+    out: Option<Box<dyn Write + Send>>,
     target: String,
 }
 
@@ -70,8 +70,13 @@ impl Reporter for JsonLines {
     fn on_event(&mut self, event: &ReportEvent<'_>) -> Result<(), ReportError> {
         match event {
             ReportEvent::Started { target, .. } => {
-                let file = File::create(&self.path).map_err(self.error())?;
-                self.out = Some(BufWriter::new(file));
+                self.out = Some(if crate::output::is_stdout(&self.path) {
+                    // Buffered, so that each record reaches stdout in one write.
+                    Box::new(BufWriter::new(crate::output::DataStdout))
+                } else {
+                    let file = File::create(&self.path).map_err(self.error())?;
+                    Box::new(BufWriter::new(file))
+                });
                 self.target = target.to_string();
             }
             ReportEvent::Finished(finished) => {
@@ -103,10 +108,7 @@ impl Reporter for JsonLines {
 
     fn finish(&mut self) -> Result<(), ReportError> {
         match self.out.take() {
-            Some(out) => out
-                .into_inner()
-                .map(drop)
-                .map_err(|e| self.error()(e.into_error())),
+            Some(mut out) => out.flush().map_err(self.error()),
             None => Ok(()),
         }
     }
