@@ -120,6 +120,11 @@ const POLICY: Rule = Rule {
     opt_in: None,
     never: false,
 };
+const CONFIGURATION_SET: Rule = Rule {
+    names: Some(("ConfigurationSetName", &[])),
+    opt_in: None,
+    never: false,
+};
 const IDENTITY_CHANGE: Rule = Rule {
     names: Some(("EmailIdentity", &[])),
     opt_in: None,
@@ -146,6 +151,11 @@ const RULES: &[(&str, Rule)] = &[
     ("CreateCustomVerificationEmailTemplate", TEMPLATE),
     ("UpdateCustomVerificationEmailTemplate", TEMPLATE),
     ("DeleteCustomVerificationEmailTemplate", TEMPLATE),
+    ("CreateConfigurationSet", CONFIGURATION_SET),
+    ("DeleteConfigurationSet", CONFIGURATION_SET),
+    ("GetConfigurationSet", READS),
+    // Lists the account's configuration sets; what it answers beyond the run's is masked.
+    ("ListConfigurationSets", READS),
     ("CreateEmailIdentityPolicy", POLICY),
     ("UpdateEmailIdentityPolicy", POLICY),
     ("DeleteEmailIdentityPolicy", POLICY),

@@ -270,7 +270,9 @@ async fn a_dry_run_sends_nothing_and_shows_every_call_and_the_send_budget() {
     let stdout = dry_run(&["--op", "GetEmailTemplate"]);
     let calls: Vec<&str> = stdout
         .lines()
-        .filter(|l| !l.starts_with("dry run") && !l.starts_with("SKIP"))
+        .filter(|l| {
+            !l.starts_with("dry run") && !l.starts_with("target: ") && !l.starts_with("SKIP")
+        })
         .take_while(|l| !l.starts_with("SEQUENCE") && !l.contains("cases would be sent"))
         .collect();
     // Then the sequences real SES would get, each with its steps, the ones never run there said.

@@ -95,18 +95,24 @@ impl<'de> Deserialize<'de> for Known {
 /// the profile's `current_rules` imply for this case's request.
 pub fn classify(spec: &Spec, profile: &Profile, case: &Case, verdict: &Verdict) -> Known {
     let expected = match profile.known_for(&case.id, &case.request) {
-        Some(known) => Some((known.cases.clone(), known.class)),
+        Some(known) => Some((
+            known.cases.clone(),
+            known.class,
+            known.or_classes.as_slice(),
+        )),
         None => current_rules_divergence(spec, profile, case).map(|class| {
             (
                 format!("{} (current rules)", case.id),
                 KnownClass::Diverges(class),
+                &[][..],
             )
         }),
     };
-    let Some((pattern, expected)) = expected else {
+    let Some((pattern, expected, or_classes)) = expected else {
         return Known::NotListed;
     };
-    if Verdict::known_class(verdict) == Some(expected) {
+    let observed = Verdict::known_class(verdict);
+    if observed == Some(expected) || observed.is_some_and(|c| or_classes.contains(&c)) {
         Known::AsListed
     } else {
         Known::Stale { pattern, expected }
@@ -152,6 +158,7 @@ mod tests {
             cases: "x::*".into(),
             when: None,
             class: KnownClass::Diverges(DivergenceClass::AcceptedInvalid),
+            or_classes: vec![KnownClass::Diverges(DivergenceClass::WrongErrorType)],
             what: "w".into(),
             why: "y".into(),
         });
@@ -174,6 +181,11 @@ mod tests {
         };
         let classify = |id: &str, v: &Verdict| classify(&spec, &p, &case(id), v);
         assert_eq!(classify("x::1", &diverges), Known::AsListed);
+        let or_class = Verdict::Diverges {
+            class: DivergenceClass::WrongErrorType,
+            detail: String::new(),
+        };
+        assert_eq!(classify("x::1", &or_class), Known::AsListed);
         assert!(matches!(
             classify("x::1", &Verdict::Conforms),
             Known::Stale { .. }

@@ -109,6 +109,7 @@ fn keep_the_runs(body: &mut Value, listings: &[(&str, &NameAt)]) -> Withheld {
         let names = match (at, entries) {
             (NameAt::Key, Value::Object(map)) => keep_keys(map),
             (NameAt::Member(name), Value::Array(items)) => keep_items(items, name),
+            (NameAt::Item, Value::Array(items)) => keep_names(items),
             // Not the documented type: the shape check says so. Nothing in it can be told to be
             // the run's, so nothing of it is recorded.
             (_, other) => {
@@ -142,6 +143,21 @@ fn keep_items(items: &mut Vec<Value>, name: &str) -> Vec<Option<String>> {
     let mut dropped = Vec::new();
     items.retain(|item| {
         let found = item.get(name).and_then(Value::as_str);
+        let keep = found.is_some_and(is_the_runs);
+        if !keep {
+            dropped.push(found.map(str::to_string));
+        }
+        keep
+    });
+    dropped
+}
+
+/// Drop the items (names themselves) that are not the run's names (or not strings); the names
+/// dropped.
+fn keep_names(items: &mut Vec<Value>) -> Vec<Option<String>> {
+    let mut dropped = Vec::new();
+    items.retain(|item| {
+        let found = item.as_str();
         let keep = found.is_some_and(is_the_runs);
         if !keep {
             dropped.push(found.map(str::to_string));
@@ -244,6 +260,22 @@ mod tests {
                 "a detail quoting \"[withheld]\""
             );
         }
+    }
+
+    #[test]
+    fn only_the_runs_names_are_recorded_from_a_list_of_names() {
+        let body = json!({"ConfigurationSets": ["production", own("cs0"), 7], "NextToken": "n"});
+        let (recorded, withheld) = only_the_runs(&spec(), "ListConfigurationSets", &answer(body));
+        assert_eq!(
+            recorded.body,
+            Some(
+                json!({"ConfigurationSets": [own("cs0")], "NextToken": "n", "[withheld]": {"ConfigurationSets": 2}})
+            )
+        );
+        assert_eq!(
+            withheld.scrub("a detail quoting \"production\""),
+            "a detail quoting \"[withheld]\""
+        );
     }
 
     #[test]

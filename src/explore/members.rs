@@ -181,13 +181,7 @@ impl Shaper<'_> {
 /// Whether an anchor value is a name the run creates for this request (not a fixture's): it
 /// carries the run prefix and names something the harness makes up.
 fn is_run_name(semantic: Semantic, anchor: &Value) -> bool {
-    let named = matches!(
-        semantic,
-        Semantic::EmailTemplateName
-            | Semantic::CustomVerificationTemplateName
-            | Semantic::PolicyName
-            | Semantic::ResourceLabel
-    );
+    let named = semantic.names_a_resource() || semantic == Semantic::ResourceLabel;
     named
         && anchor
             .as_str()

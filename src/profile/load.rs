@@ -161,6 +161,12 @@ pub struct KnownDivergence {
     pub when: Option<RequestShape>,
     /// The class observed.
     pub class: KnownClass,
+    /// Other classes the same fault shows, depending on what the target holds from earlier
+    /// requests in its process: an emulator that stored a set named null from an invalid create
+    /// answers the next such create "already exists". Still a divergence every time: a case
+    /// that conforms makes the entry stale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub or_classes: Vec<KnownClass>,
     /// What differs.
     pub what: String,
     /// Why (a link to the emulator's source or issue, a documentation change, ...).

@@ -254,6 +254,45 @@ pub fn enum_values(src: &str, name: &str) -> Result<Vec<String>, ParseError> {
     Ok(values)
 }
 
+/// The variants of an SDK union (`pub enum Name { Variant(crate::types::Inner), .., Unknown }`):
+/// each variant and the type it holds, `Unknown` (what the SDK makes of a variant it does not
+/// know) left out.
+pub fn union_variants(src: &str, name: &str) -> Result<Vec<(String, String)>, ParseError> {
+    let head = format!("pub enum {name} {{");
+    let bad = |detail: &str| ParseError::EnumValues {
+        name: name.into(),
+        detail: detail.into(),
+    };
+    let body = src
+        .lines()
+        .skip_while(|l| l.trim() != head)
+        .skip(1)
+        .map(str::trim)
+        .take_while(|l| *l != "}")
+        .filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("#["));
+    let mut variants = Vec::new();
+    for line in body {
+        if line == "Unknown," {
+            continue;
+        }
+        let variant = line
+            .strip_suffix("),")
+            .and_then(|l| l.split_once('('))
+            .and_then(|(variant, inner)| Some((variant, inner.strip_prefix("crate::types::")?)))
+            .filter(|(variant, inner)| is_identifier(variant) && is_identifier(inner))
+            .ok_or_else(|| bad(&format!("`{line}` is not `Variant(crate::types::Type),`")))?;
+        variants.push((variant.0.to_string(), variant.1.to_string()));
+    }
+    if variants.is_empty() {
+        return Err(bad("neither string values nor union variants"));
+    }
+    Ok(variants)
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The `crate::types::X` names in a Rust type.
 pub fn type_refs(ty: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -335,6 +374,16 @@ mod tests {
         let no_flag = src.replace("required: **false**", "optional");
         assert!(client_doc(&no_flag).is_err());
         assert!(client_doc("/// nothing here\n").is_err());
+    }
+
+    #[test]
+    fn union_variants_are_read_without_unknown() {
+        let src = "/// doc\n#[non_exhaustive]\npub enum U {\n    /// a\n    A(crate::types::Ab),\n    B(crate::types::Bc),\n    /// unknown\n    #[non_exhaustive]\n    Unknown,\n}\n";
+        assert_eq!(
+            union_variants(src, "U").unwrap(),
+            [("A".into(), "Ab".into()), ("B".into(), "Bc".into())]
+        );
+        assert!(union_variants("pub enum U {\n    A(String),\n}\n", "U").is_err());
     }
 
     #[test]

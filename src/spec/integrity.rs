@@ -255,8 +255,8 @@ fn check_not_personal(member: &Member, file: &Path, path: &str) -> Result<(), Sp
     Ok(())
 }
 
-/// `lists_by_name` must say where a name is in this member: the key of a map of strings, or a
-/// string member of the structures a list holds.
+/// `lists_by_name` must say where a name is in this member: the key of a map of strings, a
+/// string member of the structures a list holds, or the items of a list of strings.
 fn check_lists_by_name(
     spec: &Spec,
     member: &Member,
@@ -284,6 +284,11 @@ fn check_lists_by_name(
             }
         }
         (NameAt::Member(_), _) => Some("`member` names the items of a list only".to_string()),
+        (NameAt::Item, MemberType::List) => match member.member.as_deref() {
+            Some(item) if item.ty == MemberType::String => None,
+            _ => Some("`item` names a list of strings only".to_string()),
+        },
+        (NameAt::Item, _) => Some("`item` names the items of a list only".to_string()),
     };
     match problem {
         Some(problem) => Err(SpecError::invalid(file, path, problem)),

@@ -243,7 +243,8 @@ pub struct Member {
 }
 
 /// Where the name of each entry of a member that lists resources is: `"key"` for a map keyed by
-/// name (policies), `{"member": "TemplateName"}` for a list of structures.
+/// name (policies), `{"member": "TemplateName"}` for a list of structures, `"item"` for a list
+/// of names (configuration sets).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum NameAt {
@@ -251,6 +252,8 @@ pub enum NameAt {
     Key,
     /// This string member of each item of the list.
     Member(String),
+    /// Each item of the list, a string: the name itself.
+    Item,
 }
 
 /// Per-item results of a list member (SendBulkEmail's `BulkEmailEntryResults`).
@@ -373,12 +376,27 @@ pub enum Semantic {
     NextToken,
     /// An ARN the harness cannot own; never set in valid requests.
     Arn,
-    /// A configuration set name; the harness cannot create one, so never set in valid requests.
+    /// Name of a configuration set.
     ConfigurationSetName,
     /// Free text (subjects, bodies, descriptions).
     Text,
     /// HTML text.
     Html,
+}
+
+impl Semantic {
+    /// Whether a value of this meaning names an item of a resource family: in valid requests it
+    /// is one the run made (its family is the one whose create names items by it, see
+    /// [`crate::spec::Spec::family_named_by`]), never the user's.
+    pub fn names_a_resource(self) -> bool {
+        matches!(
+            self,
+            Semantic::EmailTemplateName
+                | Semantic::CustomVerificationTemplateName
+                | Semantic::PolicyName
+                | Semantic::ConfigurationSetName
+        )
+    }
 }
 
 /// A shared structure or enum, one file per shape under `specs/shapes/`.

@@ -69,6 +69,38 @@ impl<'a> At<'a> {
 }
 
 /// A construction failure at `path`.
+/// The one member of a union that is set: its name, value and path. None or several set is
+/// refused, as the SDK cannot hold it.
+pub(super) fn one_of<'v>(
+    at: &At<'v>,
+    known: &[&'static str],
+) -> Conv<(&'static str, &'v Value, String)> {
+    at.only(known)?;
+    let set: Vec<(&'static str, &'v Value)> = known
+        .iter()
+        .filter_map(|name| Some((*name, at.obj.get(*name).filter(|v| !v.is_null())?)))
+        .collect();
+    match set.as_slice() {
+        [(name, value)] => Ok((name, value, at.path_of(name))),
+        _ => Err(fail(
+            &at.path,
+            format!(
+                "a union: exactly one of {} must be set, {} are",
+                known.join(", "),
+                set.len()
+            ),
+        )),
+    }
+}
+
+/// What [`one_of`] chose named no variant (it chooses among them, so this is a mapping defect).
+pub(super) fn not_a_variant<T>(name: &str) -> Conv<T> {
+    Err(fail(
+        name,
+        "not a variant of the union in the generated mapping",
+    ))
+}
+
 fn fail(path: &str, what: impl std::fmt::Display) -> SdkFailure {
     SdkFailure::Construction(format!("{path}: {what}"))
 }
@@ -137,6 +169,25 @@ impl FromJson for i32 {
             .as_i64()
             .and_then(|n| i32::try_from(n).ok())
             .ok_or_else(|| fail(path, "expected an integer within the 32-bit signed range"))
+    }
+}
+
+impl FromJson for i64 {
+    fn from_json(value: &Value, path: &str) -> Conv<Self> {
+        value
+            .as_i64()
+            .ok_or_else(|| fail(path, "expected an integer within the 64-bit signed range"))
+    }
+}
+
+/// A timestamp is epoch seconds, as SES's JSON protocol writes it.
+impl FromJson for aws_smithy_types::DateTime {
+    fn from_json(value: &Value, path: &str) -> Conv<Self> {
+        value
+            .as_f64()
+            .filter(|secs| secs.is_finite())
+            .map(aws_smithy_types::DateTime::from_secs_f64)
+            .ok_or_else(|| fail(path, "expected a timestamp in epoch seconds"))
     }
 }
 

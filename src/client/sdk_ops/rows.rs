@@ -247,6 +247,8 @@ macro_rules! answer_structures {
         $(
             impl $crate::client::sdk_ops::output::ToJson for aws_sdk_sesv2::types::$shape {
                 fn to_json(&self) -> Option<serde_json::Value> {
+                    // A structure without members (DefaultSigningScheme) converts none.
+                    #[allow(unused_imports)]
                     use $crate::client::sdk_ops::output::{object, ToJson};
                     Some(object([$((stringify!($wire), ToJson::to_json(&self.$field))),*]))
                 }
@@ -285,3 +287,38 @@ macro_rules! enums {
     )*};
 }
 pub(super) use enums;
+
+/// SDK unions, a JSON object with exactly one of the variants' keys both ways:
+/// `Union { WireKey: Variant, .. }`. A variant the SDK does not know (`Unknown`) prints as
+/// absent.
+macro_rules! unions {
+    ($( $union:ident { $($wire:ident: $variant:ident),* $(,)? } )*) => {$(
+        impl $crate::client::sdk_ops::input::FromJson for aws_sdk_sesv2::types::$union {
+            fn from_json(
+                value: &serde_json::Value,
+                path: &str,
+            ) -> $crate::client::sdk_ops::input::Conv<Self> {
+                use $crate::client::sdk_ops::input::{not_a_variant, one_of, At, FromJson};
+                let at = At::object(value, path)?;
+                let (chosen, value, path) = one_of(&at, &[$(stringify!($wire)),*])?;
+                $(
+                    if chosen == stringify!($wire) {
+                        return Ok(Self::$variant(FromJson::from_json(value, &path)?));
+                    }
+                )*
+                not_a_variant(chosen)
+            }
+        }
+
+        impl $crate::client::sdk_ops::output::ToJson for aws_sdk_sesv2::types::$union {
+            fn to_json(&self) -> Option<serde_json::Value> {
+                use $crate::client::sdk_ops::output::{object, ToJson};
+                match self {
+                    $(Self::$variant(inner) => Some(object([(stringify!($wire), ToJson::to_json(inner))])),)*
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+pub(super) use unions;

@@ -10,7 +10,7 @@ use super::paging::{page, with_next_token};
 use crate::reference::error::ApiError;
 use crate::reference::state::{text, Reply, State};
 use crate::reference::store::Item;
-use crate::spec::{BehaviourKind, Member, Operation, ResourceAction, Spec, StoreDef};
+use crate::spec::{BehaviourKind, Member, MemberType, Operation, ResourceAction, Spec, StoreDef};
 
 /// One plain CRUD call: the operation, its family and the key the request names.
 struct Call<'a> {
@@ -111,11 +111,11 @@ impl State {
         } else {
             page(&keys, call.request, call.default_page_size())?
         };
-        let item_members = call.op.output.get(list).and_then(|m| m.member.as_deref());
+        let item_member = call.op.output.get(list).and_then(|m| m.member.as_deref());
         let items: Vec<Value> = page
             .iter()
-            .filter_map(|key| self.store.item(call.family, key))
-            .map(|item| Value::Object(call.members_of(item, item_members)))
+            .filter_map(|key| Some((key, self.store.item(call.family, key)?)))
+            .map(|(key, item)| call.list_entry(key, item, item_member))
             .collect();
         let mut body = serde_json::Map::new();
         body.insert(list.to_string(), Value::Array(items));
@@ -128,6 +128,15 @@ impl Call<'_> {
     fn answer(&self, item: &Item) -> Value {
         let names = self.op.output.iter().map(|(name, m)| m.wire_name(name));
         Value::Object(keep(item, names))
+    }
+
+    /// One entry of a listing: the name itself when the list holds names (ListConfigurationSets),
+    /// else the stored members its item shape has.
+    fn list_entry(&self, key: &str, item: &Item, item_member: Option<&Member>) -> Value {
+        match item_member {
+            Some(member) if member.ty == MemberType::String => Value::String(key.to_string()),
+            _ => Value::Object(self.members_of(item, item_member)),
+        }
     }
 
     /// The stored members a list item's shape has.
