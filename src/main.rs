@@ -204,7 +204,8 @@ struct RunArgs {
     /// Only this operation (repeatable).
     #[arg(long = "op")]
     ops: Vec<String>,
-    /// Only this case id (repeatable).
+    /// Only this case id, or the ids this pattern matches (`*` matches any run of characters,
+    /// e.g. 'list_email_templates::invalid::*'); repeatable.
     #[arg(long = "case")]
     cases_only: Vec<String>,
     /// Model-based sequences to run after the cases (default 80; 4 against real SES, where each

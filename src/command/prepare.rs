@@ -9,7 +9,7 @@ use crate::exit;
 use crate::explore::{regression_cases, RegressionError};
 use crate::gate::PaceSettings;
 use crate::generate::{self, Settings};
-use crate::profile::Profile;
+use crate::profile::{glob_match, Profile};
 use crate::reference;
 use crate::spec::{first_gate_difference, Spec, SpecSource};
 
@@ -28,7 +28,7 @@ pub enum UsageError {
         known: Vec<String>,
     },
     /// `--case` names no case of the selection.
-    #[error("--case {0}: no such case (see `ses-conformance list`)")]
+    #[error("--case {0}: matches no case (see `ses-conformance list`)")]
     UnknownCase(String),
     /// `--sequence` names no sequence.
     #[error("--sequence {0}: a sequence id is `sequence::<n>` (see a run's output)")]
@@ -224,14 +224,17 @@ fn select_cases(spec: &Arc<Spec>, options: &RunOptions) -> Result<Vec<Case>, Usa
         cases.extend(regression_cases(spec, path)?.into_iter().filter(selected));
     }
     if !options.case_ids.is_empty() {
-        if let Some(id) = options
+        // Each `--case` is an id or a pattern (`*`): one that selects nothing is a usage error,
+        // so a typo never runs an empty suite that passes.
+        let selects = |pattern: &String, case: &Case| glob_match(pattern, &case.id);
+        if let Some(pattern) = options
             .case_ids
             .iter()
-            .find(|id| !cases.iter().any(|c| &c.id == *id))
+            .find(|p| !cases.iter().any(|c| selects(p, c)))
         {
-            return Err(UsageError::UnknownCase(id.clone()));
+            return Err(UsageError::UnknownCase(pattern.clone()));
         }
-        cases.retain(|c| options.case_ids.contains(&c.id));
+        cases.retain(|c| options.case_ids.iter().any(|p| selects(p, c)));
     }
     Ok(cases)
 }

@@ -21,6 +21,51 @@ use crate::spec::{named_constraints, PathStep, Spec};
 /// The end of the reason given for constraints of operations `--op` left out.
 const EXCLUDED: &str = " excluded by --op";
 
+/// A way of leaving whole operations out, which the console summary folds into one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fold {
+    /// `--op` selected other operations.
+    Excluded,
+    /// No case of the operation was selected (`--case`).
+    NotSelected,
+    /// The target lacks the operation, or its cases were skipped.
+    Unsupported,
+}
+
+impl Fold {
+    /// The fold a reason of [`why_unreached`] belongs to; `None` for reasons about single
+    /// constraints, which the summary lists one by one.
+    fn of(reason: &str) -> Option<Fold> {
+        if reason.ends_with(EXCLUDED) {
+            Some(Fold::Excluded)
+        } else if reason.starts_with(NOT_RUN) {
+            Some(Fold::NotSelected)
+        } else if reason.contains(UNSUPPORTED) || reason.contains(SKIPPED) {
+            Some(Fold::Unsupported)
+        } else {
+            None
+        }
+    }
+
+    fn words(self, operations: &[&str]) -> String {
+        match self {
+            Fold::Excluded => EXCLUDED.trim_start().to_string(),
+            Fold::NotSelected => "no selected case reached".to_string(),
+            Fold::Unsupported => format!(
+                "the target does not implement or whose cases were skipped ({}; each reason in --json and `report`)",
+                operations.join(", ")
+            ),
+        }
+    }
+}
+
+/// The start of the reason given for an operation no case of which ran.
+const NOT_RUN: &str = "no case of ";
+/// In the reason given for an operation the target lacks.
+const UNSUPPORTED: &str = " unsupported by the target: ";
+/// In the reason given for an operation whose cases were all skipped.
+const SKIPPED: &str = " skipped: ";
+
 /// Requests of one class that exercised a constraint.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
@@ -168,12 +213,12 @@ fn why_unreached(operation: &str, selected: bool, tally: &OperationTally, row: &
     }
     if tally.ran == 0 {
         if let Some(detail) = &tally.unsupported {
-            return format!("{operation} unsupported by the target: {detail}");
+            return format!("{operation}{UNSUPPORTED}{detail}");
         }
         if let Some(reason) = &tally.skipped {
-            return format!("{operation} skipped: {reason}");
+            return format!("{operation}{SKIPPED}{reason}");
         }
-        return format!("no case of {operation} was run");
+        return format!("{NOT_RUN}{operation} was run");
     }
     if !row.in_seed {
         return "documented only after the seed: no case breaks it".into();
@@ -248,23 +293,45 @@ impl Coverage {
     pub fn summary(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "coverage: {}", self.headline());
-        // Operations left out on purpose would list most of the spec: they get one line.
-        let (excluded, other): (Vec<_>, Vec<_>) = self
-            .unreached_by_reason()
-            .into_iter()
-            .partition(|(reason, _)| reason.ends_with(EXCLUDED));
-        if !excluded.is_empty() {
-            let constraints: usize = excluded.iter().map(|(_, names)| names.len()).sum();
+        // Whole operations left out (by --op, by a --case selection, or because the target
+        // lacks them) would list most of the spec, each with the target's reason again: one
+        // line per kind of leaving out. Their reasons stay in --json and `report`.
+        let mut folded: BTreeMap<Fold, (usize, Vec<&str>)> = BTreeMap::new();
+        let mut other = Vec::new();
+        for (reason, names) in self.unreached_by_reason() {
+            match Fold::of(reason) {
+                Some(fold) => {
+                    let (constraints, operations) = folded.entry(fold).or_default();
+                    *constraints += names.len();
+                    operations.extend(self.operations_unreached_for(reason));
+                }
+                None => other.push((reason, names)),
+            }
+        }
+        for (fold, (constraints, operations)) in folded {
             let _ = writeln!(
                 out,
-                "  not reached: {constraints} constraints of {} operations{EXCLUDED}",
-                excluded.len()
+                "  not reached: {constraints} constraints of {} operations {}",
+                operations.len(),
+                fold.words(&operations)
             );
         }
         for (reason, names) in other {
             let _ = writeln!(out, "  not reached ({reason}): {}", names.join(", "));
         }
         out
+    }
+
+    /// The operations whose unreached constraints have this reason.
+    fn operations_unreached_for(&self, reason: &str) -> Vec<&str> {
+        let mut operations: Vec<&str> = self
+            .constraints
+            .iter()
+            .filter(|c| c.unreached.as_deref() == Some(reason))
+            .map(|c| c.operation.as_str())
+            .collect();
+        operations.dedup();
+        operations
     }
 
     /// Plain text: a summary line, one line per reached constraint with its tallies, and the
@@ -422,6 +489,57 @@ mod tests {
             )),
             "one line for what --op left out: {}",
             coverage.summary()
+        );
+    }
+
+    #[test]
+    fn operations_left_out_whole_are_one_line_each_kind_and_their_reasons_stay_in_the_data() {
+        let spec = spec();
+        let settings = Settings {
+            random_cases: 0,
+            operations: vec!["ListEmailTemplates".to_string()],
+            ..Settings::default()
+        };
+        // A --case selection: nothing excluded by --op, only one operation's case ran.
+        let mut counter = CoverageCounter::new(&spec, &[]);
+        for case in generate::generate(&spec, &settings).into_iter().take(1) {
+            counter.add(&ran(case));
+        }
+        let coverage = counter.finish();
+        let summary = coverage.summary();
+        let not_run = coverage
+            .constraints
+            .iter()
+            .filter(|c| {
+                c.unreached
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(NOT_RUN))
+            })
+            .count();
+        assert!(not_run > 100, "{not_run}");
+        assert!(
+            summary.contains(&format!("not reached: {not_run} constraints of ")),
+            "{summary}"
+        );
+        assert!(summary.lines().count() < 10, "{summary}");
+        assert!(
+            !summary.contains("CreateEmailTemplate TemplateName"),
+            "{summary}"
+        );
+        assert!(coverage
+            .render()
+            .contains("CreateEmailTemplate TemplateName"));
+        assert_eq!(
+            Fold::of("SendBulkEmail unsupported by the target: 404"),
+            Some(Fold::Unsupported)
+        );
+        assert_eq!(
+            Fold::of("SendBulkEmail skipped: moto does not implement it"),
+            Some(Fold::Unsupported)
+        );
+        assert_eq!(
+            Fold::of("no valid request carried the member and no invalid request broke it"),
+            None
         );
     }
 }
