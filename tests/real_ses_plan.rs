@@ -156,6 +156,27 @@ const RULES: &[(&str, Rule)] = &[
     ("GetConfigurationSet", READS),
     // Lists the account's configuration sets; what it answers beyond the run's is masked.
     ("ListConfigurationSets", READS),
+    // Creates a pool named PoolName; a MANAGED one is billed (REAL-SES.md), so the whole
+    // operation needs --allow billable.
+    (
+        "CreateDedicatedIpPool",
+        Rule {
+            names: Some(("PoolName", &[])),
+            opt_in: Some(&["PoolName"]),
+            never: false,
+        },
+    ),
+    (
+        "DeleteDedicatedIpPool",
+        Rule {
+            names: Some(("PoolName", &[])),
+            opt_in: None,
+            never: false,
+        },
+    ),
+    ("GetDedicatedIpPool", READS),
+    // Lists the account's pools by name; what it answers beyond the run's is masked.
+    ("ListDedicatedIpPools", READS),
     ("CreateEmailIdentityPolicy", POLICY),
     ("UpdateEmailIdentityPolicy", POLICY),
     ("DeleteEmailIdentityPolicy", POLICY),
@@ -332,7 +353,9 @@ fn no_opt_in_without_allow(sent: &Sent) -> Result<(), Broken> {
             | "EmailAddress"
             | "TemplateName"
             | "ConfigurationSetName"
-            | "ReportName" => !v.is_string(),
+            | "ReportName"
+            | "PoolName"
+            | "ScalingMode" => !v.is_string(),
             "AdditionalContactEmailAddresses" | "Tags" => !v.is_array(),
             "ProductionAccessEnabled" => !v.is_boolean(),
             "Content" => !v.is_object(),
@@ -349,7 +372,16 @@ fn no_opt_in_without_allow(sent: &Sent) -> Result<(), Broken> {
     };
     if bad_enum("MailType", &["MARKETING", "TRANSACTIONAL"])
         || bad_enum("ContactLanguage", &["EN", "JA"])
+        || bad_enum("ScalingMode", &["STANDARD", "MANAGED"])
     {
+        return Ok(());
+    }
+    // A tag without its Key or Value (both required by the model's Tag), on any operation.
+    let bad_tags = r.get("Tags").and_then(Value::as_array).is_some_and(|tags| {
+        tags.iter()
+            .any(|t| t.get("Key").is_none() || t.get("Value").is_none())
+    });
+    if bad_tags {
         return Ok(());
     }
     // Nested required members of the content (Subject, Body, Data) and an undecodable raw blob.
@@ -369,11 +401,7 @@ fn no_opt_in_without_allow(sent: &Sent) -> Result<(), Broken> {
             .pointer("/Raw/Data")
             .and_then(Value::as_str)
             .is_some_and(|d| base64::engine::general_purpose::STANDARD.decode(d).is_err());
-        let bad_tags = r.get("Tags").and_then(Value::as_array).is_some_and(|tags| {
-            tags.iter()
-                .any(|t| t.get("Key").is_none() || t.get("Value").is_none())
-        });
-        if missing_nested || undecodable || bad_tags {
+        if missing_nested || undecodable {
             return Ok(());
         }
     }

@@ -378,6 +378,8 @@ pub enum Semantic {
     Arn,
     /// Name of a configuration set.
     ConfigurationSetName,
+    /// Name of a dedicated IP pool.
+    DedicatedIpPoolName,
     /// Free text (subjects, bodies, descriptions).
     Text,
     /// HTML text.
@@ -395,6 +397,7 @@ impl Semantic {
                 | Semantic::CustomVerificationTemplateName
                 | Semantic::PolicyName
                 | Semantic::ConfigurationSetName
+                | Semantic::DedicatedIpPoolName
         )
     }
 }

@@ -18,7 +18,11 @@ pub struct StoreDef {
     /// Members set at create to the reference's clock (seconds), e.g. `CreatedTimestamp`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stamped: Vec<String>,
-    /// Where the words come from.
+    /// Members a create that leaves them out gets, as the service fills them in (a dedicated IP
+    /// pool's ScalingMode is STANDARD), so a read answers them as the output requires.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub defaults: serde_json::Map<String, serde_json::Value>,
+    /// Where the words (and defaults) come from.
     pub source: String,
 }
 

@@ -12,6 +12,10 @@ operations! {
         input { TemplateName => set_template_name, FromEmailAddress => set_from_email_address, TemplateSubject => set_template_subject, TemplateContent => set_template_content, Tags => set_tags, SuccessRedirectionURL => set_success_redirection_url, FailureRedirectionURL => set_failure_redirection_url }
         output {  }
     }
+    CreateDedicatedIpPool => create_dedicated_ip_pool {
+        input { PoolName => set_pool_name, Tags => set_tags, ScalingMode => set_scaling_mode }
+        output {  }
+    }
     CreateDeliverabilityTestReport => create_deliverability_test_report {
         input { ReportName => set_report_name, FromEmailAddress => set_from_email_address, Content => set_content, Tags => set_tags }
         output { ReportId: report_id, DeliverabilityTestStatus: deliverability_test_status }
@@ -30,6 +34,10 @@ operations! {
     }
     DeleteCustomVerificationEmailTemplate => delete_custom_verification_email_template {
         input { TemplateName => set_template_name }
+        output {  }
+    }
+    DeleteDedicatedIpPool => delete_dedicated_ip_pool {
+        input { PoolName => set_pool_name }
         output {  }
     }
     DeleteEmailIdentityPolicy => delete_email_identity_policy {
@@ -52,6 +60,10 @@ operations! {
         input { TemplateName => set_template_name }
         output { TemplateName: template_name, FromEmailAddress: from_email_address, TemplateSubject: template_subject, TemplateContent: template_content, Tags: tags, SuccessRedirectionURL: success_redirection_url, FailureRedirectionURL: failure_redirection_url }
     }
+    GetDedicatedIpPool => get_dedicated_ip_pool {
+        input { PoolName => set_pool_name }
+        output { DedicatedIpPool: dedicated_ip_pool }
+    }
     GetEmailIdentity => get_email_identity {
         input { EmailIdentity => set_email_identity }
         output { IdentityType: identity_type, FeedbackForwardingStatus: feedback_forwarding_status, VerifiedForSendingStatus: verified_for_sending_status, DkimAttributes: dkim_attributes, MailFromAttributes: mail_from_attributes, Policies: policies, Tags: tags, ConfigurationSetName: configuration_set_name, VerificationStatus: verification_status, VerificationInfo: verification_info }
@@ -71,6 +83,10 @@ operations! {
     ListCustomVerificationEmailTemplates => list_custom_verification_email_templates {
         input { NextToken => set_next_token, PageSize => set_page_size }
         output { CustomVerificationEmailTemplates: custom_verification_email_templates, NextToken: next_token }
+    }
+    ListDedicatedIpPools => list_dedicated_ip_pools {
+        input { NextToken => set_next_token, PageSize => set_page_size }
+        output { DedicatedIpPools: dedicated_ip_pools, NextToken: next_token }
     }
     ListEmailIdentities => list_email_identities {
         input { Filter => set_filter, NextToken => set_next_token, PageSize => set_page_size }
@@ -167,6 +183,7 @@ answer_structures! {
     CustomVerificationEmailTemplateMetadata { TemplateName: template_name, FromEmailAddress: from_email_address, TemplateSubject: template_subject, SuccessRedirectionURL: success_redirection_url, FailureRedirectionURL: failure_redirection_url }
     DashboardAttributes { EngagementMetrics: engagement_metrics }
     DashboardOptions { EngagementMetrics: engagement_metrics }
+    DedicatedIpPool { PoolName: pool_name, ScalingMode: scaling_mode }
     DefaultSigningScheme {  }
     DeliveryOptions { TlsPolicy: tls_policy, SendingPoolName: sending_pool_name, MaxDeliverySeconds: max_delivery_seconds }
     DkimAttributes { SigningEnabled: signing_enabled, Status: status, Tokens: tokens, SigningHostedZone: signing_hosted_zone, SigningAttributesOrigin: signing_attributes_origin, NextSigningKeyLength: next_signing_key_length, CurrentSigningKeyLength: current_signing_key_length, LastKeyGenerationTimestamp: last_key_generation_timestamp }
@@ -216,6 +233,7 @@ enums! {
     MailType,
     PricingPlan,
     ReviewStatus,
+    ScalingMode,
     SignatureFormat,
     SuppressionConfidenceVerdictThreshold,
     SuppressionListReason,

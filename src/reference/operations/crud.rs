@@ -59,6 +59,9 @@ impl State {
         for member in &call.words.stamped {
             item.insert(member.clone(), json!(self.tick()));
         }
+        for (member, value) in &call.words.defaults {
+            item.entry(member.clone()).or_insert_with(|| value.clone());
+        }
         let answer = call.answer(&item);
         self.store.insert(call.family, call.key.clone(), item);
         Ok(answer)
@@ -124,10 +127,23 @@ impl State {
 }
 
 impl Call<'_> {
-    /// The stored members the operation's output has, by wire name.
+    /// The stored members the operation's output has, by wire name; an output structure the
+    /// item does not hold itself is built from the item's members its shape names
+    /// (GetDedicatedIpPool answers the pool inside `DedicatedIpPool`).
     fn answer(&self, item: &Item) -> Value {
         let names = self.op.output.iter().map(|(name, m)| m.wire_name(name));
-        Value::Object(keep(item, names))
+        let mut answer = keep(item, names);
+        for (name, member) in &self.op.output {
+            let wire = member.wire_name(name);
+            if member.ty != MemberType::Structure || answer.contains_key(wire) {
+                continue;
+            }
+            let wrapped = self.members_of(item, Some(member));
+            if !wrapped.is_empty() {
+                answer.insert(wire.to_string(), Value::Object(wrapped));
+            }
+        }
+        Value::Object(answer)
     }
 
     /// One entry of a listing: the name itself when the list holds names (ListConfigurationSets),
@@ -139,7 +155,7 @@ impl Call<'_> {
         }
     }
 
-    /// The stored members a list item's shape has.
+    /// The stored members a list item's (or a structure's) shape has.
     fn members_of(&self, item: &Item, shape_member: Option<&Member>) -> Item {
         let members = shape_member.and_then(|m| self.spec.members_of(m));
         let names = members
