@@ -195,6 +195,10 @@ struct TargetArgs {
     /// Pace calls at the documented rate limits (always on for real SES).
     #[arg(long)]
     pace: bool,
+    /// Run every case even when none of the first 20 answers looks like SES (by default the run
+    /// stops then, exit 3: the endpoint is probably not an SES v2 endpoint).
+    #[arg(long)]
+    keep_going: bool,
 }
 
 #[derive(clap::Args)]
@@ -406,6 +410,7 @@ fn target_options(t: TargetArgs) -> RunOptions {
         ledger: t.ledger,
         reference_throttle: t.throttle,
         pace: t.pace,
+        keep_going: t.keep_going,
         ..RunOptions::default()
     }
 }

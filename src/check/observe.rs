@@ -58,7 +58,37 @@ impl Observation {
     pub fn is_success(&self) -> bool {
         matches!(self.status, Some(200..=299))
     }
+
+    /// Whether the answer has the shape of an SES v2 answer at all: a success with a JSON
+    /// body, or an error whose type can be read (`x-amzn-ErrorType`, the body's `__type` or
+    /// `code`). `None` when no answer came: that says nothing about what the server is.
+    pub fn is_ses_shaped(&self) -> Option<bool> {
+        let status = self.status?;
+        Some(if (200..300).contains(&status) {
+            self.body.is_some()
+        } else {
+            self.error_type.is_some()
+        })
+    }
+
+    /// The answer in a line: status, content type and the body's first characters.
+    pub fn short(&self) -> String {
+        let status = self
+            .status
+            .map_or_else(|| "no answer".to_string(), |s| s.to_string());
+        let content_type = self.content_type.as_deref().unwrap_or("no content type");
+        let body = match (&self.body, &self.body_excerpt) {
+            (Some(json), _) => json.to_string(),
+            (None, Some(text)) => text.clone(),
+            (None, None) => String::new(),
+        };
+        let body: String = body.chars().take(SHORT_BODY_CHARS).collect();
+        format!("{status} {content_type} {body:?}")
+    }
 }
+
+/// How much of a body [`Observation::short`] shows.
+const SHORT_BODY_CHARS: usize = 60;
 
 /// How much of a non-JSON body is kept.
 const EXCERPT_CHARS: usize = 200;

@@ -18,6 +18,7 @@ use crate::spec::Spec;
 
 use super::durations::TIMEOUT;
 use super::ledger::close_ledger;
+use super::not_ses::{NotSes, ShapeWatch};
 use super::options::RunOptions;
 use super::outputs::{check_outputs, Output, Writes};
 use super::prepare::{gate_limits, usage_error, Prepared};
@@ -28,6 +29,8 @@ pub(super) struct Executed {
     pub summary: Summary,
     /// Whether the ledger could not be written (mid-run, or when it was closed).
     pub ledger_failed: bool,
+    /// Why the run stopped early because the target does not answer like SES.
+    pub not_ses: Option<NotSes>,
 }
 
 /// The reporters of a run: the progress display, the command's own report (`main`), and the
@@ -64,6 +67,12 @@ pub(super) fn repro(options: &RunOptions, prepared: &Prepared) -> Repro {
 
 /// The exit code, by the one precedence of [`exit::of`], and what a stop says.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
+    if let Some(not_ses) = &executed.not_ses {
+        if !crate::output::stdout_closed() {
+            errln!("stopped: the target does not answer like SES v2: {not_ses}. Check --endpoint (and --target); --keep-going runs every case anyway.");
+            return exit::UNREACHABLE;
+        }
+    }
     let code = exit::of(exit::Ending {
         interrupted: executed.summary.interrupted,
         stdout_closed: crate::output::stdout_closed(),
@@ -196,6 +205,9 @@ pub(super) async fn connect_session(
         max_sends: options.max_sends,
         isolate_answers,
         interleave: paced,
+        // Nothing is known of a target without a profile: its first answers should show
+        // whether it speaks SES at all, whatever operations it lacks.
+        each_operation_first: !prepared.profiled && !is_reference(prepared),
         ..RunConfig::default()
     };
     let session = Session::new(
@@ -285,8 +297,14 @@ pub(super) async fn execute(
     let cases: Vec<Arc<Case>> = prepared.cases.iter().cloned().map(Arc::new).collect();
     let real_aws = matches!(prepared.kind, TargetKind::Aws { .. });
     let sequences = sequence_plan(options, real_aws, isolate_answers);
+    let mut watch = ShapeWatch::new(!options.keep_going && !is_reference(prepared));
     session
-        .run_suite(cases, &sequences, |event| reporters.on_event(event))
+        .run_suite(cases, &sequences, |event| {
+            if watch.trips_on(&event) {
+                session.interrupt();
+            }
+            reporters.on_event(event)
+        })
         .await;
     let ledger_failed = close_session(&connected);
     let summary = reporters.finish();
@@ -296,7 +314,13 @@ pub(super) async fn execute(
     Ok(Executed {
         summary,
         ledger_failed,
+        not_ses: watch.verdict().cloned(),
     })
+}
+
+/// The embedded reference speaks SES by construction: nothing to watch or probe.
+fn is_reference(prepared: &Prepared) -> bool {
+    matches!(prepared.kind, TargetKind::Reference(_))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod explore;
 mod import_model;
 mod ledger;
 mod list;
+mod not_ses;
 mod options;
 mod outputs;
 mod prepare;

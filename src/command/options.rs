@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub reference_throttle: bool,
     /// `--pace`: pace calls at the documented rate limits (always on for real SES).
     pub pace: bool,
+    /// `--keep-going`: run every case even when the first answers are not SES-shaped.
+    pub keep_going: bool,
     /// `--regressions`: `run` replays the findings kept there as cases; `explore` keeps its
     /// findings there (by default `regressions/<target>.json`).
     pub regressions: Option<PathBuf>,

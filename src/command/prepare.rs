@@ -255,6 +255,8 @@ fn check_sequence_id(id: &str) -> Result<(), UsageError> {
 pub(super) struct Prepared {
     pub name: String,
     pub profile: Profile,
+    /// Whether the profile is a shipped file (else a bare one: nothing is known of the target).
+    pub profiled: bool,
     pub kind: TargetKind,
     pub cases: Vec<Case>,
     /// The files the command writes, checked before it connects (the ledger is added then).
@@ -297,15 +299,16 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
         embedded_safety_data(spec, "--target aws").map_err(usage_error)?;
     }
     let name = choice.name().to_string();
-    let profile = match Profile::shipped(spec, &name) {
-        Ok(Some(p)) => p,
-        Ok(None) => Profile::bare(&name),
+    let (profile, profiled) = match Profile::shipped(spec, &name) {
+        Ok(Some(p)) => (p, true),
+        Ok(None) => (Profile::bare(&name), false),
         Err(e) => return Err(usage_error(e)),
     };
     let kind = target_kind(options, endpoint.clone(), &choice, &profile).map_err(usage_error)?;
     Ok(Prepared {
         name,
         profile,
+        profiled,
         kind,
         cases: Vec::new(),
         outputs: result_files(options),

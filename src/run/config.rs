@@ -22,6 +22,10 @@ pub struct RunConfig {
     /// Start cases in an order that spreads them over operations, so that paced calls keep
     /// every operation's slots busy instead of queueing on one operation at a time.
     pub interleave: bool,
+    /// Start with one case of each operation, then the rest in order: against a target with no
+    /// profile, the first answers then show whether it speaks SES at all, whichever operations
+    /// it lacks.
+    pub each_operation_first: bool,
 }
 
 impl Default for RunConfig {
@@ -33,6 +37,7 @@ impl Default for RunConfig {
             max_sends: None,
             isolate_answers: true,
             interleave: false,
+            each_operation_first: false,
         }
     }
 }

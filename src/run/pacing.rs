@@ -182,9 +182,50 @@ pub fn interleave(cases: Vec<Arc<Case>>) -> Vec<Arc<Case>> {
     out
 }
 
+/// The first case of each operation, in order, then every other case in order.
+pub fn each_operation_first(cases: Vec<Arc<Case>>) -> Vec<Arc<Case>> {
+    let mut seen = std::collections::HashSet::new();
+    let (first, rest): (Vec<_>, Vec<_>) = cases
+        .into_iter()
+        .partition(|case| seen.insert(case.operation.clone()));
+    first.into_iter().chain(rest).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_operation_first_puts_one_case_of_each_operation_ahead_in_order() {
+        let spec = crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+        let settings = crate::generate::Settings {
+            random_cases: 0,
+            operations: vec!["GetAccount".into(), "ListEmailTemplates".into()],
+            ..crate::generate::Settings::default()
+        };
+        let cases: Vec<Arc<Case>> = crate::generate::generate(&spec, &settings)
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+        let ordered = each_operation_first(cases.clone());
+        assert_eq!(ordered.len(), cases.len());
+        let first_two: Vec<&str> = ordered[..2].iter().map(|c| c.operation.as_str()).collect();
+        assert_eq!(first_two, ["GetAccount", "ListEmailTemplates"]);
+        let first_list = cases
+            .iter()
+            .position(|c| c.operation == "ListEmailTemplates")
+            .unwrap_or_else(|| panic!("a ListEmailTemplates case"));
+        assert_eq!(ordered[1].id, cases[first_list].id);
+        // The rest keep their order.
+        let rest: Vec<&str> = ordered[2..].iter().map(|c| c.id.as_str()).collect();
+        let expected: Vec<&str> = cases
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 0 && *i != first_list)
+            .map(|(_, c)| c.id.as_str())
+            .collect();
+        assert_eq!(rest, expected);
+    }
 
     #[test]
     fn the_default_budget_is_half_of_what_is_left() {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::outcome::Event;
-use super::pacing::interleave;
+use super::pacing::{each_operation_first, interleave};
 use super::sequences::SequencePlan;
 use super::session::Session;
 use crate::case::Case;
@@ -37,6 +37,8 @@ impl Session {
         });
         let cases = if self.config().interleave {
             interleave(cases)
+        } else if self.config().each_operation_first {
+            each_operation_first(cases)
         } else {
             cases
         };

@@ -1,0 +1,85 @@
+//! A target that is not SES at all (a static web server, the wrong port, a proxy's error page):
+//! when none of the first answers of a run has the shape of an SES answer, the run stops and
+//! says so (exit 3) instead of reporting every case against it. An emulator that answers some
+//! errors with an HTML page (moto does, for what it lacks) is not stopped: one SES-shaped
+//! answer among the first is enough.
+
+use crate::run::{Event, Outcome};
+
+/// How many answered cases the run looks at before it decides.
+pub const FIRST_ANSWERS: usize = 20;
+
+/// What the first answers looked like when none of them was SES-shaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSes {
+    /// Answers looked at.
+    pub answers: usize,
+    /// One of them, short: status, content type and the body's first characters.
+    pub example: String,
+}
+
+impl std::fmt::Display for NotSes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "none of the first {} answers has the shape of an SES v2 answer (a JSON success, or an error with a type in x-amzn-ErrorType or the JSON body); e.g. {}",
+            self.answers, self.example
+        )
+    }
+}
+
+/// Watches a run's first answers; off when the user asked to go on (`--keep-going`).
+#[derive(Debug, Default)]
+pub struct ShapeWatch {
+    on: bool,
+    answers: usize,
+    ses_shaped: usize,
+    example: Option<String>,
+    decided: Option<NotSes>,
+}
+
+impl ShapeWatch {
+    pub fn new(on: bool) -> ShapeWatch {
+        ShapeWatch {
+            on,
+            ..ShapeWatch::default()
+        }
+    }
+
+    /// Look at an event; `true` exactly once, when the first answers turn out not SES-shaped
+    /// (the caller stops the run then).
+    pub fn trips_on(&mut self, event: &Event) -> bool {
+        if !self.on || self.decided.is_some() || self.answers >= FIRST_ANSWERS {
+            return false;
+        }
+        let Event::Finished(result) = event else {
+            return false;
+        };
+        let Outcome::Ran { observation, .. } = &result.outcome else {
+            return false;
+        };
+        // No answer at all (a reset, a timeout) says nothing about the server's shape.
+        let Some(shaped) = observation.is_ses_shaped() else {
+            return false;
+        };
+        self.answers += 1;
+        if shaped {
+            self.ses_shaped += 1;
+        } else if self.example.is_none() {
+            self.example = Some(observation.short());
+        }
+        if self.answers == FIRST_ANSWERS && self.ses_shaped == 0 {
+            self.decided = Some(NotSes {
+                answers: self.answers,
+                example: self.example.clone().unwrap_or_default(),
+            });
+            return true;
+        }
+        false
+    }
+
+    /// What stopped the run, if the watch did.
+    pub fn verdict(&self) -> Option<&NotSes> {
+        self.decided.as_ref()
+    }
+}
