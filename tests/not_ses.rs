@@ -85,11 +85,12 @@ fn static_web_server(_head: &str) -> String {
     )
 }
 
-/// An emulator that implements the email-template operations only and answers everything else
-/// with an HTML 404 page.
+/// An emulator that implements the email-template operations only, answering them with an
+/// empty 200 and no content type (as aws-ses-v2-local answers its creates), and everything
+/// else with an HTML 404 page.
 fn templates_only(head: &str) -> String {
     if head.contains(" /v2/email/templates") {
-        http("200 OK", "application/json", "{}")
+        "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_string()
     } else {
         http(
             "404 Not Found",

@@ -59,16 +59,19 @@ impl Observation {
         matches!(self.status, Some(200..=299))
     }
 
-    /// Whether the answer has the shape of an SES v2 answer at all: a success with a JSON
-    /// body, or an error whose type can be read (`x-amzn-ErrorType`, the body's `__type` or
-    /// `code`). `None` when no answer came: that says nothing about what the server is.
+    /// Whether the answer could come from an SES v2 endpoint or an emulator of one at all: a
+    /// JSON body (success or error, typed or not), an error whose type can be read
+    /// (`x-amzn-ErrorType`), or a success with an empty body (aws-ses-v2-local answers its
+    /// creates so). An HTML page or other text is not. `None` when no answer came: that says
+    /// nothing about what the server is.
     pub fn is_ses_shaped(&self) -> Option<bool> {
         let status = self.status?;
-        Some(if (200..300).contains(&status) {
+        let empty = self.body.is_none() && self.body_excerpt.as_deref().is_none_or(str::is_empty);
+        Some(
             self.body.is_some()
-        } else {
-            self.error_type.is_some()
-        })
+                || self.error_type.is_some()
+                || ((200..300).contains(&status) && empty),
+        )
     }
 
     /// The answer in a line: status, content type and the body's first characters.

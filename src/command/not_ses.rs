@@ -22,7 +22,7 @@ impl std::fmt::Display for NotSes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "none of the first {} answers has the shape of an SES v2 answer (a JSON success, or an error with a type in x-amzn-ErrorType or the JSON body); e.g. {}",
+            "none of the first {} answers could come from SES v2 (a JSON body, an error type in x-amzn-ErrorType, or an empty success); e.g. {}",
             self.answers, self.example
         )
     }
