@@ -30,14 +30,19 @@ pub struct Ending {
     pub write_failed: bool,
     /// A case diverged, or explore found something.
     pub diverged: bool,
+    /// The run stopped itself: none of its first answers could come from SES.
+    pub not_ses: bool,
 }
 
-/// The one precedence every command that sends requests uses: a stop first (stdout closed, then
-/// a signal: nothing after it is complete), then a file that could not be written (the record
-/// of the run is incomplete), then a divergence.
+/// The one precedence every command that sends requests uses: a stop first (stdout closed, the
+/// run's own stop at a target that is not SES, then a signal: nothing after it is complete),
+/// then a file that could not be written (the record of the run is incomplete), then a
+/// divergence.
 pub fn of(ending: Ending) -> i32 {
     if ending.interrupted && ending.stdout_closed {
         OUTPUT_CLOSED
+    } else if ending.not_ses {
+        UNREACHABLE
     } else if ending.interrupted {
         INTERRUPTED
     } else if ending.write_failed {
@@ -60,8 +65,25 @@ mod tests {
             stdout_closed: true,
             write_failed: true,
             diverged: true,
+            not_ses: false,
         };
         assert_eq!(of(all), OUTPUT_CLOSED);
+        assert_eq!(
+            of(Ending {
+                not_ses: true,
+                ..all
+            }),
+            OUTPUT_CLOSED
+        );
+        // The run's own stop at a target that is not SES is a stop: it comes before a write.
+        assert_eq!(
+            of(Ending {
+                stdout_closed: false,
+                not_ses: true,
+                ..all
+            }),
+            UNREACHABLE
+        );
         assert_eq!(
             of(Ending {
                 stdout_closed: false,

@@ -99,8 +99,9 @@ enum Command {
     Cleanup {
         /// The ledger file the run wrote.
         ledger: Option<PathBuf>,
-        /// The endpoint to connect to; only entries recorded at it are removed (default: real
-        /// SES in --region).
+        /// The endpoint to connect to; only entries recorded at it are removed (default:
+        /// AWS_ENDPOINT_URL_SESV2, then AWS_ENDPOINT_URL, as AWS SDKs read them; else real SES
+        /// in --region).
         #[arg(long)]
         endpoint: Option<String>,
         /// Region: real SES's, or the one to sign for at --endpoint (default: AWS_REGION, then

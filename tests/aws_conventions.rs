@@ -150,10 +150,12 @@ fn json_to_stdout_leaves_stdout_to_json_lines() {
             serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
         assert!(value.is_object(), "{line}");
     }
+    let stderr = text(&out.stderr);
     assert!(
-        text(&out.stderr).contains("GetAccount"),
-        "the summary goes to stderr"
+        stderr.lines().any(|l| l.starts_with("coverage: ")),
+        "the summary goes to stderr: {stderr}"
     );
+    assert!(!stdout.contains("coverage: "), "{stdout}");
     assert!(
         !home.join("-").exists() && !Path::new("-").exists(),
         "no file named -"

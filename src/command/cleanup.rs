@@ -19,8 +19,8 @@ use super::prepare::{embedded_safety_data, endpoint_flag, runtime, usage_error};
 pub struct CleanupOptions {
     /// The ledger to clean; every unfinished ledger in the state directory when `None`.
     pub ledger: Option<PathBuf>,
-    /// `--endpoint`: what to connect to and check entries against (default: real SES in
-    /// `region`).
+    /// `--endpoint`: what to connect to and check entries against (default: the AWS endpoint
+    /// variables, else real SES in `region`).
     pub endpoint: Option<String>,
     /// `--region`.
     pub region: String,

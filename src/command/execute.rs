@@ -54,7 +54,7 @@ pub(super) fn reporters(
 pub(super) fn repro(options: &RunOptions, prepared: &Prepared) -> Repro {
     Repro {
         target: prepared.name.clone(),
-        endpoint: prepared.endpoint_flag(options),
+        endpoint: prepared.endpoint_flag(),
         seed: options.seed,
         cases: options.random_cases,
         identity: options.identity.clone(),
@@ -67,19 +67,19 @@ pub(super) fn repro(options: &RunOptions, prepared: &Prepared) -> Repro {
 
 /// The exit code, by the one precedence of [`exit::of`], and what a stop says.
 pub(super) fn conclude(executed: &Executed, failing: bool) -> i32 {
-    if let Some(not_ses) = &executed.not_ses {
-        if !crate::output::stdout_closed() {
-            errln!("stopped: the target does not answer like SES v2: {not_ses}. Check --endpoint (and --target); --keep-going runs every case anyway.");
-            return exit::UNREACHABLE;
-        }
-    }
     let code = exit::of(exit::Ending {
         interrupted: executed.summary.interrupted,
         stdout_closed: crate::output::stdout_closed(),
         write_failed: executed.ledger_failed || !executed.summary.errors.is_empty(),
         diverged: failing,
+        not_ses: executed.not_ses.is_some(),
     });
     match code {
+        exit::UNREACHABLE => {
+            if let Some(not_ses) = &executed.not_ses {
+                errln!("stopped: the target does not answer like SES v2: {not_ses}. Check --endpoint (and --target); --keep-going runs every case anyway.");
+            }
+        }
         exit::OUTPUT_CLOSED => errln!("stopped: stdout was closed (its reader went away); cases in flight stopped at their next wait and what the run created was removed"),
         exit::INTERRUPTED => errln!("interrupted: cases in flight stopped at their next wait and what the run created was removed"),
         _ => {}

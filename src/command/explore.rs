@@ -165,7 +165,7 @@ fn write_outputs(
     };
     let replay = ReplayCommand {
         target: prepared.name.clone(),
-        endpoint: prepared.endpoint_flag(options),
+        endpoint: prepared.endpoint_flag(),
         identity: options.identity.clone(),
         regressions: regressions.display().to_string(),
     };
@@ -217,6 +217,7 @@ fn conclude(explored: &Explored, written: bool) -> i32 {
         stdout_closed: crate::output::stdout_closed(),
         write_failed: explored.ledger_failed || !written,
         diverged: !explored.report.findings.is_empty(),
+        not_ses: false,
     });
     match code {
         exit::OUTPUT_CLOSED => errln!("stopped: stdout was closed (its reader went away); the request in flight stopped at its next wait and what the search created was removed"),

@@ -83,3 +83,84 @@ impl ShapeWatch {
         self.decided.as_ref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::check::{Known, Observation, Verdict};
+    use crate::run::CaseResult;
+
+    fn answered(status: u16, body: Option<serde_json::Value>, excerpt: Option<&str>) -> Event {
+        let spec = crate::spec::Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+        let case = crate::generate::generate(&spec, &crate::generate::Settings::default())
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("a case"));
+        let mut observation = Observation::failed(String::new());
+        observation.status = Some(status);
+        observation.body = body;
+        observation.body_excerpt = excerpt.map(str::to_string);
+        Event::Finished(CaseResult {
+            case: Arc::new(case),
+            outcome: Outcome::Ran {
+                verdict: Verdict::Conforms,
+                observation: Box::new(observation),
+                known: Known::NotListed,
+            },
+            duration: Duration::ZERO,
+        })
+    }
+
+    fn html() -> Event {
+        answered(404, None, Some("<html><body>Not Found</body></html>"))
+    }
+
+    #[test]
+    fn twenty_html_answers_trip_it_once() {
+        let mut watch = ShapeWatch::new(true);
+        let trips: Vec<bool> = (0..FIRST_ANSWERS + 5)
+            .map(|_| watch.trips_on(&html()))
+            .collect();
+        assert_eq!(trips.iter().filter(|t| **t).count(), 1);
+        assert!(trips[FIRST_ANSWERS - 1]);
+        let verdict = watch.verdict().unwrap_or_else(|| panic!("a verdict"));
+        assert!(verdict.example.contains("404"), "{verdict}");
+    }
+
+    #[test]
+    fn one_answer_that_could_be_ses_among_the_first_keeps_the_run_going() {
+        for could_be_ses in [
+            answered(200, Some(serde_json::json!({})), None),
+            answered(200, None, None),
+            answered(
+                400,
+                Some(serde_json::json!({"type": "BadRequestException"})),
+                None,
+            ),
+        ] {
+            let mut watch = ShapeWatch::new(true);
+            assert!(!watch.trips_on(&could_be_ses));
+            assert!((0..FIRST_ANSWERS * 2).all(|_| !watch.trips_on(&html())));
+            assert!(watch.verdict().is_none());
+        }
+    }
+
+    #[test]
+    fn no_answer_is_not_counted_and_keep_going_turns_it_off() {
+        let mut watch = ShapeWatch::new(true);
+        let mut none = answered(200, None, None);
+        if let Event::Finished(result) = &mut none {
+            if let Outcome::Ran { observation, .. } = &mut result.outcome {
+                observation.status = None;
+            }
+        }
+        assert!((0..FIRST_ANSWERS * 2).all(|_| !watch.trips_on(&none)));
+        assert!(!(0..FIRST_ANSWERS - 1).any(|_| watch.trips_on(&html())));
+        assert!(watch.trips_on(&html()));
+        let mut off = ShapeWatch::new(false);
+        assert!((0..FIRST_ANSWERS * 2).all(|_| !off.trips_on(&html())));
+    }
+}

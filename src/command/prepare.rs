@@ -142,19 +142,25 @@ pub const ENDPOINT_VARIABLES: [&str; 2] = ["AWS_ENDPOINT_URL_SESV2", "AWS_ENDPOI
 /// [`ENDPOINT_VARIABLES`] that is set, as AWS tools read them. `--target reference` names the
 /// embedded reference, so no variable moves it.
 pub(super) fn endpoint_flag(endpoint: Option<&str>) -> Result<Option<String>, UsageError> {
-    endpoint_setting(endpoint, None, &|var| std::env::var(var).ok())
+    endpoint_setting(endpoint, None, None, &|var| std::env::var(var).ok())
 }
 
 /// [`endpoint_flag`] for a target, with the environment given.
 pub(super) fn endpoint_setting(
     endpoint: Option<&str>,
     target: Option<&str>,
+    target_variable: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<String>, UsageError> {
     if let Some(url) = endpoint {
         return accepted_endpoint("--endpoint", url).map(Some);
     }
     if target == Some("reference") {
+        return Ok(None);
+    }
+    // The named target's own variable (SES_CONFORMANCE_MOTO_URL) is more specific than the AWS
+    // variables a shell may set for another tool: the profile's endpoint is read from it later.
+    if target_variable.is_some_and(|var| env(var).is_some_and(|v| !v.trim().is_empty())) {
         return Ok(None);
     }
     for var in ENDPOINT_VARIABLES {
@@ -267,7 +273,7 @@ pub(super) struct Prepared {
 
 impl Prepared {
     /// The `--endpoint` a reproduction command repeats: none for the embedded reference.
-    pub fn endpoint_flag(&self, _options: &RunOptions) -> Option<String> {
+    pub fn endpoint_flag(&self) -> Option<String> {
         match self.kind {
             TargetKind::Reference(_) => None,
             _ => self.endpoint.clone(),
@@ -292,17 +298,29 @@ pub(super) fn prepare_target(spec: &Spec, options: &RunOptions) -> Result<Prepar
         return Err(usage_error(UsageError::UnknownAllow { value: a.clone() }));
     }
     let env = |var: &str| std::env::var(var).ok();
-    let endpoint = endpoint_setting(options.endpoint.as_deref(), options.target.as_deref(), &env)
-        .map_err(usage_error)?;
+    let named = match options.target.as_deref() {
+        Some(name) => Profile::shipped(spec, name).map_err(usage_error)?,
+        None => None,
+    };
+    let endpoint = endpoint_setting(
+        options.endpoint.as_deref(),
+        options.target.as_deref(),
+        named.as_ref().and_then(|p| p.endpoint_env.as_deref()),
+        &env,
+    )
+    .map_err(usage_error)?;
     let choice = TargetChoice::from_flags(options.target.as_deref(), endpoint.as_deref());
     if choice == TargetChoice::Aws {
         embedded_safety_data(spec, "--target aws").map_err(usage_error)?;
     }
     let name = choice.name().to_string();
-    let (profile, profiled) = match Profile::shipped(spec, &name) {
-        Ok(Some(p)) => (p, true),
-        Ok(None) => (Profile::bare(&name), false),
-        Err(e) => return Err(usage_error(e)),
+    let shipped = match (named, options.target.as_deref()) {
+        (Some(profile), Some(target)) if target == name => Some(profile),
+        _ => Profile::shipped(spec, &name).map_err(usage_error)?,
+    };
+    let (profile, profiled) = match shipped {
+        Some(p) => (p, true),
+        None => (Profile::bare(&name), false),
     };
     let kind = target_kind(options, endpoint.clone(), &choice, &profile).map_err(usage_error)?;
     Ok(Prepared {
@@ -353,5 +371,47 @@ pub(super) fn gate_limits(options: &RunOptions, profile: &Profile, real_aws: boo
             send_rate: None,
         },
         shared_pacer: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn the_flag_then_the_targets_own_variable_then_the_aws_variables() {
+        let vars: &'static [(&str, &str)] = &[
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+            ("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:4567"),
+            ("SES_CONFORMANCE_MOTO_URL", "http://127.0.0.1:5055"),
+        ];
+        let env = env_of(vars);
+        let moto = Some("SES_CONFORMANCE_MOTO_URL");
+        let flag = endpoint_setting(Some("http://127.0.0.1:9"), Some("moto"), moto, &env);
+        assert_eq!(flag.ok().flatten().as_deref(), Some("http://127.0.0.1:9"));
+        // moto's own variable wins: the profile reads it when the endpoint is resolved.
+        let own = endpoint_setting(None, Some("moto"), moto, &env);
+        assert_eq!(own.ok().flatten(), None);
+        let sesv2 = endpoint_setting(None, Some("mystub"), None, &env);
+        assert_eq!(
+            sesv2.ok().flatten().as_deref(),
+            Some("http://127.0.0.1:4567")
+        );
+        let generic = endpoint_setting(None, None, None, &env_of(&vars[..1]));
+        assert_eq!(
+            generic.ok().flatten().as_deref(),
+            Some("http://127.0.0.1:4566")
+        );
+        // The embedded reference never reads them.
+        let reference = endpoint_setting(None, Some("reference"), None, &env);
+        assert_eq!(reference.ok().flatten(), None);
     }
 }

@@ -245,14 +245,17 @@ impl<'a> Ctx<'a> {
         member: &Member,
         top: bool,
     ) -> Option<Value> {
-        if semantic.names_a_resource() {
-            // The family whose create names its items so; none in the table: nothing the run
-            // could own, so the type decides.
-            let kind = self.spec.family_named_by(semantic)?.to_string();
-            let v = self.resource_name(&kind, name, top);
-            return (member.ty != MemberType::String || v.is_string()).then_some(v);
-        }
         let v = match semantic {
+            Semantic::EmailTemplateName
+            | Semantic::CustomVerificationTemplateName
+            | Semantic::PolicyName
+            | Semantic::ConfigurationSetName
+            | Semantic::DedicatedIpPoolName => {
+                // The family whose create names its items so; none in the table: nothing the
+                // run could own, so the type decides.
+                let kind = self.spec.family_named_by(semantic)?.to_string();
+                self.resource_name(&kind, name, top)
+            }
             Semantic::ResourceLabel => json!(self.new_name("label")),
             Semantic::Identity => {
                 self.needs_identity = true;
@@ -291,8 +294,8 @@ impl<'a> Ctx<'a> {
                 "<html><body><p>ses-conformance {}</p></body></html>",
                 self.token
             )),
-            // Names are answered above; paging tokens and ARNs are never made up.
-            _ => return None,
+            // Paging tokens come from answers; ARNs name what the run cannot own.
+            Semantic::NextToken | Semantic::Arn => return None,
         };
         if member.ty == MemberType::String && !v.is_string() {
             return None;

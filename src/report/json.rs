@@ -71,7 +71,8 @@ impl Reporter for JsonLines {
         match event {
             ReportEvent::Started { target, .. } => {
                 self.out = Some(if crate::output::is_stdout(&self.path) {
-                    // Buffered, so that each record reaches stdout in one write.
+                    // Buffered, so that records reach stdout in few writes (one per record
+                    // unless a record is longer than the buffer); stdout carries nothing else.
                     Box::new(BufWriter::new(crate::output::DataStdout))
                 } else {
                     let file = File::create(&self.path).map_err(self.error())?;

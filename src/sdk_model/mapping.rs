@@ -236,10 +236,22 @@ impl Walker<'_> {
             let file = format!("src/types/_{}.rs", snake_case(&name));
             let src = read_source(self.root, &file)?;
             if src.contains(&format!("pub enum {name} ")) {
-                if parse::enum_values(&src, &name).is_ok() {
-                    mapping.enums.insert(name);
-                } else {
-                    self.walk_union(&src, &file, name, side, mapping)?;
+                match parse::enum_values(&src, &name) {
+                    Ok(_) => {
+                        mapping.enums.insert(name);
+                    }
+                    // Not a string enum: a union, or an enum whose layout changed (its own
+                    // error says which line).
+                    Err(enum_error) => match parse::union_variants(&src, &name) {
+                        Ok(variants) => self.walk_union(variants, name, side, mapping)?,
+                        Err(_) => {
+                            return Err(LayoutError::Parse {
+                                file: file.clone(),
+                                item: format!("{name} (neither a string enum nor a union)"),
+                                source: enum_error,
+                            })
+                        }
+                    },
                 }
                 continue;
             }
@@ -256,21 +268,15 @@ impl Walker<'_> {
 }
 
 impl Walker<'_> {
-    /// Record a union, its variants' wire keys (from the SDK's deserializer of it), and walk
-    /// the types its variants hold.
+    /// Record a union (its variants as [`parse::union_variants`] read them), its variants' wire
+    /// keys (from the SDK's deserializer of it), and walk the types its variants hold.
     fn walk_union(
         &self,
-        src: &str,
-        file: &str,
+        variants: Vec<(String, String)>,
         name: String,
         side: Side,
         mapping: &mut Mapping,
     ) -> Result<(), LayoutError> {
-        let variants = parse::union_variants(src, &name).map_err(|source| LayoutError::Parse {
-            file: file.to_string(),
-            item: format!("{name} (neither a string enum nor a union)"),
-            source,
-        })?;
         let serde_file = format!("src/protocol_serde/shape_{}.rs", snake_case(&name));
         let keys = union_keys(&read_source(self.root, &serde_file)?, &name);
         let mut union = Union::default();

@@ -68,7 +68,6 @@ impl<'a> At<'a> {
     }
 }
 
-/// A construction failure at `path`.
 /// The one member of a union that is set: its name, value and path. None or several set is
 /// refused, as the SDK cannot hold it.
 pub(super) fn one_of<'v>(
@@ -101,6 +100,7 @@ pub(super) fn not_a_variant<T>(name: &str) -> Conv<T> {
     ))
 }
 
+/// A construction failure at `path`.
 fn fail(path: &str, what: impl std::fmt::Display) -> SdkFailure {
     SdkFailure::Construction(format!("{path}: {what}"))
 }

@@ -60,7 +60,9 @@ impl State {
             item.insert(member.clone(), json!(self.tick()));
         }
         for (member, value) in &call.words.defaults {
-            item.entry(member.clone()).or_insert_with(|| value.clone());
+            if item.get(member).is_none_or(Value::is_null) {
+                item.insert(member.clone(), value.clone());
+            }
         }
         let answer = call.answer(&item);
         self.store.insert(call.family, call.key.clone(), item);
