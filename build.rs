@@ -30,10 +30,13 @@ fn main() {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
+        // Relative to the crate that compiles it, never an absolute path: checkouts that share
+        // one target dir (CI reuses one outside the clone) share this generated file, and an
+        // absolute path would embed, or fail on, another checkout's table.
+        let included = format!("/specs/{relative}");
         let _ = writeln!(
             out,
-            "    ({relative:?}, include_str!({:?})),",
-            file.display().to_string()
+            "    ({relative:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {included:?}))),"
         );
     }
     out.push_str("]\n");

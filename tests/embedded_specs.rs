@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use common::cli::run;
 use serde_json::Value;
+use ses_conformance::spec::Spec;
 
 const LIMIT: Duration = Duration::from_secs(120);
 
@@ -171,4 +172,23 @@ fn cleanup_refuses_a_table_that_changes_what_a_delete_calls() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The table the binary embeds is this checkout's `specs/`, file for file: a build that
+/// embedded another checkout's table (they can share a target dir) or a stale file list fails
+/// here.
+#[test]
+fn the_embedded_table_is_this_checkouts_specs() {
+    let embedded = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let on_disk = ses_conformance::spec::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let as_json = |spec: &Spec| {
+        serde_json::json!({
+            "operations": spec.operations,
+            "setup": spec.setup,
+            "shapes": spec.shapes,
+            "resources": spec.resources,
+        })
+    };
+    assert_eq!(as_json(&embedded), as_json(&on_disk));
 }
