@@ -125,6 +125,11 @@ const CONFIGURATION_SET: Rule = Rule {
     opt_in: None,
     never: false,
 };
+const CONTACT_LIST: Rule = Rule {
+    names: Some(("ContactListName", &[])),
+    opt_in: None,
+    never: false,
+};
 const IDENTITY_CHANGE: Rule = Rule {
     names: Some(("EmailIdentity", &[])),
     opt_in: None,
@@ -175,6 +180,13 @@ const RULES: &[(&str, Rule)] = &[
         },
     ),
     ("GetDedicatedIpPool", READS),
+    // A contact list named ContactListName; SES allows one per account and Region.
+    ("CreateContactList", CONTACT_LIST),
+    ("UpdateContactList", CONTACT_LIST),
+    ("DeleteContactList", CONTACT_LIST),
+    ("GetContactList", READS),
+    // Lists the account's contact lists by name; what it answers beyond the run's is masked.
+    ("ListContactLists", READS),
     // Lists the account's pools by name; what it answers beyond the run's is masked.
     ("ListDedicatedIpPools", READS),
     ("CreateEmailIdentityPolicy", POLICY),

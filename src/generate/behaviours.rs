@@ -20,16 +20,35 @@ pub struct BehaviourCase {
 
 /// Whether the operation can express the behaviour: paging needs a PageSize member, and a
 /// family a run can hold more than one of (a page short of the list needs more resources than
-/// the page holds; a run holds one identity, its own).
+/// the page holds; a run holds one identity, its own, and an account one contact list).
 pub fn feasible(spec: &Spec, op: &crate::spec::Operation, behaviour: &Behaviour) -> bool {
     match behaviour.kind {
         BehaviourKind::Paginates => {
             op.input.contains_key("PageSize")
                 && behaviour.list.is_some()
                 && !lists_the_runs_identity(spec, op)
+                && holds_more_than_a_page(spec, op)
         }
         _ => op.resource.is_some() || behaviour.fixture.is_some(),
     }
+}
+
+/// Whether an account may hold one more item of the family `op` lists than its smallest page.
+fn holds_more_than_a_page(spec: &Spec, op: &crate::spec::Operation) -> bool {
+    let Some(resource) = &op.resource else {
+        return true;
+    };
+    let Some((_, quota)) = spec.quota_family_of(&resource.kind) else {
+        return true;
+    };
+    quota.max > smallest_page(op).unwrap_or(1)
+}
+
+/// The least PageSize the operation documents (at least 1).
+fn smallest_page(op: &crate::spec::Operation) -> Option<usize> {
+    let page_size = op.input.get("PageSize")?;
+    let min = page_size.constraints.range.as_ref().and_then(|b| b.min).unwrap_or(1);
+    Some(usize::try_from(min.max(1)).unwrap_or(1))
 }
 
 /// Whether `op` acts on a family named by an identity alone: its fixtures are the run's one

@@ -250,7 +250,8 @@ impl<'a> Ctx<'a> {
             | Semantic::CustomVerificationTemplateName
             | Semantic::PolicyName
             | Semantic::ConfigurationSetName
-            | Semantic::DedicatedIpPoolName => {
+            | Semantic::DedicatedIpPoolName
+            | Semantic::ContactListName => {
                 // The family whose create names its items so; none in the table: nothing the
                 // run could own, so the type decides.
                 let kind = self.spec.family_named_by(semantic)?.to_string();
@@ -493,11 +494,13 @@ fn lists_identities(spec: &Spec, op: &Operation) -> bool {
 }
 
 /// Whether cases of `op` must run while no other case runs: listings, and reads of the identity
-/// every policy lives on, see what other cases create.
+/// every policy lives on, see what other cases create; and every case of a family an account
+/// may hold only so many of makes one, which another case's would make impossible.
 pub fn is_exclusive(spec: &Spec, op: &crate::spec::Operation) -> bool {
     op.resource.as_ref().is_some_and(|r| {
         r.action == ResourceAction::List
             || (spec.is_identity_family(&r.kind) && r.action == ResourceAction::Read)
+            || spec.quota_family_of(&r.kind).is_some()
     })
 }
 
@@ -506,7 +509,13 @@ pub fn is_exclusive(spec: &Spec, op: &crate::spec::Operation) -> bool {
 /// in the run's identity (a policy shows in every read of the identity) and for unknown kinds.
 pub fn shared_fixture(spec: &Spec, kind: &str) -> Option<Fixture> {
     let def = spec.resources.get(kind)?;
-    if def.parent.is_some() || def.keys.len() != 1 || spec.is_identity_family(kind) {
+    // A family the account holds only so many of is never shared: its own create cases need
+    // the room a shared one would take.
+    if def.parent.is_some()
+        || def.keys.len() != 1
+        || spec.is_identity_family(kind)
+        || spec.quota_family_of(kind).is_some()
+    {
         return None;
     }
     let create_op = spec.operation_or_setup(&def.create)?;

@@ -6,6 +6,7 @@ pub mod call_plan;
 pub mod config;
 pub mod outcome;
 pub mod pacing;
+mod quota;
 pub mod recording;
 pub mod resources;
 pub mod sequences;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
 use super::call_plan::{CasePlan, Planner};
+use super::quota::Room;
 use super::ledger::{gone, Deleter, Ledger, LedgerEntry, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Outcome, Totals};
 use super::resources::made::{deleted_by, identity_calls, not_created};
@@ -55,6 +56,8 @@ pub struct Session {
     ledger: Option<Ledger>,
     pub(super) exclusive: RwLock<()>,
     identity: OnceCell<Result<bool, SessionError>>,
+    /// Against real SES, per family with a per-account quota: why the run may make none.
+    room: Room,
     shared: SharedFixtures,
     interrupted: AtomicBool,
     budget_spent: AtomicBool,
@@ -81,6 +84,7 @@ impl Session {
             ledger,
             exclusive: RwLock::new(()),
             identity: OnceCell::new(),
+            room: Room::default(),
             shared: SharedFixtures::default(),
             interrupted: AtomicBool::new(false),
             budget_spent: AtomicBool::new(false),
@@ -225,14 +229,18 @@ impl Session {
 
     async fn run_planned(&self, case: &Case, _plan: &CasePlan) -> Outcome {
         // Listings see every resource: a listing case runs while no other case runs, and without
-        // the shared fixtures of what it lists.
+        // the shared fixtures of what it lists. A case of a family the account holds only so
+        // many of runs alone in every run: beside another, one of their creates would fail.
         let _shared;
         let _alone;
-        if case.exclusive && self.config.isolate_answers {
+        if case.exclusive && (self.config.isolate_answers || self.is_under_quota(case)) {
             _alone = self.exclusive.write().await;
             self.put_away_shared(case).await;
         } else {
             _shared = self.exclusive.read().await;
+        }
+        if let Some(reason) = self.room.why_none(self, case).await {
+            return skipped(&reason);
         }
         if case.needs_identity {
             if let Err(error) = self.ensure_identity().await {
@@ -337,6 +345,14 @@ impl Session {
     }
 
     /// Before a listing (or a read of the identity), remove the shared fixtures it would see.
+    /// Whether the case's operation is about a family with a per-account quota.
+    fn is_under_quota(&self, case: &Case) -> bool {
+        self.spec
+            .operation(&case.operation)
+            .and_then(|op| op.resource.as_ref())
+            .is_some_and(|r| self.spec.quota_family_of(&r.kind).is_some())
+    }
+
     async fn put_away_shared(&self, case: &Case) {
         let Some(resource) = self
             .spec

@@ -266,14 +266,14 @@ mod tests {
     fn the_sdks_operations_the_table_lacks_are_named() {
         let spec = Spec::load_default().unwrap_or_else(|e| panic!("{e}"));
         let sdk = sdk_with(&[
-            "create_contact_list",
+            "create_contact",
             "get_account",
             "create_email_identity",
             "list_email_templates",
         ]);
         assert_eq!(
             untabled_operations(&spec, &sdk),
-            vec!["create_contact_list".to_string()]
+            vec!["create_contact".to_string()]
         );
         let _ = std::fs::remove_dir_all(&sdk.dir);
     }

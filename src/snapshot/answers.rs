@@ -269,6 +269,14 @@ fn masked(rule: &Volatile, v: &Value) -> Option<Value> {
         VolatileShape::Id => v.as_str().is_some_and(looks_like_id).then(token),
         VolatileShape::NonEmpty => v.as_str().is_some_and(|s| !s.is_empty()).then(token),
         VolatileShape::Number => v.is_number().then(token),
+        VolatileShape::Timestamp => match v {
+            Value::Number(_) => Some(token()),
+            Value::String(s) if looks_like_date_time(s) => Some(json!(format!(
+                "[{} as a date-time string]",
+                rule.token.as_deref().unwrap_or_default()
+            ))),
+            _ => None,
+        },
         VolatileShape::IdList => {
             let items = v.as_array()?;
             let all_ids = items.iter().all(|t| t.as_str().is_some_and(looks_like_id));
@@ -278,6 +286,25 @@ fn masked(rule: &Volatile, v: &Value) -> Option<Value> {
             Some(json!(v.as_str().map(redact_rendered).unwrap_or_default()))
         }
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` and what may follow it (fractions, a zone): an ISO 8601 date-time.
+fn looks_like_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| range.into_iter().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    b.len() >= 19
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't' | b' ')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && s[19..].chars().all(|c| c.is_ascii_alphanumeric() || "+-:.".contains(c))
 }
 
 /// Letters, digits and dashes only (SES ids, UUIDs, DKIM tokens).
@@ -383,6 +410,20 @@ mod tests {
         // A message id that is not an id, or a timestamp that is text, stays visible.
         let odd = json!({"MessageId": "not an id!", "CreatedTimestamp": "yesterday"});
         assert_eq!(redact(&spec(), "SendEmail", "", &odd), odd);
+    }
+
+    #[test]
+    fn a_date_time_string_timestamp_is_masked_apart_from_epoch_seconds() {
+        let body = json!({"ContactLists": [{"LastUpdatedTimestamp": "2026-12-08T02:56:03.576Z"}],
+            "CreatedTimestamp": "2026-12-08 02:56:03+00:00"});
+        assert_eq!(
+            redact(&spec(), "ListContactLists", "", &body),
+            json!({"ContactLists": [{"LastUpdatedTimestamp": "[timestamp as a date-time string]"}],
+                "CreatedTimestamp": "[timestamp as a date-time string]"})
+        );
+        // Not a date-time: shown as it is.
+        let odd = json!({"CreatedTimestamp": "2026-12-08"});
+        assert_eq!(redact(&spec(), "GetContactList", "", &odd), odd);
     }
 
     #[test]

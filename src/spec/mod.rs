@@ -32,7 +32,7 @@ pub use kinds::wire_type::type_matches;
 pub use kinds::{ConstraintKind, Constraints, Protocol, ShapeRules};
 pub use load::{load_dir, load_from, parse_file, parse_in, parse_str, SpecError};
 pub use model::*;
-pub use reference::{ReferenceBehaviour, StoreDef};
+pub use reference::{ReferenceBehaviour, StoreDef, StoreRefusal};
 pub use source::SpecSource;
 pub use table::{uri_labels, Spec};
 pub use validate::{json_kind, validate, validate_in, Edition, Violation};

@@ -380,6 +380,8 @@ pub enum Semantic {
     ConfigurationSetName,
     /// Name of a dedicated IP pool.
     DedicatedIpPoolName,
+    /// Name of a contact list.
+    ContactListName,
     /// Free text (subjects, bodies, descriptions).
     Text,
     /// HTML text.
@@ -398,6 +400,7 @@ impl Semantic {
                 | Semantic::PolicyName
                 | Semantic::ConfigurationSetName
                 | Semantic::DedicatedIpPoolName
+                | Semantic::ContactListName
         )
     }
 }
@@ -505,6 +508,21 @@ pub struct ResourceDef {
     /// What the reference's generic store needs of the family, when it is plain CRUD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreDef>,
+    /// How many of the family an account may hold at once, when SES says so (one contact list
+    /// per account and Region): every case of the family runs alone, and against real SES the
+    /// run makes none where the account already holds that many it did not make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_account: Option<AccountQuota>,
+}
+
+/// How many of a family an account may hold at once.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountQuota {
+    /// The most an account may hold.
+    pub max: usize,
+    /// Where the quota is documented.
+    pub source: String,
 }
 
 /// A member of answers whose value changes from call to call (an id, a timestamp, a token),
@@ -540,6 +558,10 @@ pub enum VolatileShape {
     NonEmpty,
     /// A JSON number (a timestamp in seconds, a count).
     Number,
+    /// A timestamp: epoch seconds (a number, as the model's restJson timestamps are). A date-time
+    /// string (`2026-12-08T02:56:03.576Z`, as some emulators answer) gets a token of its own,
+    /// so the snapshot stays stable and still shows the wrong shape.
+    Timestamp,
     /// A list of ids, each masked.
     IdList,
     /// A MIME message: its `Date:`, `Message-ID:` and boundary masked inside it.

@@ -22,8 +22,24 @@ pub struct StoreDef {
     /// pool's ScalingMode is STANDARD), so a read answers them as the output requires.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub defaults: serde_json::Map<String, serde_json::Value>,
+    /// Members set again to the reference's clock at every update (`LastUpdatedTimestamp`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restamped: Vec<String>,
+    /// The refusal of a create beyond the family's `per_account` quota.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_quota: Option<StoreRefusal>,
     /// Where the words (and defaults) come from.
     pub source: String,
+}
+
+/// An error answer in the reference's words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreRefusal {
+    /// The error type.
+    pub error: String,
+    /// Its message.
+    pub message: String,
 }
 
 /// A behaviour of the embedded reference that plain CRUD does not cover, by name: the

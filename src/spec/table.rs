@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::constraint::{MemberPath, PathStep};
 use super::{
-    load_dir, load_from, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic,
+    load_dir, load_from, AccountQuota, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic,
     Shape, ShapeKind, SpecError, SpecSource, Volatile,
 };
 
@@ -110,6 +110,21 @@ impl Spec {
                     .and_then(|op| op.input.get(key))
                     .is_some_and(|m| m.semantic == Some(Semantic::Identity))
             })
+    }
+
+    /// The family an account may hold only so many of (`per_account`) that `kind` is or lives
+    /// in: its name and quota. A case touching it cannot run beside another that makes one.
+    pub fn quota_family_of<'s>(&'s self, kind: &'s str) -> Option<(&'s str, &'s AccountQuota)> {
+        let mut current = kind;
+        // A parent chain longer than the table is a loop, which integrity refuses; stop anyway.
+        for _ in 0..=self.resources.len() {
+            let def = self.resources.get(current)?;
+            if let Some(quota) = &def.per_account {
+                return Some((current, quota));
+            }
+            current = def.parent.as_deref()?;
+        }
+        None
     }
 
     /// The family of identities (see [`Spec::is_identity_family`]), if the table has one.

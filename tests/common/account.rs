@@ -32,8 +32,15 @@ pub const USER_POLICIES: [&str; 5] = [
     "schema-check",
 ];
 
-/// The user's account: the verified identity, and templates and policies the harness did not
-/// make, with their content, to compare afterwards.
+/// The user's contact list: SES allows one per account and Region, so while it exists a run can
+/// make none of its own, and must not touch it.
+pub const USER_CONTACT_LIST: &str = "conf-newsletter";
+
+/// Its description, to compare afterwards.
+pub const USER_CONTACT_LIST_DESCRIPTION: &str = "the user's own subscribers";
+
+/// The user's account: the verified identity, and templates, policies and a contact list the
+/// harness did not make, with their content, to compare afterwards.
 pub struct Account {
     /// The server holding the account.
     pub server: ReferenceServer,
@@ -65,6 +72,12 @@ impl Account {
                 )
                 .await;
         }
+        owner
+            .call(
+                "CreateContactList",
+                json!({"ContactListName": USER_CONTACT_LIST, "Description": USER_CONTACT_LIST_DESCRIPTION}),
+            )
+            .await;
         Account { server, owner }
     }
 
@@ -100,6 +113,24 @@ impl Account {
                 "policy {name} changed or gone: {policies}"
             );
         }
+        let list = self
+            .owner
+            .call(
+                "GetContactList",
+                json!({"ContactListName": USER_CONTACT_LIST}),
+            )
+            .await;
+        assert_eq!(
+            list["Description"],
+            json!(USER_CONTACT_LIST_DESCRIPTION),
+            "the user's contact list changed or is gone: {list}"
+        );
+        let lists = self.owner.call("ListContactLists", json!({})).await;
+        assert_eq!(
+            lists["ContactLists"].as_array().map(Vec::len),
+            Some(1),
+            "the account holds one contact list, the user's: {lists}"
+        );
     }
 
     /// Names on the account that are neither the user's nor the identity.

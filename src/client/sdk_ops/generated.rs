@@ -8,6 +8,10 @@ operations! {
         input { ConfigurationSetName => set_configuration_set_name, TrackingOptions => set_tracking_options, DeliveryOptions => set_delivery_options, ReputationOptions => set_reputation_options, SendingOptions => set_sending_options, Tags => set_tags, SuppressionOptions => set_suppression_options, VdmOptions => set_vdm_options, ArchivingOptions => set_archiving_options, MessageSecurityOptions => set_message_security_options }
         output {  }
     }
+    CreateContactList => create_contact_list {
+        input { ContactListName => set_contact_list_name, Topics => set_topics, Description => set_description, Tags => set_tags }
+        output {  }
+    }
     CreateCustomVerificationEmailTemplate => create_custom_verification_email_template {
         input { TemplateName => set_template_name, FromEmailAddress => set_from_email_address, TemplateSubject => set_template_subject, TemplateContent => set_template_content, Tags => set_tags, SuccessRedirectionURL => set_success_redirection_url, FailureRedirectionURL => set_failure_redirection_url }
         output {  }
@@ -30,6 +34,10 @@ operations! {
     }
     DeleteConfigurationSet => delete_configuration_set {
         input { ConfigurationSetName => set_configuration_set_name }
+        output {  }
+    }
+    DeleteContactList => delete_contact_list {
+        input { ContactListName => set_contact_list_name }
         output {  }
     }
     DeleteCustomVerificationEmailTemplate => delete_custom_verification_email_template {
@@ -56,6 +64,10 @@ operations! {
         input { ConfigurationSetName => set_configuration_set_name }
         output { ConfigurationSetName: configuration_set_name, TrackingOptions: tracking_options, DeliveryOptions: delivery_options, ReputationOptions: reputation_options, SendingOptions: sending_options, Tags: tags, SuppressionOptions: suppression_options, VdmOptions: vdm_options, ArchivingOptions: archiving_options, MessageSecurityOptions: message_security_options }
     }
+    GetContactList => get_contact_list {
+        input { ContactListName => set_contact_list_name }
+        output { ContactListName: contact_list_name, Topics: topics, Description: description, CreatedTimestamp: created_timestamp, LastUpdatedTimestamp: last_updated_timestamp, Tags: tags }
+    }
     GetCustomVerificationEmailTemplate => get_custom_verification_email_template {
         input { TemplateName => set_template_name }
         output { TemplateName: template_name, FromEmailAddress: from_email_address, TemplateSubject: template_subject, TemplateContent: template_content, Tags: tags, SuccessRedirectionURL: success_redirection_url, FailureRedirectionURL: failure_redirection_url }
@@ -79,6 +91,10 @@ operations! {
     ListConfigurationSets => list_configuration_sets {
         input { Filter => set_filter, NextToken => set_next_token, PageSize => set_page_size }
         output { ConfigurationSets: configuration_sets, NextToken: next_token }
+    }
+    ListContactLists => list_contact_lists {
+        input { PageSize => set_page_size, NextToken => set_next_token }
+        output { ContactLists: contact_lists, NextToken: next_token }
     }
     ListCustomVerificationEmailTemplates => list_custom_verification_email_templates {
         input { NextToken => set_next_token, PageSize => set_page_size }
@@ -115,6 +131,10 @@ operations! {
     TestRenderEmailTemplate => test_render_email_template {
         input { TemplateName => set_template_name, TemplateData => set_template_data }
         output { RenderedTemplate: rendered_template }
+    }
+    UpdateContactList => update_contact_list {
+        input { ContactListName => set_contact_list_name, Topics => set_topics, Description => set_description }
+        output {  }
     }
     UpdateCustomVerificationEmailTemplate => update_custom_verification_email_template {
         input { TemplateName => set_template_name, FromEmailAddress => set_from_email_address, TemplateSubject => set_template_subject, TemplateContent => set_template_content, SuccessRedirectionURL => set_success_redirection_url, FailureRedirectionURL => set_failure_redirection_url }
@@ -171,6 +191,7 @@ request_structures! {
     SuppressionValidationOptions { ConditionThreshold => set_condition_threshold }
     Tag { Key => set_key [required], Value => set_value [required] }
     Template { TemplateName => set_template_name, TemplateArn => set_template_arn, TemplateContent => set_template_content, TemplateData => set_template_data, Headers => set_headers, Attachments => set_attachments }
+    Topic { TopicName => set_topic_name [required], DisplayName => set_display_name [required], Description => set_description, DefaultSubscriptionStatus => set_default_subscription_status [required] }
     TrackingConfigurationOverrides { OpenTrackingEnabled => set_open_tracking_enabled, ClickTrackingEnabled => set_click_tracking_enabled }
     TrackingOptions { CustomRedirectDomain => set_custom_redirect_domain [required], HttpsPolicy => set_https_policy }
     VdmOptions { DashboardOptions => set_dashboard_options, GuardianOptions => set_guardian_options }
@@ -180,6 +201,7 @@ answer_structures! {
     AccountDetails { MailType: mail_type, WebsiteURL: website_url, ContactLanguage: contact_language, UseCaseDescription: use_case_description, AdditionalContactEmailAddresses: additional_contact_email_addresses, ReviewDetails: review_details }
     ArchivingOptions { ArchiveArn: archive_arn }
     BulkEmailEntryResult { Status: status, Error: error, MessageId: message_id }
+    ContactList { ContactListName: contact_list_name, LastUpdatedTimestamp: last_updated_timestamp }
     CustomVerificationEmailTemplateMetadata { TemplateName: template_name, FromEmailAddress: from_email_address, TemplateSubject: template_subject, SuccessRedirectionURL: success_redirection_url, FailureRedirectionURL: failure_redirection_url }
     DashboardAttributes { EngagementMetrics: engagement_metrics }
     DashboardOptions { EngagementMetrics: engagement_metrics }
@@ -208,6 +230,7 @@ answer_structures! {
     SuppressionValidationAttributes { ConditionThreshold: condition_threshold }
     SuppressionValidationOptions { ConditionThreshold: condition_threshold }
     Tag { Key: key, Value: value }
+    Topic { TopicName: topic_name, DisplayName: display_name, Description: description, DefaultSubscriptionStatus: default_subscription_status }
     TrackingOptions { CustomRedirectDomain: custom_redirect_domain, HttpsPolicy: https_policy }
     VdmAttributes { VdmEnabled: vdm_enabled, DashboardAttributes: dashboard_attributes, GuardianAttributes: guardian_attributes }
     VdmOptions { DashboardOptions: dashboard_options, GuardianOptions: guardian_options }
@@ -235,6 +258,7 @@ enums! {
     ReviewStatus,
     ScalingMode,
     SignatureFormat,
+    SubscriptionStatus,
     SuppressionConfidenceVerdictThreshold,
     SuppressionListReason,
     SuppressionListScope,

@@ -55,6 +55,9 @@ impl State {
         if self.store.has(call.family, &call.key) && !duplicate_accepted {
             return Err(call.error(BehaviourKind::RejectsDuplicate, &call.words.already_exists));
         }
+        if let Some(refusal) = call.over_quota(self.store.keys(call.family).len()) {
+            return Err(refusal);
+        }
         let mut item = call.request.clone();
         for member in &call.words.stamped {
             item.insert(member.clone(), json!(self.tick()));
@@ -77,7 +80,7 @@ impl State {
     }
 
     fn update_item(&mut self, call: &Call) -> Reply {
-        let Some(item) = self.store.item_mut(call.family, &call.key) else {
+        if !self.store.has(call.family, &call.key) {
             if call.succeeds_when_missing() {
                 // "Returns successfully even if ... does not exist": taken as a create.
                 self.store
@@ -85,10 +88,22 @@ impl State {
                 return Ok(call.answer(call.request));
             }
             return Err(call.not_found());
-        };
-        for (member, value) in call.request {
-            item.insert(member.clone(), value.clone());
         }
+        let restamps: Vec<(String, Value)> = match call.words.restamped.as_slice() {
+            [] => Vec::new(),
+            members => {
+                let now = json!(self.tick());
+                members.iter().map(|m| (m.clone(), now.clone())).collect()
+            }
+        };
+        let item = self
+            .store
+            .item_mut(call.family, &call.key)
+            .ok_or_else(|| call.not_found())?;
+        for (member, value) in call.request.iter().map(|(m, v)| (m.clone(), v.clone())) {
+            item.insert(member, value);
+        }
+        item.extend(restamps);
         Ok(call.answer(item))
     }
 
@@ -174,6 +189,14 @@ impl Call<'_> {
             .and_then(|m| m.constraints.range.as_ref())
             .and_then(|range| range.max)
             .map_or(100, |max| max.max(1) as usize)
+    }
+
+    /// The refusal of a create when the account already holds `held` of a family that may hold
+    /// only so many (`per_account`), in the store's words.
+    fn over_quota(&self, held: usize) -> Option<ApiError> {
+        let quota = self.spec.resources.get(self.family)?.per_account.as_ref()?;
+        let words = self.words.over_quota.as_ref()?;
+        (held >= quota.max).then(|| ApiError::new(&words.error, &words.message))
     }
 
     fn succeeds_when_missing(&self) -> bool {
