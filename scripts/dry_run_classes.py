@@ -12,7 +12,7 @@ OPT = {'sends-mail', 'account-change', 'billable', 'user-data', 'foreign-resourc
 env = dict(os.environ, AWS_ACCESS_KEY_ID='x', AWS_SECRET_ACCESS_KEY='y')
 tot = Counter(); beyond_total = 0
 for seed in range(10):
-    out = subprocess.run(['target/debug/ses-conformance', 'run', '--target', 'aws', '--identity', 'example.org',
+    out = subprocess.run([os.environ.get('SES_CONFORMANCE_BIN', 'target/debug/ses-conformance'), 'run', '--target', 'aws', '--identity', 'example.org',
                           '--dry-run', '--seed', str(seed)], capture_output=True, text=True, env=env).stdout
     per = Counter(); beyond = 0
     for line in out.splitlines():
