@@ -118,6 +118,16 @@ pub struct Fixture {
 }
 
 impl Case {
+    /// Whether the case makes an item of a family the account may hold only so many of (or of
+    /// one living in such a family): as a fixture, or by its own call.
+    pub fn makes_an_item_under_quota(&self, spec: &crate::spec::Spec) -> bool {
+        self.fixtures
+            .iter()
+            .map(|f| &f.resource)
+            .chain(self.creates.iter().map(|m| &m.resource))
+            .any(|r| spec.quota_family_of(&r.kind).is_some())
+    }
+
     /// The line `list --format json` prints for the case.
     pub fn listing(&self) -> Value {
         let mut out = serde_json::json!({

@@ -66,7 +66,10 @@ async fn where_the_user_holds_their_one_contact_list_the_run_makes_none_and_keep
         .iter()
         .filter(|r| r["operation"] == "CreateContactList" && r["kind"] == "valid")
         .collect();
-    assert!(!creates.is_empty(), "no valid CreateContactList case ran:\n{stdout}");
+    assert!(
+        !creates.is_empty(),
+        "no valid CreateContactList case ran:\n{stdout}"
+    );
     for record in &creates {
         assert_eq!(verdict(record), "skipped", "{record}");
         let detail = record["detail"].as_str().unwrap_or_default();
@@ -86,9 +89,26 @@ async fn where_the_user_holds_their_one_contact_list_the_run_makes_none_and_keep
     }
     // The user's list is data of theirs: its name is in no output.
     let json = std::fs::read_to_string(dir.join("records.jsonl")).unwrap_or_default();
-    for (what, text) in [("stdout", &stdout), ("stderr", &stderr), ("JSON lines", &json)] {
-        assert!(!text.contains(USER_CONTACT_LIST), "{what} names the user's contact list:\n{text}");
+    for (what, text) in [
+        ("stdout", &stdout),
+        ("stderr", &stderr),
+        ("JSON lines", &json),
+    ] {
+        assert!(
+            !text.contains(USER_CONTACT_LIST),
+            "{what} names the user's contact list:\n{text}"
+        );
     }
+    // Every resource is recorded before its create: no contact list was made at all.
+    let ledger = std::fs::read_to_string(dir.join("ledger.jsonl")).unwrap_or_default();
+    assert!(
+        !ledger.contains("contact_list"),
+        "the run made a contact list:\n{ledger}"
+    );
+    assert!(
+        !ledger.contains(USER_CONTACT_LIST),
+        "the ledger names the user's list:\n{ledger}"
+    );
     account.assert_users_resources_unchanged().await;
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -111,13 +131,57 @@ async fn where_the_account_holds_no_contact_list_the_run_makes_its_own_one_at_a_
         .iter()
         .filter(|r| r["operation"] == "CreateContactList" && r["kind"] == "valid");
     assert!(creates.clone().count() >= 2, "{stdout}");
-    assert!(creates.clone().all(|r| verdict(r) == "conforms"), "{stdout}");
+    assert!(
+        creates.clone().all(|r| verdict(r) == "conforms"),
+        "{stdout}"
+    );
     assert!(
         records.iter().filter(|r| verdict(r) == "conforms").count() >= 20,
         "{stdout}"
     );
     let owner = Owner::of(&server).await;
     let left = owner.call("ListContactLists", json!({})).await;
-    assert_eq!(left["ContactLists"], json!([]), "the run left lists: {left}");
+    assert_eq!(
+        left["ContactLists"],
+        json!([]),
+        "the run left lists: {left}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_dry_run_shows_the_listing_read_before_a_family_with_a_quota() {
+    let dir = temp_dir("quota-dry-run");
+    let dry_run = |case: &str| {
+        cli::run(
+            &[
+                "run",
+                "--target",
+                "aws",
+                "--identity",
+                "example.org",
+                "--dry-run",
+                "--case",
+                case,
+            ],
+            &dir,
+            LIMIT,
+        )
+    };
+    let (code, stdout, stderr) = dry_run(FAMILY);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let reads: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("READ   ListContactLists"))
+        .collect();
+    assert_eq!(reads.len(), 1, "{stdout}");
+    assert!(
+        reads[0].contains("every case that would make one is skipped"),
+        "{stdout}"
+    );
+    // A run that makes no contact list does not list them.
+    let (code, stdout, stderr) = dry_run("*email_template*");
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("ListContactLists"), "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -114,7 +114,7 @@ fn dry_run(
     );
     let mut estimate = Estimate::default();
     // The run's own calls first and last, as `Session::start` and `Session::finish` send them.
-    let opening = planner.opening();
+    let opening = planner.opening(cases);
     let _ = write!(out, "{}", run_lines(&opening, &bindings));
     estimate.add_run_calls(spec, &opening, &gate);
     let plans: Vec<_> = cases.iter().map(|case| planner.plan(case)).collect();

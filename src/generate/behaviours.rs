@@ -38,7 +38,13 @@ fn holds_more_than_a_page(spec: &Spec, op: &crate::spec::Operation) -> bool {
     let Some(resource) = &op.resource else {
         return true;
     };
-    let Some((_, quota)) = spec.quota_family_of(&resource.kind) else {
+    // The family's own quota: the items of a family living in one (contacts in a list) are not
+    // limited by it.
+    let Some(quota) = spec
+        .resources
+        .get(&resource.kind)
+        .and_then(|def| def.per_account.as_ref())
+    else {
         return true;
     };
     quota.max > smallest_page(op).unwrap_or(1)
@@ -47,7 +53,12 @@ fn holds_more_than_a_page(spec: &Spec, op: &crate::spec::Operation) -> bool {
 /// The least PageSize the operation documents (at least 1).
 fn smallest_page(op: &crate::spec::Operation) -> Option<usize> {
     let page_size = op.input.get("PageSize")?;
-    let min = page_size.constraints.range.as_ref().and_then(|b| b.min).unwrap_or(1);
+    let min = page_size
+        .constraints
+        .range
+        .as_ref()
+        .and_then(|b| b.min)
+        .unwrap_or(1);
     Some(usize::try_from(min.max(1)).unwrap_or(1))
 }
 

@@ -125,7 +125,7 @@ fn finish(
         .into_iter()
         .filter(|c| !ctx.fixtures.iter().any(|f| f.resource == c.resource))
         .collect();
-    Case {
+    let mut case = Case {
         operation: op.operation.clone(),
         id,
         kind,
@@ -140,7 +140,11 @@ fn finish(
         exclusive: values::is_exclusive(ctx.spec, op),
         expect,
         seed,
-    }
+    };
+    // A case of any family that makes an item of one with a per-account quota (a send naming a
+    // contact list makes one as its fixture) runs alone, as that family's own cases do.
+    case.exclusive |= case.makes_an_item_under_quota(ctx.spec);
+    case
 }
 
 /// Valid calls of a paginating operation never return more items than the PageSize asked for.

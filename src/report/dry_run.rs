@@ -59,6 +59,9 @@ fn call_line(what: &str, call: &PlannedCall, bindings: &Bindings) -> String {
         Role::QuotaRead => note.push_str(
             " (before the first case: SendQuota sets the run's sending rate and send budget)",
         ),
+        Role::RoomRead => note.push_str(
+            " (before the first case that makes one: where the account already holds as many as SES allows, none of them the run's, every case that would make one is skipped; only the count is kept)",
+        ),
         Role::SharedRemoval => {
             note.push_str(" (at the end of the run: the shared fixture the cases above made)")
         }

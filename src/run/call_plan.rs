@@ -24,6 +24,9 @@ pub enum Role {
     RemovalIfProven,
     /// Before any case, against real SES: the read of the account's sending quota.
     QuotaRead,
+    /// Against real SES, before the first case that makes an item of a family the account may
+    /// hold only so many of: the listing that tells whether the account has room for one.
+    RoomRead,
     /// After every case: the removal of a shared fixture.
     SharedRemoval,
 }
@@ -37,6 +40,7 @@ impl Role {
             Role::Case => "its call",
             Role::Removal | Role::RemovalIfProven => "its removal",
             Role::QuotaRead => "the read of the account's sending quota",
+            Role::RoomRead => "the listing of a family the account may hold only so many of",
             Role::SharedRemoval => "the removal of the shared fixture",
         }
     }
@@ -48,7 +52,7 @@ impl Role {
             Role::Fixture => "CREATE",
             Role::Case => "SEND",
             Role::Removal | Role::RemovalIfProven | Role::SharedRemoval => "REMOVE",
-            Role::QuotaRead => "READ",
+            Role::QuotaRead | Role::RoomRead => "READ",
         }
     }
 }
@@ -165,17 +169,33 @@ impl Planner<'_> {
     }
 
     /// What the run sends before its first case: against real SES (a strict gate), the read of
-    /// the account's sending quota (`Session::start`); nothing elsewhere.
-    pub fn opening(&self) -> Vec<PlannedCall> {
+    /// the account's sending quota (`Session::start`), and the listing of each family with a
+    /// per-account quota that one of `cases` makes (`run/quota.rs`, before the first of them);
+    /// nothing elsewhere.
+    pub fn opening(&self, cases: &[Case]) -> Vec<PlannedCall> {
         if !self.gate.is_strict() {
             return Vec::new();
         }
-        vec![self.call(
+        let mut calls = vec![self.call(
             Role::QuotaRead,
             &super::pacing::quota_read(),
             RequestPath::Sdk,
             None,
-        )]
+        )];
+        let mut families: Vec<&str> = cases
+            .iter()
+            .flat_map(|case| super::quota::quota_families_made_by(self.spec, case))
+            .collect();
+        families.sort_unstable();
+        families.dedup();
+        for list in families.iter().filter_map(|f| self.spec.listing_of(f)) {
+            let read = Call {
+                operation: list.operation.clone(),
+                request: serde_json::Value::Object(serde_json::Map::new()),
+            };
+            calls.push(self.call(Role::RoomRead, &read, RequestPath::Sdk, None));
+        }
+        calls
     }
 
     /// What the run sends after its last case: the removal of each shared fixture a case that

@@ -14,7 +14,7 @@ use super::session::Session;
 use crate::case::{Case, RequestPath};
 use crate::check::recorded::only_the_runs;
 use crate::check::verdict::describe_error;
-use crate::spec::{Operation, ResourceAction, Spec};
+use crate::spec::Spec;
 
 /// Per family: why the run may make none of it, learnt once.
 #[derive(Default)]
@@ -30,22 +30,14 @@ impl Room {
         if !session.target().real_aws {
             return None;
         }
-        let spec = session.spec();
-        let made = case
-            .fixtures
-            .iter()
-            .map(|f| &f.resource)
-            .chain(case.creates.iter().map(|m| &m.resource));
-        let mut families: Vec<&str> = made
-            .filter_map(|r| spec.quota_family_of(&r.kind).map(|(kind, _)| kind))
-            .collect();
-        families.dedup();
-        for family in families {
+        for family in quota_families_made_by(session.spec(), case) {
             let cell = {
                 let mut learnt = self.learnt.lock().unwrap_or_else(|e| e.into_inner());
                 learnt.entry(family.to_string()).or_default().clone()
             };
-            let reason = cell.get_or_init(|| count_foreign(session, family)).await;
+            let reason = cell
+                .get_or_init(|| why_the_account_is_full(session, family))
+                .await;
             if reason.is_some() {
                 return reason.clone();
             }
@@ -55,11 +47,12 @@ impl Room {
 }
 
 /// List the family once: `Some(why)` when the account holds as many as its quota allows that
-/// the run did not make, or when that cannot be told.
-async fn count_foreign(session: &Session, family: &str) -> Option<String> {
+/// the run did not make, or when that cannot be told (then the run makes none either: it fails
+/// closed).
+async fn why_the_account_is_full(session: &Session, family: &str) -> Option<String> {
     let spec = session.spec();
     let (_, quota) = spec.quota_family_of(family)?;
-    let Some(list) = listing_of(spec, family) else {
+    let Some(list) = spec.listing_of(family) else {
         return Some(format!(
             "the account may hold {} {family} at most, and the table has no listing to tell how many it holds",
             quota.max
@@ -76,6 +69,19 @@ async fn count_foreign(session: &Session, family: &str) -> Option<String> {
             list.operation,
             describe_error(&obs)
         ));
+    }
+    let cannot_tell = |why: &str| {
+        Some(format!(
+            "the account may hold {} {family} at most, and {}'s answer cannot tell how many it holds: {why}",
+            quota.max, list.operation
+        ))
+    };
+    let names_its_items = list.output.values().any(|m| m.lists_by_name.is_some());
+    if !names_its_items {
+        return cannot_tell("the table says of no member of it that it lists items by name");
+    }
+    if obs.body.as_ref().is_none_or(|b| !b.is_object()) {
+        return cannot_tell("its body is not a JSON object");
     }
     let (_, withheld) = only_the_runs(spec, &list.operation, &obs);
     let foreign: usize = withheld.counts.values().sum();
@@ -94,11 +100,19 @@ async fn count_foreign(session: &Session, family: &str) -> Option<String> {
     })
 }
 
-/// The operation that lists the family.
-fn listing_of<'s>(spec: &'s Spec, family: &str) -> Option<&'s Operation> {
-    spec.operations.values().find(|op| {
-        op.resource
-            .as_ref()
-            .is_some_and(|r| r.kind == family && r.action == ResourceAction::List)
-    })
+/// The families with a per-account quota of which `case` makes an item (a fixture, or what its
+/// own call creates), each once. A family living in one (a contact in a list) is not counted:
+/// its items take no room of the parent's quota, and the parent's fixture is counted itself.
+pub(crate) fn quota_families_made_by<'s>(spec: &'s Spec, case: &Case) -> Vec<&'s str> {
+    let made = case
+        .fixtures
+        .iter()
+        .map(|f| &f.resource)
+        .chain(case.creates.iter().map(|m| &m.resource));
+    let families: std::collections::BTreeSet<&str> = made
+        .filter_map(|r| spec.resources.get_key_value(&r.kind))
+        .filter(|(_, def)| def.per_account.is_some())
+        .map(|(kind, _)| kind.as_str())
+        .collect();
+    families.into_iter().collect()
 }

@@ -12,9 +12,9 @@ use serde_json::Value;
 use tokio::sync::{OnceCell, RwLock};
 
 use super::call_plan::{CasePlan, Planner};
-use super::quota::Room;
 use super::ledger::{gone, Deleter, Ledger, LedgerEntry, LedgerError, Line, ResourceEvent};
 use super::outcome::{CaseResult, Outcome, Totals};
+use super::quota::Room;
 use super::resources::made::{deleted_by, identity_calls, not_created};
 use super::{config::RunConfig, fixtures::SharedFixtures};
 use crate::case::{Call, Case, Fixture, RequestPath, Resource};
@@ -233,7 +233,7 @@ impl Session {
         // many of runs alone in every run: beside another, one of their creates would fail.
         let _shared;
         let _alone;
-        if case.exclusive && (self.config.isolate_answers || self.is_under_quota(case)) {
+        if case.exclusive && (self.config.isolate_answers || self.is_in_quota_family(case)) {
             _alone = self.exclusive.write().await;
             self.put_away_shared(case).await;
         } else {
@@ -344,15 +344,18 @@ impl Session {
         .clone()
     }
 
-    /// Before a listing (or a read of the identity), remove the shared fixtures it would see.
-    /// Whether the case's operation is about a family with a per-account quota.
-    fn is_under_quota(&self, case: &Case) -> bool {
-        self.spec
+    /// Whether the case is about a family with a per-account quota, or makes an item of one:
+    /// such a case runs alone in every run (two at once could have one create refused).
+    fn is_in_quota_family(&self, case: &Case) -> bool {
+        let of_its_operation = self
+            .spec
             .operation(&case.operation)
             .and_then(|op| op.resource.as_ref())
-            .is_some_and(|r| self.spec.quota_family_of(&r.kind).is_some())
+            .is_some_and(|r| self.spec.quota_family_of(&r.kind).is_some());
+        of_its_operation || case.makes_an_item_under_quota(&self.spec)
     }
 
+    /// Before a listing (or a read of the identity), remove the shared fixtures it would see.
     async fn put_away_shared(&self, case: &Case) {
         let Some(resource) = self
             .spec

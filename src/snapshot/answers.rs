@@ -291,7 +291,11 @@ fn masked(rule: &Volatile, v: &Value) -> Option<Value> {
 /// `YYYY-MM-DDTHH:MM:SS` and what may follow it (fractions, a zone): an ISO 8601 date-time.
 fn looks_like_date_time(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |range: std::ops::Range<usize>| range.into_iter().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let digits = |range: std::ops::Range<usize>| {
+        range
+            .into_iter()
+            .all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
+    };
     b.len() >= 19
         && digits(0..4)
         && b[4] == b'-'
@@ -304,7 +308,9 @@ fn looks_like_date_time(s: &str) -> bool {
         && digits(14..16)
         && b[16] == b':'
         && digits(17..19)
-        && s[19..].chars().all(|c| c.is_ascii_alphanumeric() || "+-:.".contains(c))
+        && s[19..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-:.".contains(c))
 }
 
 /// Letters, digits and dashes only (SES ids, UUIDs, DKIM tokens).
@@ -420,6 +426,12 @@ mod tests {
             redact(&spec(), "ListContactLists", "", &body),
             json!({"ContactLists": [{"LastUpdatedTimestamp": "[timestamp as a date-time string]"}],
                 "CreatedTimestamp": "[timestamp as a date-time string]"})
+        );
+        // Epoch seconds, as the model says, keep the plain token.
+        let seconds = json!({"CreatedTimestamp": 1765162563});
+        assert_eq!(
+            redact(&spec(), "GetContactList", "", &seconds),
+            json!({"CreatedTimestamp": "[timestamp]"})
         );
         // Not a date-time: shown as it is.
         let odd = json!({"CreatedTimestamp": "2026-12-08"});

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::kinds::{self, ConstraintKind};
 use super::load::SpecError;
 use super::model::{Member, MemberType, NameAt, Operation, Shape, ShapeKind};
-use super::{ResourceDef, Spec};
+use super::Spec;
 
 pub(super) fn check_operation(spec: &Spec, op: &Operation, file: &Path) -> Result<(), SpecError> {
     if op.source.trim().is_empty() {
@@ -497,45 +497,6 @@ fn check_rules(shape: &Shape, file: &Path) -> Result<(), SpecError> {
     Ok(())
 }
 
-/// A family's `store.defaults` name input members of its create, with a value that member
-/// takes (one of its enum's values): a default the create could not carry would make the
-/// reference answer what SES never could.
-fn check_store_defaults(
-    spec: &Spec,
-    kind: &str,
-    def: &ResourceDef,
-    file: &Path,
-) -> Result<(), SpecError> {
-    let Some(store) = &def.store else {
-        return Ok(());
-    };
-    let create = spec.operation_or_setup(&def.create);
-    for (member, value) in &store.defaults {
-        let path = format!("$.{kind}.store.defaults.{member}");
-        let Some(input) = create.and_then(|op| op.input.get(member)) else {
-            return Err(SpecError::invalid(
-                file,
-                path,
-                format!("`{}` has no input member `{member}`", def.create),
-            ));
-        };
-        let fits = match spec.enum_values(input) {
-            Some(values) => value
-                .as_str()
-                .is_some_and(|v| values.iter().any(|e| e == v)),
-            None => true,
-        };
-        if !fits {
-            return Err(SpecError::invalid(
-                file,
-                path,
-                format!("{value} is not a value of `{member}`"),
-            ));
-        }
-    }
-    Ok(())
-}
-
 pub(super) fn check_resources(spec: &Spec, file: &Path) -> Result<(), SpecError> {
     for (kind, def) in &spec.resources {
         for (key, op_name) in [("create", &def.create), ("delete", &def.delete)] {
@@ -556,7 +517,7 @@ pub(super) fn check_resources(spec: &Spec, file: &Path) -> Result<(), SpecError>
                 }
             }
         }
-        check_store_defaults(spec, kind, def, file)?;
+        super::store_checks::check_store(spec, kind, def, file)?;
         if let Some(parent) = &def.parent {
             if !spec.resources.contains_key(parent) {
                 return Err(SpecError::invalid(

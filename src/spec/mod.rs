@@ -12,6 +12,7 @@ mod load;
 mod model;
 mod reference;
 mod source;
+mod store_checks;
 mod table;
 mod validate;
 

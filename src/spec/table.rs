@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 
 use super::constraint::{MemberPath, PathStep};
 use super::{
-    load_dir, load_from, AccountQuota, ErrorDef, Member, MemberType, Operation, Protocol, ResourceDef, Semantic,
-    Shape, ShapeKind, SpecError, SpecSource, Volatile,
+    load_dir, load_from, AccountQuota, ErrorDef, Member, MemberType, Operation, Protocol,
+    ResourceDef, Semantic, Shape, ShapeKind, SpecError, SpecSource, Volatile,
 };
 
 /// The loaded, checked spec table.
@@ -114,17 +114,25 @@ impl Spec {
 
     /// The family an account may hold only so many of (`per_account`) that `kind` is or lives
     /// in: its name and quota. A case touching it cannot run beside another that makes one.
-    pub fn quota_family_of<'s>(&'s self, kind: &'s str) -> Option<(&'s str, &'s AccountQuota)> {
-        let mut current = kind;
+    pub fn quota_family_of(&self, kind: &str) -> Option<(&str, &AccountQuota)> {
+        let (mut name, mut def) = self.resources.get_key_value(kind)?;
         // A parent chain longer than the table is a loop, which integrity refuses; stop anyway.
         for _ in 0..=self.resources.len() {
-            let def = self.resources.get(current)?;
             if let Some(quota) = &def.per_account {
-                return Some((current, quota));
+                return Some((name.as_str(), quota));
             }
-            current = def.parent.as_deref()?;
+            (name, def) = self.resources.get_key_value(def.parent.as_deref()?)?;
         }
         None
+    }
+
+    /// The operation that lists the family `kind`, if the table has one.
+    pub fn listing_of(&self, kind: &str) -> Option<&Operation> {
+        self.operations.values().find(|op| {
+            op.resource
+                .as_ref()
+                .is_some_and(|r| r.kind == kind && r.action == super::ResourceAction::List)
+        })
     }
 
     /// The family of identities (see [`Spec::is_identity_family`]), if the table has one.

@@ -55,12 +55,20 @@ impl State {
         if self.store.has(call.family, &call.key) && !duplicate_accepted {
             return Err(call.error(BehaviourKind::RejectsDuplicate, &call.words.already_exists));
         }
-        if let Some(refusal) = call.over_quota(self.store.keys(call.family).len()) {
+        // A create that replaces the item (a fault of the reference) takes no more room.
+        let replaced = usize::from(self.store.has(call.family, &call.key));
+        let held = self.store.keys(call.family).len() - replaced;
+        if let Some(refusal) = call.over_quota(held) {
             return Err(refusal);
         }
         let mut item = call.request.clone();
-        for member in &call.words.stamped {
-            item.insert(member.clone(), json!(self.tick()));
+        // Every member stamped at the create holds the same time (a new item's last update is
+        // its create).
+        if !call.words.stamped.is_empty() {
+            let now = json!(self.tick());
+            for member in &call.words.stamped {
+                item.insert(member.clone(), now.clone());
+            }
         }
         for (member, value) in &call.words.defaults {
             if item.get(member).is_none_or(Value::is_null) {
