@@ -351,10 +351,19 @@ async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
         "create_email_template::valid::minimal::0",
     ]);
     args.extend(output_flags.iter().map(String::as_str));
+    // The parity summary (the default) and every failing case in full (--verbose).
+    let (code, summary, _) = run_with_token(&args, &dir);
+    assert_eq!(code, Some(1), "both cases diverge: {summary}");
+    assert!(summary.contains("SignatureDoesNotMatch"), "{summary}");
+    args.push("--verbose");
     let (code, stdout, stderr) = run_with_token(&args, &dir);
     assert_eq!(code, Some(1), "both cases diverge: {stdout}\n{stderr}");
     assert!(stdout.contains("SignatureDoesNotMatch"), "{stdout}");
-    let mut outputs = vec![("stdout", stdout), ("stderr", stderr)];
+    let mut outputs = vec![
+        ("stdout of the summary", summary),
+        ("stdout", stdout),
+        ("stderr", stderr),
+    ];
 
     // The quota read itself echoes them: the run stops, and says why.
     let refusing = echo_server(false).await;

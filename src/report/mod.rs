@@ -14,6 +14,7 @@ pub mod explore;
 pub mod json;
 pub mod junit;
 pub mod matrix;
+pub mod parity;
 pub mod progress;
 pub mod record;
 
