@@ -15,6 +15,7 @@ pub mod json;
 pub mod junit;
 pub mod matrix;
 pub mod parity;
+pub mod parity_view;
 pub mod progress;
 pub mod record;
 
