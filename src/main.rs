@@ -12,6 +12,7 @@ use ses_conformance::command::{self, CleanupOptions, ExploreFlags, RunOptions};
 use ses_conformance::errln;
 use ses_conformance::exit;
 use ses_conformance::generate;
+use ses_conformance::report::console::Detail;
 use ses_conformance::spec::Spec;
 
 #[derive(Parser)]
@@ -46,7 +47,12 @@ enum Command {
         cases: usize,
     },
     /// Run the cases against a target and judge every answer.
-    Run(RunArgs),
+    Run {
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        console: ConsoleArgs,
+    },
     /// Search a target with requests drawn from the spec, shrink each divergence to its
     /// simplest request, and keep it as a regression case for `run --regressions`.
     Explore(ExploreArgs),
@@ -245,6 +251,28 @@ struct RunArgs {
     regressions: Option<PathBuf>,
 }
 
+/// How much `run` prints once it is over.
+#[derive(clap::Args)]
+struct ConsoleArgs {
+    /// Print every failing case in full, the per-operation table and every group of failures
+    /// (by default: the parity summary and the largest groups of failures).
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Print the summary line only (and no line per failing case while the run goes).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+impl ConsoleArgs {
+    fn detail(&self) -> Detail {
+        match (self.verbose, self.quiet) {
+            (true, _) => Detail::Verbose,
+            (_, true) => Detail::Quiet,
+            _ => Detail::Summary,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct ExploreArgs {
     #[command(flatten)]
@@ -338,7 +366,13 @@ fn main() -> ExitCode {
             seed,
             cases,
         } => command::list(&spec, ops, matches!(format, Format::Json), seed, cases),
-        Command::Run(args) => command::run(spec, run_options(args)),
+        Command::Run { run, console } => command::run(
+            spec,
+            RunOptions {
+                console: console.detail(),
+                ..run_options(run)
+            },
+        ),
         Command::Explore(args) => command::explore(spec, explore_flags(args)),
         Command::Record {
             run,
@@ -386,7 +420,9 @@ fn main() -> ExitCode {
 /// `--json -`: the JSON lines go to stdout, so everything people read goes to stderr.
 fn writes_json_to_stdout(command: &Command) -> bool {
     let json = match command {
-        Command::Run(a) | Command::Record { run: a, .. } | Command::Diff { run: a, .. } => &a.json,
+        Command::Run { run: a, .. }
+        | Command::Record { run: a, .. }
+        | Command::Diff { run: a, .. } => &a.json,
         Command::Explore(a) => &a.json,
         _ => return false,
     };

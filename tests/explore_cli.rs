@@ -121,6 +121,8 @@ async fn a_value_dependent_fault_is_found_shrunk_kept_and_replayed_by_run() {
     replay.extend(args(&["--regressions", "regressions/faulty.json"]));
     let mut against_fault = replay.clone();
     against_fault.extend(args(&target));
+    // Every failing case in full, so the block of this one is there to read.
+    against_fault.push("--verbose".into());
     let (code, stdout, stderr) = harness(against_fault, &dir).await;
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stdout.contains(&format!("--- {id} [diverges")), "{stdout}");

@@ -338,23 +338,35 @@ async fn finding_6_no_output_holds_the_runs_credentials_or_signature() {
     let dir = temp_dir("redaction-finding-6");
     let output_flags = every_output_in(&dir);
 
-    // Cases whose every answer echoes the headers (the quota read passes).
+    // Cases whose every answer echoes the headers (the quota read passes, once per server):
+    // the parity summary (the default), then every failing case in full (--verbose).
+    let cases_run = |url: &str, extra: &'static [&'static str]| {
+        let mut args = aws_run(url, IDENTITY);
+        args.extend([
+            "--account-id",
+            ACCOUNT,
+            "--case",
+            "get_account::valid::minimal::0",
+            "--case",
+            "create_email_template::valid::minimal::0",
+        ]);
+        args.extend_from_slice(extra);
+        args.extend(output_flags.iter().map(String::as_str));
+        run_with_token(&args, &dir)
+    };
+    let summarised = echo_server(true).await;
+    let (code, summary, _) = cases_run(&summarised.uri(), &[]);
+    assert_eq!(code, Some(1), "both cases diverge: {summary}");
+    assert!(summary.contains("SignatureDoesNotMatch"), "{summary}");
     let server = echo_server(true).await;
-    let url = server.uri();
-    let mut args = aws_run(&url, IDENTITY);
-    args.extend([
-        "--account-id",
-        ACCOUNT,
-        "--case",
-        "get_account::valid::minimal::0",
-        "--case",
-        "create_email_template::valid::minimal::0",
-    ]);
-    args.extend(output_flags.iter().map(String::as_str));
-    let (code, stdout, stderr) = run_with_token(&args, &dir);
+    let (code, stdout, stderr) = cases_run(&server.uri(), &["--verbose"]);
     assert_eq!(code, Some(1), "both cases diverge: {stdout}\n{stderr}");
     assert!(stdout.contains("SignatureDoesNotMatch"), "{stdout}");
-    let mut outputs = vec![("stdout", stdout), ("stderr", stderr)];
+    let mut outputs = vec![
+        ("stdout of the summary", summary),
+        ("stdout", stdout),
+        ("stderr", stderr),
+    ];
 
     // The quota read itself echoes them: the run stops, and says why.
     let refusing = echo_server(false).await;

@@ -226,6 +226,8 @@ async fn a_failing_sequence_fails_the_run_and_its_printed_command_reproduces_it(
         "GetAccount",
         "--sequences",
         "40",
+        // The failing sequence in full, steps and all (by default only its group's example).
+        "--verbose",
     ];
     let (code, stdout, _) =
         tokio::task::block_in_place(|| common::cli::run(&args, &dir, Duration::from_secs(120)));
@@ -235,7 +237,10 @@ async fn a_failing_sequence_fails_the_run_and_its_printed_command_reproduces_it(
         .find_map(|l| l.trim().strip_prefix("reproduce: ses-conformance "))
         .unwrap_or_else(|| panic!("no reproduction command:\n{stdout}"))
         .to_string();
-    assert!(stdout.contains("  1. "), "numbered steps: {stdout}");
+    assert!(
+        stdout.contains("\n  1. ") && stdout.contains("       expected: "),
+        "numbered steps with what each call expected: {stdout}"
+    );
     assert!(repro.contains("--sequence 'sequence::"), "{repro}");
     let repro_args: Vec<String> = repro
         .split_whitespace()

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::case::{new_run_id, Case};
 use crate::client::{Target, TargetConfig, TargetKind};
 use crate::exit;
-use crate::report::console::{self, Repro};
+use crate::report::console::{self, Detail, Repro};
 use crate::report::json::JsonLines;
 use crate::report::junit::Junit;
 use crate::report::progress::Progress;
@@ -40,7 +40,13 @@ pub(super) fn reporters(
     name: &str,
     main: impl Reporter + 'static,
 ) -> Reporters {
-    let mut reporters = Reporters::new().live(Progress::new()).ordered(main);
+    // `--quiet` asks for the summary line alone: no line per failing case while the run goes.
+    let progress = if options.console == Detail::Quiet {
+        Progress::quiet()
+    } else {
+        Progress::new()
+    };
+    let mut reporters = Reporters::new().live(progress).ordered(main);
     if let Some(path) = &options.json {
         reporters = reporters.ordered(JsonLines::new(path.clone()));
     }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::report::console::Detail;
+
 /// Options of `run` (and of `record` and `diff`).
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -57,6 +59,8 @@ pub struct RunOptions {
     /// `--regressions`: `run` replays the findings kept there as cases; `explore` keeps its
     /// findings there (by default `regressions/<target>.json`).
     pub regressions: Option<PathBuf>,
+    /// `--verbose` or `--quiet` (`run`): how much the console prints once the run is over.
+    pub console: Detail,
 }
 
 /// The opt-in names `--allow` accepts.

@@ -34,7 +34,11 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
             &prepared.cases,
         );
     }
-    let console = Console::new(crate::output::HumanOut, repro(&options, &prepared));
+    let console = Console::new(
+        crate::output::HumanOut,
+        repro(&options, &prepared),
+        options.console,
+    );
     let reporters = reporters(&options, &prepared.name, console)
         .count_coverage(CoverageCounter::new(&spec, &options.ops));
     let executed = match execute_blocking(&spec, &options, &prepared, false, reporters) {

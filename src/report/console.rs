@@ -1,7 +1,9 @@
-//! The console, once a run is over: for each failing case, the case, its request, what the
-//! contract expected, what came back, and the one command that reproduces it; then a
-//! per-operation summary and what the run spent. (The progress display while it goes is
-//! `progress`.)
+//! The console, once a run is over. By default the parity summary (`parity`): the score, the
+//! failures grouped by cause with the largest groups in full (an example and the command that
+//! reproduces it), then the summary line and coverage. `--verbose` adds, before it, every
+//! failing case in full (the case, its request, what the contract expected, what came back,
+//! its reproduction) and the per-operation table; `--quiet` prints the summary line alone. (The
+//! progress display while it goes is `progress`.)
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,7 +15,11 @@ use crate::generate::DEFAULT_RANDOM_CASES;
 use crate::run::{CaseResult, Totals};
 
 use super::events::{ReportError, ReportEvent, Reporter};
+use super::parity::{body_print, parity, Seen, Tally};
+use super::parity_view::{parity_report, Example};
 use super::record::{Record, RecordVerdict};
+use crate::check::Observation;
+use crate::run::Outcome;
 use crate::sequence::SequenceResult;
 
 /// How to reproduce a case from the command line.
@@ -76,28 +82,73 @@ fn is_regression(case_id: &str) -> bool {
     case_id.contains("::regression::")
 }
 
-/// The console reporter: the failing cases in full, then the summary table and the totals line,
-/// written to `out` once the run is over.
+/// How much the console prints once a run is over (`--quiet`, the default, `--verbose`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// The summary line only.
+    Quiet,
+    /// The parity summary, its largest groups in full, the summary line and coverage.
+    #[default]
+    Summary,
+    /// Every failing case in full, the per-operation table, every group, the summary line and
+    /// coverage.
+    Verbose,
+}
+
+/// The console reporter: what the run found, written to `out` once it is over, in as much
+/// detail as asked.
 pub struct Console<W: std::io::Write> {
     out: W,
     repro: Repro,
+    detail: Detail,
     failures: String,
-    records: Vec<Record>,
+    seen: Vec<Seen>,
+    examples: BTreeMap<usize, Example>,
     totals: Totals,
     coverage: Option<Coverage>,
 }
 
 impl<W: std::io::Write> Console<W> {
-    /// A console report on `out`, reproducing cases with `repro`.
-    pub fn new(out: W, repro: Repro) -> Console<W> {
+    /// A console report on `out`, reproducing cases with `repro`, in `detail`.
+    pub fn new(out: W, repro: Repro, detail: Detail) -> Console<W> {
         Console {
             out,
             repro,
+            detail,
             failures: String::new(),
-            records: Vec::new(),
+            seen: Vec::new(),
+            examples: BTreeMap::new(),
             totals: Totals::default(),
             coverage: None,
         }
+    }
+
+    /// Keep a record (and the example of a failing one) for the summary.
+    fn keep(&mut self, record: &Record, body: Option<String>, example: Option<Example>) {
+        if let Some(example) = example {
+            self.examples.insert(self.seen.len(), example);
+        }
+        self.seen.push(Seen {
+            record: record.clone(),
+            body,
+        });
+    }
+
+    /// `1354 cases and 80 sequences, 12 failing; parity 98.1% (...); 353 requests sent (...)`.
+    fn summary_line(&self) -> String {
+        let records: Vec<&Record> = self.seen.iter().map(|s| &s.record).collect();
+        let failing = records.iter().filter(|r| r.fails()).count();
+        let sequences = records.iter().filter(|r| r.kind == "sequence").count();
+        let ran = match sequences {
+            0 => format!("{} cases", records.len()),
+            n => format!("{} cases and {n} sequences", records.len() - n),
+        };
+        let overall = Tally::of(records.iter().copied());
+        format!(
+            "{ran}, {failing} failing; parity {} of what was judged; {}",
+            overall.score_with_counts(),
+            totals(&self.totals)
+        )
     }
 }
 
@@ -106,21 +157,33 @@ impl<W: std::io::Write> Reporter for Console<W> {
         match event {
             ReportEvent::Started { .. } => {}
             ReportEvent::Finished(finished) => {
-                if finished.record.fails() {
-                    self.failures.push_str(&failure_report(
-                        &finished.result,
-                        &finished.record,
-                        &self.repro,
-                    ));
+                let (result, record) = (&finished.result, &finished.record);
+                if record.fails() && self.detail == Detail::Verbose {
+                    self.failures
+                        .push_str(&failure_report(result, record, &self.repro));
                 }
-                self.records.push(finished.record.clone());
+                let example = record.fails().then(|| Example {
+                    title: example_title(record),
+                    what: case_example(result, record),
+                    reproduce: self.repro.command(&record.id),
+                });
+                let body = match &result.outcome {
+                    Outcome::Ran { observation, .. } => answer_body(observation),
+                    Outcome::Skipped { .. } => None,
+                };
+                self.keep(record, body, example);
             }
             ReportEvent::Sequence { result, record } => {
-                if record.fails() {
+                if record.fails() && self.detail == Detail::Verbose {
                     self.failures
                         .push_str(&sequence_report(result, record, &self.repro));
                 }
-                self.records.push((*record).clone());
+                let example = record.fails().then(|| Example {
+                    title: example_title(record),
+                    what: record.detail.clone().unwrap_or_default(),
+                    reproduce: self.repro.sequence_command(&result.id),
+                });
+                self.keep(record, failing_call_body(result), example);
             }
             ReportEvent::Done {
                 totals, coverage, ..
@@ -134,25 +197,71 @@ impl<W: std::io::Write> Reporter for Console<W> {
 
     fn finish(&mut self) -> Result<(), ReportError> {
         // The console is for people: a closed stdout does not fail the run.
-        let failing = self.records.iter().filter(|r| r.fails()).count();
-        let sequences = self.records.iter().filter(|r| r.kind == "sequence").count();
-        let ran = match sequences {
-            0 => format!("{} cases", self.records.len()),
-            n => format!("{} cases and {n} sequences", self.records.len() - n),
-        };
-        let _ = write!(
-            self.out,
-            "{}\n{}{ran}, {failing} failing, {}\n",
-            self.failures,
-            summary_table(&self.records),
-            totals(&self.totals)
-        );
-        if let Some(coverage) = &self.coverage {
-            let _ = write!(self.out, "{}", coverage.summary());
+        let mut text = String::new();
+        if self.detail == Detail::Verbose {
+            let records: Vec<Record> = self.seen.iter().map(|s| s.record.clone()).collect();
+            text.push_str(&self.failures);
+            text.push('\n');
+            text.push_str(&summary_table(&records));
         }
+        if self.detail != Detail::Quiet {
+            for p in parity(&self.seen) {
+                text.push('\n');
+                text.push_str(&parity_report(&p, &self.examples, self.detail));
+            }
+            text.push('\n');
+        }
+        text.push_str(&self.summary_line());
+        text.push('\n');
+        if let (Some(coverage), false) = (&self.coverage, self.detail == Detail::Quiet) {
+            text.push_str(&coverage.summary());
+        }
+        let _ = write!(self.out, "{text}");
         let _ = self.out.flush();
         Ok(())
     }
+}
+
+/// The print of an answer's body (see [`body_print`]); `None` when no answer came.
+fn answer_body(observation: &Observation) -> Option<String> {
+    observation.status?;
+    let text = match (&observation.body, &observation.body_excerpt) {
+        (Some(body), _) => body.to_string(),
+        (None, Some(excerpt)) => excerpt.clone(),
+        (None, None) => String::new(),
+    };
+    Some(body_print(&text))
+}
+
+/// The body of the call a failing sequence's record reports (the last call of its last step
+/// that departed, as `Record::of_sequence` takes it).
+fn failing_call_body(result: &SequenceResult) -> Option<String> {
+    result
+        .steps
+        .iter()
+        .filter(|s| s.finding.is_some())
+        .filter_map(|s| s.calls.last())
+        .next_back()
+        .and_then(|c| c.observation.as_ref())
+        .and_then(answer_body)
+}
+
+/// `<id> [<verdict>]`.
+fn example_title(record: &Record) -> String {
+    format!("{} [{}]", record.id, describe_verdict(record))
+}
+
+/// What a failing case expected and got, in one line: `expected ...; observed ... (detail)`.
+fn case_example(result: &CaseResult, record: &Record) -> String {
+    let mut line = format!(
+        "expected {}; observed {}",
+        expected_text(&result.case),
+        observed_text(record)
+    );
+    if let Some(detail) = &record.detail {
+        let _ = write!(line, " ({detail})");
+    }
+    line
 }
 
 #[derive(Default)]
@@ -230,30 +339,8 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
         case.path,
         crate::output::abbreviate(&case.request.to_string(), 600)
     );
-    let expected = match &case.expect {
-        Expect::Accept { checks } if checks.is_empty() => {
-            "accept (2xx, documented output)".to_string()
-        }
-        Expect::Accept { checks } => format!(
-            "accept, with {}",
-            serde_json::to_string(checks).unwrap_or_default()
-        ),
-        Expect::Reject { errors } => format!("reject with {}", errors.join(" or ")),
-    };
-    let _ = writeln!(out, "    expected: {expected}");
-    let o = &record.observed;
-    let _ = writeln!(
-        out,
-        "    observed: {} {} {}",
-        o.status
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "no answer".into()),
-        o.error_type.clone().unwrap_or_default(),
-        o.message
-            .as_deref()
-            .map(|m| crate::output::abbreviate(m, 300))
-            .unwrap_or_default()
-    );
+    let _ = writeln!(out, "    expected: {}", expected_text(case));
+    let _ = writeln!(out, "    observed: {}", observed_text(record));
     if let Some(detail) = &record.detail {
         let _ = writeln!(
             out,
@@ -263,6 +350,38 @@ pub fn failure_report(result: &CaseResult, record: &Record, repro: &Repro) -> St
     }
     let _ = writeln!(out, "    reproduce: {}", repro.command(&case.id));
     out
+}
+
+/// What the contract expected of a case, in words.
+fn expected_text(case: &Case) -> String {
+    match &case.expect {
+        Expect::Accept { checks } if checks.is_empty() => {
+            "accept (2xx, documented output)".to_string()
+        }
+        Expect::Accept { checks } => format!(
+            "accept, with {}",
+            serde_json::to_string(checks).unwrap_or_default()
+        ),
+        Expect::Reject { errors } => format!("reject with {}", errors.join(" or ")),
+    }
+}
+
+/// What came back, in words: status, error type, message (those it had).
+fn observed_text(record: &Record) -> String {
+    let o = &record.observed;
+    let status = o
+        .status
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "no answer".into());
+    let message = o
+        .message
+        .as_deref()
+        .map(|m| crate::output::abbreviate(m, 300));
+    [Some(status), o.error_type.clone(), message]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One failing sequence in full: its verdict, the shortest failing steps (request, expected,

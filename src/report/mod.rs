@@ -14,6 +14,8 @@ pub mod explore;
 pub mod json;
 pub mod junit;
 pub mod matrix;
+pub mod parity;
+pub mod parity_view;
 pub mod progress;
 pub mod record;
 

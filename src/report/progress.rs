@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 use super::events::{ReportError, ReportEvent, Reporter};
 
 /// Shows progress: a bar on a terminal once a run has taken a few seconds, a line now and then
-/// otherwise, and a line for each failing case as it finishes.
+/// otherwise, and a line for each failing case as it finishes (unless quiet).
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
     shown: bool,
     started: Instant,
     total: usize,
@@ -30,11 +31,21 @@ impl Progress {
     pub fn new() -> Progress {
         Progress {
             bar: None,
+            quiet: false,
             shown: false,
             started: Instant::now(),
             total: 0,
             done: 0,
             last_line: Instant::now(),
+        }
+    }
+
+    /// A progress display that prints no line (the bar alone, on a terminal, cleared at the
+    /// end): for `--quiet`, whose only output is the summary line.
+    pub fn quiet() -> Progress {
+        Progress {
+            quiet: true,
+            ..Progress::new()
         }
     }
 
@@ -57,6 +68,9 @@ impl Progress {
 
     /// A line above the bar (or on stderr when none is shown).
     fn print_line(&self, line: &str) {
+        if self.quiet {
+            return;
+        }
         match (&self.bar, self.shown) {
             (Some(bar), true) => bar.println(line),
             _ => errln!("{line}"),
@@ -65,6 +79,7 @@ impl Progress {
 
     fn case_finished(&mut self, failing: Option<String>) {
         self.done += 1;
+        let failing = failing.filter(|_| !self.quiet);
         if let (Some(bar), false) = (&self.bar, self.shown) {
             if self.started.elapsed() >= BAR_AFTER {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
@@ -87,7 +102,7 @@ impl Progress {
                 if let Some(line) = failing {
                     errln!("{line}");
                 }
-                if self.last_line.elapsed() >= Duration::from_secs(5) {
+                if !self.quiet && self.last_line.elapsed() >= Duration::from_secs(5) {
                     errln!("... {}/{} cases", self.done, self.total);
                     self.last_line = Instant::now();
                 }
