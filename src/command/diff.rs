@@ -38,7 +38,7 @@ pub fn diff(spec: Arc<Spec>, mut options: RunOptions, baseline_dir: PathBuf) -> 
         baseline_dir,
         meta,
     );
-    let reporters = reporters(&options, &prepared.name, printer).compare_with(comparer);
+    let reporters = reporters(&options, &prepared, printer).compare_with(comparer);
     let executed = match execute_blocking(&spec, &options, &prepared, true, reporters) {
         Ok(e) => e,
         Err(code) => return code,

@@ -37,7 +37,7 @@ pub(super) struct Executed {
 /// result files the flags ask for.
 pub(super) fn reporters(
     options: &RunOptions,
-    name: &str,
+    prepared: &Prepared,
     main: impl Reporter + 'static,
 ) -> Reporters {
     // `--quiet` asks for the summary line alone: no line per failing case while the run goes.
@@ -51,7 +51,8 @@ pub(super) fn reporters(
         reporters = reporters.ordered(JsonLines::new(path.clone()));
     }
     if let Some(path) = &options.junit {
-        reporters = reporters.ordered(Junit::new(path.clone(), name));
+        let repro = repro(options, prepared);
+        reporters = reporters.ordered(Junit::new(path.clone(), &prepared.name, repro));
     }
     reporters
 }

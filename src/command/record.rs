@@ -57,7 +57,7 @@ pub fn record(
         );
     }
     let writer = Writer::new(Arc::clone(&spec), out, meta, crate::output::HumanOut);
-    let reporters = reporters(&options, &prepared.name, writer);
+    let reporters = reporters(&options, &prepared, writer);
     let executed = match execute_blocking(&spec, &options, &prepared, true, reporters) {
         Ok(e) => e,
         Err(code) => return code,

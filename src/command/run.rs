@@ -39,7 +39,7 @@ pub fn run(spec: Arc<Spec>, options: RunOptions) -> i32 {
         repro(&options, &prepared),
         options.console,
     );
-    let reporters = reporters(&options, &prepared.name, console)
+    let reporters = reporters(&options, &prepared, console)
         .count_coverage(CoverageCounter::new(&spec, &options.ops));
     let executed = match execute_blocking(&spec, &options, &prepared, false, reporters) {
         Ok(e) => e,
