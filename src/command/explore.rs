@@ -117,8 +117,10 @@ async fn search(
     // The constraints the search reaches are counted from its requests as they are judged, as
     // a run's are.
     let mut coverage = CoverageCounter::new(spec, &explore_options.operations);
+    let mut progress = SearchProgress::new();
     let report = run_exploration(&session, Arc::clone(spec), explore_options, |event| {
         say_progress(event);
+        progress.on(event);
         if let ExploreEvent::Ran { result, .. } = event {
             coverage.add(result);
         }
@@ -132,6 +134,53 @@ async fn search(
         coverage: coverage.finish(),
         ledger_failed,
     })
+}
+
+/// A line on stderr now and then while the search goes (every few seconds: a long search is
+/// never silent), with the requests sent, the shrink steps among them and the findings.
+struct SearchProgress {
+    requests: u64,
+    shrink_steps: u64,
+    findings: u64,
+    started: std::time::Instant,
+    last_line: std::time::Instant,
+}
+
+/// How often the search says how far it got.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl SearchProgress {
+    fn new() -> SearchProgress {
+        let now = std::time::Instant::now();
+        SearchProgress {
+            requests: 0,
+            shrink_steps: 0,
+            findings: 0,
+            started: now,
+            last_line: now,
+        }
+    }
+
+    fn on(&mut self, event: &ExploreEvent) {
+        match event {
+            ExploreEvent::Ran { shrinking, .. } => {
+                self.requests += 1;
+                self.shrink_steps += u64::from(*shrinking);
+            }
+            ExploreEvent::Found(_) => self.findings += 1,
+            ExploreEvent::Started { .. } => {}
+        }
+        if self.last_line.elapsed() >= PROGRESS_EVERY {
+            let rate = self.requests as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+            errln!(
+                "... {} requests ({} shrink steps), {} finding(s), {rate:.1}/s",
+                self.requests,
+                self.shrink_steps,
+                self.findings
+            );
+            self.last_line = std::time::Instant::now();
+        }
+    }
 }
 
 /// What stderr shows while the search goes: each finding once it is shrunk.

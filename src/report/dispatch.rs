@@ -82,6 +82,7 @@ impl Reporters {
         match event {
             Event::Started {
                 total,
+                sequences,
                 target,
                 order,
             } => {
@@ -93,6 +94,7 @@ impl Reporters {
                 self.target = target;
                 let event = ReportEvent::Started {
                     total,
+                    sequences,
                     target: &self.target,
                 };
                 deliver(&mut self.live, &mut self.summary.errors, &event);
@@ -259,6 +261,7 @@ mod tests {
             .ordered(Seen(Rc::clone(&ordered)));
         reporters.on_event(Event::Started {
             total: 4,
+            sequences: 0,
             target: "t".into(),
             order: ["a", "b", "c", "d"].map(String::from).to_vec(),
         });

@@ -32,6 +32,8 @@ pub enum ReportEvent<'a> {
     Started {
         /// Number of cases.
         total: usize,
+        /// Number of sequences that run after them.
+        sequences: usize,
         /// The target name.
         target: &'a str,
     },

@@ -13,6 +13,8 @@ pub struct Progress {
     shown: bool,
     started: Instant,
     total: usize,
+    /// How many of `total` are sequences (they run after the cases).
+    sequences: usize,
     done: usize,
     last_line: Instant,
 }
@@ -35,6 +37,7 @@ impl Progress {
             shown: false,
             started: Instant::now(),
             total: 0,
+            sequences: 0,
             done: 0,
             last_line: Instant::now(),
         }
@@ -49,8 +52,12 @@ impl Progress {
         }
     }
 
-    fn start(&mut self, total: usize) {
+    /// The run's cases and its sequences (which run after them) are one count: a long run of
+    /// sequences shows progress as cases do.
+    fn start(&mut self, cases: usize, sequences: usize) {
+        let total = cases + sequences;
         self.total = total;
+        self.sequences = sequences;
         self.started = Instant::now();
         self.last_line = Instant::now();
         self.bar = std::io::stderr().is_terminal().then(|| {
@@ -64,17 +71,6 @@ impl Progress {
             bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             bar
         });
-    }
-
-    /// A line above the bar (or on stderr when none is shown).
-    fn print_line(&self, line: &str) {
-        if self.quiet {
-            return;
-        }
-        match (&self.bar, self.shown) {
-            (Some(bar), true) => bar.println(line),
-            _ => errln!("{line}"),
-        }
     }
 
     fn case_finished(&mut self, failing: Option<String>) {
@@ -103,7 +99,7 @@ impl Progress {
                     errln!("{line}");
                 }
                 if !self.quiet && self.last_line.elapsed() >= Duration::from_secs(5) {
-                    errln!("... {}/{} cases", self.done, self.total);
+                    errln!("... {}/{} {}", self.done, self.total, self.what());
                     self.last_line = Instant::now();
                 }
             }
@@ -111,10 +107,23 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// What the count counts.
+    fn what(&self) -> &'static str {
+        if self.sequences == 0 {
+            "cases"
+        } else {
+            "cases and sequences"
+        }
+    }
+}
+
 impl Reporter for Progress {
     fn on_event(&mut self, event: &ReportEvent<'_>) -> Result<(), ReportError> {
         match event {
-            ReportEvent::Started { total, .. } => self.start(*total),
+            ReportEvent::Started {
+                total, sequences, ..
+            } => self.start(*total, *sequences),
             ReportEvent::Finished(finished) => {
                 let r = &finished.record;
                 let failing = r.fails().then(|| match r.class {
@@ -124,9 +133,10 @@ impl Reporter for Progress {
                 self.case_finished(failing);
             }
             ReportEvent::Sequence { record, .. } => {
-                if record.fails() {
-                    self.print_line(&format!("FAIL {} ({})", record.id, record.verdict));
-                }
+                let failing = record
+                    .fails()
+                    .then(|| format!("FAIL {} ({})", record.id, record.verdict));
+                self.case_finished(failing);
             }
             ReportEvent::Done { .. } => {
                 if let Some(bar) = &self.bar {

@@ -76,6 +76,8 @@ pub enum Event {
     Started {
         /// Number of cases.
         total: usize,
+        /// Number of sequences that run after them.
+        sequences: usize,
         /// The target name.
         target: String,
         /// The case ids in the order the run was given them: the order reports list them in,

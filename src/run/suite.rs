@@ -32,6 +32,7 @@ impl Session {
     ) -> bool {
         on_event(Event::Started {
             total: cases.len(),
+            sequences: sequences.ids().len(),
             target: self.target().name.clone(),
             order: cases.iter().map(|c| c.id.clone()).collect(),
         });
