@@ -304,6 +304,7 @@ mod tests {
             .count_coverage(CoverageCounter::new(&spec, &[]));
         reporters.on_event(Event::Started {
             total: 1,
+            sequences: 0,
             target: "t".into(),
             order: vec!["a".into()],
         });
@@ -336,6 +337,7 @@ mod tests {
             .ordered(Seen(Rc::clone(&seen)));
         reporters.on_event(Event::Started {
             total: 1,
+            sequences: 0,
             target: "t".into(),
             order: vec!["a".into()],
         });
