@@ -310,9 +310,13 @@ async fn play(account: &Account, trial: &Trial, dir: &Path, key: &RunKey) -> Str
         Proof::new(vec![key.clone()], []),
     );
     let mut said = String::new();
-    let _ = cleanup
+    let cleaned = cleanup
         .ledger(&ledger, |step| said.push_str(&format!("{step}\n")))
         .await;
+    // A cleanup that stopped (the ledger in use, unreadable) says why in the failure message.
+    if let Err(error) = cleaned {
+        said.push_str(&format!("cleanup stopped: {error}\n"));
+    }
     said
 }
 

@@ -127,6 +127,8 @@ async fn search(
     })
     .await;
     interrupter.abort();
+    // Dropped once the runtime gets to it: wait, so its handle on the session is gone.
+    let _ = interrupter.await;
     session.finish().await;
     let ledger_failed = close_session(&connected);
     Ok(Explored {

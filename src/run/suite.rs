@@ -84,6 +84,9 @@ impl Session {
             .await;
         }
         interrupter.abort();
+        // An aborted task is dropped when the runtime gets to it: wait for that, so that its
+        // handle on the session (and the ledger's lock) is gone when the suite returns.
+        let _ = interrupter.await;
         self.finish().await;
         let interrupted = self.is_interrupted();
         on_event(Event::Done {
